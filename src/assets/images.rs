@@ -1,0 +1,333 @@
+//! Pictures for the EPUB: each file decoded at most once, under pixel and memory limits, with EXIF
+//! orientation applied, downscaled to the configured long edge, and stripped of metadata (GPS
+//! positions in phone photos must not ship in a book).
+//!
+//! A JPEG or PNG that needs no change keeps its compressed image data byte for byte: only metadata
+//! segments (EXIF, XMP, IPTC, comments; PNG text and eXIf chunks) are cut out. Everything else is
+//! re-encoded, which drops all metadata. Pictures are processed in parallel; the output order is
+//! the input order, so builds stay byte-identical whatever the thread count.
+
+use std::io::Cursor;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::doc::ImageSource;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub max_edge: u32,
+    pub jpeg_quality: u8,
+    pub max_pixels: u64,
+    pub max_memory: u64,
+}
+
+/// A picture ready to package.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub bytes: Vec<u8>,
+    pub media_type: &'static str,
+    pub extension: &'static str,
+    pub width: u32,
+    pub height: u32,
+    /// True when the pixels were re-encoded (resized, rotated or converted).
+    pub reencoded: bool,
+}
+
+/// Process every picture; a problem with one is a diagnostic at its first use.
+pub fn process_all(images: &[ImageSource], settings: &Settings) -> Vec<Result<Processed, Diagnostic>> {
+    images
+        .par_iter()
+        .map(|src| {
+            let bytes = std::fs::read(&src.path).map_err(|e| {
+                Diagnostic::error(format!("cannot read picture {}: {}", src.rel_path, crate::book::fs::io_reason(&e))).at(src.first_use)
+            })?;
+            process(&bytes, settings).map_err(|(msg, hint)| {
+                Diagnostic::error(format!("picture {}: {msg}", src.rel_path)).at(src.first_use).hint(hint)
+            })
+        })
+        .collect()
+}
+
+type Failure = (String, String);
+
+fn fail(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
+    (msg.into(), hint.into())
+}
+
+/// Process one picture file's bytes.
+pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> {
+    if bytes.is_empty() {
+        return Err(fail("the file is empty", "replace it with the real picture"));
+    }
+    if looks_like_svg(bytes) {
+        return process_svg(bytes);
+    }
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| fail(e.to_string(), "replace it with a JPEG, PNG, GIF or WebP picture"))?;
+    let Some(format) = reader.format() else {
+        return Err(fail("not a picture bindery can read", "use JPEG, PNG, GIF, WebP or SVG"));
+    };
+    let mut reader = reader;
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(settings.max_memory);
+    reader.limits(limits);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| fail(format!("cannot read it: {e}"), "the file may be damaged or not really a picture; export it again"))?;
+    let (width, height) = decoder.dimensions();
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > settings.max_pixels {
+        return Err(fail(
+            format!("{width} x {height} pixels is over the limit of {} megapixels", settings.max_pixels / 1_000_000),
+            "scale the picture down, or raise [bindery.limits] max-image-pixels in book.toml",
+        ));
+    }
+    if width == 0 || height == 0 {
+        return Err(fail("the picture has no pixels", "replace it with the real picture"));
+    }
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let upright = orientation == image::metadata::Orientation::NoTransforms;
+    let fits = width.max(height) <= settings.max_edge;
+    // Fully decode even when the bytes are kept: that is the only way to catch a truncated file.
+    let mut img = DynamicImage::from_decoder(decoder)
+        .map_err(|e| fail(format!("cannot decode it: {e}"), "the file may be truncated or damaged; export it again"))?;
+    if upright && fits {
+        match format {
+            ImageFormat::Jpeg => {
+                if let Some(stripped) = strip_jpeg_metadata(bytes) {
+                    return Ok(kept(stripped, "image/jpeg", "jpg", width, height));
+                }
+            }
+            ImageFormat::Png => {
+                if let Some(stripped) = strip_png_metadata(bytes) {
+                    return Ok(kept(stripped, "image/png", "png", width, height));
+                }
+            }
+            ImageFormat::Gif => return Ok(kept(bytes.to_vec(), "image/gif", "gif", width, height)),
+            _ => {}
+        }
+    }
+    img.apply_orientation(orientation);
+    if img.width().max(img.height()) > settings.max_edge {
+        let (w, h) = fit(img.width(), img.height(), settings.max_edge);
+        img = img.resize_exact(w, h, image::imageops::FilterType::Triangle);
+    }
+    let (w, h) = (img.width(), img.height());
+    let keep_alpha = img.color().has_alpha() && format != ImageFormat::Jpeg;
+    let mut out = Vec::new();
+    if keep_alpha || format == ImageFormat::Png || format == ImageFormat::Gif {
+        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .map_err(|e| fail(format!("cannot encode it as PNG: {e}"), "report this as a bindery bug"))?;
+        Ok(Processed { bytes: out, media_type: "image/png", extension: "png", width: w, height: h, reencoded: true })
+    } else {
+        let rgb = img.to_rgb8();
+        JpegEncoder::new_with_quality(&mut out, settings.jpeg_quality)
+            .encode_image(&rgb)
+            .map_err(|e| fail(format!("cannot encode it as JPEG: {e}"), "report this as a bindery bug"))?;
+        Ok(Processed { bytes: out, media_type: "image/jpeg", extension: "jpg", width: w, height: h, reencoded: true })
+    }
+}
+
+fn kept(bytes: Vec<u8>, media_type: &'static str, extension: &'static str, width: u32, height: u32) -> Processed {
+    Processed { bytes, media_type, extension, width, height, reencoded: false }
+}
+
+/// Scale (w, h) so the long edge is `max`, keeping the aspect ratio.
+pub fn fit(w: u32, h: u32, max: u32) -> (u32, u32) {
+    if w >= h {
+        let nh = (u64::from(h) * u64::from(max) / u64::from(w)).max(1) as u32;
+        (max, nh)
+    } else {
+        let nw = (u64::from(w) * u64::from(max) / u64::from(h)).max(1) as u32;
+        (nw, max)
+    }
+}
+
+fn looks_like_svg(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    head.contains("<svg")
+}
+
+/// SVG is kept as vectors, but only when it cannot run code or reach outside the file.
+fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
+    let text = std::str::from_utf8(bytes).map_err(|_| fail("the SVG file is not UTF-8", "save it as UTF-8"))?;
+    let lower = text.to_ascii_lowercase();
+    for (needle, what) in [
+        ("<script", "a script"),
+        ("<!entity", "an XML entity declaration (possibly external)"),
+        ("javascript:", "a javascript: link"),
+        ("<foreignobject", "embedded HTML (foreignObject)"),
+    ] {
+        if lower.contains(needle) {
+            return Err(fail(format!("the SVG contains {what}"), "remove it from the SVG, or export the drawing as PNG"));
+        }
+    }
+    if lower.split_whitespace().any(|w| w.starts_with("on") && w.contains('=') && w[2..].split('=').next().is_some_and(|n| n.chars().all(|c| c.is_ascii_alphabetic()) && !n.is_empty())) {
+        return Err(fail("the SVG contains an event handler attribute", "remove on…= attributes from the SVG"));
+    }
+    // Drop a DOCTYPE line: external DTDs are not fetched and not allowed in EPUB SVG.
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<!DOCTYPE") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find('>') {
+            Some(j) => rest = &rest[i + j + 1..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    Ok(Processed { bytes: out.into_bytes(), media_type: "image/svg+xml", extension: "svg", width: 0, height: 0, reencoded: false })
+}
+
+/// Remove metadata segments from a JPEG, keeping the compressed image data byte for byte.
+/// Kept: JFIF (APP0), ICC profile (APP2), Adobe (APP14) and every non-APP segment.
+pub fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..2]);
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return None;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1; // fill byte
+            continue;
+        }
+        if marker == 0xDA {
+            out.extend_from_slice(&bytes[i..]); // start of scan: the rest is image data
+            return Some(out);
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            out.extend_from_slice(&bytes[i..i + 2]);
+            i += 2;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let end = i + 2 + len;
+        if len < 2 || end > bytes.len() {
+            return None;
+        }
+        let drop = matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE);
+        if !drop {
+            out.extend_from_slice(&bytes[i..end]);
+        }
+        i = end;
+    }
+    None
+}
+
+/// Remove text, time and EXIF chunks from a PNG, keeping every other chunk as it is.
+pub fn strip_png_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if !bytes.starts_with(SIGNATURE) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(SIGNATURE);
+    let mut i = SIGNATURE.len();
+    while i + 12 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[i..i + 4].try_into().ok()?) as usize;
+        let end = i.checked_add(12)?.checked_add(len)?;
+        if end > bytes.len() {
+            return None;
+        }
+        let kind = &bytes[i + 4..i + 8];
+        if !matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"tIME" | b"eXIf") {
+            out.extend_from_slice(&bytes[i..end]);
+        }
+        i = end;
+        if kind == b"IEND" {
+            return Some(out);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings { max_edge: 64, jpeg_quality: 85, max_pixels: 1_000_000, max_memory: 64 << 20 }
+    }
+
+    fn jpeg(w: u32, h: u32) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
+        let mut out = Vec::new();
+        JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
+        out
+    }
+
+    /// Insert an APP1 EXIF segment with the given orientation after SOI.
+    fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+        let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+        tiff.extend_from_slice(&1u16.to_be_bytes()); // one entry
+        tiff.extend_from_slice(&0x0112u16.to_be_bytes());
+        tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT
+        tiff.extend_from_slice(&1u32.to_be_bytes());
+        tiff.extend_from_slice(&orientation.to_be_bytes());
+        tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        let mut seg = b"Exif\0\0".to_vec();
+        seg.extend_from_slice(&tiff);
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&((seg.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&seg);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn small_upright_jpeg_keeps_image_data_but_loses_exif() {
+        let src = with_exif(&jpeg(40, 30), 1);
+        let p = process(&src, &settings()).unwrap();
+        assert!(!p.reencoded);
+        assert!(!p.bytes.windows(4).any(|w| w == b"Exif"));
+        let sos = |b: &[u8]| b.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        assert_eq!(&p.bytes[sos(&p.bytes)..], &src[sos(&src)..]);
+    }
+
+    #[test]
+    fn orientation_is_applied() {
+        let src = with_exif(&jpeg(40, 20), 6);
+        let p = process(&src, &settings()).unwrap();
+        assert!(p.reencoded);
+        assert_eq!((p.width, p.height), (20, 40));
+    }
+
+    #[test]
+    fn large_picture_is_downscaled() {
+        let p = process(&jpeg(200, 100), &settings()).unwrap();
+        assert_eq!((p.width, p.height), (64, 32));
+    }
+
+    #[test]
+    fn pixel_limit_is_enforced_before_decoding() {
+        let s = Settings { max_pixels: 100, ..settings() };
+        let e = process(&jpeg(20, 20), &s).unwrap_err();
+        assert!(e.0.contains("over the limit"), "{}", e.0);
+    }
+
+    #[test]
+    fn damaged_files_are_errors() {
+        assert!(process(b"", &settings()).is_err());
+        assert!(process(b"this is not a picture", &settings()).is_err());
+        let j = jpeg(40, 30);
+        assert!(process(&j[..j.len() / 3], &settings()).is_err());
+    }
+
+    #[test]
+    fn svg_with_script_is_refused() {
+        assert!(process(b"<svg xmlns='http://www.w3.org/2000/svg'><script>x</script></svg>", &settings()).is_err());
+        let ok = process(b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>", &settings()).unwrap();
+        assert_eq!(ok.media_type, "image/svg+xml");
+    }
+}

@@ -1,0 +1,5 @@
+//! Pictures and fonts: decoding, orientation, resizing and re-encoding (the `image` crate lives
+//! here only), and the fonts bundled in the binary.
+
+pub mod fonts;
+pub mod images;

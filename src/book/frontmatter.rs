@@ -1,0 +1,249 @@
+//! Front matter at the top of a report: YAML between `---` lines or TOML between `+++` lines.
+//!
+//! Read into a generic value first and then picked apart, so a TOML date (`date = 2024-05-01`) and a
+//! YAML string date both work, and keys other tools use (`tags`, `draft`, …) are simply ignored.
+//! `serde_norway` (YAML) lives here only.
+
+use crate::diag::{Diagnostic, FileId, Span};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub date: Option<String>,
+    pub lang: Option<String>,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+}
+
+/// A scalar or list found in front matter, whichever syntax it was written in.
+enum Value {
+    Text(String),
+    Number(i64),
+    List(Vec<Value>),
+    Other,
+}
+
+/// Split front matter off `text`. Returns the front matter and the byte offset where the Markdown
+/// body starts (0 when there is none).
+pub fn split(text: &str, file: FileId) -> Result<(FrontMatter, usize), Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let (fence, is_yaml) = if rest.starts_with("---") {
+        ("---", true)
+    } else if rest.starts_with("+++") {
+        ("+++", false)
+    } else {
+        return Ok((FrontMatter::default(), 0));
+    };
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != fence {
+        return Ok((FrontMatter::default(), 0)); // `----` or `--- x`: not front matter
+    }
+    let content_start = start + first_line_end;
+    // Find the closing fence on a line of its own (YAML also allows `...`).
+    let mut pos = content_start;
+    let mut close = None;
+    for line in text[content_start..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == fence || (is_yaml && t == "...") {
+            close = Some((pos, pos + line.len()));
+            break;
+        }
+        pos += line.len();
+    }
+    let Some((content_end, body_start)) = close else {
+        if is_yaml {
+            // A lone `---` at the top is a thematic break in Markdown, not front matter.
+            return Ok((FrontMatter::default(), 0));
+        }
+        return Err(Diagnostic::error("front matter is not closed")
+            .at(Span::new(file, start..start + 3))
+            .hint(format!("end the front matter with a line `{fence}`")));
+    };
+    let source = &text[content_start..content_end];
+    let value = if is_yaml {
+        parse_yaml(source, file, content_start)?
+    } else {
+        parse_toml(source, file, content_start)?
+    };
+    let fm = extract(value, file, content_start..content_end)?;
+    Ok((fm, body_start))
+}
+
+fn parse_yaml(source: &str, file: FileId, base: usize) -> Result<Value, Diagnostic> {
+    if source.trim().is_empty() {
+        return Ok(Value::Other);
+    }
+    let v: serde_norway::Value = serde_norway::from_str(source).map_err(|e| {
+        let at = e.location().map_or(0, |l| l.index());
+        Diagnostic::error(format!("invalid YAML front matter: {e}"))
+            .at(Span::new(file, base + at..base + at))
+            .hint("front matter is YAML between two `---` lines, e.g. `title: My report`")
+    })?;
+    Ok(from_yaml(v))
+}
+
+fn from_yaml(v: serde_norway::Value) -> Value {
+    match v {
+        serde_norway::Value::String(s) => Value::Text(s),
+        serde_norway::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Number(i),
+            None => Value::Text(n.to_string()),
+        },
+        serde_norway::Value::Bool(b) => Value::Text(b.to_string()),
+        serde_norway::Value::Sequence(s) => Value::List(s.into_iter().map(from_yaml).collect()),
+        serde_norway::Value::Mapping(m) => {
+            let mut out = Vec::new();
+            for (k, v) in m {
+                if let serde_norway::Value::String(k) = k {
+                    out.push(Value::List(vec![Value::Text(k), from_yaml(v)]));
+                }
+            }
+            // Top-level mappings are represented as a list of [key, value] pairs.
+            Value::List(out)
+        }
+        _ => Value::Other,
+    }
+}
+
+fn parse_toml(source: &str, file: FileId, base: usize) -> Result<Value, Diagnostic> {
+    let table: toml::Table = toml::from_str(source).map_err(|e| {
+        let at = e.span().unwrap_or(0..0);
+        Diagnostic::error(format!("invalid TOML front matter: {}", e.message()))
+            .at(Span::new(file, base + at.start..base + at.end))
+            .hint("front matter is TOML between two `+++` lines, e.g. `title = \"My report\"`")
+    })?;
+    Ok(Value::List(
+        table
+            .into_iter()
+            .map(|(k, v)| Value::List(vec![Value::Text(k), from_toml(v)]))
+            .collect(),
+    ))
+}
+
+fn from_toml(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::Text(s),
+        toml::Value::Integer(i) => Value::Number(i),
+        toml::Value::Datetime(d) => Value::Text(d.to_string()),
+        toml::Value::Float(f) => Value::Text(f.to_string()),
+        toml::Value::Boolean(b) => Value::Text(b.to_string()),
+        toml::Value::Array(a) => Value::List(a.into_iter().map(from_toml).collect()),
+        toml::Value::Table(_) => Value::Other,
+    }
+}
+
+fn extract(value: Value, file: FileId, range: std::ops::Range<usize>) -> Result<FrontMatter, Diagnostic> {
+    let mut fm = FrontMatter::default();
+    let Value::List(pairs) = value else {
+        if matches!(value, Value::Other) {
+            return Ok(fm);
+        }
+        return Err(Diagnostic::error("front matter must be a set of `key: value` lines")
+            .at(Span::new(file, range))
+            .hint("write e.g. `title: My report` on its own line"));
+    };
+    let wrong = |key: &str, what: &str| {
+        Diagnostic::error(format!("front matter key `{key}` must be {what}"))
+            .at(Span::new(file, range.clone()))
+            .hint("fix the value or remove the key")
+    };
+    for pair in pairs {
+        let Value::List(mut kv) = pair else { continue };
+        if kv.len() != 2 {
+            continue;
+        }
+        let v = kv.pop().unwrap_or(Value::Other);
+        let Some(Value::Text(key)) = kv.pop() else { continue };
+        match key.as_str() {
+            "title" => fm.title = Some(text(v).ok_or_else(|| wrong(&key, "text"))?),
+            "date" => fm.date = Some(text(v).ok_or_else(|| wrong(&key, "a date such as 2024-05-01"))?),
+            "lang" | "language" => {
+                let lang = text(v).ok_or_else(|| wrong(&key, "a language tag such as `vi`"))?;
+                if !is_language_tag(&lang) {
+                    return Err(wrong(&key, "a language tag such as `vi` or `en-GB`"));
+                }
+                fm.lang = Some(lang);
+            }
+            "description" | "summary" => fm.description = Some(text(v).ok_or_else(|| wrong(&key, "text"))?),
+            "author" | "authors" => {
+                fm.authors = match v {
+                    Value::List(items) => items.into_iter().filter_map(text).collect(),
+                    other => vec![text(other).ok_or_else(|| wrong(&key, "a name or a list of names"))?],
+                }
+            }
+            "weight" => match v {
+                Value::Number(n) => fm.weight = Some(n),
+                _ => return Err(wrong(&key, "a whole number")),
+            },
+            _ => {}
+        }
+    }
+    Ok(fm)
+}
+
+fn text(v: Value) -> Option<String> {
+    match v {
+        Value::Text(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A plausible BCP 47 tag: letters, digits and hyphens, starting with 2-3 letters.
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_front_matter() {
+        let text = "---\ntitle: Hội nghị\nauthors: [An, Bình]\ndate: 2024-05-01\nlang: vi\nweight: 3\ntags: [x]\n---\nBody";
+        let (fm, body) = split(text, FileId(0)).unwrap();
+        assert_eq!(fm.title.as_deref(), Some("Hội nghị"));
+        assert_eq!(fm.authors, vec!["An", "Bình"]);
+        assert_eq!(fm.date.as_deref(), Some("2024-05-01"));
+        assert_eq!(fm.lang.as_deref(), Some("vi"));
+        assert_eq!(fm.weight, Some(3));
+        assert_eq!(&text[body..], "Body");
+    }
+
+    #[test]
+    fn toml_front_matter_with_native_date() {
+        let text = "+++\ntitle = \"T\"\ndate = 2024-05-01\nauthor = \"A\"\n+++\n\nBody";
+        let (fm, body) = split(text, FileId(0)).unwrap();
+        assert_eq!(fm.date.as_deref(), Some("2024-05-01"));
+        assert_eq!(fm.authors, vec!["A"]);
+        assert_eq!(text[body..].trim(), "Body");
+    }
+
+    #[test]
+    fn no_front_matter_and_thematic_break() {
+        assert_eq!(split("# Title\n", FileId(0)).unwrap().1, 0);
+        assert_eq!(split("---\nnot closed, a rule\n", FileId(0)).unwrap().1, 0);
+    }
+
+    #[test]
+    fn invalid_yaml_points_into_the_block() {
+        let text = "---\ntitle: [unclosed\n---\n";
+        let d = split(text, FileId(0)).unwrap_err();
+        assert!(d.message.contains("YAML"));
+        assert!(d.span.unwrap().start >= 4);
+    }
+
+    #[test]
+    fn wrong_type_is_named() {
+        let d = split("---\nweight: heavy\n---\n", FileId(0)).unwrap_err();
+        assert!(d.message.contains("weight"));
+        let d = split("---\nlang: \"not a tag!\"\n---\n", FileId(0)).unwrap_err();
+        assert!(d.message.contains("lang"));
+    }
+}

@@ -1,0 +1,161 @@
+//! The book folder as bindery sees it: every path a book names is resolved here, and refused when it
+//! leaves the folder (by `..` or through a symlink). Reading enforces the size limits and UTF-8.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+#[derive(Debug, Clone)]
+pub struct BookFs {
+    /// Canonical path of the book root (the folder with book.toml).
+    pub root: PathBuf,
+    /// How the root is shown in messages (as the user typed it).
+    pub root_display: PathBuf,
+    pub max_text_bytes: u64,
+}
+
+impl BookFs {
+    pub fn new(root: &Path, max_text_bytes: u64) -> std::io::Result<BookFs> {
+        Ok(BookFs {
+            root: root.canonicalize()?,
+            root_display: root.to_path_buf(),
+            max_text_bytes,
+        })
+    }
+
+    /// Path for messages: relative to where the user ran bindery, as they named the book.
+    pub fn display(&self, path: &Path) -> String {
+        match path.strip_prefix(&self.root) {
+            Ok(rel) => {
+                let shown = self.root_display.join(rel);
+                let s = shown.to_string_lossy().replace('\\', "/");
+                s.strip_prefix("./").unwrap_or(&s).to_string()
+            }
+            Err(_) => path.display().to_string(),
+        }
+    }
+
+    /// Path relative to the book root with `/` separators.
+    pub fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    /// Resolve `rel` (as written in the book) against `dir`, refusing anything outside the root.
+    pub fn resolve(&self, dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
+        if rel.contains('\0') {
+            return Err(Diagnostic::error("path contains a NUL byte"));
+        }
+        let candidate = normalize(&dir.join(rel));
+        if !candidate.starts_with(&self.root) {
+            return Err(Diagnostic::error(format!("{rel} is outside the book folder"))
+                .hint("pictures, includes and fonts must be inside the folder that holds book.toml"));
+        }
+        let canonical = candidate.canonicalize().map_err(|e| {
+            Diagnostic::error(format!("cannot find {rel}: {}", io_reason(&e)))
+                .hint(format!("the path is resolved relative to {}", self.display(dir)))
+        })?;
+        if !canonical.starts_with(&self.root) {
+            return Err(Diagnostic::error(format!(
+                "{rel} is a link to a file outside the book folder"
+            ))
+            .hint("copy the file into the book folder instead of linking to it"));
+        }
+        Ok(canonical)
+    }
+
+    /// Read a text file: size limit, UTF-8 (with the position of the first bad byte).
+    pub fn read_text(&self, path: &Path) -> Result<String, Diagnostic> {
+        let shown = self.display(path);
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", io_reason(&e))))?;
+        if meta.len() > self.max_text_bytes {
+            return Err(Diagnostic::error(format!(
+                "{shown} is {} MiB, over the limit of {} MiB for a report",
+                meta.len() >> 20,
+                self.max_text_bytes >> 20
+            ))
+            .hint("split the report, or raise [bindery.limits] max-report-file-mib in book.toml"));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", io_reason(&e))))?;
+        decode_utf8(bytes, &shown)
+    }
+}
+
+pub fn decode_utf8(bytes: Vec<u8>, shown: &str) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Diagnostic::error(format!("{shown} is UTF-16, not UTF-8"))
+            .hint("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8)"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, column, _) = crate::diag::line_column(
+            std::str::from_utf8(&bytes[..at]).unwrap_or(""),
+            at,
+        );
+        Diagnostic::error(format!(
+            "{shown}:{line}:{column}: not valid UTF-8 (byte 0x{:02x} at offset {at})",
+            bytes[at]
+        ))
+        .hint("save the file as UTF-8; it may be in a legacy encoding such as Windows-1258")
+    })
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Remove `.` and `..` lexically (no file system access), so containment can be checked before
+/// anything is opened.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("a.md"), "x").unwrap();
+        let fs = BookFs::new(dir.path(), 1 << 20).unwrap();
+        let src = fs.root.join("src");
+        assert!(fs.resolve(&src, "../a.md").is_ok());
+        let e = fs.resolve(&src, "../../etc/passwd").unwrap_err();
+        assert!(e.message.contains("outside the book folder"));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/hostname", dir.path().join("src/link.md")).unwrap();
+            let e = fs.resolve(&src, "link.md").unwrap_err();
+            assert!(e.message.contains("link to a file outside"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_column() {
+        let e = decode_utf8(b"ok\nab\xffcd".to_vec(), "r.md").unwrap_err();
+        assert!(e.message.contains("r.md:2:3"), "{}", e.message);
+        let e = decode_utf8(b"\xff\xfeh\0i\0".to_vec(), "r.md").unwrap_err();
+        assert!(e.message.contains("UTF-16"));
+    }
+}

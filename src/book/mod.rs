@@ -1,0 +1,536 @@
+//! Reading a book: `book.toml`, the chapter list (SUMMARY.md or the report files themselves), front
+//! matter, directives and Markdown, into one [`Document`]. The only stage that reads book files
+//! (pictures are only located here; `assets` reads them).
+
+pub mod frontmatter;
+pub mod fs;
+pub mod html;
+pub mod include;
+pub mod markdown;
+pub mod summary;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, Config};
+use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
+use crate::doc::{Block, Chapter, ChapterKind, Document, ImageId, ImageSource, Inline, Metadata, TocItem};
+use crate::Error;
+use fs::BookFs;
+use markdown::{ImageRef, Resolver};
+use summary::{SummaryChapter, SummaryItem};
+
+/// A loaded book, ready for the document passes.
+pub struct Book {
+    pub config: Config,
+    pub fs: BookFs,
+    pub document: Document,
+    /// Every file read (reports, includes, book.toml), for `dcterms:modified` without SOURCE_DATE_EPOCH.
+    pub files_read: Vec<PathBuf>,
+}
+
+/// Load the book at `root`. Problems in the book go to `diags` (and `None` is returned when nothing
+/// useful can be built); problems of the environment are errors.
+pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Result<Option<Book>, Error> {
+    if !root.is_dir() {
+        return Err(Error::NoBook(root.to_path_buf()));
+    }
+    let toml_path = root.join("book.toml");
+    let mut files_read = Vec::new();
+    let config = if toml_path.is_file() {
+        let bytes = std::fs::read(&toml_path).map_err(|e| Error::Io(toml_path.clone(), e))?;
+        let display = display_path(root, "book.toml");
+        let text = match fs::decode_utf8(bytes, &display) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                return Ok(None);
+            }
+        };
+        let file = sources.add(&toml_path, display, text);
+        files_read.push(toml_path.clone());
+        match config::parse(sources.text(file), file) {
+            Ok(c) => c,
+            Err(d) => {
+                diags.push(d);
+                return Ok(None);
+            }
+        }
+    } else {
+        let mut c = Config::default();
+        // A bare folder of reports: `src/` when there is one, else the folder itself.
+        if !root.join("src").is_dir() {
+            c.book.src = ".".to_string();
+        }
+        c
+    };
+    let limits = &config.bindery.limits;
+    let fs = BookFs::new(root, limits.max_report_file_mib << 20).map_err(|e| Error::Io(root.to_path_buf(), e))?;
+    let src_dir = fs::normalize(&fs.root.join(&config.book.src));
+    if !src_dir.starts_with(&fs.root) || !src_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(format!("the source folder `{}` does not exist", config.book.src))
+                .in_file(display_path(root, "book.toml"))
+                .hint("set [book] src in book.toml to the folder that holds the reports"),
+        );
+        return Ok(None);
+    }
+    let mut loader = Loader {
+        fs: &fs,
+        src_dir: src_dir.clone(),
+        sources,
+        diags,
+        config: &config,
+        images: Vec::new(),
+        image_index: HashMap::new(),
+        chapters: Vec::new(),
+        seen: HashMap::new(),
+        files_read: &mut files_read,
+    };
+    let summary_path = src_dir.join("SUMMARY.md");
+    let toc = if summary_path.is_file() {
+        loader.from_summary(&summary_path)
+    } else {
+        loader.from_files()
+    };
+    let Some(toc) = toc else { return Ok(None) };
+    let cover = loader.cover();
+    let Loader { images, chapters, .. } = loader;
+    let meta = metadata(&config, root, cover.or(config.bindery.epub.auto_cover.then_some(ImageId(0)).filter(|_| !images.is_empty())));
+    let document = Document { meta, chapters, toc, images };
+    Ok(Some(Book { config, fs, document, files_read }))
+}
+
+fn display_path(root: &Path, name: &str) -> String {
+    let p = root.join(name);
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+fn metadata(config: &Config, root: &Path, cover: Option<ImageId>) -> Metadata {
+    let title = config.book.title.clone().unwrap_or_else(|| {
+        root.canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+            .unwrap_or_else(|| "Untitled".to_string())
+    });
+    let b = &config.bindery;
+    let identifier = b.identifier.clone().unwrap_or_else(|| {
+        // Derived from what names the book, so it survives rebuilds (readers keep their place).
+        let key = format!("bindery:{}\n{}", title, config.book.authors.join("\n"));
+        format!("urn:uuid:{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes()))
+    });
+    Metadata {
+        title,
+        subtitle: b.subtitle.clone(),
+        authors: config.book.authors.clone(),
+        language: config.book.language.clone().unwrap_or_else(|| "en".to_string()),
+        description: config.book.description.clone(),
+        publisher: b.publisher.clone(),
+        date: b.date.clone(),
+        subjects: b.subjects.clone(),
+        rights: b.rights.clone(),
+        identifier,
+        modified: 0,
+        cover,
+        site_url: config.output.html.site_url.clone(),
+    }
+}
+
+struct Loader<'a> {
+    fs: &'a BookFs,
+    src_dir: PathBuf,
+    sources: &'a mut SourceMap,
+    diags: &'a mut Diagnostics,
+    config: &'a Config,
+    images: Vec<ImageSource>,
+    image_index: HashMap<PathBuf, ImageId>,
+    chapters: Vec<Chapter>,
+    /// Chapter files already listed, with where they were listed first.
+    seen: HashMap<PathBuf, Span>,
+    files_read: &'a mut Vec<PathBuf>,
+}
+
+/// One report file to load, with what the chapter list says about it.
+struct Entry {
+    path: PathBuf,
+    title: Option<String>,
+    kind: ChapterKind,
+    number: Option<Vec<u32>>,
+    depth: usize,
+    text: Option<String>,
+}
+
+impl Loader<'_> {
+    fn from_summary(&mut self, path: &Path) -> Option<Vec<TocItem>> {
+        let text = match self.fs.read_text(path) {
+            Ok(t) => t,
+            Err(d) => {
+                self.diags.push(d);
+                return None;
+            }
+        };
+        self.files_read.push(path.to_path_buf());
+        let file = self.sources.add(path, self.fs.display(path), text);
+        let items = match summary::parse(self.sources.text(file), file) {
+            Ok(items) => items,
+            Err(errors) => {
+                for e in errors {
+                    self.diags.push(e);
+                }
+                return None;
+            }
+        };
+        let summary_canon = path.canonicalize().ok();
+        Some(self.toc_items(&items, 0, summary_canon.as_deref()))
+    }
+
+    fn toc_items(&mut self, items: &[SummaryItem], depth: usize, summary: Option<&Path>) -> Vec<TocItem> {
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                SummaryItem::PartTitle(t) => out.push(TocItem::PartTitle(t.clone())),
+                SummaryItem::Separator => out.push(TocItem::Separator),
+                SummaryItem::Chapter(c) => {
+                    let chapter = self.summary_chapter(c, depth, summary);
+                    let children = self.toc_items(&c.children, depth + 1, summary);
+                    out.push(TocItem::Entry { title: c.title.clone(), chapter, children });
+                }
+            }
+        }
+        out
+    }
+
+    fn summary_chapter(&mut self, c: &SummaryChapter, depth: usize, summary: Option<&Path>) -> Option<usize> {
+        let rel = c.path.as_deref()?;
+        let rel = rel.split('#').next().unwrap_or(rel);
+        let path = match self.fs.resolve(&self.src_dir, rel) {
+            Ok(p) => p,
+            Err(d) => {
+                self.diags.push(d.at(c.span).hint(format!(
+                    "create {rel} next to SUMMARY.md, or fix or remove this entry"
+                )));
+                return None;
+            }
+        };
+        if Some(path.as_path()) == summary {
+            self.diags.push(
+                Diagnostic::error("SUMMARY.md lists itself as a chapter")
+                    .at(c.span)
+                    .hint("remove this entry; SUMMARY.md is the chapter list, not a chapter"),
+            );
+            return None;
+        }
+        if let Some(first) = self.seen.get(&path) {
+            let first_line = self.sources.locate(*first).line;
+            self.diags.push(
+                Diagnostic::error(format!("{rel} is listed twice"))
+                    .at(c.span)
+                    .hint(format!("it is already listed on line {first_line}; a chapter can appear once")),
+            );
+            return None;
+        }
+        self.seen.insert(path.clone(), c.span);
+        let entry = Entry {
+            path,
+            title: Some(c.title.clone()),
+            kind: c.kind,
+            number: c.number.clone(),
+            depth,
+            text: None,
+        };
+        self.load_chapter(entry)
+    }
+
+    /// No SUMMARY.md: every report in the source folder, in natural file-name order, moved by
+    /// front-matter `weight` (lower first) and then `date`.
+    fn from_files(&mut self) -> Option<Vec<TocItem>> {
+        let mut files = Vec::new();
+        collect_markdown(&self.src_dir, &self.fs.root.join("out"), &mut files, 0);
+        let mut entries = Vec::new();
+        for path in files {
+            let text = match self.fs.read_text(&path) {
+                Ok(t) => t,
+                Err(d) => {
+                    self.diags.push(d);
+                    continue;
+                }
+            };
+            let (fm, _) = frontmatter::split(&text, FileId(u32::MAX)).unwrap_or_default();
+            let rel = path.strip_prefix(&self.src_dir).unwrap_or(&path).to_string_lossy().to_string();
+            entries.push((fm.weight.unwrap_or(0), fm.date.clone(), rel, path, text));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)).then_with(|| natural_cmp(&a.2, &b.2)));
+        if entries.is_empty() && !self.diags.has_errors() {
+            self.diags.push(
+                Diagnostic::error(format!("no reports found in {}", self.fs.display(&self.src_dir)))
+                    .hint("add Markdown files (.md), or a SUMMARY.md that lists them; `bindery init` makes a starting point"),
+            );
+            return None;
+        }
+        let mut toc = Vec::new();
+        for (_, _, _, path, text) in entries {
+            let entry = Entry { path, title: None, kind: ChapterKind::Numbered, number: None, depth: 0, text: Some(text) };
+            if let Some(index) = self.load_chapter(entry) {
+                let title = self.chapters[index].title.clone();
+                toc.push(TocItem::Entry { title, chapter: Some(index), children: Vec::new() });
+            }
+        }
+        Some(toc)
+    }
+
+    fn load_chapter(&mut self, entry: Entry) -> Option<usize> {
+        let text = match entry.text {
+            Some(t) => t,
+            None => match self.fs.read_text(&entry.path) {
+                Ok(t) => t,
+                Err(d) => {
+                    self.diags.push(d);
+                    return None;
+                }
+            },
+        };
+        self.files_read.push(entry.path.clone());
+        let display = self.fs.display(&entry.path);
+        let text = self.replace_control_chars(text, &entry.path);
+        let file = self.sources.add(&entry.path, display.clone(), text);
+        let text = self.sources.text(file).to_string();
+        let (fm, body_start) = match frontmatter::split(&text, file) {
+            Ok(x) => x,
+            Err(d) => {
+                self.diags.push(d);
+                (Default::default(), 0)
+            }
+        };
+        let expanded = include::expand(
+            &text[body_start..],
+            file,
+            body_start,
+            &entry.path,
+            self.fs,
+            self.sources,
+            self.diags,
+            self.config.bindery.limits.max_include_depth,
+        );
+        let (parse_file, base, body) = if expanded.segments.is_empty() {
+            (file, body_start, text[body_start..].to_string())
+        } else {
+            let id = self.sources.add_composed(&entry.path, display, expanded.text.clone(), expanded.segments);
+            (id, 0, expanded.text)
+        };
+        let dir = entry.path.parent().unwrap_or(&self.src_dir).to_path_buf();
+        let mut resolver = ImageResolver {
+            fs: self.fs,
+            dir,
+            images: &mut self.images,
+            index: &mut self.image_index,
+            max_bytes: self.config.bindery.limits.max_image_file_mib << 20,
+        };
+        let parsed = markdown::parse(&body, parse_file, base, self.config.bindery.limits.max_nesting, &mut resolver, self.diags);
+        let first_heading = parsed.blocks.iter().find_map(|b| match b {
+            Block::Heading { content, .. } => Some(Inline::plain_text(content)),
+            _ => None,
+        });
+        let needs_title_heading = !matches!(parsed.blocks.first(), Some(Block::Heading { .. }));
+        let stem = entry.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let title = entry
+            .title
+            .or(fm.title)
+            .or(expanded.title)
+            .or(first_heading)
+            .unwrap_or_else(|| title_from_file_name(&stem));
+        let source_path = entry
+            .path
+            .strip_prefix(&self.src_dir)
+            .unwrap_or(&entry.path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        self.chapters.push(Chapter {
+            title: crate::text::nfc(&title),
+            number: entry.number,
+            kind: entry.kind,
+            depth: entry.depth,
+            lang: fm.lang,
+            authors: fm.authors,
+            date: fm.date,
+            description: fm.description,
+            source_path,
+            file,
+            needs_title_heading,
+            blocks: parsed.blocks,
+            footnotes: parsed.footnotes,
+        });
+        Some(self.chapters.len() - 1)
+    }
+
+    /// Control characters (NUL and friends) are not allowed in XML: each becomes a space (keeping
+    /// byte offsets, so later positions stay right) and the first is reported.
+    fn replace_control_chars(&mut self, text: String, path: &Path) -> String {
+        let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+        let Some(first) = text.find(bad) else { return text };
+        let count = text.chars().filter(|&c| bad(c)).count();
+        let c = text[first..].chars().next().unwrap_or(' ');
+        let (line, column, _) = crate::diag::line_column(&text, first);
+        self.diags.push(
+            Diagnostic::warning(format!(
+                "{}:{line}:{column}: {count} control character(s) (first U+{:04X}) replaced by spaces",
+                self.fs.display(path),
+                c as u32
+            ))
+            .hint("control characters cannot appear in an e-book; remove them from the file"),
+        );
+        text.chars().map(|c| if bad(c) && c.len_utf8() == 1 { ' ' } else { c }).collect()
+    }
+
+    /// `[bindery] cover` in book.toml, resolved and registered as an image.
+    fn cover(&mut self) -> Option<ImageId> {
+        let rel = self.config.bindery.cover.clone()?;
+        let mut resolver = ImageResolver {
+            fs: self.fs,
+            dir: self.fs.root.clone(),
+            images: &mut self.images,
+            index: &mut self.image_index,
+            max_bytes: self.config.bindery.limits.max_image_file_mib << 20,
+        };
+        let file = self.sources.add(&self.fs.root.join("book.toml"), "book.toml".into(), String::new());
+        match resolver.image(&rel, Span::file_start(file), self.diags) {
+            ImageRef::Local(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+struct ImageResolver<'a> {
+    fs: &'a BookFs,
+    dir: PathBuf,
+    images: &'a mut Vec<ImageSource>,
+    index: &'a mut HashMap<PathBuf, ImageId>,
+    max_bytes: u64,
+}
+
+impl Resolver for ImageResolver<'_> {
+    fn image(&mut self, dest: &str, span: Span, diags: &mut Diagnostics) -> ImageRef {
+        let dest = dest.trim();
+        if markdown::has_scheme(dest) || dest.starts_with("//") {
+            diags.push(
+                Diagnostic::warning(format!("remote image {dest} is not downloaded"))
+                    .at(span)
+                    .hint("download the picture into the book's pictures folder and link it by its path"),
+            );
+            return ImageRef::Remote(dest.to_string());
+        }
+        if dest.is_empty() {
+            diags.push(Diagnostic::error("image with an empty path").at(span).hint("write ![description](../pictures/name.jpg)"));
+            return ImageRef::Unusable;
+        }
+        let decoded = summary::percent_decode(dest.split(['?', '#']).next().unwrap_or(dest));
+        let path = match self.fs.resolve(&self.dir, &decoded) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d.at(span));
+                return ImageRef::Unusable;
+            }
+        };
+        if let Some(id) = self.index.get(&path) {
+            return ImageRef::Local(*id);
+        }
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() && m.len() > self.max_bytes => {
+                diags.push(
+                    Diagnostic::error(format!("{dest} is {} MiB, over the limit of {} MiB", m.len() >> 20, self.max_bytes >> 20))
+                        .at(span)
+                        .hint("make the picture smaller, or raise [bindery.limits] max-image-file-mib in book.toml"),
+                );
+                return ImageRef::Unusable;
+            }
+            Ok(m) if !m.is_file() => {
+                diags.push(Diagnostic::error(format!("{dest} is not a file")).at(span));
+                return ImageRef::Unusable;
+            }
+            _ => {}
+        }
+        let id = ImageId(self.images.len());
+        self.images.push(ImageSource { rel_path: self.fs.relative(&path), path: path.clone(), first_use: span });
+        self.index.insert(path, id);
+        ImageRef::Local(id)
+    }
+}
+
+fn collect_markdown(dir: &Path, skip: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 16 || dir == skip {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() {
+            collect_markdown(&path, skip, out, depth + 1);
+        } else if name.ends_with(".md") && name != "SUMMARY.md" && (ft.is_file() || ft.is_symlink()) {
+            out.push(path);
+        }
+    }
+}
+
+/// Compare file names as people do: `report2` before `report10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let chunks = |s: &str| -> Vec<(bool, String)> {
+        let mut v: Vec<(bool, String)> = Vec::new();
+        for c in s.chars() {
+            let d = c.is_ascii_digit();
+            match v.last_mut() {
+                Some((kd, text)) if *kd == d => text.push(c),
+                _ => v.push((d, c.to_string())),
+            }
+        }
+        v
+    };
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(cb.iter()) {
+        let ord = match (x.0, y.0) {
+            (true, true) => {
+                let (xt, yt) = (x.1.trim_start_matches('0'), y.1.trim_start_matches('0'));
+                xt.len().cmp(&yt.len()).then_with(|| xt.cmp(yt))
+            }
+            _ => x.1.to_lowercase().cmp(&y.1.to_lowercase()),
+        };
+        if ord != std::cmp::Ordering::Equal {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+}
+
+/// `2018-denver_summit` → `2018 denver summit`, the last resort for a title.
+fn title_from_file_name(stem: &str) -> String {
+    let t = stem.replace(['-', '_'], " ");
+    let t = t.trim();
+    let mut chars = t.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => "Untitled".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["report10.md", "report2.md", "Report1.md", "a.md"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["a.md", "Report1.md", "report2.md", "report10.md"]);
+    }
+
+    #[test]
+    fn titles_from_file_names() {
+        assert_eq!(title_from_file_name("denver-summit_2018"), "Denver summit 2018");
+    }
+}

@@ -1,0 +1,351 @@
+//! SUMMARY.md in mdBook's syntax: prefix chapters, numbered (nested) chapters with part titles and
+//! separators, suffix chapters, and draft chapters (`[Title]()`).
+//!
+//! Parsed line by line rather than through the Markdown parser: the format is line-oriented, and
+//! working on lines gives every entry an exact span for diagnostics.
+
+use crate::diag::{Diagnostic, FileId, Span};
+use crate::doc::ChapterKind;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SummaryItem {
+    Chapter(SummaryChapter),
+    PartTitle(String),
+    Separator,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryChapter {
+    pub title: String,
+    /// Path as written (percent-decoded); `None` for a draft chapter.
+    pub path: Option<String>,
+    pub kind: ChapterKind,
+    pub number: Option<Vec<u32>>,
+    pub children: Vec<SummaryItem>,
+    pub span: Span,
+}
+
+/// Parse SUMMARY.md. Problems are returned all together.
+pub fn parse(text: &str, file: FileId) -> Result<Vec<SummaryItem>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut items: Vec<SummaryItem> = Vec::new();
+    // Stack of (indent, path of child indices) for nesting numbered chapters.
+    let mut stack: Vec<usize> = Vec::new(); // indents of open levels
+    let mut seen_numbered = false;
+    let mut seen_title = false;
+    let mut in_comment = false;
+    let mut offset = 0;
+    let text_no_bom = text.strip_prefix('\u{feff}');
+    if text_no_bom.is_some() {
+        offset = 3;
+    }
+    let body = text_no_bom.unwrap_or(text);
+    for raw_line in body.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw_line.len();
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim();
+        let span = |from: usize, len: usize| Span::new(file, line_start + from..line_start + from + len);
+        if in_comment {
+            if trimmed.contains("-->") {
+                in_comment = false;
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        if trimmed.starts_with("<!--") {
+            in_comment = !trimmed.contains("-->");
+            continue;
+        }
+        let indent_bytes = line.len() - line.trim_start().len();
+        let indent = line[..indent_bytes]
+            .chars()
+            .map(|c| if c == '\t' { 4 } else { 1 })
+            .sum::<usize>();
+        if let Some(heading) = trimmed.strip_prefix('#') {
+            let title = heading.trim_start_matches('#').trim().to_string();
+            if !seen_title && items.is_empty() {
+                seen_title = true; // "# Summary": the document title, not a part
+            } else {
+                items.push(SummaryItem::PartTitle(title));
+                seen_numbered = true;
+                stack.clear();
+            }
+            continue;
+        }
+        if is_separator(trimmed) {
+            items.push(SummaryItem::Separator);
+            stack.clear();
+            continue;
+        }
+        let list_marker = ["- ", "* ", "+ "]
+            .iter()
+            .any(|m| trimmed.starts_with(m));
+        let link_text = if list_marker { trimmed[2..].trim_start() } else { trimmed };
+        let link_col = indent_bytes + (trimmed.len() - link_text.len());
+        let Some((title, path)) = parse_link(link_text) else {
+            errors.push(
+                Diagnostic::error(format!("malformed SUMMARY.md line: {trimmed:?}"))
+                    .at(span(indent_bytes, trimmed.len()))
+                    .hint("each entry is a link such as `- [Title](file.md)`, a `# Part title` or `---`"),
+            );
+            continue;
+        };
+        let entry_span = span(link_col, link_text.len());
+        if !list_marker {
+            if indent > 0 {
+                errors.push(
+                    Diagnostic::error("prefix and suffix chapters cannot be nested")
+                        .at(entry_span)
+                        .hint("start the line with `- ` to make it a numbered chapter"),
+                );
+                continue;
+            }
+            let kind = if seen_numbered { ChapterKind::Suffix } else { ChapterKind::Prefix };
+            items.push(SummaryItem::Chapter(SummaryChapter {
+                title,
+                path,
+                kind,
+                number: None,
+                children: Vec::new(),
+                span: entry_span,
+            }));
+            continue;
+        }
+        if seen_numbered && has_suffix(&items) {
+            errors.push(
+                Diagnostic::error("a numbered chapter after suffix chapters")
+                    .at(entry_span)
+                    .hint("suffix chapters (plain links) must come after every numbered chapter"),
+            );
+            continue;
+        }
+        seen_numbered = true;
+        while stack.last().is_some_and(|&i| indent < i) {
+            stack.pop();
+        }
+        if stack.last().is_none_or(|&i| indent > i) {
+            stack.push(indent);
+        }
+        let depth = stack.len() - 1;
+        let chapter = SummaryChapter {
+            title,
+            path,
+            kind: ChapterKind::Numbered,
+            number: None,
+            children: Vec::new(),
+            span: entry_span,
+        };
+        if let Err(d) = insert_at_depth(&mut items, depth, chapter) {
+            errors.push(d);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    number_chapters(&mut items);
+    Ok(items)
+}
+
+fn has_suffix(items: &[SummaryItem]) -> bool {
+    items
+        .iter()
+        .any(|i| matches!(i, SummaryItem::Chapter(c) if c.kind == ChapterKind::Suffix))
+}
+
+fn is_separator(line: &str) -> bool {
+    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.len() >= 3
+        && (compact.chars().all(|c| c == '-')
+            || compact.chars().all(|c| c == '*')
+            || compact.chars().all(|c| c == '_'))
+}
+
+/// Add a numbered chapter as the last child at `depth` under the last numbered chapter.
+fn insert_at_depth(
+    items: &mut Vec<SummaryItem>,
+    depth: usize,
+    chapter: SummaryChapter,
+) -> Result<(), Diagnostic> {
+    let mut list = items;
+    for _ in 0..depth {
+        let Some(SummaryItem::Chapter(parent)) = list.last_mut() else {
+            return Err(Diagnostic::error("nested chapter has no parent chapter")
+                .at(chapter.span)
+                .hint("indent a chapter only under a numbered chapter line"));
+        };
+        if parent.kind != ChapterKind::Numbered {
+            return Err(Diagnostic::error("nested chapter has no parent chapter")
+                .at(chapter.span)
+                .hint("indent a chapter only under a numbered chapter line"));
+        }
+        list = &mut parent.children;
+    }
+    list.push(SummaryItem::Chapter(chapter));
+    Ok(())
+}
+
+fn number_chapters(items: &mut [SummaryItem]) {
+    fn walk(items: &mut [SummaryItem], prefix: &[u32], counter: &mut u32) {
+        for item in items {
+            if let SummaryItem::Chapter(c) = item {
+                if c.kind != ChapterKind::Numbered {
+                    continue;
+                }
+                *counter += 1;
+                let mut number = prefix.to_vec();
+                number.push(*counter);
+                let mut child_counter = 0;
+                walk(&mut c.children, &number, &mut child_counter);
+                c.number = Some(number);
+            }
+        }
+    }
+    // mdBook numbers across part titles without resetting.
+    let mut counter = 0;
+    walk(items, &[], &mut counter);
+}
+
+/// `[Title](path)` → (title as plain text, Some(path) or None when empty).
+fn parse_link(s: &str) -> Option<(String, Option<String>)> {
+    let rest = s.strip_prefix('[')?;
+    // Find the matching `]`, allowing nested brackets and escapes.
+    let mut depth = 1usize;
+    let mut end = None;
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    let title = plain_title(&rest[..end]);
+    let after = rest[end + 1..].strip_prefix('(')?;
+    let close = after.rfind(')')?;
+    if !after[close + 1..].trim().is_empty() {
+        return None;
+    }
+    let mut dest = after[..close].trim();
+    if let Some(inner) = dest.strip_prefix('<').and_then(|d| d.strip_suffix('>')) {
+        dest = inner;
+    } else if let Some((path, _title)) = dest.split_once(char::is_whitespace) {
+        dest = path; // `[T](file.md "title")`
+    }
+    if title.is_empty() {
+        return None;
+    }
+    let path = (!dest.is_empty()).then(|| percent_decode(dest));
+    Some((title, path))
+}
+
+/// Strip inline Markdown from an entry title: `*x*`, `` `x` ``, `\[`.
+fn plain_title(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '*' | '_' | '`' => {}
+            _ => out.push(c),
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Decode `%20`-style escapes in a link destination; invalid escapes are kept as written.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chapters(items: &[SummaryItem]) -> Vec<(String, Option<String>, ChapterKind, Option<Vec<u32>>)> {
+        let mut out = Vec::new();
+        fn walk(items: &[SummaryItem], out: &mut Vec<(String, Option<String>, ChapterKind, Option<Vec<u32>>)>) {
+            for i in items {
+                if let SummaryItem::Chapter(c) = i {
+                    out.push((c.title.clone(), c.path.clone(), c.kind, c.number.clone()));
+                    walk(&c.children, out);
+                }
+            }
+        }
+        walk(items, &mut out);
+        out
+    }
+
+    #[test]
+    fn full_mdbook_syntax() {
+        let text = "# Summary\n\n[Intro](intro.md)\n\n---\n\n# Part one\n\n- [First](a.md)\n  - [Nested *em*](b/c.md)\n    - [Deep](d.md)\n  - [Draft]()\n- [Second](<with space.md>)\n\n# Part two\n\n* [Third](e%20f.md)\n\n---\n\n[Credits](credits.md)\n";
+        let items = parse(text, FileId(0)).unwrap();
+        let ch = chapters(&items);
+        assert_eq!(ch[0], ("Intro".into(), Some("intro.md".into()), ChapterKind::Prefix, None));
+        assert_eq!(ch[1].3, Some(vec![1]));
+        assert_eq!(ch[2], ("Nested em".into(), Some("b/c.md".into()), ChapterKind::Numbered, Some(vec![1, 1])));
+        assert_eq!(ch[3].3, Some(vec![1, 1, 1]));
+        assert_eq!(ch[4], ("Draft".into(), None, ChapterKind::Numbered, Some(vec![1, 2])));
+        assert_eq!(ch[5].1.as_deref(), Some("with space.md"));
+        assert_eq!(ch[6], ("Third".into(), Some("e f.md".into()), ChapterKind::Numbered, Some(vec![3])));
+        assert_eq!(ch[7].2, ChapterKind::Suffix);
+        assert!(items.contains(&SummaryItem::PartTitle("Part one".into())));
+        assert_eq!(items.iter().filter(|i| **i == SummaryItem::Separator).count(), 2);
+    }
+
+    #[test]
+    fn malformed_line_is_reported_with_its_position() {
+        let text = "# Summary\n- [Good](a.md)\n- not a link\n";
+        let errs = parse(text, FileId(0)).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.contains("malformed"));
+        assert_eq!(errs[0].span.unwrap().start, text.find("not a link").unwrap() - 2);
+    }
+
+    #[test]
+    fn comments_and_crlf_are_handled() {
+        let text = "# Summary\r\n<!-- a\r\n comment -->\r\n- [A](a.md)\r\n";
+        let ch = chapters(&parse(text, FileId(0)).unwrap());
+        assert_eq!(ch.len(), 1);
+        assert_eq!(ch[0].1.as_deref(), Some("a.md"));
+    }
+
+    #[test]
+    fn numbered_after_suffix_is_an_error() {
+        let text = "- [A](a.md)\n\n[S](s.md)\n- [B](b.md)\n";
+        assert!(parse(text, FileId(0)).is_err());
+    }
+}

@@ -1,0 +1,139 @@
+//! The command line (clap lives here only): parse arguments, run the pipeline, print diagnostics,
+//! map the outcome to an exit code: 0 ok, 1 the book has errors, 2 usage or environment.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::pipeline::{self, Format, Request};
+
+#[derive(Debug, Parser)]
+#[command(name = "bindery", version, about = "Turn a folder of Markdown reports and photos into an EPUB 3 (and a PDF)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the book's outputs into DIR/out (or --out).
+    Build {
+        /// The book folder (with book.toml, or a folder of reports). Default: the current folder.
+        dir: Option<PathBuf>,
+        /// Which outputs to write.
+        #[arg(long, value_enum, default_value_t = FormatArg::All)]
+        format: FormatArg,
+        /// Folder for the outputs.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print only errors and warnings.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Load and validate the book, pictures included; write nothing.
+    Check {
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Create a new book that builds: book.toml, a first report and a picture.
+    Init {
+        /// Where to create it (default: the current folder).
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Epub,
+    Pdf,
+    All,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let mut stderr = std::io::stderr().lock();
+    match cli.command {
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            match crate::scaffold::init(&dir) {
+                Ok(files) => {
+                    for f in files {
+                        let _ = writeln!(stderr, "created {}", f.display());
+                    }
+                    let _ = writeln!(stderr, "build it with: bindery build {}", dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    let _ = writeln!(stderr, "error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Build { dir, format, out, deny_warnings, quiet } => {
+            let format = match format {
+                FormatArg::Epub => Format::Epub,
+                FormatArg::Pdf => Format::Pdf,
+                FormatArg::All => Format::All,
+            };
+            let req = Request { root: dir.unwrap_or_else(|| PathBuf::from(".")), out_dir: out, format, deny_warnings, write: true };
+            run(&req, quiet, &mut stderr)
+        }
+        Command::Check { dir, deny_warnings } => {
+            let req = Request {
+                root: dir.unwrap_or_else(|| PathBuf::from(".")),
+                out_dir: None,
+                format: Format::Epub,
+                deny_warnings,
+                write: false,
+            };
+            run(&req, false, &mut stderr)
+        }
+    }
+}
+
+fn run(req: &Request, quiet: bool, stderr: &mut impl Write) -> ExitCode {
+    match pipeline::build(req) {
+        Err(e) => {
+            let _ = writeln!(stderr, "error: {e}");
+            ExitCode::from(2)
+        }
+        Ok(outcome) => {
+            let _ = write!(stderr, "{}", outcome.diagnostics.render(&outcome.sources));
+            let (errors, warnings) = (outcome.diagnostics.error_count(), outcome.diagnostics.warning_count());
+            if outcome.failed() {
+                let _ = writeln!(
+                    stderr,
+                    "bindery: {errors} error(s), {warnings} warning(s); nothing was written"
+                );
+                return ExitCode::from(1);
+            }
+            if !quiet {
+                for n in &outcome.notes {
+                    let _ = writeln!(stderr, "note: {n}");
+                }
+                for w in &outcome.written {
+                    let _ = writeln!(stderr, "wrote {}", w.display());
+                }
+                if !req.write {
+                    let _ = writeln!(stderr, "bindery: the book is fine ({warnings} warning(s))");
+                } else if warnings > 0 {
+                    let _ = writeln!(stderr, "bindery: {warnings} warning(s)");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}

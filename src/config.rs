@@ -1,0 +1,232 @@
+//! `book.toml`: mdBook's keys plus bindery's own `[bindery]` table.
+//!
+//! mdBook books must build unchanged, so unknown keys outside `[bindery]` are ignored (mdBook has
+//! many we have no use for). Inside `[bindery]` every key is ours, so an unknown one is an error that
+//! names it: a misspelt setting must not be silently ignored. `toml` (the crate) lives here only.
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, FileId, Span};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub book: BookSection,
+    pub output: OutputSection,
+    pub bindery: BinderySection,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct BookSection {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    pub language: Option<String>,
+    pub src: String,
+    pub description: Option<String>,
+}
+
+impl Default for BookSection {
+    fn default() -> Self {
+        BookSection {
+            title: None,
+            authors: Vec::new(),
+            language: None,
+            src: "src".to_string(),
+            description: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OutputSection {
+    pub html: HtmlOutput,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct HtmlOutput {
+    pub site_url: Option<String>,
+}
+
+/// bindery's own settings. Every key is documented in `docs/CONFIG.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BinderySection {
+    pub subtitle: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<String>,
+    pub subjects: Vec<String>,
+    pub rights: Option<String>,
+    /// Overrides the identifier derived from title and authors.
+    pub identifier: Option<String>,
+    /// Cover picture, relative to the book root. Default: the first picture of the book.
+    pub cover: Option<String>,
+    /// Base name of the output files (`book` gives `book.epub`).
+    pub output_name: String,
+    pub epub: EpubSettings,
+    pub limits: Limits,
+}
+
+impl Default for BinderySection {
+    fn default() -> Self {
+        BinderySection {
+            subtitle: None,
+            publisher: None,
+            date: None,
+            subjects: Vec::new(),
+            rights: None,
+            identifier: None,
+            cover: None,
+            output_name: "book".to_string(),
+            epub: EpubSettings::default(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EpubSettings {
+    /// Longest edge of pictures in the EPUB, in pixels.
+    pub max_image_edge: u32,
+    /// JPEG quality used when a picture has to be re-encoded.
+    pub jpeg_quality: u8,
+    /// Embed the fonts (only the faces the book uses).
+    pub embed_fonts: bool,
+    /// Use the first picture of the book as the cover when `cover` is not set.
+    pub auto_cover: bool,
+}
+
+impl Default for EpubSettings {
+    fn default() -> Self {
+        EpubSettings {
+            max_image_edge: 1600,
+            jpeg_quality: 85,
+            embed_fonts: true,
+            auto_cover: true,
+        }
+    }
+}
+
+/// Resource limits for untrusted book content (see docs/SECURITY.md).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Limits {
+    /// Largest picture, in pixels (width times height).
+    pub max_image_pixels: u64,
+    /// Most memory one picture may take while decoded, in MiB.
+    pub max_image_memory_mib: u64,
+    /// Largest picture file, in MiB.
+    pub max_image_file_mib: u64,
+    /// Largest Markdown file, in MiB.
+    pub max_report_file_mib: u64,
+    /// Deepest nesting of block quotes and lists.
+    pub max_nesting: usize,
+    /// Deepest chain of `{{#include}}`s.
+    pub max_include_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_image_pixels: 100_000_000,
+            max_image_memory_mib: 1024,
+            max_image_file_mib: 100,
+            max_report_file_mib: 64,
+            max_nesting: 64,
+            max_include_depth: 16,
+        }
+    }
+}
+
+/// Parse book.toml text; a problem becomes a diagnostic at the offending key or value.
+pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        Diagnostic::error(format!("invalid book.toml: {}", e.message()))
+            .at(Span::new(file, span))
+            .hint("see docs/CONFIG.md for the keys bindery reads; mdBook's own keys go in [book]")
+    })?;
+    validate(&config, text, file)?;
+    Ok(config)
+}
+
+fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic> {
+    let at_key = |key: &str| {
+        let start = text.find(key).unwrap_or(0);
+        Span::new(file, start..start + key.len())
+    };
+    let e = &config.bindery.epub;
+    if !(64..=10_000).contains(&e.max_image_edge) {
+        return Err(Diagnostic::error(format!(
+            "max-image-edge = {} is out of range",
+            e.max_image_edge
+        ))
+        .at(at_key("max-image-edge"))
+        .hint("use a value from 64 to 10000 pixels (default 1600)"));
+    }
+    if !(1..=100).contains(&e.jpeg_quality) {
+        return Err(Diagnostic::error(format!(
+            "jpeg-quality = {} is out of range",
+            e.jpeg_quality
+        ))
+        .at(at_key("jpeg-quality"))
+        .hint("use a value from 1 to 100 (default 85)"));
+    }
+    let name = &config.bindery.output_name;
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(
+            Diagnostic::error(format!("output-name = {name:?} is not a plain file name"))
+                .at(at_key("output-name"))
+                .hint("give a name without slashes, such as \"book\""),
+        );
+    }
+    if config.book.src.trim().is_empty() {
+        return Err(Diagnostic::error("[book] src is empty")
+            .at(at_key("src"))
+            .hint("name the folder that holds the reports, such as \"src\""));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mdbook_keys_are_read_and_others_ignored() {
+        let c = parse(
+            "[book]\ntitle = \"T\"\nauthors = [\"A\"]\nsrc = \"book\"\nmultilingual = false\n\
+             [output.html]\nsite-url = \"https://x.org/\"\ngit-repository-url = \"u\"\n\
+             [preprocessor.links]\n",
+            FileId(0),
+        )
+        .unwrap();
+        assert_eq!(c.book.title.as_deref(), Some("T"));
+        assert_eq!(c.book.src, "book");
+        assert_eq!(c.output.html.site_url.as_deref(), Some("https://x.org/"));
+    }
+
+    #[test]
+    fn unknown_bindery_key_is_named() {
+        let text = "[bindery]\nsubtitel = \"x\"\n";
+        let d = parse(text, FileId(0)).unwrap_err();
+        assert!(d.message.contains("subtitel"), "{}", d.message);
+        assert_eq!(d.span.unwrap().start, text.find("subtitel").unwrap());
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_at_the_value() {
+        let d = parse("[book]\ntitle = 3\n", FileId(0)).unwrap_err();
+        assert!(d.message.contains("invalid book.toml"));
+        assert!(d.span.is_some());
+    }
+
+    #[test]
+    fn out_of_range_setting_is_rejected() {
+        let d = parse("[bindery.epub]\nmax-image-edge = 1\n", FileId(0)).unwrap_err();
+        assert!(d.message.contains("max-image-edge"));
+    }
+}

@@ -1,0 +1,340 @@
+//! Diagnostics: problems in the book, each tied to a place in a source file.
+//!
+//! Every stage pushes [`Diagnostic`]s into one [`Diagnostics`] collection; the pipeline renders them
+//! once, at the end, so the user sees every problem of a run together. Places are byte ranges into
+//! files registered in the [`SourceMap`]; line and column are computed only when rendering, from the
+//! original bytes, so CRLF line ends, a UTF-8 byte-order mark, tabs and multi-byte letters all count
+//! the way an editor counts them (columns are characters, 1-based).
+
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: Range<usize>) -> Span {
+        Span {
+            file,
+            start: range.start,
+            end: range.end.max(range.start),
+        }
+    }
+
+    /// The whole-file span used when a problem concerns a file as such.
+    pub fn file_start(file: FileId) -> Span {
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
+/// A piece of a composed text (a chapter with `{{#include}}`s spliced in) that came from elsewhere.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Byte range in the composed text.
+    pub range: Range<usize>,
+    /// Where those bytes were read from.
+    pub origin: FileId,
+    pub origin_offset: usize,
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path shown to the user (relative to the working directory when possible).
+    pub display: String,
+    pub path: PathBuf,
+    pub text: String,
+    /// Non-empty only for composed texts: maps ranges back to the file they came from.
+    pub segments: Vec<Segment>,
+}
+
+/// Owns the text of every file read, so spans can be rendered as `file:line:col` with a snippet.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+/// A resolved place: what the user sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub display: String,
+    pub line: usize,
+    pub column: usize,
+    pub line_text: String,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, path: &Path, display: String, text: String) -> FileId {
+        self.add_composed(path, display, text, Vec::new())
+    }
+
+    pub fn add_composed(
+        &mut self,
+        path: &Path,
+        display: String,
+        text: String,
+        segments: Vec<Segment>,
+    ) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile {
+            display,
+            path: path.to_path_buf(),
+            text,
+            segments,
+        });
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        &self.get(id).text
+    }
+
+    /// Resolve a byte offset to the original file, line and column, following include segments.
+    pub fn locate(&self, span: Span) -> Location {
+        let mut file = self.get(span.file);
+        let mut offset = span.start;
+        // Follow composed texts back to the file the bytes were read from (bounded by nesting).
+        for _ in 0..64 {
+            let Some(seg) = file
+                .segments
+                .iter()
+                .find(|s| s.range.start <= offset && offset < s.range.end.max(s.range.start + 1))
+            else {
+                break;
+            };
+            offset = seg.origin_offset + (offset - seg.range.start);
+            file = self.get(seg.origin);
+        }
+        let (line, column, line_text) = line_column(&file.text, offset);
+        Location {
+            display: file.display.clone(),
+            line,
+            column,
+            line_text,
+        }
+    }
+}
+
+/// 1-based line and character column of a byte offset; the line's text without its line end.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize, String) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let mut prefix = &text[line_start..offset];
+    // A byte-order mark is not a column an editor shows.
+    if line_start == 0 {
+        prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+    }
+    let column = prefix.chars().count() + 1;
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let mut line_text = text[line_start..line_end].trim_end_matches('\r');
+    if line_start == 0 {
+        line_text = line_text.strip_prefix('\u{feff}').unwrap_or(line_text);
+    }
+    (line, column, line_text.to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub span: Option<Span>,
+    /// A file the problem is about when there is no span in a loaded source (e.g. an unreadable file).
+    pub path: Option<PathBuf>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            path: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, span: Span) -> Diagnostic {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Diagnostic {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Every diagnostic of a run, in the order found.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// `--deny-warnings`: every warning becomes an error.
+    pub fn deny_warnings(&mut self) {
+        for d in &mut self.items {
+            d.severity = Severity::Error;
+        }
+    }
+
+    /// Render all diagnostics, rustc-style, with a snippet of the offending line.
+    pub fn render(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            render_one(&mut out, d, sources);
+        }
+        out
+    }
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
+    let label = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let _ = writeln!(out, "{label}: {}", d.message);
+    if let Some(span) = d.span {
+        let loc = sources.locate(span);
+        let _ = writeln!(out, "  --> {}:{}:{}", loc.display, loc.line, loc.column);
+        let gutter = loc.line.to_string().len();
+        let shown: String = loc.line_text.chars().take(160).collect();
+        let _ = writeln!(out, "{:gutter$} |", "");
+        let _ = writeln!(out, "{} | {}", loc.line, shown.replace('\t', " "));
+        if loc.column <= 160 {
+            let _ = writeln!(out, "{:gutter$} | {:>col$}", "", "^", col = loc.column);
+        }
+    } else if let Some(path) = &d.path {
+        let _ = writeln!(out, "  --> {}", path.display());
+    }
+    if let Some(hint) = &d.hint {
+        let _ = writeln!(out, "  = help: {hint}");
+    }
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "Xin chào thế giới\nđây là dòng hai";
+        let off = text.find("giới").unwrap();
+        assert_eq!(line_column(text, off).0, 1);
+        assert_eq!(line_column(text, off).1, 14);
+        let off = text.find("dòng").unwrap();
+        assert_eq!(&line_column(text, off)[..2], &(2, 8)[..]);
+    }
+
+    #[test]
+    fn crlf_and_bom_do_not_shift_positions() {
+        let text = "\u{feff}first\r\nsecond [x]\r\n";
+        let off = text.find("[x]").unwrap();
+        let (line, col, line_text) = line_column(text, off);
+        assert_eq!((line, col), (2, 8));
+        assert_eq!(line_text, "second [x]");
+        let (line, col, _) = line_column(text, text.find("first").unwrap());
+        assert_eq!((line, col), (1, 1));
+    }
+
+    #[test]
+    fn tabs_count_as_one_column() {
+        let text = "\tx";
+        assert_eq!(line_column(text, 1).1, 2);
+    }
+
+    #[test]
+    fn composed_text_maps_back_to_the_included_file() {
+        let mut map = SourceMap::default();
+        let inc = map.add(Path::new("inc.md"), "inc.md".into(), "a\nb\nc\n".into());
+        let composed = "top\nb\nc\nend\n".to_string();
+        let id = map.add_composed(
+            Path::new("ch.md"),
+            "ch.md".into(),
+            composed,
+            vec![Segment {
+                range: 4..8,
+                origin: inc,
+                origin_offset: 2,
+            }],
+        );
+        let loc = map.locate(Span::new(id, 6..7));
+        assert_eq!((loc.display.as_str(), loc.line, loc.column), ("inc.md", 3, 1));
+    }
+}

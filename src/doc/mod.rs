@@ -1,0 +1,304 @@
+//! The format-neutral document tree that both writers read.
+//!
+//! Owned data only: no I/O, no third-party types. `book::load` builds it from Markdown; the passes in
+//! [`passes`] number footnotes, give headings unique ids and resolve links; `epub::write` and the
+//! PDF typesetter read it. Every block that can carry a problem keeps the [`Span`] it came from.
+
+pub mod passes;
+
+use crate::diag::{FileId, Span};
+
+/// A whole book: metadata, the chapters in reading order, and the table of contents structure.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    pub meta: Metadata,
+    pub chapters: Vec<Chapter>,
+    pub toc: Vec<TocItem>,
+    /// Every picture the book uses, in order of first use; [`ImageId`] indexes this.
+    pub images: Vec<ImageSource>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    /// BCP 47 language tag of the book (`en`, `vi`).
+    pub language: String,
+    pub description: Option<String>,
+    pub publisher: Option<String>,
+    /// Publication date as written in book.toml (`2024-05-01`).
+    pub date: Option<String>,
+    pub subjects: Vec<String>,
+    pub rights: Option<String>,
+    /// Stable identifier (`urn:uuid:...`); the same across rebuilds so readers keep their place.
+    pub identifier: String,
+    /// Last modification, seconds since the Unix epoch (`SOURCE_DATE_EPOCH` or the newest source).
+    pub modified: i64,
+    pub cover: Option<ImageId>,
+    pub site_url: Option<String>,
+}
+
+/// Where a chapter sits in the book, as mdBook's SUMMARY.md distinguishes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChapterKind {
+    Prefix,
+    Numbered,
+    Suffix,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    pub title: String,
+    /// Section number such as `[2, 1]` for "2.1", numbered chapters only.
+    pub number: Option<Vec<u32>>,
+    pub kind: ChapterKind,
+    /// Nesting depth in the chapter list, 0 for top level.
+    pub depth: usize,
+    /// Language when it differs from the book's.
+    pub lang: Option<String>,
+    pub authors: Vec<String>,
+    pub date: Option<String>,
+    pub description: Option<String>,
+    /// Path of the source relative to the book's source folder, with `/` separators.
+    pub source_path: String,
+    pub file: FileId,
+    /// True when the report has no heading of its own and the writers must show `title`.
+    pub needs_title_heading: bool,
+    pub blocks: Vec<Block>,
+    pub footnotes: Vec<Footnote>,
+}
+
+/// The chapter list as the reader navigates it: nested entries, part titles, separators.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TocItem {
+    PartTitle(String),
+    Separator,
+    Entry {
+        title: String,
+        /// `None` for a draft chapter (listed, not yet written).
+        chapter: Option<usize>,
+        children: Vec<TocItem>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Footnote {
+    pub label: String,
+    pub number: u32,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl AlertKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            AlertKind::Note => "Note",
+            AlertKind::Tip => "Tip",
+            AlertKind::Important => "Important",
+            AlertKind::Warning => "Warning",
+            AlertKind::Caution => "Caution",
+        }
+    }
+
+    pub fn class(self) -> &'static str {
+        match self {
+            AlertKind::Note => "note",
+            AlertKind::Tip => "tip",
+            AlertKind::Important => "important",
+            AlertKind::Warning => "warning",
+            AlertKind::Caution => "caution",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    /// `Some(checked)` for a task-list item.
+    pub task: Option<bool>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DefinitionItem {
+    pub term: Vec<Inline>,
+    pub definitions: Vec<Vec<Block>>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Paragraph(Vec<Inline>),
+    Heading {
+        level: u8,
+        /// Unique within the chapter, valid as an XML id; assigned by `passes::assign_ids`.
+        id: String,
+        classes: Vec<String>,
+        content: Vec<Inline>,
+        span: Span,
+    },
+    BlockQuote(Vec<Block>),
+    Alert {
+        kind: AlertKind,
+        blocks: Vec<Block>,
+    },
+    List {
+        /// Start number for an ordered list.
+        start: Option<u64>,
+        items: Vec<ListItem>,
+    },
+    DefinitionList(Vec<DefinitionItem>),
+    CodeBlock {
+        /// First word of the info string (`rust` for "rust,ignore").
+        lang: Option<String>,
+        code: String,
+    },
+    Table {
+        align: Vec<Align>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    Figure {
+        image: Image,
+        caption: Vec<Inline>,
+    },
+    Rule,
+    /// A group with its own language or anchor (from raw HTML `<div lang=..>` or `<div id=..>`).
+    Div {
+        id: Option<String>,
+        lang: Option<String>,
+        blocks: Vec<Block>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Inline {
+    Text(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    Superscript(Vec<Inline>),
+    Subscript(Vec<Inline>),
+    Code(String),
+    Link {
+        target: LinkTarget,
+        title: Option<String>,
+        content: Vec<Inline>,
+        span: Span,
+    },
+    Image(Image),
+    FootnoteRef {
+        label: String,
+        /// Assigned by `passes::number_footnotes`; 0 until then.
+        number: u32,
+        span: Span,
+    },
+    LineBreak,
+    SoftBreak,
+    /// A run in another language (`<span lang="vi">`) or with an anchor (`<a id=..>`).
+    Span {
+        id: Option<String>,
+        lang: Option<String>,
+        content: Vec<Inline>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTarget {
+    /// Leaves the book: `https://…`, `mailto:…`.
+    External(String),
+    /// As written in the source, before `passes::resolve_links`.
+    Unresolved(String),
+    /// A chapter of this book, and optionally an anchor (an id) in it.
+    Internal {
+        chapter: usize,
+        anchor: Option<String>,
+    },
+    /// Could not be made a working link; rendered as its text (a warning was given).
+    None,
+}
+
+/// Index into [`Document::images`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ImageId(pub usize);
+
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub id: ImageId,
+    pub alt: String,
+    pub title: Option<String>,
+    pub span: Span,
+}
+
+/// A picture file the book refers to.
+#[derive(Debug, Clone)]
+pub struct ImageSource {
+    /// Absolute path, already checked to be inside the book folder.
+    pub path: std::path::PathBuf,
+    /// Path relative to the book root with `/`, for messages and output names.
+    pub rel_path: String,
+    /// The first place that uses it: problems with the file are reported there.
+    pub first_use: Span,
+}
+
+impl Inline {
+    /// The plain text of inline content, for titles, alt text and ids.
+    pub fn plain_text(inlines: &[Inline]) -> String {
+        let mut out = String::new();
+        collect_text(inlines, &mut out);
+        out
+    }
+}
+
+fn collect_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Span { content: c, .. } => collect_text(c, out),
+            Inline::Image(image) => out.push_str(&image.alt),
+            Inline::SoftBreak | Inline::LineBreak => out.push(' '),
+            Inline::FootnoteRef { .. } => {}
+        }
+    }
+}
+
+impl Document {
+    /// Title as shown in navigation: "2.1. Title" for numbered chapters.
+    pub fn chapter_label(&self, index: usize) -> String {
+        let ch = &self.chapters[index];
+        match &ch.number {
+            Some(n) => format!("{} {}", section_number(n), ch.title),
+            None => ch.title.clone(),
+        }
+    }
+}
+
+pub fn section_number(n: &[u32]) -> String {
+    let mut s = String::new();
+    for part in n {
+        s.push_str(&part.to_string());
+        s.push('.');
+    }
+    s
+}

@@ -1,0 +1,499 @@
+//! The EPUB 3.3 writer: XHTML chapters, package document (OPF), navigation document with toc and
+//! landmarks, an EPUB 2 NCX for older readers, cover and title pages, styles and fonts.
+//!
+//! Written directly on `zip` + `quick-xml` (escaping) rather than epub-builder, whose EPUB 3
+//! template gives `dc:language` and `dc:creator` the same id and cannot carry accessibility
+//! metadata (see docs/ARCHITECTURE.md). Reads only the document tree and the processed pictures.
+
+mod archive;
+pub mod xhtml;
+
+use std::fmt::Write as _;
+
+use crate::assets::fonts::{self, Face, Role};
+use crate::assets::images::Processed;
+use crate::doc::passes::{visit_blocks, visit_inlines};
+use crate::doc::{Block, Document, Inline, TocItem};
+use crate::Error;
+use archive::Entry;
+use xhtml::escape;
+
+pub struct Options {
+    pub embed_fonts: bool,
+}
+
+/// Package file name of chapter `i`.
+fn chapter_file(i: usize) -> String {
+    format!("ch{:03}.xhtml", i + 1)
+}
+
+/// Package file name of each picture: numbered in order of first use (collision-free whatever the
+/// source names were), with a readable, ASCII-only stem.
+pub fn image_names(doc: &Document, images: &[Processed]) -> Vec<String> {
+    doc.images
+        .iter()
+        .zip(images)
+        .enumerate()
+        .map(|(i, (src, p))| {
+            let stem = src.rel_path.rsplit('/').next().unwrap_or("image");
+            let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+            let mut clean = String::new();
+            for c in stem.chars() {
+                let c = c.to_ascii_lowercase();
+                if c.is_ascii_alphanumeric() {
+                    clean.push(c);
+                } else if !clean.ends_with('-') {
+                    clean.push('-');
+                }
+            }
+            let clean: String = clean.trim_matches('-').chars().take(40).collect();
+            let clean = if clean.is_empty() { "image".to_string() } else { clean };
+            format!("{:03}-{clean}.{}", i + 1, p.extension)
+        })
+        .collect()
+}
+
+/// Build the EPUB bytes.
+pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<Vec<u8>, Error> {
+    let names = image_names(doc, images);
+    let hrefs: Vec<String> = names.iter().map(|n| format!("../images/{n}")).collect();
+    let chapter_file_fn = chapter_file;
+    let ctx = xhtml::Context { doc, image_hrefs: &hrefs, chapter_file: &chapter_file_fn };
+    let mut entries = vec![Entry {
+        name: "META-INF/container.xml".into(),
+        bytes: CONTAINER.as_bytes().to_vec(),
+        compress: true,
+    }];
+    let mut manifest = String::new();
+    let mut spine = String::new();
+    let cover = doc.meta.cover.filter(|c| c.0 < images.len());
+    if let Some(c) = cover {
+        entries.push(text_entry("OEBPS/text/cover.xhtml", cover_page(doc, &hrefs[c.0])));
+        manifest_item(&mut manifest, "cover-page", "text/cover.xhtml", "application/xhtml+xml", None);
+        spine.push_str("<itemref idref=\"cover-page\" linear=\"yes\"/>\n");
+    }
+    entries.push(text_entry("OEBPS/text/title.xhtml", title_page(doc)));
+    manifest_item(&mut manifest, "title-page", "text/title.xhtml", "application/xhtml+xml", None);
+    spine.push_str("<itemref idref=\"title-page\"/>\n");
+    entries.push(text_entry("OEBPS/nav.xhtml", nav(doc, cover.is_some())));
+    manifest_item(&mut manifest, "nav", "nav.xhtml", "application/xhtml+xml", Some("nav"));
+    spine.push_str("<itemref idref=\"nav\"/>\n");
+    entries.push(text_entry("OEBPS/toc.ncx", ncx(doc)));
+    manifest_item(&mut manifest, "ncx", "toc.ncx", "application/x-dtbncx+xml", None);
+    let chapter_texts: Vec<String> = (0..doc.chapters.len()).map(|i| xhtml::chapter(&ctx, i)).collect();
+    for (i, text) in chapter_texts.into_iter().enumerate() {
+        let name = chapter_file(i);
+        entries.push(text_entry(&format!("OEBPS/text/{name}"), text));
+        let id = format!("ch{:03}", i + 1);
+        manifest_item(&mut manifest, &id, &format!("text/{name}"), "application/xhtml+xml", None);
+        let _ = writeln!(spine, "<itemref idref=\"{id}\"/>");
+    }
+    let css = stylesheet(doc, options);
+    entries.push(text_entry("OEBPS/css/book.css", css.text));
+    manifest_item(&mut manifest, "css", "css/book.css", "text/css", None);
+    for face in &css.faces {
+        entries.push(Entry { name: format!("OEBPS/fonts/{}", face.file_name), bytes: face.bytes.to_vec(), compress: true });
+        let id = format!("font-{}", face.file_name.trim_end_matches(".ttf").to_ascii_lowercase());
+        manifest_item(&mut manifest, &id, &format!("fonts/{}", face.file_name), "font/ttf", None);
+    }
+    for (i, (name, p)) in names.iter().zip(images).enumerate() {
+        let id = format!("img{:03}", i + 1);
+        let props = (Some(i) == cover.map(|c| c.0)).then_some("cover-image");
+        manifest_item(&mut manifest, &id, &format!("images/{name}"), p.media_type, props);
+        entries.push(Entry { name: format!("OEBPS/images/{name}"), bytes: p.bytes.clone(), compress: p.media_type == "image/svg+xml" });
+    }
+    let opf = package(doc, &manifest, &spine, cover.map(|c| format!("img{:03}", c.0 + 1)));
+    entries.insert(1, text_entry("OEBPS/content.opf", opf));
+    archive::pack(&entries, doc.meta.modified)
+}
+
+fn text_entry(name: &str, text: String) -> Entry {
+    Entry { name: name.to_string(), bytes: text.into_bytes(), compress: true }
+}
+
+fn manifest_item(out: &mut String, id: &str, href: &str, media_type: &str, properties: Option<&str>) {
+    let _ = write!(out, "<item id=\"{id}\" href=\"{}\" media-type=\"{media_type}\"", escape(href));
+    if let Some(p) = properties {
+        let _ = write!(out, " properties=\"{p}\"");
+    }
+    out.push_str("/>\n");
+}
+
+const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n";
+
+/// What the book's text uses, to embed only the font faces it needs.
+#[derive(Default)]
+struct Usage {
+    emphasis: bool,
+    strong: bool,
+    code: bool,
+    sans_regular: bool,
+}
+
+fn usage(doc: &Document) -> Usage {
+    let mut u = Usage { sans_regular: doc.meta.subtitle.is_some() || !doc.meta.authors.is_empty(), ..Usage::default() };
+    for ch in &doc.chapters {
+        u.sans_regular |= ch.date.is_some() || !ch.authors.is_empty();
+        let mut blocks = ch.blocks.clone();
+        for f in &ch.footnotes {
+            blocks.extend(f.blocks.iter().cloned());
+        }
+        visit_blocks(&blocks, &mut |b| match b {
+            Block::CodeBlock { .. } => u.code = true,
+            Block::Figure { caption, .. } if !caption.is_empty() => u.sans_regular = true,
+            Block::Table { .. } | Block::DefinitionList(_) => u.strong = true,
+            Block::List { items, .. } if items.iter().any(|i| i.task.is_some()) => u.code = true,
+            _ => {}
+        });
+        visit_inlines(&blocks, &mut |i| match i {
+            Inline::Emphasis(_) => u.emphasis = true,
+            Inline::Strong(_) => u.strong = true,
+            Inline::Code(_) => u.code = true,
+            _ => {}
+        });
+    }
+    u
+}
+
+struct Stylesheet {
+    text: String,
+    faces: Vec<&'static Face>,
+}
+
+fn stylesheet(doc: &Document, options: &Options) -> Stylesheet {
+    let mut faces: Vec<&'static Face> = Vec::new();
+    if options.embed_fonts {
+        let u = usage(doc);
+        faces.push(fonts::face(Role::Body, false, false));
+        faces.push(fonts::face(Role::Heading, true, false));
+        if u.emphasis {
+            faces.push(fonts::face(Role::Body, false, true));
+        }
+        if u.strong {
+            faces.push(fonts::face(Role::Body, true, false));
+        }
+        if u.emphasis && u.strong {
+            faces.push(fonts::face(Role::Body, true, true));
+        }
+        if u.sans_regular {
+            faces.push(fonts::face(Role::Heading, false, false));
+        }
+        if u.code {
+            faces.push(fonts::face(Role::Code, false, false));
+        }
+    }
+    let mut text = String::new();
+    for f in &faces {
+        let _ = writeln!(
+            text,
+            "@font-face {{ font-family: \"{}\"; font-weight: {}; font-style: {}; src: url(\"../fonts/{}\"); }}",
+            f.family,
+            if f.bold { "bold" } else { "normal" },
+            if f.italic { "italic" } else { "normal" },
+            f.file_name
+        );
+    }
+    text.push_str(include_str!("book.css"));
+    Stylesheet { text, faces }
+}
+
+fn cover_page(doc: &Document, href: &str) -> String {
+    let mut out = String::new();
+    xhtml::document_head(&mut out, &doc.meta.language, &doc.meta.title, "../css/book.css");
+    let _ = writeln!(
+        out,
+        "<body epub:type=\"frontmatter\">\n<section epub:type=\"cover\" class=\"cover\">\n<img src=\"{}\" alt=\"{}\"/>\n</section>\n</body>\n</html>",
+        escape(&xhtml::encode_url(href)),
+        escape(&format!("Cover: {}", doc.meta.title))
+    );
+    out
+}
+
+fn title_page(doc: &Document) -> String {
+    let m = &doc.meta;
+    let mut out = String::new();
+    xhtml::document_head(&mut out, &m.language, &m.title, "../css/book.css");
+    out.push_str("<body epub:type=\"frontmatter\">\n<section epub:type=\"titlepage\" class=\"titlepage\">\n");
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&m.title));
+    if let Some(s) = &m.subtitle {
+        let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", escape(s));
+    }
+    if !m.authors.is_empty() {
+        let _ = writeln!(out, "<p class=\"authors\">{}</p>", escape(&m.authors.join(", ")));
+    }
+    let mut imprint = Vec::new();
+    if let Some(p) = &m.publisher {
+        imprint.push(escape(p).to_string());
+    }
+    if let Some(d) = &m.date {
+        imprint.push(escape(d).to_string());
+    }
+    if !imprint.is_empty() {
+        let _ = writeln!(out, "<p class=\"publisher\">{}</p>", imprint.join(" · "));
+    }
+    if let Some(r) = &m.rights {
+        let _ = writeln!(out, "<p class=\"publisher\">{}</p>", escape(r));
+    }
+    out.push_str("</section>\n</body>\n</html>\n");
+    out
+}
+
+fn nav(doc: &Document, has_cover: bool) -> String {
+    let mut out = String::new();
+    xhtml::document_head(&mut out, &doc.meta.language, &doc.meta.title, "css/book.css");
+    out.push_str("<body epub:type=\"frontmatter\">\n<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n");
+    let _ = writeln!(out, "<h1>{}</h1>", escape(contents_label(&doc.meta.language)));
+    out.push_str("<ol>\n");
+    nav_items(doc, &doc.toc, &mut out);
+    out.push_str("</ol>\n</nav>\n");
+    out.push_str("<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>Landmarks</h2>\n<ol>\n");
+    if has_cover {
+        out.push_str("<li><a epub:type=\"cover\" href=\"text/cover.xhtml\">Cover</a></li>\n");
+    }
+    out.push_str("<li><a epub:type=\"titlepage\" href=\"text/title.xhtml\">Title page</a></li>\n");
+    out.push_str("<li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">Contents</a></li>\n");
+    if !doc.chapters.is_empty() {
+        let _ = writeln!(out, "<li><a epub:type=\"bodymatter\" href=\"text/{}\">Start of content</a></li>", chapter_file(0));
+    }
+    out.push_str("</ol>\n</nav>\n</body>\n</html>\n");
+    out
+}
+
+/// "Contents" in the book's language (English and Vietnamese built in).
+fn contents_label(lang: &str) -> &'static str {
+    if lang.starts_with("vi") {
+        "Mục lục"
+    } else {
+        "Contents"
+    }
+}
+
+/// Nested `<li>`s for the toc. A part title becomes a `<span>` heading the chapters that follow it
+/// (the nav rules require a span to be followed by a list); separators have no place in a toc.
+fn nav_items(doc: &Document, items: &[TocItem], out: &mut String) {
+    let mut i = 0;
+    while i < items.len() {
+        match &items[i] {
+            TocItem::Separator => i += 1,
+            TocItem::PartTitle(title) => {
+                let end = items[i + 1..].iter().position(|t| matches!(t, TocItem::PartTitle(_))).map_or(items.len(), |p| i + 1 + p);
+                let mut inner = String::new();
+                nav_items(doc, &items[i + 1..end], &mut inner);
+                if inner.is_empty() {
+                    // A part with no chapters cannot be represented in a nav; skip it.
+                } else {
+                    let _ = writeln!(out, "<li><span class=\"part-title\">{}</span>\n<ol>\n{inner}</ol>\n</li>", escape(title));
+                }
+                i = end;
+            }
+            TocItem::Entry { title, chapter, children } => {
+                let mut inner = String::new();
+                nav_items(doc, children, &mut inner);
+                match chapter {
+                    Some(c) => {
+                        let _ = write!(out, "<li><a href=\"text/{}\">{}</a>", chapter_file(*c), escape(&doc.chapter_label(*c)));
+                    }
+                    None if !inner.is_empty() => {
+                        let _ = write!(out, "<li><span>{}</span>", escape(title));
+                    }
+                    None => {
+                        i += 1;
+                        continue; // a draft with nothing under it has nowhere to go
+                    }
+                }
+                if !inner.is_empty() {
+                    let _ = write!(out, "\n<ol>\n{inner}</ol>\n");
+                }
+                out.push_str("</li>\n");
+                i += 1;
+            }
+        }
+    }
+}
+
+fn ncx(doc: &Document) -> String {
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">\n<head>\n");
+    let _ = writeln!(out, "<meta name=\"dtb:uid\" content=\"{}\"/>", escape(&doc.meta.identifier));
+    let _ = writeln!(out, "<meta name=\"dtb:depth\" content=\"{}\"/>", toc_depth(&doc.toc).max(1));
+    out.push_str("<meta name=\"dtb:totalPageCount\" content=\"0\"/>\n<meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n</head>\n");
+    let _ = writeln!(out, "<docTitle><text>{}</text></docTitle>\n<navMap>", escape(&doc.meta.title));
+    let mut order = 0;
+    ncx_points(doc, &doc.toc, &mut out, &mut order);
+    if order == 0 {
+        // An NCX needs at least one point: the title page.
+        let _ = writeln!(out, "<navPoint id=\"np-1\" playOrder=\"1\"><navLabel><text>{}</text></navLabel><content src=\"text/title.xhtml\"/></navPoint>", escape(&doc.meta.title));
+    }
+    out.push_str("</navMap>\n</ncx>\n");
+    out
+}
+
+fn toc_depth(items: &[TocItem]) -> usize {
+    items
+        .iter()
+        .map(|i| match i {
+            TocItem::Entry { children, .. } => 1 + toc_depth(children),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn ncx_points(doc: &Document, items: &[TocItem], out: &mut String, order: &mut usize) {
+    for item in items {
+        if let TocItem::Entry { chapter, children, .. } = item {
+            match chapter {
+                Some(c) => {
+                    *order += 1;
+                    let _ = writeln!(
+                        out,
+                        "<navPoint id=\"np-{o}\" playOrder=\"{o}\"><navLabel><text>{}</text></navLabel><content src=\"text/{}\"/>",
+                        escape(&doc.chapter_label(*c)),
+                        chapter_file(*c),
+                        o = *order
+                    );
+                    ncx_points(doc, children, out, order);
+                    out.push_str("</navPoint>\n");
+                }
+                None => ncx_points(doc, children, out, order),
+            }
+        }
+    }
+}
+
+/// `2024-05-01T12:00:00Z` from seconds since the epoch.
+pub fn w3c_datetime(epoch: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil_from_epoch(epoch);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+/// Calendar date and time (UTC) of a Unix time; Howard Hinnant's days-to-civil algorithm.
+pub fn civil_from_epoch(epoch: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
+}
+
+/// Accessibility facts, told truthfully: `alternativeText` only when every picture has alt text.
+struct Access {
+    has_images: bool,
+    all_alt: bool,
+}
+
+fn access(doc: &Document) -> Access {
+    let mut has_images = false;
+    let mut all_alt = true;
+    for ch in &doc.chapters {
+        let mut check = |alt: &str| {
+            has_images = true;
+            all_alt &= !crate::book::markdown::is_placeholder_alt(alt);
+        };
+        visit_blocks(&ch.blocks, &mut |b| {
+            if let Block::Figure { image, .. } = b {
+                check(&image.alt);
+            }
+        });
+        visit_inlines(&ch.blocks, &mut |i| {
+            if let Inline::Image(image) = i {
+                check(&image.alt);
+            }
+        });
+    }
+    Access { has_images, all_alt }
+}
+
+fn package(doc: &Document, manifest: &str, spine: &str, cover_id: Option<String>) -> String {
+    let m = &doc.meta;
+    let mut md = String::new();
+    let _ = writeln!(md, "<dc:identifier id=\"pub-id\">{}</dc:identifier>", escape(&m.identifier));
+    let _ = writeln!(md, "<dc:title id=\"title\">{}</dc:title>\n<meta refines=\"#title\" property=\"title-type\">main</meta>", escape(&m.title));
+    if let Some(s) = &m.subtitle {
+        let _ = writeln!(md, "<dc:title id=\"subtitle\">{}</dc:title>\n<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>", escape(s));
+    }
+    for (i, a) in m.authors.iter().enumerate() {
+        let _ = writeln!(
+            md,
+            "<dc:creator id=\"creator{n}\">{}</dc:creator>\n<meta refines=\"#creator{n}\" property=\"role\" scheme=\"marc:relators\">aut</meta>",
+            escape(a),
+            n = i + 1
+        );
+    }
+    let _ = writeln!(md, "<dc:language>{}</dc:language>", escape(&m.language));
+    let mut other_langs: Vec<&str> = doc.chapters.iter().filter_map(|c| c.lang.as_deref()).filter(|l| *l != m.language).collect();
+    other_langs.sort_unstable();
+    other_langs.dedup();
+    for l in other_langs {
+        let _ = writeln!(md, "<dc:language>{}</dc:language>", escape(l));
+    }
+    if let Some(p) = &m.publisher {
+        let _ = writeln!(md, "<dc:publisher>{}</dc:publisher>", escape(p));
+    }
+    if let Some(d) = &m.date {
+        let _ = writeln!(md, "<dc:date>{}</dc:date>", escape(d));
+    }
+    if let Some(d) = &m.description {
+        let _ = writeln!(md, "<dc:description>{}</dc:description>", escape(d));
+    }
+    for s in &m.subjects {
+        let _ = writeln!(md, "<dc:subject>{}</dc:subject>", escape(s));
+    }
+    if let Some(r) = &m.rights {
+        let _ = writeln!(md, "<dc:rights>{}</dc:rights>", escape(r));
+    }
+    let _ = writeln!(md, "<meta property=\"dcterms:modified\">{}</meta>", w3c_datetime(m.modified));
+    if let Some(c) = &cover_id {
+        // EPUB 2 readers (and Kindle's converters) find the cover through this.
+        let _ = writeln!(md, "<meta name=\"cover\" content=\"{c}\"/>");
+    }
+    let a = access(doc);
+    md.push_str("<meta property=\"schema:accessMode\">textual</meta>\n");
+    if a.has_images {
+        md.push_str("<meta property=\"schema:accessMode\">visual</meta>\n");
+    }
+    if !a.has_images || a.all_alt {
+        md.push_str("<meta property=\"schema:accessModeSufficient\">textual</meta>\n");
+    }
+    if a.has_images {
+        md.push_str("<meta property=\"schema:accessModeSufficient\">textual,visual</meta>\n");
+    }
+    for f in ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"] {
+        let _ = writeln!(md, "<meta property=\"schema:accessibilityFeature\">{f}</meta>");
+    }
+    if a.has_images && a.all_alt {
+        md.push_str("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>\n");
+    }
+    md.push_str("<meta property=\"schema:accessibilityHazard\">none</meta>\n");
+    let summary = if !a.has_images {
+        "Text with headings, a table of contents and a logical reading order."
+    } else if a.all_alt {
+        "Text with headings, a table of contents and a logical reading order; every picture has a text description."
+    } else {
+        "Text with headings, a table of contents and a logical reading order; some pictures lack a text description."
+    };
+    let _ = writeln!(md, "<meta property=\"schema:accessibilitySummary\">{summary}</meta>");
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\" xml:lang=\"{lang}\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{md}</metadata>\n<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{spine}</spine>\n</package>\n",
+        lang = escape(&m.language)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(w3c_datetime(0), "1970-01-01T00:00:00Z");
+        assert_eq!(w3c_datetime(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(w3c_datetime(951_782_400), "2000-02-29T00:00:00Z");
+    }
+}

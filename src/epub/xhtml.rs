@@ -1,0 +1,399 @@
+//! Chapters as XHTML5 content documents. Everything is serialised from the tree and escaped here,
+//! so no source text can make a document ill-formed.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::doc::passes::{footnote_id, footnote_ref_id, TITLE_ID};
+use crate::doc::{Align, Block, Chapter, Document, Image, Inline, LinkTarget};
+
+/// What the chapter writer needs to know about the rest of the package.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    /// Package path of each picture relative to the text folder (`../images/001-x.jpg`).
+    pub image_hrefs: &'a [String],
+    pub chapter_file: &'a dyn Fn(usize) -> String,
+}
+
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(s)
+}
+
+/// Percent-encode what may not appear raw in an IRI attribute (spaces, quotes, angle brackets,
+/// control characters); everything else, including non-ASCII letters, stays readable.
+pub fn encode_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "%{b:02X}");
+                }
+            }
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "%{b:02X}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn document_head(out: &mut String, lang: &str, title: &str, css_href: &str) {
+    let lang = escape(lang);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
+    let _ = writeln!(
+        out,
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{lang}\" lang=\"{lang}\">"
+    );
+    let _ = writeln!(
+        out,
+        "<head>\n<meta charset=\"UTF-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"{css_href}\"/>\n</head>",
+        escape(title)
+    );
+}
+
+struct Writer<'a> {
+    ctx: &'a Context<'a>,
+    chapter: usize,
+    out: String,
+    /// How many times each footnote has been referenced so far (for unique back-link ids).
+    ref_counts: HashMap<u32, u32>,
+}
+
+/// Render one chapter as a complete XHTML document.
+pub fn chapter(ctx: &Context, index: usize) -> String {
+    let ch = &ctx.doc.chapters[index];
+    let lang = ch.lang.as_deref().unwrap_or(&ctx.doc.meta.language);
+    let mut w = Writer { ctx, chapter: index, out: String::new(), ref_counts: HashMap::new() };
+    document_head(&mut w.out, lang, &ch.title, "../css/book.css");
+    let _ = writeln!(w.out, "<body epub:type=\"bodymatter\">");
+    let _ = writeln!(w.out, "<section epub:type=\"chapter\" role=\"doc-chapter\">");
+    if ch.needs_title_heading {
+        let _ = writeln!(w.out, "<h1 id=\"{TITLE_ID}\">{}</h1>", escape(&ctx.doc.chapter_label(index)));
+    }
+    chapter_meta(&mut w.out, ch);
+    for b in &ch.blocks {
+        w.block(b);
+    }
+    if !ch.footnotes.is_empty() {
+        w.out.push_str("<hr class=\"footnotes-rule\"/>\n");
+        for f in &ch.footnotes {
+            let id = footnote_id(f.number);
+            let _ = write!(w.out, "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{id}\" class=\"footnote\">");
+            let back = format!(
+                "<a href=\"#{}\" role=\"doc-backlink\">{}.</a> ",
+                footnote_ref_id(f.number, 1),
+                f.number
+            );
+            let referenced = w.ref_counts.contains_key(&f.number);
+            let mut first = true;
+            for b in &f.blocks {
+                if first {
+                    first = false;
+                    if let Block::Paragraph(inlines) = b {
+                        w.out.push_str("<p>");
+                        if referenced {
+                            w.out.push_str(&back);
+                        } else {
+                            let _ = write!(w.out, "{}. ", f.number);
+                        }
+                        w.inlines(inlines);
+                        w.out.push_str("</p>\n");
+                        continue;
+                    }
+                    let _ = writeln!(w.out, "<p>{}</p>", if referenced { back.clone() } else { format!("{}.", f.number) });
+                }
+                w.block(b);
+            }
+            if f.blocks.is_empty() {
+                let _ = writeln!(w.out, "<p>{}.</p>", f.number);
+            }
+            w.out.push_str("</aside>\n");
+        }
+    }
+    w.out.push_str("</section>\n</body>\n</html>\n");
+    w.out
+}
+
+fn chapter_meta(out: &mut String, ch: &Chapter) {
+    let mut parts = Vec::new();
+    if !ch.authors.is_empty() {
+        parts.push(escape(&ch.authors.join(", ")).to_string());
+    }
+    if let Some(d) = &ch.date {
+        parts.push(escape(d).to_string());
+    }
+    if !parts.is_empty() {
+        let _ = writeln!(out, "<p class=\"chapter-meta\">{}</p>", parts.join(" · "));
+    }
+}
+
+impl Writer<'_> {
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Paragraph(inlines) => {
+                self.out.push_str("<p>");
+                self.inlines(inlines);
+                self.out.push_str("</p>\n");
+            }
+            Block::Heading { level, id, content, .. } => {
+                let _ = write!(self.out, "<h{level} id=\"{}\">", escape(id));
+                self.inlines(content);
+                let _ = writeln!(self.out, "</h{level}>");
+            }
+            Block::BlockQuote(blocks) => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(blocks);
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::Alert { kind, blocks } => {
+                let _ = writeln!(
+                    self.out,
+                    "<div class=\"alert alert-{}\" role=\"note\">\n<p class=\"alert-title\">{}</p>",
+                    kind.class(),
+                    kind.label()
+                );
+                self.blocks(blocks);
+                self.out.push_str("</div>\n");
+            }
+            Block::List { start, items } => {
+                match start {
+                    Some(1) => self.out.push_str("<ol>\n"),
+                    Some(n) => {
+                        let _ = writeln!(self.out, "<ol start=\"{n}\">");
+                    }
+                    None => self.out.push_str("<ul>\n"),
+                }
+                for item in items {
+                    match item.task {
+                        Some(done) => {
+                            let _ = write!(
+                                self.out,
+                                "<li class=\"task\"><span class=\"task-box\" role=\"img\" aria-label=\"{}\">{}</span> ",
+                                if done { "done" } else { "not done" },
+                                if done { "[x]" } else { "[ ]" }
+                            );
+                        }
+                        None => self.out.push_str("<li>"),
+                    }
+                    // A single paragraph is written bare, as a tight list would show it.
+                    match item.blocks.as_slice() {
+                        [Block::Paragraph(inlines)] => self.inlines(inlines),
+                        blocks => {
+                            self.out.push('\n');
+                            self.blocks(blocks);
+                        }
+                    }
+                    self.out.push_str("</li>\n");
+                }
+                self.out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+            }
+            Block::DefinitionList(items) => {
+                self.out.push_str("<dl>\n");
+                for item in items {
+                    self.out.push_str("<dt>");
+                    self.inlines(&item.term);
+                    self.out.push_str("</dt>\n");
+                    for d in &item.definitions {
+                        self.out.push_str("<dd>");
+                        match d.as_slice() {
+                            [Block::Paragraph(inlines)] => self.inlines(inlines),
+                            blocks => self.blocks(blocks),
+                        }
+                        self.out.push_str("</dd>\n");
+                    }
+                }
+                self.out.push_str("</dl>\n");
+            }
+            Block::CodeBlock { lang, code } => {
+                match lang {
+                    Some(l) => {
+                        let _ = write!(self.out, "<pre><code class=\"language-{}\">", escape(&class_name(l)));
+                    }
+                    None => self.out.push_str("<pre><code>"),
+                }
+                self.out.push_str(&escape(code.strip_suffix('\n').unwrap_or(code)));
+                self.out.push_str("</code></pre>\n");
+            }
+            Block::Table { align, head, rows } => {
+                self.out.push_str("<table>\n");
+                if !head.is_empty() {
+                    self.out.push_str("<thead>\n<tr>");
+                    for (i, cell) in head.iter().enumerate() {
+                        self.cell("th", align.get(i).copied(), cell);
+                    }
+                    self.out.push_str("</tr>\n</thead>\n");
+                }
+                if !rows.is_empty() {
+                    self.out.push_str("<tbody>\n");
+                    for row in rows {
+                        self.out.push_str("<tr>");
+                        for (i, cell) in row.iter().enumerate() {
+                            self.cell("td", align.get(i).copied(), cell);
+                        }
+                        self.out.push_str("</tr>\n");
+                    }
+                    self.out.push_str("</tbody>\n");
+                }
+                self.out.push_str("</table>\n");
+            }
+            Block::Figure { image, caption } => {
+                self.out.push_str("<figure>\n");
+                self.image(image, None);
+                if !caption.is_empty() {
+                    self.out.push_str("\n<figcaption>");
+                    self.inlines(caption);
+                    self.out.push_str("</figcaption>");
+                }
+                self.out.push_str("\n</figure>\n");
+            }
+            Block::Rule => self.out.push_str("<hr/>\n"),
+            Block::Div { id, lang, blocks } => {
+                self.out.push_str("<div");
+                self.id_lang(id.as_deref(), lang.as_deref());
+                self.out.push_str(">\n");
+                self.blocks(blocks);
+                self.out.push_str("</div>\n");
+            }
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for b in blocks {
+            self.block(b);
+        }
+    }
+
+    fn cell(&mut self, tag: &str, align: Option<Align>, content: &[Inline]) {
+        let class = match align {
+            Some(Align::Left) => " class=\"align-left\"",
+            Some(Align::Center) => " class=\"align-center\"",
+            Some(Align::Right) => " class=\"align-right\"",
+            _ => "",
+        };
+        let _ = write!(self.out, "<{tag}{class}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
+    fn id_lang(&mut self, id: Option<&str>, lang: Option<&str>) {
+        if let Some(id) = id {
+            let _ = write!(self.out, " id=\"{}\"", escape(id));
+        }
+        if let Some(lang) = lang {
+            let l = escape(lang);
+            let _ = write!(self.out, " xml:lang=\"{l}\" lang=\"{l}\"");
+        }
+    }
+
+    fn image(&mut self, image: &Image, class: Option<&str>) {
+        let href = &self.ctx.image_hrefs[image.id.0];
+        let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"", escape(&encode_url(href)), escape(&image.alt));
+        if let Some(c) = class {
+            let _ = write!(self.out, " class=\"{c}\"");
+        }
+        if let Some(t) = &image.title {
+            let _ = write!(self.out, " title=\"{}\"", escape(t));
+        }
+        self.out.push_str("/>");
+    }
+
+    fn inlines(&mut self, inlines: &[Inline]) {
+        for i in inlines {
+            self.inline(i);
+        }
+    }
+
+    fn wrap(&mut self, tag: &str, content: &[Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
+    fn inline(&mut self, i: &Inline) {
+        match i {
+            Inline::Text(t) => self.out.push_str(&escape(t)),
+            Inline::Emphasis(c) => self.wrap("em", c),
+            Inline::Strong(c) => self.wrap("strong", c),
+            Inline::Strikethrough(c) => self.wrap("del", c),
+            Inline::Superscript(c) => self.wrap("sup", c),
+            Inline::Subscript(c) => self.wrap("sub", c),
+            Inline::Code(t) => {
+                let _ = write!(self.out, "<code>{}</code>", escape(t));
+            }
+            Inline::SoftBreak => self.out.push('\n'),
+            Inline::LineBreak => self.out.push_str("<br/>\n"),
+            Inline::Image(image) => self.image(image, Some("inline")),
+            Inline::Span { id, lang, content } => {
+                self.out.push_str("<span");
+                self.id_lang(id.as_deref(), lang.as_deref());
+                self.out.push('>');
+                self.inlines(content);
+                self.out.push_str("</span>");
+            }
+            Inline::FootnoteRef { label, number, .. } => {
+                if *number == 0 {
+                    let _ = write!(self.out, "[^{}]", escape(label));
+                    return;
+                }
+                let count = self.ref_counts.entry(*number).or_insert(0);
+                *count += 1;
+                let _ = write!(
+                    self.out,
+                    "<a epub:type=\"noteref\" role=\"doc-noteref\" class=\"noteref\" id=\"{}\" href=\"#{}\">{number}</a>",
+                    footnote_ref_id(*number, *count),
+                    footnote_id(*number)
+                );
+            }
+            Inline::Link { target, title, content, .. } => {
+                let href = match target {
+                    LinkTarget::External(url) => Some((encode_url(url), true)),
+                    LinkTarget::Internal { chapter, anchor } => {
+                        let file = if *chapter == self.chapter { String::new() } else { (self.ctx.chapter_file)(*chapter) };
+                        let href = match anchor {
+                            Some(a) => format!("{file}#{a}"),
+                            None => (self.ctx.chapter_file)(*chapter),
+                        };
+                        Some((encode_url(&href), false))
+                    }
+                    LinkTarget::Unresolved(_) | LinkTarget::None => None,
+                };
+                match href {
+                    Some((href, external)) => {
+                        let _ = write!(self.out, "<a href=\"{}\"", escape(&href));
+                        if external {
+                            self.out.push_str(" class=\"external\"");
+                        }
+                        if let Some(t) = title {
+                            let _ = write!(self.out, " title=\"{}\"", escape(t));
+                        }
+                        self.out.push('>');
+                        self.inlines(content);
+                        self.out.push_str("</a>");
+                    }
+                    None => self.inlines(content),
+                }
+            }
+        }
+    }
+}
+
+fn class_name(lang: &str) -> String {
+    lang.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_encoded_only_where_needed() {
+        assert_eq!(encode_url("https://x.org/a b\"c"), "https://x.org/a%20b%22c");
+        assert_eq!(encode_url("ch002.xhtml#hội-nghị"), "ch002.xhtml#hội-nghị");
+    }
+}

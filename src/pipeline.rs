@@ -1,0 +1,126 @@
+//! The one place that knows the order of the stages.
+
+use std::path::{Path, PathBuf};
+
+use crate::assets::images::{self, Processed};
+use crate::book::{self, Book};
+use crate::diag::{Diagnostics, SourceMap};
+use crate::doc::passes;
+use crate::{epub, output, Error};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Epub,
+    Pdf,
+    All,
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub root: PathBuf,
+    /// Where to write; default `<root>/out`.
+    pub out_dir: Option<PathBuf>,
+    pub format: Format,
+    pub deny_warnings: bool,
+    /// `false` for `bindery check`: everything is validated, nothing is written.
+    pub write: bool,
+}
+
+/// What a run did: the diagnostics (with the sources to render them) and the files written.
+pub struct Outcome {
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+    pub written: Vec<PathBuf>,
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// Load, check, process pictures, write. Stops before writing anything if the book has errors, so
+/// the previous outputs stay as they were.
+pub fn build(req: &Request) -> Result<Outcome, Error> {
+    if req.format == Format::Pdf {
+        return Err(Error::Usage(
+            "the PDF writer is not built yet; use --format epub (the PDF is tracked as issue #3)".into(),
+        ));
+    }
+    let mut sources = SourceMap::default();
+    let mut diags = Diagnostics::default();
+    let outcome = |diagnostics, sources, written, notes| Ok(Outcome { diagnostics, sources, written, notes });
+    let Some(Book { config, document: mut doc, files_read, .. }) = book::load(&req.root, &mut sources, &mut diags)? else {
+        if req.deny_warnings {
+            diags.deny_warnings();
+        }
+        return outcome(diags, sources, Vec::new(), Vec::new());
+    };
+    passes::run(&mut doc, &mut diags);
+    let settings = images::Settings {
+        max_edge: config.bindery.epub.max_image_edge,
+        jpeg_quality: config.bindery.epub.jpeg_quality,
+        max_pixels: config.bindery.limits.max_image_pixels,
+        max_memory: config.bindery.limits.max_image_memory_mib << 20,
+    };
+    let mut processed: Vec<Processed> = Vec::with_capacity(doc.images.len());
+    for result in images::process_all(&doc.images, &settings) {
+        match result {
+            Ok(p) => processed.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    let mut paths: Vec<PathBuf> = files_read;
+    paths.extend(doc.images.iter().map(|i| i.path.clone()));
+    doc.meta.modified = modified_time(&paths)?;
+    if req.deny_warnings {
+        diags.deny_warnings();
+    }
+    if diags.has_errors() || !req.write {
+        return outcome(diags, sources, Vec::new(), Vec::new());
+    }
+    let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
+    check_out_dir(&out_dir, &req.root, &config.book.src)?;
+    let name = format!("{}.epub", config.bindery.output_name);
+    let bytes = epub::write(&doc, &processed, &epub::Options { embed_fonts: config.bindery.epub.embed_fonts })?;
+    let target = out_dir.join(&name);
+    output::clean_stale_temporaries(&out_dir, &name);
+    output::write_atomic(&target, &bytes)?;
+    let mut notes = Vec::new();
+    if req.format == Format::All {
+        notes.push("PDF output is not built yet (issue #3); wrote the EPUB only".to_string());
+    }
+    outcome(diags, sources, vec![target], notes)
+}
+
+/// The output folder must not be the source folder or inside it, where outputs would be read back.
+fn check_out_dir(out_dir: &Path, root: &Path, src: &str) -> Result<(), Error> {
+    let abs = |p: &Path| crate::book::fs::normalize(&std::env::current_dir().unwrap_or_default().join(p));
+    let out = abs(out_dir);
+    let src_dir = abs(&root.join(src));
+    if out.starts_with(&src_dir) {
+        return Err(Error::Usage(format!(
+            "the output folder {} is inside the source folder {}; choose another with --out",
+            out_dir.display(),
+            root.join(src).display()
+        )));
+    }
+    Ok(())
+}
+
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else the newest modification time of the
+/// sources: never the current time, so rebuilding unchanged sources gives the same bytes.
+fn modified_time(paths: &[PathBuf]) -> Result<i64, Error> {
+    if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
+        return v.trim().parse::<i64>().map_err(|_| Error::BadSourceDateEpoch(v));
+    }
+    let newest = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok()?.modified().ok())
+        .filter_map(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64)
+        .max()
+        .unwrap_or(0);
+    Ok(newest)
+}
