@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::pipeline::{self, Format, Request};
 
 #[derive(Debug, Parser)]
-#[command(name = "bindery", version, about = "Turn a folder of Markdown reports and photos into an EPUB 3 (and a PDF)")]
+#[command(
+    name = "bindery",
+    version,
+    about = "Turn a folder of Markdown reports and photos into an EPUB 3 (and a PDF)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -82,13 +86,25 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Build { dir, format, out, deny_warnings, quiet } => {
+        Command::Build {
+            dir,
+            format,
+            out,
+            deny_warnings,
+            quiet,
+        } => {
             let format = match format {
                 FormatArg::Epub => Format::Epub,
                 FormatArg::Pdf => Format::Pdf,
                 FormatArg::All => Format::All,
             };
-            let req = Request { root: dir.unwrap_or_else(|| PathBuf::from(".")), out_dir: out, format, deny_warnings, write: true };
+            let req = Request {
+                root: dir.unwrap_or_else(|| PathBuf::from(".")),
+                out_dir: out,
+                format,
+                deny_warnings,
+                write: true,
+            };
             run(&req, quiet, &mut stderr)
         }
         Command::Check { dir, deny_warnings } => {
@@ -112,7 +128,10 @@ fn run(req: &Request, quiet: bool, stderr: &mut impl Write) -> ExitCode {
         }
         Ok(outcome) => {
             let _ = write!(stderr, "{}", outcome.diagnostics.render(&outcome.sources));
-            let (errors, warnings) = (outcome.diagnostics.error_count(), outcome.diagnostics.warning_count());
+            let (errors, warnings) = (
+                outcome.diagnostics.error_count(),
+                outcome.diagnostics.warning_count(),
+            );
             if outcome.failed() {
                 let _ = writeln!(
                     stderr,

@@ -283,7 +283,10 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         let _ = writeln!(out, "  --> {}", path.display());
     }
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "  = help: {hint}");
+        let pad = d
+            .span
+            .map_or(1, |s| sources.locate(s).line.to_string().len());
+        let _ = writeln!(out, "{:pad$} = help: {hint}", "");
     }
     out.push('\n');
 }
@@ -299,7 +302,8 @@ mod tests {
         assert_eq!(line_column(text, off).0, 1);
         assert_eq!(line_column(text, off).1, 14);
         let off = text.find("dòng").unwrap();
-        assert_eq!(&line_column(text, off)[..2], &(2, 8)[..]);
+        let (line, col, _) = line_column(text, off);
+        assert_eq!((line, col), (2, 8));
     }
 
     #[test]
@@ -335,6 +339,9 @@ mod tests {
             }],
         );
         let loc = map.locate(Span::new(id, 6..7));
-        assert_eq!((loc.display.as_str(), loc.line, loc.column), ("inc.md", 3, 1));
+        assert_eq!(
+            (loc.display.as_str(), loc.line, loc.column),
+            ("inc.md", 3, 1)
+        );
     }
 }

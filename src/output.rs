@@ -8,23 +8,43 @@ use crate::Error;
 
 /// Write `bytes` to `path` through a temporary file in the same folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::Io(dir.to_path_buf(), e))?;
-    tmp.write_all(bytes).map_err(|e| Error::Io(tmp.path().to_path_buf(), e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::Io(tmp.path().to_path_buf(), e))?;
-    tmp.persist(path).map_err(|e| Error::Io(path.to_path_buf(), e.error))?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::Io(tmp.path().to_path_buf(), e))?;
+    // tempfile creates 0600 files; an output is an ordinary document others may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::Io(tmp.path().to_path_buf(), e))?;
+    tmp.persist(path)
+        .map_err(|e| Error::Io(path.to_path_buf(), e.error))?;
     Ok(())
 }
 
 /// Remove temporary files a killed earlier run left behind (`.book.epub.XXXX.tmp`).
 pub fn clean_stale_temporaries(dir: &Path, output_file: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let prefix = format!(".{output_file}.");
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
@@ -47,7 +67,10 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"second");
         std::fs::write(dir.path().join("out/.book.epub.abc.tmp"), b"junk").unwrap();
         clean_stale_temporaries(&dir.path().join("out"), "book.epub");
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("book.epub")]);
     }
 }

@@ -45,13 +45,27 @@ impl Outcome {
 pub fn build(req: &Request) -> Result<Outcome, Error> {
     if req.format == Format::Pdf {
         return Err(Error::Usage(
-            "the PDF writer is not built yet; use --format epub (the PDF is tracked as issue #3)".into(),
+            "the PDF writer is not built yet; use --format epub (the PDF is tracked as issue #3)"
+                .into(),
         ));
     }
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
-    let outcome = |diagnostics, sources, written, notes| Ok(Outcome { diagnostics, sources, written, notes });
-    let Some(Book { config, document: mut doc, files_read, .. }) = book::load(&req.root, &mut sources, &mut diags)? else {
+    let outcome = |diagnostics, sources, written, notes| {
+        Ok(Outcome {
+            diagnostics,
+            sources,
+            written,
+            notes,
+        })
+    };
+    let Some(Book {
+        config,
+        document: mut doc,
+        files_read,
+        ..
+    }) = book::load(&req.root, &mut sources, &mut diags)?
+    else {
         if req.deny_warnings {
             diags.deny_warnings();
         }
@@ -83,7 +97,13 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
     check_out_dir(&out_dir, &req.root, &config.book.src)?;
     let name = format!("{}.epub", config.bindery.output_name);
-    let bytes = epub::write(&doc, &processed, &epub::Options { embed_fonts: config.bindery.epub.embed_fonts })?;
+    let bytes = epub::write(
+        &doc,
+        &processed,
+        &epub::Options {
+            embed_fonts: config.bindery.epub.embed_fonts,
+        },
+    )?;
     let target = out_dir.join(&name);
     output::clean_stale_temporaries(&out_dir, &name);
     output::write_atomic(&target, &bytes)?;
@@ -96,7 +116,8 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
 
 /// The output folder must not be the source folder or inside it, where outputs would be read back.
 fn check_out_dir(out_dir: &Path, root: &Path, src: &str) -> Result<(), Error> {
-    let abs = |p: &Path| crate::book::fs::normalize(&std::env::current_dir().unwrap_or_default().join(p));
+    let abs =
+        |p: &Path| crate::book::fs::normalize(&std::env::current_dir().unwrap_or_default().join(p));
     let out = abs(out_dir);
     let src_dir = abs(&root.join(src));
     if out.starts_with(&src_dir) {
@@ -113,7 +134,10 @@ fn check_out_dir(out_dir: &Path, root: &Path, src: &str) -> Result<(), Error> {
 /// sources: never the current time, so rebuilding unchanged sources gives the same bytes.
 fn modified_time(paths: &[PathBuf]) -> Result<i64, Error> {
     if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
-        return v.trim().parse::<i64>().map_err(|_| Error::BadSourceDateEpoch(v));
+        return v
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Error::BadSourceDateEpoch(v));
     }
     let newest = paths
         .iter()

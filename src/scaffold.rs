@@ -35,12 +35,18 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let files: Vec<(PathBuf, Vec<u8>)> = vec![
         (dir.join("book.toml"), BOOK_TOML.as_bytes().to_vec()),
         (dir.join("reports/SUMMARY.md"), SUMMARY.as_bytes().to_vec()),
-        (dir.join("reports/first-meetup.md"), REPORT.as_bytes().to_vec()),
+        (
+            dir.join("reports/first-meetup.md"),
+            REPORT.as_bytes().to_vec(),
+        ),
         (dir.join("pictures/example.png"), example_png()),
     ];
     for (path, _) in &files {
         if path.exists() {
-            return Err(Error::Usage(format!("{} already exists; bindery init does not overwrite files", path.display())));
+            return Err(Error::Usage(format!(
+                "{} already exists; bindery init does not overwrite files",
+                path.display()
+            )));
         }
     }
     let mut written = Vec::new();
@@ -53,8 +59,11 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// A small generated picture, so the new book shows how pictures work.
 fn example_png() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(320, 200, |x, y| image::Rgb([40, (80 + y / 4) as u8, (150 + x / 8) as u8]));
+    let img = image::RgbImage::from_fn(320, 200, |x, y| {
+        image::Rgb([40, (80 + y / 4) as u8, (150 + x / 8) as u8])
+    });
     let mut out = Vec::new();
-    let _ = image::DynamicImage::ImageRgb8(img).write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png);
+    let _ = image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png);
     out
 }

@@ -24,9 +24,19 @@ pub fn slug(text: &str) -> String {
 pub fn xml_id(raw: &str) -> String {
     let mut out: String = raw
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
-    if !out.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') {
+    if !out
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    {
         out.insert_str(0, "id-");
     }
     out

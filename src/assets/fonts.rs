@@ -33,16 +33,64 @@ macro_rules! face {
 }
 
 pub const BUNDLED: &[Face] = &[
-    face!("Noto Serif", Role::Body, false, false, "NotoSerif-Regular.ttf"),
-    face!("Noto Serif", Role::Body, false, true, "NotoSerif-Italic.ttf"),
+    face!(
+        "Noto Serif",
+        Role::Body,
+        false,
+        false,
+        "NotoSerif-Regular.ttf"
+    ),
+    face!(
+        "Noto Serif",
+        Role::Body,
+        false,
+        true,
+        "NotoSerif-Italic.ttf"
+    ),
     face!("Noto Serif", Role::Body, true, false, "NotoSerif-Bold.ttf"),
-    face!("Noto Serif", Role::Body, true, true, "NotoSerif-BoldItalic.ttf"),
-    face!("Noto Sans", Role::Heading, false, false, "NotoSans-Regular.ttf"),
-    face!("Noto Sans", Role::Heading, false, true, "NotoSans-Italic.ttf"),
+    face!(
+        "Noto Serif",
+        Role::Body,
+        true,
+        true,
+        "NotoSerif-BoldItalic.ttf"
+    ),
+    face!(
+        "Noto Sans",
+        Role::Heading,
+        false,
+        false,
+        "NotoSans-Regular.ttf"
+    ),
+    face!(
+        "Noto Sans",
+        Role::Heading,
+        false,
+        true,
+        "NotoSans-Italic.ttf"
+    ),
     face!("Noto Sans", Role::Heading, true, false, "NotoSans-Bold.ttf"),
-    face!("Noto Sans", Role::Heading, true, true, "NotoSans-BoldItalic.ttf"),
-    face!("Noto Sans Mono", Role::Code, false, false, "NotoSansMono-Regular.ttf"),
-    face!("Noto Sans Mono", Role::Code, true, false, "NotoSansMono-Bold.ttf"),
+    face!(
+        "Noto Sans",
+        Role::Heading,
+        true,
+        true,
+        "NotoSans-BoldItalic.ttf"
+    ),
+    face!(
+        "Noto Sans Mono",
+        Role::Code,
+        false,
+        false,
+        "NotoSansMono-Regular.ttf"
+    ),
+    face!(
+        "Noto Sans Mono",
+        Role::Code,
+        true,
+        false,
+        "NotoSansMono-Bold.ttf"
+    ),
 ];
 
 /// The bundled face for a role and style.
@@ -64,6 +112,9 @@ mod tests {
             // TrueType outlines start with version 1.0 (00 01 00 00).
             assert_eq!(&f.bytes[..4], &[0, 1, 0, 0], "{}", f.file_name);
         }
-        assert_eq!(face(Role::Code, false, true).file_name, "NotoSansMono-Regular.ttf");
+        assert_eq!(
+            face(Role::Code, false, true).file_name,
+            "NotoSansMono-Regular.ttf"
+        );
     }
 }

@@ -37,15 +37,25 @@ pub struct Processed {
 }
 
 /// Process every picture; a problem with one is a diagnostic at its first use.
-pub fn process_all(images: &[ImageSource], settings: &Settings) -> Vec<Result<Processed, Diagnostic>> {
+pub fn process_all(
+    images: &[ImageSource],
+    settings: &Settings,
+) -> Vec<Result<Processed, Diagnostic>> {
     images
         .par_iter()
         .map(|src| {
             let bytes = std::fs::read(&src.path).map_err(|e| {
-                Diagnostic::error(format!("cannot read picture {}: {}", src.rel_path, crate::book::fs::io_reason(&e))).at(src.first_use)
+                Diagnostic::error(format!(
+                    "cannot read picture {}: {}",
+                    src.rel_path,
+                    crate::book::fs::io_reason(&e)
+                ))
+                .at(src.first_use)
             })?;
             process(&bytes, settings).map_err(|(msg, hint)| {
-                Diagnostic::error(format!("picture {}: {msg}", src.rel_path)).at(src.first_use).hint(hint)
+                Diagnostic::error(format!("picture {}: {msg}", src.rel_path))
+                    .at(src.first_use)
+                    .hint(hint)
             })
         })
         .collect()
@@ -60,41 +70,74 @@ fn fail(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
 /// Process one picture file's bytes.
 pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> {
     if bytes.is_empty() {
-        return Err(fail("the file is empty", "replace it with the real picture"));
+        return Err(fail(
+            "the file is empty",
+            "replace it with the real picture",
+        ));
     }
     if looks_like_svg(bytes) {
         return process_svg(bytes);
     }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| fail(e.to_string(), "replace it with a JPEG, PNG, GIF or WebP picture"))?;
+        .map_err(|e| {
+            fail(
+                e.to_string(),
+                "replace it with a JPEG, PNG, GIF or WebP picture",
+            )
+        })?;
     let Some(format) = reader.format() else {
-        return Err(fail("not a picture bindery can read", "use JPEG, PNG, GIF, WebP or SVG"));
+        return Err(fail(
+            "not a picture bindery can read",
+            "use JPEG, PNG, GIF, WebP or SVG",
+        ));
     };
     let mut reader = reader;
     let mut limits = Limits::default();
     limits.max_alloc = Some(settings.max_memory);
     reader.limits(limits);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| fail(format!("cannot read it: {e}"), "the file may be damaged or not really a picture; export it again"))?;
+    let mut decoder = reader.into_decoder().map_err(|e| {
+        fail(
+            format!("cannot read it: {e}"),
+            "the file may be damaged or not really a picture; export it again",
+        )
+    })?;
     let (width, height) = decoder.dimensions();
     let pixels = u64::from(width) * u64::from(height);
     if pixels > settings.max_pixels {
         return Err(fail(
-            format!("{width} x {height} pixels is over the limit of {} megapixels", settings.max_pixels / 1_000_000),
+            format!(
+                "{width} x {height} pixels is over the limit of {} megapixels",
+                settings.max_pixels / 1_000_000
+            ),
             "scale the picture down, or raise [bindery.limits] max-image-pixels in book.toml",
         ));
     }
     if width == 0 || height == 0 {
-        return Err(fail("the picture has no pixels", "replace it with the real picture"));
+        return Err(fail(
+            "the picture has no pixels",
+            "replace it with the real picture",
+        ));
     }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
     let upright = orientation == image::metadata::Orientation::NoTransforms;
     let fits = width.max(height) <= settings.max_edge;
     // Fully decode even when the bytes are kept: that is the only way to catch a truncated file.
-    let mut img = DynamicImage::from_decoder(decoder)
-        .map_err(|e| fail(format!("cannot decode it: {e}"), "the file may be truncated or damaged; export it again"))?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| {
+        fail(
+            format!("cannot decode it: {e}"),
+            "the file may be truncated or damaged; export it again",
+        )
+    })?;
+    if format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes) {
+        // The decoder pads a cut-off JPEG with grey; a book must not ship half a photo.
+        return Err(fail(
+            "the JPEG is truncated (its end marker is missing)",
+            "the file was cut off while copying; copy or export it again",
+        ));
+    }
     if upright && fits {
         match format {
             ImageFormat::Jpeg => {
@@ -121,19 +164,56 @@ pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> 
     let mut out = Vec::new();
     if keep_alpha || format == ImageFormat::Png || format == ImageFormat::Gif {
         img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-            .map_err(|e| fail(format!("cannot encode it as PNG: {e}"), "report this as a bindery bug"))?;
-        Ok(Processed { bytes: out, media_type: "image/png", extension: "png", width: w, height: h, reencoded: true })
+            .map_err(|e| {
+                fail(
+                    format!("cannot encode it as PNG: {e}"),
+                    "report this as a bindery bug",
+                )
+            })?;
+        Ok(Processed {
+            bytes: out,
+            media_type: "image/png",
+            extension: "png",
+            width: w,
+            height: h,
+            reencoded: true,
+        })
     } else {
         let rgb = img.to_rgb8();
         JpegEncoder::new_with_quality(&mut out, settings.jpeg_quality)
             .encode_image(&rgb)
-            .map_err(|e| fail(format!("cannot encode it as JPEG: {e}"), "report this as a bindery bug"))?;
-        Ok(Processed { bytes: out, media_type: "image/jpeg", extension: "jpg", width: w, height: h, reencoded: true })
+            .map_err(|e| {
+                fail(
+                    format!("cannot encode it as JPEG: {e}"),
+                    "report this as a bindery bug",
+                )
+            })?;
+        Ok(Processed {
+            bytes: out,
+            media_type: "image/jpeg",
+            extension: "jpg",
+            width: w,
+            height: h,
+            reencoded: true,
+        })
     }
 }
 
-fn kept(bytes: Vec<u8>, media_type: &'static str, extension: &'static str, width: u32, height: u32) -> Processed {
-    Processed { bytes, media_type, extension, width, height, reencoded: false }
+fn kept(
+    bytes: Vec<u8>,
+    media_type: &'static str,
+    extension: &'static str,
+    width: u32,
+    height: u32,
+) -> Processed {
+    Processed {
+        bytes,
+        media_type,
+        extension,
+        width,
+        height,
+        reencoded: false,
+    }
 }
 
 /// Scale (w, h) so the long edge is `max`, keeping the aspect ratio.
@@ -154,7 +234,8 @@ fn looks_like_svg(bytes: &[u8]) -> bool {
 
 /// SVG is kept as vectors, but only when it cannot run code or reach outside the file.
 fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
-    let text = std::str::from_utf8(bytes).map_err(|_| fail("the SVG file is not UTF-8", "save it as UTF-8"))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| fail("the SVG file is not UTF-8", "save it as UTF-8"))?;
     let lower = text.to_ascii_lowercase();
     for (needle, what) in [
         ("<script", "a script"),
@@ -163,11 +244,24 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
         ("<foreignobject", "embedded HTML (foreignObject)"),
     ] {
         if lower.contains(needle) {
-            return Err(fail(format!("the SVG contains {what}"), "remove it from the SVG, or export the drawing as PNG"));
+            return Err(fail(
+                format!("the SVG contains {what}"),
+                "remove it from the SVG, or export the drawing as PNG",
+            ));
         }
     }
-    if lower.split_whitespace().any(|w| w.starts_with("on") && w.contains('=') && w[2..].split('=').next().is_some_and(|n| n.chars().all(|c| c.is_ascii_alphabetic()) && !n.is_empty())) {
-        return Err(fail("the SVG contains an event handler attribute", "remove on…= attributes from the SVG"));
+    if lower.split_whitespace().any(|w| {
+        w.starts_with("on")
+            && w.contains('=')
+            && w[2..]
+                .split('=')
+                .next()
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_alphabetic()) && !n.is_empty())
+    }) {
+        return Err(fail(
+            "the SVG contains an event handler attribute",
+            "remove on…= attributes from the SVG",
+        ));
     }
     // Drop a DOCTYPE line: external DTDs are not fetched and not allowed in EPUB SVG.
     let mut out = String::with_capacity(text.len());
@@ -180,7 +274,41 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
         }
     }
     out.push_str(rest);
-    Ok(Processed { bytes: out.into_bytes(), media_type: "image/svg+xml", extension: "svg", width: 0, height: 0, reencoded: false })
+    Ok(Processed {
+        bytes: out.into_bytes(),
+        media_type: "image/svg+xml",
+        extension: "svg",
+        width: 0,
+        height: 0,
+        reencoded: false,
+    })
+}
+
+/// True when an end-of-image marker follows the first start-of-scan. Inside entropy-coded data
+/// 0xFF is always followed by 0x00 or a restart marker, so 0xFFD9 there is the real end.
+/// The first scan is found by walking the segments, so an EXIF thumbnail (a whole JPEG inside
+/// APP1) is not mistaken for the image.
+fn jpeg_has_end_marker(bytes: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return false;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xDA {
+            return bytes[i..].windows(2).any(|w| w == [0xFF, 0xD9]);
+        }
+        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        i += 2 + usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+    }
+    false
 }
 
 /// Remove metadata segments from a JPEG, keeping the compressed image data byte for byte.
@@ -256,13 +384,21 @@ mod tests {
     use super::*;
 
     fn settings() -> Settings {
-        Settings { max_edge: 64, jpeg_quality: 85, max_pixels: 1_000_000, max_memory: 64 << 20 }
+        Settings {
+            max_edge: 64,
+            jpeg_quality: 85,
+            max_pixels: 1_000_000,
+            max_memory: 64 << 20,
+        }
     }
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
-        let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
+        let img =
+            image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
         let mut out = Vec::new();
-        JpegEncoder::new_with_quality(&mut out, 90).encode_image(&img).unwrap();
+        JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&img)
+            .unwrap();
         out
     }
 
@@ -311,7 +447,10 @@ mod tests {
 
     #[test]
     fn pixel_limit_is_enforced_before_decoding() {
-        let s = Settings { max_pixels: 100, ..settings() };
+        let s = Settings {
+            max_pixels: 100,
+            ..settings()
+        };
         let e = process(&jpeg(20, 20), &s).unwrap_err();
         assert!(e.0.contains("over the limit"), "{}", e.0);
     }
@@ -326,8 +465,16 @@ mod tests {
 
     #[test]
     fn svg_with_script_is_refused() {
-        assert!(process(b"<svg xmlns='http://www.w3.org/2000/svg'><script>x</script></svg>", &settings()).is_err());
-        let ok = process(b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>", &settings()).unwrap();
+        assert!(process(
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>x</script></svg>",
+            &settings()
+        )
+        .is_err());
+        let ok = process(
+            b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>",
+            &settings(),
+        )
+        .unwrap();
         assert_eq!(ok.media_type, "image/svg+xml");
     }
 }

@@ -134,15 +134,21 @@ fn from_toml(v: toml::Value) -> Value {
     }
 }
 
-fn extract(value: Value, file: FileId, range: std::ops::Range<usize>) -> Result<FrontMatter, Diagnostic> {
+fn extract(
+    value: Value,
+    file: FileId,
+    range: std::ops::Range<usize>,
+) -> Result<FrontMatter, Diagnostic> {
     let mut fm = FrontMatter::default();
     let Value::List(pairs) = value else {
         if matches!(value, Value::Other) {
             return Ok(fm);
         }
-        return Err(Diagnostic::error("front matter must be a set of `key: value` lines")
-            .at(Span::new(file, range))
-            .hint("write e.g. `title: My report` on its own line"));
+        return Err(
+            Diagnostic::error("front matter must be a set of `key: value` lines")
+                .at(Span::new(file, range))
+                .hint("write e.g. `title: My report` on its own line"),
+        );
     };
     let wrong = |key: &str, what: &str| {
         Diagnostic::error(format!("front matter key `{key}` must be {what}"))
@@ -155,10 +161,14 @@ fn extract(value: Value, file: FileId, range: std::ops::Range<usize>) -> Result<
             continue;
         }
         let v = kv.pop().unwrap_or(Value::Other);
-        let Some(Value::Text(key)) = kv.pop() else { continue };
+        let Some(Value::Text(key)) = kv.pop() else {
+            continue;
+        };
         match key.as_str() {
             "title" => fm.title = Some(text(v).ok_or_else(|| wrong(&key, "text"))?),
-            "date" => fm.date = Some(text(v).ok_or_else(|| wrong(&key, "a date such as 2024-05-01"))?),
+            "date" => {
+                fm.date = Some(text(v).ok_or_else(|| wrong(&key, "a date such as 2024-05-01"))?)
+            }
             "lang" | "language" => {
                 let lang = text(v).ok_or_else(|| wrong(&key, "a language tag such as `vi`"))?;
                 if !is_language_tag(&lang) {
@@ -166,11 +176,15 @@ fn extract(value: Value, file: FileId, range: std::ops::Range<usize>) -> Result<
                 }
                 fm.lang = Some(lang);
             }
-            "description" | "summary" => fm.description = Some(text(v).ok_or_else(|| wrong(&key, "text"))?),
+            "description" | "summary" => {
+                fm.description = Some(text(v).ok_or_else(|| wrong(&key, "text"))?)
+            }
             "author" | "authors" => {
                 fm.authors = match v {
                     Value::List(items) => items.into_iter().filter_map(text).collect(),
-                    other => vec![text(other).ok_or_else(|| wrong(&key, "a name or a list of names"))?],
+                    other => {
+                        vec![text(other).ok_or_else(|| wrong(&key, "a name or a list of names"))?]
+                    }
                 }
             }
             "weight" => match v {
@@ -197,7 +211,8 @@ pub fn is_language_tag(s: &str) -> bool {
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())
         && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]

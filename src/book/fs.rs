@@ -50,12 +50,17 @@ impl BookFs {
         }
         let candidate = normalize(&dir.join(rel));
         if !candidate.starts_with(&self.root) {
-            return Err(Diagnostic::error(format!("{rel} is outside the book folder"))
-                .hint("pictures, includes and fonts must be inside the folder that holds book.toml"));
+            return Err(
+                Diagnostic::error(format!("{rel} is outside the book folder")).hint(
+                    "pictures, includes and fonts must be inside the folder that holds book.toml",
+                ),
+            );
         }
         let canonical = candidate.canonicalize().map_err(|e| {
-            Diagnostic::error(format!("cannot find {rel}: {}", io_reason(&e)))
-                .hint(format!("the path is resolved relative to {}", self.display(dir)))
+            Diagnostic::error(format!("cannot find {rel}: {}", io_reason(&e))).hint(format!(
+                "the path is resolved relative to {}",
+                self.display(dir)
+            ))
         })?;
         if !canonical.starts_with(&self.root) {
             return Err(Diagnostic::error(format!(
@@ -93,10 +98,8 @@ pub fn decode_utf8(bytes: Vec<u8>, shown: &str) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
-        let (line, column, _) = crate::diag::line_column(
-            std::str::from_utf8(&bytes[..at]).unwrap_or(""),
-            at,
-        );
+        let (line, column, _) =
+            crate::diag::line_column(std::str::from_utf8(&bytes[..at]).unwrap_or(""), at);
         Diagnostic::error(format!(
             "{shown}:{line}:{column}: not valid UTF-8 (byte 0x{:02x} at offset {at})",
             bytes[at]
@@ -147,7 +150,11 @@ mod tests {
         {
             std::os::unix::fs::symlink("/etc/hostname", dir.path().join("src/link.md")).unwrap();
             let e = fs.resolve(&src, "link.md").unwrap_err();
-            assert!(e.message.contains("link to a file outside"), "{}", e.message);
+            assert!(
+                e.message.contains("link to a file outside"),
+                "{}",
+                e.message
+            );
         }
     }
 

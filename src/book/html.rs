@@ -45,7 +45,10 @@ enum InlineKind {
     Subscript,
     Code,
     Link(Option<LinkTarget>, Option<String>, Span),
-    Span { id: Option<String>, lang: Option<String> },
+    Span {
+        id: Option<String>,
+        lang: Option<String>,
+    },
 }
 
 /// One tag as written in inline HTML.
@@ -146,7 +149,10 @@ fn decode_entities(s: &str) -> String {
 }
 
 fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    attrs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Elements removed together with their content.
@@ -155,14 +161,20 @@ const DROPPED_WITH_CONTENT: &[&str] = &[
     "frameset", "frame", "applet", "svg", "math", "canvas", "noembed",
 ];
 /// Elements removed, content (if any) kept.
-const DROPPED_TAG: &[&str] = &["form", "input", "button", "embed", "link", "meta", "base", "param", "source", "track"];
+const DROPPED_TAG: &[&str] = &[
+    "form", "input", "button", "embed", "link", "meta", "base", "param", "source", "track",
+];
 
 fn removal_reason(name: &str) -> &'static str {
     match name {
         "script" | "noembed" => "e-books cannot run scripts",
-        "style" | "link" => "bindery styles the book itself; external and inline stylesheets are not used",
+        "style" | "link" => {
+            "bindery styles the book itself; external and inline stylesheets are not used"
+        }
         "svg" | "math" | "canvas" => "put the drawing in a file and reference it as an image",
-        "form" | "input" | "button" | "select" | "textarea" => "forms cannot work in an e-book or on paper",
+        "form" | "input" | "button" | "select" | "textarea" => {
+            "forms cannot work in an e-book or on paper"
+        }
         _ => "embedded content cannot be shown in an e-book or on paper",
     }
 }
@@ -178,7 +190,11 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                 sink.close_inline(&name);
             }
         }
-        Token::Open { name, attrs, self_closing } => {
+        Token::Open {
+            name,
+            attrs,
+            self_closing,
+        } => {
             if sink.suppress().is_some() {
                 return;
             }
@@ -194,7 +210,9 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                 sink.diags().push(removed(&name, span));
                 return;
             }
-            let id = attr(&attrs, "id").or(attr(&attrs, "name")).map(str::to_string);
+            let id = attr(&attrs, "id")
+                .or(attr(&attrs, "name"))
+                .map(str::to_string);
             let lang = attr(&attrs, "lang").map(str::to_string);
             let kind = match name.as_str() {
                 "br" => return sink.push_inline(Inline::LineBreak),
@@ -221,8 +239,8 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                     ),
                     None => InlineKind::Span { id, lang },
                 },
-                "span" | "u" | "ins" | "mark" | "small" | "big" | "abbr" | "q" | "time" | "font"
-                | "bdi" | "bdo" | "label" => InlineKind::Span { id, lang },
+                "span" | "u" | "ins" | "mark" | "small" | "big" | "abbr" | "q" | "time"
+                | "font" | "bdi" | "bdo" | "label" => InlineKind::Span { id, lang },
                 _ => return, // unknown or custom element: unwrapped, its content kept
             };
             if !self_closing {
@@ -241,9 +259,17 @@ pub fn close_inline(tag: InlineTag, content: Vec<Inline>) -> Vec<Inline> {
         InlineKind::Superscript => vec![Inline::Superscript(content)],
         InlineKind::Subscript => vec![Inline::Subscript(content)],
         InlineKind::Code => vec![Inline::Code(Inline::plain_text(&content))],
-        InlineKind::Link(Some(target), title, span) => vec![Inline::Link { target, title, content, span }],
+        InlineKind::Link(Some(target), title, span) => vec![Inline::Link {
+            target,
+            title,
+            content,
+            span,
+        }],
         InlineKind::Link(None, _, _) => content,
-        InlineKind::Span { id: None, lang: None } => content,
+        InlineKind::Span {
+            id: None,
+            lang: None,
+        } => content,
         InlineKind::Span { id, lang } => vec![Inline::Span { id, lang, content }],
     }
 }
@@ -306,7 +332,13 @@ const MAX_HTML_DEPTH: usize = 64;
 /// Convert an HTML block (starting at byte `start` of `file`) into blocks.
 pub fn to_blocks(text: &str, file: FileId, start: usize, sink: &mut impl HtmlSink) -> Vec<Block> {
     let fragment = Html::parse_fragment(text);
-    let mut w = Walker { sink, file, start, text, cursor: 0 };
+    let mut w = Walker {
+        sink,
+        file,
+        start,
+        text,
+        cursor: 0,
+    };
     // parse_fragment wraps the content in an <html> element.
     let root = fragment.tree.root();
     let container = root
@@ -319,12 +351,55 @@ pub fn to_blocks(text: &str, file: FileId, start: usize, sink: &mut impl HtmlSin
 fn is_block_element(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "section" | "article" | "header" | "footer" | "main" | "nav" | "aside"
-            | "center" | "details" | "summary" | "figure" | "figcaption" | "blockquote" | "ul" | "ol"
-            | "li" | "pre" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr" | "table" | "thead"
-            | "tbody" | "tfoot" | "tr" | "td" | "th" | "dl" | "dt" | "dd" | "address" | "body"
-            | "html" | "picture" | "video" | "audio" | "caption" | "colgroup" | "col" | "hgroup"
-            | "noscript" | "form" | "fieldset" | "legend"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "main"
+            | "nav"
+            | "aside"
+            | "center"
+            | "details"
+            | "summary"
+            | "figure"
+            | "figcaption"
+            | "blockquote"
+            | "ul"
+            | "ol"
+            | "li"
+            | "pre"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "hr"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "address"
+            | "body"
+            | "html"
+            | "picture"
+            | "video"
+            | "audio"
+            | "caption"
+            | "colgroup"
+            | "col"
+            | "hgroup"
+            | "noscript"
+            | "form"
+            | "fieldset"
+            | "legend"
     )
 }
 
@@ -342,7 +417,9 @@ impl<S: HtmlSink> Walker<'_, S> {
     }
 
     fn check_element(&mut self, node: NodeRef<Node>) -> Option<String> {
-        let Node::Element(e) = node.value() else { return None };
+        let Node::Element(e) = node.value() else {
+            return None;
+        };
         let name = e.name().to_string();
         let has_handler = e.attrs().any(|(n, _)| n.starts_with("on") && n.len() > 2);
         if DROPPED_WITH_CONTENT.contains(&name.as_str()) || DROPPED_TAG.contains(&name.as_str()) {
@@ -350,7 +427,10 @@ impl<S: HtmlSink> Walker<'_, S> {
             self.sink.diags().push(removed(&name, span));
         } else if has_handler {
             let span = self.span_of(&name);
-            let attrs: Vec<(String, String)> = e.attrs().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            let attrs: Vec<(String, String)> = e
+                .attrs()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
             warn_event_handlers(&attrs, span, self.sink.diags());
         }
         Some(name)
@@ -361,10 +441,7 @@ impl<S: HtmlSink> Walker<'_, S> {
         let mut out = Vec::new();
         let mut pending: Vec<Inline> = Vec::new();
         let flush = |pending: &mut Vec<Inline>, out: &mut Vec<Block>| {
-            let inlines = trim(std::mem::take(pending));
-            if !inlines.is_empty() {
-                out.push(Block::Paragraph(inlines));
-            }
+            out.extend(paragraph(trim(std::mem::take(pending))));
         };
         for child in node.children() {
             match child.value() {
@@ -390,28 +467,37 @@ impl<S: HtmlSink> Walker<'_, S> {
     }
 
     fn block(&mut self, node: NodeRef<Node>, depth: usize) -> Vec<Block> {
-        let Some(name) = self.check_element(node) else { return Vec::new() };
+        let Some(name) = self.check_element(node) else {
+            return Vec::new();
+        };
         if DROPPED_WITH_CONTENT.contains(&name.as_str()) {
             return Vec::new();
         }
+        if DROPPED_TAG.contains(&name.as_str()) {
+            return self.blocks(node, depth);
+        }
         if depth > MAX_HTML_DEPTH {
             let text = text_content(node);
-            return if text.trim().is_empty() { Vec::new() } else { vec![Block::Paragraph(vec![Inline::Text(fold_ws(&text))])] };
+            return if text.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![Block::Paragraph(vec![Inline::Text(fold_ws(&text))])]
+            };
         }
-        let Node::Element(e) = node.value() else { return Vec::new() };
+        let Node::Element(e) = node.value() else {
+            return Vec::new();
+        };
         let id = e.attr("id").map(str::to_string);
         let lang = e.attr("lang").map(str::to_string);
         match name.as_str() {
             "p" | "summary" | "dt" | "legend" | "caption" | "figcaption" => {
                 let inlines = trim(self.inlines(node, depth));
-                if inlines.is_empty() {
-                    return Vec::new();
-                }
-                if let [Inline::Image(img)] = inlines.as_slice() {
-                    return vec![Block::Figure { image: img.clone(), caption: Vec::new() }];
-                }
-                let inlines = if name == "summary" { vec![Inline::Strong(inlines)] } else { inlines };
-                wrap(id, lang, vec![Block::Paragraph(inlines)])
+                let inlines = if name == "summary" {
+                    vec![Inline::Strong(inlines)]
+                } else {
+                    inlines
+                };
+                wrap(id, lang, paragraph(inlines))
             }
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 let span = self.span_of(&name);
@@ -425,11 +511,18 @@ impl<S: HtmlSink> Walker<'_, S> {
             }
             "blockquote" => wrap(id, lang, vec![Block::BlockQuote(self.blocks(node, depth))]),
             "ul" | "ol" => {
-                let start = (name == "ol").then(|| e.attr("start").and_then(|s| s.trim().parse().ok()).unwrap_or(1));
+                let start = (name == "ol").then(|| {
+                    e.attr("start")
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(1)
+                });
                 let mut items = Vec::new();
                 for child in node.children() {
                     match child.value() {
-                        Node::Element(c) if c.name() == "li" => items.push(ListItem { task: None, blocks: self.blocks(child, depth + 1) }),
+                        Node::Element(c) if c.name() == "li" => items.push(ListItem {
+                            task: None,
+                            blocks: self.blocks(child, depth + 1),
+                        }),
                         Node::Element(_) => {
                             let blocks = self.block(child, depth + 1);
                             if !blocks.is_empty() {
@@ -455,21 +548,32 @@ impl<S: HtmlSink> Walker<'_, S> {
                     .flat_map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
                     .find_map(|c| c.strip_prefix("language-").map(str::to_string));
                 let code = nfc(text_content(node).trim_end_matches('\n'));
-                vec![Block::CodeBlock { lang: lang_class, code: format!("{code}\n") }]
+                vec![Block::CodeBlock {
+                    lang: lang_class,
+                    code: format!("{code}\n"),
+                }]
             }
             "hr" => vec![Block::Rule],
             "table" => self.table(node, depth),
             "dl" => {
                 let mut items: Vec<DefinitionItem> = Vec::new();
                 for child in node.children() {
-                    let Node::Element(c) = child.value() else { continue };
+                    let Node::Element(c) = child.value() else {
+                        continue;
+                    };
                     match c.name() {
-                        "dt" => items.push(DefinitionItem { term: trim(self.inlines(child, depth + 1)), definitions: Vec::new() }),
+                        "dt" => items.push(DefinitionItem {
+                            term: trim(self.inlines(child, depth + 1)),
+                            definitions: Vec::new(),
+                        }),
                         "dd" => {
                             let blocks = self.blocks(child, depth + 1);
                             match items.last_mut() {
                                 Some(item) => item.definitions.push(blocks),
-                                None => items.push(DefinitionItem { term: Vec::new(), definitions: vec![blocks] }),
+                                None => items.push(DefinitionItem {
+                                    term: Vec::new(),
+                                    definitions: vec![blocks],
+                                }),
                             }
                         }
                         _ => {}
@@ -478,11 +582,17 @@ impl<S: HtmlSink> Walker<'_, S> {
                 vec![Block::DefinitionList(items)]
             }
             "figure" | "picture" => {
-                let img = node.descendants().find(|d| matches!(d.value(), Node::Element(e) if e.name() == "img"));
-                let caption_node = node.children().find(|d| matches!(d.value(), Node::Element(e) if e.name() == "figcaption"));
+                let img = node
+                    .descendants()
+                    .find(|d| matches!(d.value(), Node::Element(e) if e.name() == "img"));
+                let caption_node = node
+                    .children()
+                    .find(|d| matches!(d.value(), Node::Element(e) if e.name() == "figcaption"));
                 match img {
                     Some(img) => {
-                        let caption = caption_node.map(|c| trim(self.inlines(c, depth + 1))).unwrap_or_default();
+                        let caption = caption_node
+                            .map(|c| trim(self.inlines(c, depth + 1)))
+                            .unwrap_or_default();
                         match self.inline(img, depth + 1).into_iter().next() {
                             Some(Inline::Image(image)) => vec![Block::Figure { image, caption }],
                             Some(other) => vec![Block::Paragraph(vec![other])],
@@ -493,16 +603,21 @@ impl<S: HtmlSink> Walker<'_, S> {
                 }
             }
             "img" => match self.inline(node, depth).into_iter().next() {
-                Some(Inline::Image(image)) => vec![Block::Figure { image, caption: Vec::new() }],
+                Some(Inline::Image(image)) => vec![Block::Figure {
+                    image,
+                    caption: Vec::new(),
+                }],
                 Some(other) => vec![Block::Paragraph(vec![other])],
                 None => Vec::new(),
             },
             "video" | "audio" => {
                 let span = self.span_of(&name);
                 self.sink.diags().push(
-                    Diagnostic::warning(format!("<{name}> cannot be shown; its fallback content is kept"))
-                        .at(span)
-                        .hint("link to the recording instead, e.g. [Watch the talk](https://…)"),
+                    Diagnostic::warning(format!(
+                        "<{name}> cannot be shown; its fallback content is kept"
+                    ))
+                    .at(span)
+                    .hint("link to the recording instead, e.g. [Watch the talk](https://…)"),
                 );
                 self.blocks(node, depth)
             }
@@ -517,7 +632,9 @@ impl<S: HtmlSink> Walker<'_, S> {
             .descendants()
             .filter(|d| matches!(d.value(), Node::Element(e) if e.name() == "tr"))
             .map(|tr| {
-                let in_head = tr.ancestors().any(|a| matches!(a.value(), Node::Element(e) if e.name() == "thead"));
+                let in_head = tr
+                    .ancestors()
+                    .any(|a| matches!(a.value(), Node::Element(e) if e.name() == "thead"));
                 (tr, in_head)
             })
             .collect();
@@ -525,7 +642,9 @@ impl<S: HtmlSink> Walker<'_, S> {
             let mut cells = Vec::new();
             let mut all_th = true;
             for cell in tr.children() {
-                let Node::Element(c) = cell.value() else { continue };
+                let Node::Element(c) = cell.value() else {
+                    continue;
+                };
                 if c.name() != "td" && c.name() != "th" {
                     continue;
                 }
@@ -549,7 +668,11 @@ impl<S: HtmlSink> Walker<'_, S> {
         if head.iter().all(Vec::is_empty) && !rows.is_empty() {
             head = rows.remove(0);
         }
-        vec![Block::Table { align: vec![Align::None; columns], head, rows }]
+        vec![Block::Table {
+            align: vec![Align::None; columns],
+            head,
+            rows,
+        }]
     }
 
     /// Children of an inline context.
@@ -566,14 +689,21 @@ impl<S: HtmlSink> Walker<'_, S> {
     }
 
     fn inline(&mut self, node: NodeRef<Node>, depth: usize) -> Vec<Inline> {
-        let Some(name) = self.check_element(node) else { return Vec::new() };
+        let Some(name) = self.check_element(node) else {
+            return Vec::new();
+        };
         if DROPPED_WITH_CONTENT.contains(&name.as_str()) {
             return Vec::new();
+        }
+        if DROPPED_TAG.contains(&name.as_str()) {
+            return self.inlines(node, depth);
         }
         if depth > MAX_HTML_DEPTH {
             return vec![Inline::Text(fold_ws(&text_content(node)))];
         }
-        let Node::Element(e) = node.value() else { return Vec::new() };
+        let Node::Element(e) = node.value() else {
+            return Vec::new();
+        };
         let id = e.attr("id").or(e.attr("name")).map(str::to_string);
         let lang = e.attr("lang").map(str::to_string);
         match name.as_str() {
@@ -585,7 +715,9 @@ impl<S: HtmlSink> Walker<'_, S> {
                 let title = e.attr("title").map(nfc);
                 self.sink.image(&src, alt, title, span)
             }
-            "em" | "i" | "cite" | "dfn" | "var" => vec![Inline::Emphasis(self.inlines(node, depth))],
+            "em" | "i" | "cite" | "dfn" | "var" => {
+                vec![Inline::Emphasis(self.inlines(node, depth))]
+            }
             "strong" | "b" => vec![Inline::Strong(self.inlines(node, depth))],
             "del" | "s" | "strike" => vec![Inline::Strikethrough(self.inlines(node, depth))],
             "sup" => vec![Inline::Superscript(self.inlines(node, depth))],
@@ -597,7 +729,12 @@ impl<S: HtmlSink> Walker<'_, S> {
                     Some(href) => {
                         let span = self.span_of("a");
                         match self.sink.link_target(href, span) {
-                            Some(target) => vec![Inline::Link { target, title: e.attr("title").map(nfc), content, span }],
+                            Some(target) => vec![Inline::Link {
+                                target,
+                                title: e.attr("title").map(nfc),
+                                content,
+                                span,
+                            }],
                             None => content,
                         }
                     }
@@ -617,6 +754,27 @@ impl<S: HtmlSink> Walker<'_, S> {
     }
 }
 
+/// A paragraph from an inline run: nothing when it shows nothing (html5ever re-opens formatting
+/// elements after a `</p>`, leaving empty shells), a figure when it is one picture alone.
+fn paragraph(inlines: Vec<Inline>) -> Vec<Block> {
+    let has_image = inlines.iter().any(|i| matches!(i, Inline::Image(_)));
+    if !has_image && Inline::plain_text(&inlines).trim().is_empty() {
+        return Vec::new();
+    }
+    if let [Inline::Image(img)] = inlines.as_slice() {
+        let caption = img
+            .title
+            .clone()
+            .map(|t| vec![Inline::Text(t)])
+            .unwrap_or_default();
+        return vec![Block::Figure {
+            image: img.clone(),
+            caption,
+        }];
+    }
+    vec![Block::Paragraph(inlines)]
+}
+
 fn wrap(id: Option<String>, lang: Option<String>, blocks: Vec<Block>) -> Vec<Block> {
     if id.is_none() && lang.is_none() {
         blocks
@@ -626,7 +784,9 @@ fn wrap(id: Option<String>, lang: Option<String>, blocks: Vec<Block>) -> Vec<Blo
 }
 
 fn has_block_descendant(node: NodeRef<Node>) -> bool {
-    node.descendants().skip(1).any(|d| matches!(d.value(), Node::Element(e) if is_block_element(e.name())))
+    node.descendants()
+        .skip(1)
+        .any(|d| matches!(d.value(), Node::Element(e) if is_block_element(e.name())))
 }
 
 /// Text of an element and its descendants, skipping dropped elements (iterative: no recursion).
@@ -679,13 +839,26 @@ mod tests {
             lex_tag("<img src=a.png alt='x y' hidden>"),
             Some(Token::Open {
                 name: "img".into(),
-                attrs: vec![("src".into(), "a.png".into()), ("alt".into(), "x y".into()), ("hidden".into(), String::new())],
+                attrs: vec![
+                    ("src".into(), "a.png".into()),
+                    ("alt".into(), "x y".into()),
+                    ("hidden".into(), String::new())
+                ],
                 self_closing: false
             })
         );
         assert_eq!(lex_tag("</SPAN>"), Some(Token::Close("span".into())));
         assert_eq!(lex_tag("<!-- c -- d -->"), Some(Token::Comment));
-        assert_eq!(lex_tag("<br/>").map(|t| matches!(t, Token::Open { self_closing: true, .. })), Some(true));
+        assert_eq!(
+            lex_tag("<br/>").map(|t| matches!(
+                t,
+                Token::Open {
+                    self_closing: true,
+                    ..
+                }
+            )),
+            Some(true)
+        );
         assert_eq!(lex_tag("< 3"), None);
     }
 }

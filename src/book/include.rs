@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Segment, SourceMap, Span};
 use crate::book::fs::BookFs;
+use crate::diag::{Diagnostic, Diagnostics, FileId, Segment, SourceMap, Span};
 
 /// A chapter's text after directive expansion.
 pub struct Expanded {
@@ -26,17 +26,28 @@ struct Ctx<'a> {
     title: Option<String>,
 }
 
-/// Expand every directive in `text` (the contents of `file`, read from `path`).
+/// Where a text to expand came from: bytes `base..` of `file`, read from `path`.
+pub struct Origin<'a> {
+    pub text: &'a str,
+    pub file: FileId,
+    pub base: usize,
+    pub path: &'a Path,
+}
+
+/// Expand every directive in the origin's text.
 pub fn expand(
-    text: &str,
-    file: FileId,
-    base: usize,
-    path: &Path,
+    origin: Origin,
     fs: &BookFs,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
     max_depth: usize,
 ) -> Expanded {
+    let Origin {
+        text,
+        file,
+        base,
+        path,
+    } = origin;
     if !text.contains("{{") {
         return Expanded {
             text: text.to_string(),
@@ -86,7 +97,9 @@ fn expand_into(
     };
     while let Some(rel) = text[search..].find("{{") {
         let start = search + rel;
-        let Some(close_rel) = text[start..].find("}}") else { break };
+        let Some(close_rel) = text[start..].find("}}") else {
+            break;
+        };
         let end = start + close_rel + 2;
         let inner = text[start + 2..end - 2].trim();
         let Some(directive) = inner.strip_prefix('#') else {
@@ -183,9 +196,12 @@ fn include(
     }
     if ctx.stack.len() > ctx.max_depth {
         ctx.diags.push(
-            Diagnostic::error(format!("includes nested deeper than {} levels", ctx.max_depth))
-                .at(span)
-                .hint("raise [bindery.limits] max-include-depth in book.toml if this is intended"),
+            Diagnostic::error(format!(
+                "includes nested deeper than {} levels",
+                ctx.max_depth
+            ))
+            .at(span)
+            .hint("raise [bindery.limits] max-include-depth in book.toml if this is intended"),
         );
         return;
     }
@@ -207,7 +223,11 @@ fn include(
     }
     let is_anchor_line = |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
     let selected: Vec<(usize, &str)> = match &selection {
-        Selection::All => lines.iter().copied().filter(|(_, l)| !is_anchor_line(l)).collect(),
+        Selection::All => lines
+            .iter()
+            .copied()
+            .filter(|(_, l)| !is_anchor_line(l))
+            .collect(),
         Selection::Lines(a, b) => {
             let first = a.unwrap_or(1).max(1) - 1;
             let last = b.unwrap_or(usize::MAX).min(lines.len());
@@ -217,16 +237,22 @@ fn include(
                 .enumerate()
                 .filter(|(i, _)| *i >= first && *i < last)
                 .map(|(_, l)| l)
+                .filter(|(_, l)| !is_anchor_line(l))
                 .collect()
         }
         Selection::Anchor(name) => {
             let start_marker = format!("ANCHOR: {name}");
             let end_marker = format!("ANCHOR_END: {name}");
-            let Some(s) = lines.iter().position(|(_, l)| ends_with_marker(l, &start_marker)) else {
+            let Some(s) = lines
+                .iter()
+                .position(|(_, l)| ends_with_marker(l, &start_marker))
+            else {
                 ctx.diags.push(
                     Diagnostic::error(format!("no anchor `{name}` in {rel}"))
                         .at(span)
-                        .hint(format!("mark the lines with `ANCHOR: {name}` and `ANCHOR_END: {name}`")),
+                        .hint(format!(
+                            "mark the lines with `ANCHOR: {name}` and `ANCHOR_END: {name}`"
+                        )),
                 );
                 return;
             };
@@ -253,7 +279,15 @@ fn include(
     let mut inner_out = String::new();
     let mut inner_segments = Vec::new();
     if selected_text.contains("{{") && matches!(selection, Selection::All) {
-        expand_into(ctx, &selected_text, inc_file, 0, &target, &mut inner_out, &mut inner_segments);
+        expand_into(
+            ctx,
+            &selected_text,
+            inc_file,
+            0,
+            &target,
+            &mut inner_out,
+            &mut inner_segments,
+        );
     } else {
         inner_out = selected_text;
         for (at, orig, len) in pieces {
@@ -290,9 +324,21 @@ mod tests {
     #[test]
     fn selections() {
         assert_eq!(parse_selection("a.rs"), ("a.rs", Selection::All));
-        assert_eq!(parse_selection("a.rs:3"), ("a.rs", Selection::Lines(Some(3), Some(3))));
-        assert_eq!(parse_selection("a.rs:3:"), ("a.rs", Selection::Lines(Some(3), None)));
-        assert_eq!(parse_selection("a.rs::7"), ("a.rs", Selection::Lines(None, Some(7))));
-        assert_eq!(parse_selection("a.rs:main"), ("a.rs", Selection::Anchor("main".into())));
+        assert_eq!(
+            parse_selection("a.rs:3"),
+            ("a.rs", Selection::Lines(Some(3), Some(3)))
+        );
+        assert_eq!(
+            parse_selection("a.rs:3:"),
+            ("a.rs", Selection::Lines(Some(3), None))
+        );
+        assert_eq!(
+            parse_selection("a.rs::7"),
+            ("a.rs", Selection::Lines(None, Some(7)))
+        );
+        assert_eq!(
+            parse_selection("a.rs:main"),
+            ("a.rs", Selection::Anchor("main".into()))
+        );
     }
 }

@@ -13,8 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::html::{self, HtmlSink, InlineTag};
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
 use crate::doc::{
-    AlertKind, Align, Block, DefinitionItem, Footnote, Image, ImageId, Inline, LinkTarget,
-    ListItem,
+    AlertKind, Align, Block, DefinitionItem, Footnote, Image, ImageId, Inline, LinkTarget, ListItem,
 };
 
 /// What the loader answers when the Markdown names a picture.
@@ -218,7 +217,13 @@ impl<R: Resolver> Builder<'_, R> {
         if self.suppress.is_some() {
             return;
         }
-        self.top().inlines.push(inline);
+        let inlines = &mut self.top().inlines;
+        // The parser splits text at punctuation; one run per stretch of text is simpler downstream.
+        if let (Inline::Text(new), Some(Inline::Text(last))) = (&inline, inlines.last_mut()) {
+            last.push_str(new);
+            return;
+        }
+        inlines.push(inline);
     }
 
     fn push_block(&mut self, block: Block) {
@@ -255,7 +260,9 @@ impl<R: Resolver> Builder<'_, R> {
                             self.max_nesting
                         ))
                         .at(span)
-                        .hint("raise [bindery.limits] max-nesting in book.toml if this is intended"),
+                        .hint(
+                            "raise [bindery.limits] max-nesting in book.toml if this is intended",
+                        ),
                     );
                 }
                 self.stack.push(Frame::new(Kind::Flattened));
@@ -271,7 +278,9 @@ impl<R: Resolver> Builder<'_, R> {
             Event::Start(tag) => self.start(tag, span),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
-                if let Some(Kind::CodeBlock(_) | Kind::HtmlBlock(_)) = self.stack.last().map(|f| &f.kind) {
+                if let Some(Kind::CodeBlock(_) | Kind::HtmlBlock(_)) =
+                    self.stack.last().map(|f| &f.kind)
+                {
                     self.top().text.push_str(&t);
                 } else {
                     self.push_inline(Inline::Text(nfc(&t)));
@@ -290,7 +299,12 @@ impl<R: Resolver> Builder<'_, R> {
             Event::HardBreak => self.push_inline(Inline::LineBreak),
             Event::Rule => self.push_block(Block::Rule),
             Event::TaskListMarker(checked) => {
-                if let Some(f) = self.stack.iter_mut().rev().find(|f| matches!(f.kind, Kind::Item)) {
+                if let Some(f) = self
+                    .stack
+                    .iter_mut()
+                    .rev()
+                    .find(|f| matches!(f.kind, Kind::Item))
+                {
                     f.task = Some(checked);
                 }
             }
@@ -300,7 +314,9 @@ impl<R: Resolver> Builder<'_, R> {
     fn start(&mut self, tag: Tag, span: Span) {
         let kind = match tag {
             Tag::Paragraph => Kind::Paragraph,
-            Tag::Heading { level, id, classes, .. } => Kind::Heading {
+            Tag::Heading {
+                level, id, classes, ..
+            } => Kind::Heading {
                 level: heading_level(level),
                 id: id.map(|s| s.to_string()),
                 classes: classes.iter().map(|c| c.to_string()).collect(),
@@ -327,15 +343,26 @@ impl<R: Resolver> Builder<'_, R> {
             Tag::Strikethrough => Kind::Strike,
             Tag::Superscript => Kind::Superscript,
             Tag::Subscript => Kind::Subscript,
-            Tag::Link { link_type, dest_url, title, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
                 let dest = if link_type == LinkType::Email && !dest_url.starts_with("mailto:") {
                     format!("mailto:{dest_url}")
                 } else {
                     dest_url.to_string()
                 };
-                Kind::Link { dest, title: title.to_string(), span }
+                Kind::Link {
+                    dest,
+                    title: title.to_string(),
+                    span,
+                }
             }
-            Tag::Image { dest_url, title, .. } => Kind::Image {
+            Tag::Image {
+                dest_url, title, ..
+            } => Kind::Image {
                 dest: dest_url.to_string(),
                 title: title.to_string(),
                 span,
@@ -347,7 +374,9 @@ impl<R: Resolver> Builder<'_, R> {
 
     fn end(&mut self, tag: TagEnd) {
         // Close inline HTML frames the author left open inside this Markdown element.
-        while matches!(self.stack.last().map(|f| &f.kind), Some(Kind::Html(_))) && self.stack.len() > 1 {
+        while matches!(self.stack.last().map(|f| &f.kind), Some(Kind::Html(_)))
+            && self.stack.len() > 1
+        {
             self.close_top();
         }
         let _ = tag;
@@ -364,7 +393,9 @@ impl<R: Resolver> Builder<'_, R> {
         match frame.kind {
             Kind::Root => unreachable!("root is never closed"),
             Kind::Flattened => {
-                let Frame { blocks, inlines, .. } = frame;
+                let Frame {
+                    blocks, inlines, ..
+                } = frame;
                 if blocks.is_empty() {
                     parent.inlines.extend(inlines);
                 } else {
@@ -383,7 +414,12 @@ impl<R: Resolver> Builder<'_, R> {
                     parent.push_block(Block::Paragraph(inlines));
                 }
             }
-            Kind::Heading { level, id, classes, span } => parent.push_block(Block::Heading {
+            Kind::Heading {
+                level,
+                id,
+                classes,
+                span,
+            } => parent.push_block(Block::Heading {
                 level,
                 id: id.unwrap_or_default(),
                 classes,
@@ -397,7 +433,10 @@ impl<R: Resolver> Builder<'_, R> {
                     None => Block::BlockQuote(blocks),
                 });
             }
-            Kind::List(start) => parent.push_block(Block::List { start, items: frame.items }),
+            Kind::List(start) => parent.push_block(Block::List {
+                start,
+                items: frame.items,
+            }),
             Kind::Item => {
                 let task = frame.task;
                 let blocks = frame_blocks(frame.blocks, frame.inlines);
@@ -418,7 +457,11 @@ impl<R: Resolver> Builder<'_, R> {
             }
             Kind::FootnoteDef(label) => {
                 let blocks = frame_blocks(frame.blocks, frame.inlines);
-                self.footnotes.push(Footnote { label, number: 0, blocks });
+                self.footnotes.push(Footnote {
+                    label,
+                    number: 0,
+                    blocks,
+                });
             }
             Kind::DefList => parent.push_block(Block::DefinitionList(frame.defs)),
             Kind::DefTitle => parent.defs.push(DefinitionItem {
@@ -429,7 +472,10 @@ impl<R: Resolver> Builder<'_, R> {
                 let blocks = frame_blocks(frame.blocks, frame.inlines);
                 match parent.defs.last_mut() {
                     Some(item) => item.definitions.push(blocks),
-                    None => parent.defs.push(DefinitionItem { term: Vec::new(), definitions: vec![blocks] }),
+                    None => parent.defs.push(DefinitionItem {
+                        term: Vec::new(),
+                        definitions: vec![blocks],
+                    }),
                 }
             }
             Kind::Table(align) => parent.push_block(Block::Table {
@@ -473,7 +519,12 @@ impl<R: Resolver> Builder<'_, R> {
 
     fn image(&mut self, dest: &str, alt: String, title: Option<String>, span: Span) -> Vec<Inline> {
         match self.resolver.image(dest, span, self.diags) {
-            ImageRef::Local(id) => vec![Inline::Image(Image { id, alt, title, span })],
+            ImageRef::Local(id) => vec![Inline::Image(Image {
+                id,
+                alt,
+                title,
+                span,
+            })],
             ImageRef::Remote(url) => {
                 let text = if alt.is_empty() { url.clone() } else { alt };
                 vec![Inline::Link {
@@ -555,11 +606,17 @@ pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<Li
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .collect::<String>()
         .to_ascii_lowercase();
-    if lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:") {
+    if lower.starts_with("javascript:")
+        || lower.starts_with("vbscript:")
+        || lower.starts_with("data:")
+    {
         diags.push(
-            Diagnostic::warning(format!("removed a `{}` link", &lower[..lower.find(':').unwrap_or(0) + 1]))
-                .at(span)
-                .hint("scripts cannot run in an e-book; the link text is kept"),
+            Diagnostic::warning(format!(
+                "removed a `{}` link",
+                &lower[..lower.find(':').unwrap_or(0) + 1]
+            ))
+            .at(span)
+            .hint("scripts cannot run in an e-book; the link text is kept"),
         );
         return None;
     }
@@ -574,8 +631,13 @@ pub fn has_scheme(s: &str) -> bool {
     match s.find(':') {
         Some(i) if i > 1 => {
             let scheme = &s[..i];
-            scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            scheme
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         }
         _ => false,
     }
@@ -590,8 +652,12 @@ fn frame_blocks(mut blocks: Vec<Block>, inlines: Vec<Inline>) -> Vec<Block> {
 
 /// An image alone in its paragraph becomes a figure, captioned with its title or meaningful alt text.
 fn as_figure(inlines: &[Inline]) -> Option<Block> {
-    let mut images = inlines.iter().filter(|i| !is_blank(std::slice::from_ref(*i)));
-    let Some(Inline::Image(image)) = images.next() else { return None };
+    let mut images = inlines
+        .iter()
+        .filter(|i| !is_blank(std::slice::from_ref(*i)));
+    let Some(Inline::Image(image)) = images.next() else {
+        return None;
+    };
     if images.next().is_some() {
         return None;
     }
@@ -600,8 +666,15 @@ fn as_figure(inlines: &[Inline]) -> Option<Block> {
         None if is_placeholder_alt(&image.alt) => String::new(),
         None => image.alt.clone(),
     };
-    let caption = if caption.is_empty() { Vec::new() } else { vec![Inline::Text(caption)] };
-    Some(Block::Figure { image: image.clone(), caption })
+    let caption = if caption.is_empty() {
+        Vec::new()
+    } else {
+        vec![Inline::Text(caption)]
+    };
+    Some(Block::Figure {
+        image: image.clone(),
+        caption,
+    })
 }
 
 /// Alt text that says nothing about the picture: empty, `image1`, `IMG_2041`, `photo`, `screenshot 3`.
@@ -612,11 +685,29 @@ pub fn is_placeholder_alt(alt: &str) -> bool {
     }
     let stem = a.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ' || c == '_' || c == '-');
     let stem = stem.rsplit_once('.').map_or(stem, |(s, ext)| {
-        if ["jpg", "jpeg", "png", "gif", "webp"].contains(&ext) { s } else { stem }
+        if ["jpg", "jpeg", "png", "gif", "webp"].contains(&ext) {
+            s
+        } else {
+            stem
+        }
     });
-    let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '-' || c == ' ');
-    ["", "image", "img", "photo", "picture", "pic", "figure", "fig", "screenshot", "untitled", "dsc", "dscn"]
-        .contains(&stem)
+    let stem =
+        stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '-' || c == ' ');
+    [
+        "",
+        "image",
+        "img",
+        "photo",
+        "picture",
+        "pic",
+        "figure",
+        "fig",
+        "screenshot",
+        "untitled",
+        "dsc",
+        "dscn",
+    ]
+    .contains(&stem)
 }
 
 fn trim_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
@@ -697,7 +788,15 @@ mod tests {
 
     #[test]
     fn placeholder_alt_texts() {
-        for alt in ["", "image1", "Image 2", "IMG_2041", "photo", "screenshot-3", "DSC0001.jpg"] {
+        for alt in [
+            "",
+            "image1",
+            "Image 2",
+            "IMG_2041",
+            "photo",
+            "screenshot-3",
+            "DSC0001.jpg",
+        ] {
             assert!(is_placeholder_alt(alt), "{alt}");
         }
         for alt in ["Keynote hall in Denver", "Zuul dashboard"] {
@@ -708,7 +807,10 @@ mod tests {
     #[test]
     fn hidden_rust_lines() {
         let code = "# fn main() {\nlet x = 1;\n#[derive(Debug)]\n##[attr]\n#\n# }\n";
-        assert_eq!(hide_rust_lines(code), "let x = 1;\n#[derive(Debug)]\n#[attr]\n");
+        assert_eq!(
+            hide_rust_lines(code),
+            "let x = 1;\n#[derive(Debug)]\n#[attr]\n"
+        );
     }
 
     #[test]

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
-use crate::doc::{Block, Chapter, ChapterKind, Document, ImageId, ImageSource, Inline, Metadata, TocItem};
+use crate::doc::{
+    Block, Chapter, ChapterKind, Document, ImageId, ImageSource, Inline, Metadata, TocItem,
+};
 use crate::Error;
 use fs::BookFs;
 use markdown::{ImageRef, Resolver};
@@ -31,7 +33,11 @@ pub struct Book {
 
 /// Load the book at `root`. Problems in the book go to `diags` (and `None` is returned when nothing
 /// useful can be built); problems of the environment are errors.
-pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Result<Option<Book>, Error> {
+pub fn load(
+    root: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Option<Book>, Error> {
     if !root.is_dir() {
         return Err(Error::NoBook(root.to_path_buf()));
     }
@@ -65,13 +71,17 @@ pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Re
         c
     };
     let limits = &config.bindery.limits;
-    let fs = BookFs::new(root, limits.max_report_file_mib << 20).map_err(|e| Error::Io(root.to_path_buf(), e))?;
+    let fs = BookFs::new(root, limits.max_report_file_mib << 20)
+        .map_err(|e| Error::Io(root.to_path_buf(), e))?;
     let src_dir = fs::normalize(&fs.root.join(&config.book.src));
     if !src_dir.starts_with(&fs.root) || !src_dir.is_dir() {
         diags.push(
-            Diagnostic::error(format!("the source folder `{}` does not exist", config.book.src))
-                .in_file(display_path(root, "book.toml"))
-                .hint("set [book] src in book.toml to the folder that holds the reports"),
+            Diagnostic::error(format!(
+                "the source folder `{}` does not exist",
+                config.book.src
+            ))
+            .in_file(display_path(root, "book.toml"))
+            .hint("set [book] src in book.toml to the folder that holds the reports"),
         );
         return Ok(None);
     }
@@ -89,16 +99,37 @@ pub fn load(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Re
     };
     let summary_path = src_dir.join("SUMMARY.md");
     let toc = if summary_path.is_file() {
-        loader.from_summary(&summary_path)
+        loader.chapters_from_summary(&summary_path)
     } else {
-        loader.from_files()
+        loader.chapters_from_files()
     };
     let Some(toc) = toc else { return Ok(None) };
     let cover = loader.cover();
-    let Loader { images, chapters, .. } = loader;
-    let meta = metadata(&config, root, cover.or(config.bindery.epub.auto_cover.then_some(ImageId(0)).filter(|_| !images.is_empty())));
-    let document = Document { meta, chapters, toc, images };
-    Ok(Some(Book { config, fs, document, files_read }))
+    let Loader {
+        images, chapters, ..
+    } = loader;
+    let meta = metadata(
+        &config,
+        root,
+        cover.or(config
+            .bindery
+            .epub
+            .auto_cover
+            .then_some(ImageId(0))
+            .filter(|_| !images.is_empty())),
+    );
+    let document = Document {
+        meta,
+        chapters,
+        toc,
+        images,
+    };
+    Ok(Some(Book {
+        config,
+        fs,
+        document,
+        files_read,
+    }))
 }
 
 fn display_path(root: &Path, name: &str) -> String {
@@ -118,13 +149,20 @@ fn metadata(config: &Config, root: &Path, cover: Option<ImageId>) -> Metadata {
     let identifier = b.identifier.clone().unwrap_or_else(|| {
         // Derived from what names the book, so it survives rebuilds (readers keep their place).
         let key = format!("bindery:{}\n{}", title, config.book.authors.join("\n"));
-        format!("urn:uuid:{}", uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes()))
+        format!(
+            "urn:uuid:{}",
+            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes())
+        )
     });
     Metadata {
         title,
         subtitle: b.subtitle.clone(),
         authors: config.book.authors.clone(),
-        language: config.book.language.clone().unwrap_or_else(|| "en".to_string()),
+        language: config
+            .book
+            .language
+            .clone()
+            .unwrap_or_else(|| "en".to_string()),
         description: config.book.description.clone(),
         publisher: b.publisher.clone(),
         date: b.date.clone(),
@@ -162,7 +200,7 @@ struct Entry {
 }
 
 impl Loader<'_> {
-    fn from_summary(&mut self, path: &Path) -> Option<Vec<TocItem>> {
+    fn chapters_from_summary(&mut self, path: &Path) -> Option<Vec<TocItem>> {
         let text = match self.fs.read_text(path) {
             Ok(t) => t,
             Err(d) => {
@@ -185,7 +223,12 @@ impl Loader<'_> {
         Some(self.toc_items(&items, 0, summary_canon.as_deref()))
     }
 
-    fn toc_items(&mut self, items: &[SummaryItem], depth: usize, summary: Option<&Path>) -> Vec<TocItem> {
+    fn toc_items(
+        &mut self,
+        items: &[SummaryItem],
+        depth: usize,
+        summary: Option<&Path>,
+    ) -> Vec<TocItem> {
         let mut out = Vec::new();
         for item in items {
             match item {
@@ -194,14 +237,23 @@ impl Loader<'_> {
                 SummaryItem::Chapter(c) => {
                     let chapter = self.summary_chapter(c, depth, summary);
                     let children = self.toc_items(&c.children, depth + 1, summary);
-                    out.push(TocItem::Entry { title: c.title.clone(), chapter, children });
+                    out.push(TocItem::Entry {
+                        title: c.title.clone(),
+                        chapter,
+                        children,
+                    });
                 }
             }
         }
         out
     }
 
-    fn summary_chapter(&mut self, c: &SummaryChapter, depth: usize, summary: Option<&Path>) -> Option<usize> {
+    fn summary_chapter(
+        &mut self,
+        c: &SummaryChapter,
+        depth: usize,
+        summary: Option<&Path>,
+    ) -> Option<usize> {
         let rel = c.path.as_deref()?;
         let rel = rel.split('#').next().unwrap_or(rel);
         let path = match self.fs.resolve(&self.src_dir, rel) {
@@ -226,7 +278,9 @@ impl Loader<'_> {
             self.diags.push(
                 Diagnostic::error(format!("{rel} is listed twice"))
                     .at(c.span)
-                    .hint(format!("it is already listed on line {first_line}; a chapter can appear once")),
+                    .hint(format!(
+                        "it is already listed on line {first_line}; a chapter can appear once"
+                    )),
             );
             return None;
         }
@@ -244,7 +298,7 @@ impl Loader<'_> {
 
     /// No SUMMARY.md: every report in the source folder, in natural file-name order, moved by
     /// front-matter `weight` (lower first) and then `date`.
-    fn from_files(&mut self) -> Option<Vec<TocItem>> {
+    fn chapters_from_files(&mut self) -> Option<Vec<TocItem>> {
         let mut files = Vec::new();
         collect_markdown(&self.src_dir, &self.fs.root.join("out"), &mut files, 0);
         let mut entries = Vec::new();
@@ -257,10 +311,18 @@ impl Loader<'_> {
                 }
             };
             let (fm, _) = frontmatter::split(&text, FileId(u32::MAX)).unwrap_or_default();
-            let rel = path.strip_prefix(&self.src_dir).unwrap_or(&path).to_string_lossy().to_string();
+            let rel = path
+                .strip_prefix(&self.src_dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .to_string();
             entries.push((fm.weight.unwrap_or(0), fm.date.clone(), rel, path, text));
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)).then_with(|| natural_cmp(&a.2, &b.2)));
+        entries.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| a.1.cmp(&b.1))
+                .then_with(|| natural_cmp(&a.2, &b.2))
+        });
         if entries.is_empty() && !self.diags.has_errors() {
             self.diags.push(
                 Diagnostic::error(format!("no reports found in {}", self.fs.display(&self.src_dir)))
@@ -270,10 +332,21 @@ impl Loader<'_> {
         }
         let mut toc = Vec::new();
         for (_, _, _, path, text) in entries {
-            let entry = Entry { path, title: None, kind: ChapterKind::Numbered, number: None, depth: 0, text: Some(text) };
+            let entry = Entry {
+                path,
+                title: None,
+                kind: ChapterKind::Numbered,
+                number: None,
+                depth: 0,
+                text: Some(text),
+            };
             if let Some(index) = self.load_chapter(entry) {
                 let title = self.chapters[index].title.clone();
-                toc.push(TocItem::Entry { title, chapter: Some(index), children: Vec::new() });
+                toc.push(TocItem::Entry {
+                    title,
+                    chapter: Some(index),
+                    children: Vec::new(),
+                });
             }
         }
         Some(toc)
@@ -302,11 +375,14 @@ impl Loader<'_> {
                 (Default::default(), 0)
             }
         };
-        let expanded = include::expand(
-            &text[body_start..],
+        let origin = include::Origin {
+            text: &text[body_start..],
             file,
-            body_start,
-            &entry.path,
+            base: body_start,
+            path: &entry.path,
+        };
+        let expanded = include::expand(
+            origin,
             self.fs,
             self.sources,
             self.diags,
@@ -315,7 +391,12 @@ impl Loader<'_> {
         let (parse_file, base, body) = if expanded.segments.is_empty() {
             (file, body_start, text[body_start..].to_string())
         } else {
-            let id = self.sources.add_composed(&entry.path, display, expanded.text.clone(), expanded.segments);
+            let id = self.sources.add_composed(
+                &entry.path,
+                display,
+                expanded.text.clone(),
+                expanded.segments,
+            );
             (id, 0, expanded.text)
         };
         let dir = entry.path.parent().unwrap_or(&self.src_dir).to_path_buf();
@@ -326,13 +407,25 @@ impl Loader<'_> {
             index: &mut self.image_index,
             max_bytes: self.config.bindery.limits.max_image_file_mib << 20,
         };
-        let parsed = markdown::parse(&body, parse_file, base, self.config.bindery.limits.max_nesting, &mut resolver, self.diags);
+        let parsed = markdown::parse(
+            &body,
+            parse_file,
+            base,
+            self.config.bindery.limits.max_nesting,
+            &mut resolver,
+            self.diags,
+        );
+        warn_undefined_footnotes(&parsed, &body, parse_file, base, self.diags);
         let first_heading = parsed.blocks.iter().find_map(|b| match b {
             Block::Heading { content, .. } => Some(Inline::plain_text(content)),
             _ => None,
         });
         let needs_title_heading = !matches!(parsed.blocks.first(), Some(Block::Heading { .. }));
-        let stem = entry.path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let stem = entry
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
         let title = entry
             .title
             .or(fm.title)
@@ -367,7 +460,9 @@ impl Loader<'_> {
     /// byte offsets, so later positions stay right) and the first is reported.
     fn replace_control_chars(&mut self, text: String, path: &Path) -> String {
         let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-        let Some(first) = text.find(bad) else { return text };
+        let Some(first) = text.find(bad) else {
+            return text;
+        };
         let count = text.chars().filter(|&c| bad(c)).count();
         let c = text[first..].chars().next().unwrap_or(' ');
         let (line, column, _) = crate::diag::line_column(&text, first);
@@ -379,7 +474,9 @@ impl Loader<'_> {
             ))
             .hint("control characters cannot appear in an e-book; remove them from the file"),
         );
-        text.chars().map(|c| if bad(c) && c.len_utf8() == 1 { ' ' } else { c }).collect()
+        text.chars()
+            .map(|c| if bad(c) && c.len_utf8() == 1 { ' ' } else { c })
+            .collect()
     }
 
     /// `[bindery] cover` in book.toml, resolved and registered as an image.
@@ -392,7 +489,11 @@ impl Loader<'_> {
             index: &mut self.image_index,
             max_bytes: self.config.bindery.limits.max_image_file_mib << 20,
         };
-        let file = self.sources.add(&self.fs.root.join("book.toml"), "book.toml".into(), String::new());
+        let file = self.sources.add(
+            &self.fs.root.join("book.toml"),
+            "book.toml".into(),
+            String::new(),
+        );
         match resolver.image(&rel, Span::file_start(file), self.diags) {
             ImageRef::Local(id) => Some(id),
             _ => None,
@@ -420,7 +521,11 @@ impl Resolver for ImageResolver<'_> {
             return ImageRef::Remote(dest.to_string());
         }
         if dest.is_empty() {
-            diags.push(Diagnostic::error("image with an empty path").at(span).hint("write ![description](../pictures/name.jpg)"));
+            diags.push(
+                Diagnostic::error("image with an empty path")
+                    .at(span)
+                    .hint("write ![description](../pictures/name.jpg)"),
+            );
             return ImageRef::Unusable;
         }
         let decoded = summary::percent_decode(dest.split(['?', '#']).next().unwrap_or(dest));
@@ -450,9 +555,52 @@ impl Resolver for ImageResolver<'_> {
             _ => {}
         }
         let id = ImageId(self.images.len());
-        self.images.push(ImageSource { rel_path: self.fs.relative(&path), path: path.clone(), first_use: span });
+        self.images.push(ImageSource {
+            rel_path: self.fs.relative(&path),
+            path: path.clone(),
+            first_use: span,
+        });
         self.index.insert(path, id);
         ImageRef::Local(id)
+    }
+}
+
+/// `[^x]` left as text: the Markdown parser only makes a reference of it when a definition exists,
+/// so an undefined one would otherwise pass unnoticed. Found in the tree (not in code), located
+/// in the source for the message.
+fn warn_undefined_footnotes(
+    parsed: &markdown::Parsed,
+    body: &str,
+    file: FileId,
+    base: usize,
+    diags: &mut Diagnostics,
+) {
+    let mut labels: Vec<String> = Vec::new();
+    crate::doc::passes::visit_inlines(&parsed.blocks, &mut |i| {
+        if let Inline::Text(t) = i {
+            let mut rest = t.as_str();
+            while let Some(start) = rest.find("[^") {
+                let after = &rest[start + 2..];
+                match after.find(']') {
+                    Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
+                        labels.push(after[..end].to_string());
+                        rest = &after[end..];
+                    }
+                    _ => rest = after,
+                }
+            }
+        }
+    });
+    for label in labels {
+        let needle = format!("[^{label}]");
+        let at = body.find(&needle).unwrap_or(0);
+        diags.push(
+            Diagnostic::warning(format!(
+                "footnote [^{label}] is not defined; it is shown as text"
+            ))
+            .at(Span::new(file, base + at..base + at + needle.len()))
+            .hint(format!("add a line `[^{label}]: the note` to this report")),
+        );
     }
 }
 
@@ -460,7 +608,9 @@ fn collect_markdown(dir: &Path, skip: &Path, out: &mut Vec<PathBuf>, depth: usiz
     if depth > 16 || dir == skip {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
@@ -472,7 +622,8 @@ fn collect_markdown(dir: &Path, skip: &Path, out: &mut Vec<PathBuf>, depth: usiz
         let Ok(ft) = e.file_type() else { continue };
         if ft.is_dir() {
             collect_markdown(&path, skip, out, depth + 1);
-        } else if name.ends_with(".md") && name != "SUMMARY.md" && (ft.is_file() || ft.is_symlink()) {
+        } else if name.ends_with(".md") && name != "SUMMARY.md" && (ft.is_file() || ft.is_symlink())
+        {
             out.push(path);
         }
     }
@@ -531,6 +682,9 @@ mod tests {
 
     #[test]
     fn titles_from_file_names() {
-        assert_eq!(title_from_file_name("denver-summit_2018"), "Denver summit 2018");
+        assert_eq!(
+            title_from_file_name("denver-summit_2018"),
+            "Denver summit 2018"
+        );
     }
 }

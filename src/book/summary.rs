@@ -45,7 +45,8 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<SummaryItem>, Vec<Diagnosti
         offset += raw_line.len();
         let line = raw_line.trim_end_matches(['\n', '\r']);
         let trimmed = line.trim();
-        let span = |from: usize, len: usize| Span::new(file, line_start + from..line_start + from + len);
+        let span =
+            |from: usize, len: usize| Span::new(file, line_start + from..line_start + from + len);
         if in_comment {
             if trimmed.contains("-->") {
                 in_comment = false;
@@ -80,10 +81,12 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<SummaryItem>, Vec<Diagnosti
             stack.clear();
             continue;
         }
-        let list_marker = ["- ", "* ", "+ "]
-            .iter()
-            .any(|m| trimmed.starts_with(m));
-        let link_text = if list_marker { trimmed[2..].trim_start() } else { trimmed };
+        let list_marker = ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m));
+        let link_text = if list_marker {
+            trimmed[2..].trim_start()
+        } else {
+            trimmed
+        };
         let link_col = indent_bytes + (trimmed.len() - link_text.len());
         let Some((title, path)) = parse_link(link_text) else {
             errors.push(
@@ -103,7 +106,11 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<SummaryItem>, Vec<Diagnosti
                 );
                 continue;
             }
-            let kind = if seen_numbered { ChapterKind::Suffix } else { ChapterKind::Prefix };
+            let kind = if seen_numbered {
+                ChapterKind::Suffix
+            } else {
+                ChapterKind::Prefix
+            };
             items.push(SummaryItem::Chapter(SummaryChapter {
                 title,
                 path,
@@ -295,9 +302,11 @@ pub fn percent_decode(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn chapters(items: &[SummaryItem]) -> Vec<(String, Option<String>, ChapterKind, Option<Vec<u32>>)> {
+    type Row = (String, Option<String>, ChapterKind, Option<Vec<u32>>);
+
+    fn chapters(items: &[SummaryItem]) -> Vec<Row> {
         let mut out = Vec::new();
-        fn walk(items: &[SummaryItem], out: &mut Vec<(String, Option<String>, ChapterKind, Option<Vec<u32>>)>) {
+        fn walk(items: &[SummaryItem], out: &mut Vec<Row>) {
             for i in items {
                 if let SummaryItem::Chapter(c) = i {
                     out.push((c.title.clone(), c.path.clone(), c.kind, c.number.clone()));
@@ -314,16 +323,54 @@ mod tests {
         let text = "# Summary\n\n[Intro](intro.md)\n\n---\n\n# Part one\n\n- [First](a.md)\n  - [Nested *em*](b/c.md)\n    - [Deep](d.md)\n  - [Draft]()\n- [Second](<with space.md>)\n\n# Part two\n\n* [Third](e%20f.md)\n\n---\n\n[Credits](credits.md)\n";
         let items = parse(text, FileId(0)).unwrap();
         let ch = chapters(&items);
-        assert_eq!(ch[0], ("Intro".into(), Some("intro.md".into()), ChapterKind::Prefix, None));
+        assert_eq!(
+            ch[0],
+            (
+                "Intro".into(),
+                Some("intro.md".into()),
+                ChapterKind::Prefix,
+                None
+            )
+        );
         assert_eq!(ch[1].3, Some(vec![1]));
-        assert_eq!(ch[2], ("Nested em".into(), Some("b/c.md".into()), ChapterKind::Numbered, Some(vec![1, 1])));
+        assert_eq!(
+            ch[2],
+            (
+                "Nested em".into(),
+                Some("b/c.md".into()),
+                ChapterKind::Numbered,
+                Some(vec![1, 1])
+            )
+        );
         assert_eq!(ch[3].3, Some(vec![1, 1, 1]));
-        assert_eq!(ch[4], ("Draft".into(), None, ChapterKind::Numbered, Some(vec![1, 2])));
+        assert_eq!(
+            ch[4],
+            (
+                "Draft".into(),
+                None,
+                ChapterKind::Numbered,
+                Some(vec![1, 2])
+            )
+        );
         assert_eq!(ch[5].1.as_deref(), Some("with space.md"));
-        assert_eq!(ch[6], ("Third".into(), Some("e f.md".into()), ChapterKind::Numbered, Some(vec![3])));
+        assert_eq!(
+            ch[6],
+            (
+                "Third".into(),
+                Some("e f.md".into()),
+                ChapterKind::Numbered,
+                Some(vec![3])
+            )
+        );
         assert_eq!(ch[7].2, ChapterKind::Suffix);
         assert!(items.contains(&SummaryItem::PartTitle("Part one".into())));
-        assert_eq!(items.iter().filter(|i| **i == SummaryItem::Separator).count(), 2);
+        assert_eq!(
+            items
+                .iter()
+                .filter(|i| **i == SummaryItem::Separator)
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -332,7 +379,10 @@ mod tests {
         let errs = parse(text, FileId(0)).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert!(errs[0].message.contains("malformed"));
-        assert_eq!(errs[0].span.unwrap().start, text.find("not a link").unwrap() - 2);
+        assert_eq!(
+            errs[0].span.unwrap().start,
+            text.find("not a link").unwrap() - 2
+        );
     }
 
     #[test]

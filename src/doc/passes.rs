@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Block, Chapter, Document, Inline, LinkTarget};
+use super::{Block, Document, Inline, LinkTarget};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::text::{slug, xml_id};
 
@@ -39,8 +39,16 @@ pub fn assign_ids(doc: &mut Document) -> Anchors {
         let mut anchors = HashMap::new();
         visit_blocks_mut(&mut chapter.blocks, &mut |block| match block {
             Block::Heading { id, content, .. } => {
-                let source = if id.is_empty() { slug(&Inline::plain_text(content)) } else { id.clone() };
-                let base = xml_id(if source.is_empty() { "section" } else { &source });
+                let source = if id.is_empty() {
+                    slug(&Inline::plain_text(content))
+                } else {
+                    id.clone()
+                };
+                let base = xml_id(if source.is_empty() {
+                    "section"
+                } else {
+                    &source
+                });
                 let mut unique = base.clone();
                 let mut n = 1;
                 while used.contains(&unique) {
@@ -49,8 +57,17 @@ pub fn assign_ids(doc: &mut Document) -> Anchors {
                 }
                 used.insert(unique.clone());
                 // mdBook's own repeat suffix is on the slug; record both spellings.
-                anchors.entry(source.clone()).or_insert_with(|| unique.clone());
-                anchors.insert(if n > 1 { format!("{source}-{}", n - 1) } else { source }, unique.clone());
+                anchors
+                    .entry(source.clone())
+                    .or_insert_with(|| unique.clone());
+                anchors.insert(
+                    if n > 1 {
+                        format!("{source}-{}", n - 1)
+                    } else {
+                        source
+                    },
+                    unique.clone(),
+                );
                 *id = unique;
             }
             Block::Div { id: Some(id), .. } => {
@@ -81,7 +98,12 @@ pub fn number_footnotes(doc: &mut Document, diags: &mut Diagnostics) {
         let defined: HashSet<String> = chapter.footnotes.iter().map(|f| f.label.clone()).collect();
         let mut next = 1;
         let mut visit = |inline: &mut Inline| {
-            if let Inline::FootnoteRef { label, number, span } = inline {
+            if let Inline::FootnoteRef {
+                label,
+                number,
+                span,
+            } = inline
+            {
                 if !defined.contains(label.as_str()) {
                     diags.push(
                         Diagnostic::warning(format!("footnote [^{label}] is not defined"))
@@ -126,25 +148,39 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
     let site_url = doc.meta.site_url.clone();
     let titles: Vec<String> = doc.chapters.iter().map(|c| c.source_path.clone()).collect();
     for (index, chapter) in doc.chapters.iter_mut().enumerate() {
-        let dir = chapter.source_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let dir = chapter
+            .source_path
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d)
+            .to_string();
         let mut visit = |inline: &mut Inline| {
-            let Inline::Link { target, span, .. } = inline else { return };
-            let LinkTarget::Unresolved(dest) = target.clone() else { return };
+            let Inline::Link { target, span, .. } = inline else {
+                return;
+            };
+            let LinkTarget::Unresolved(dest) = target.clone() else {
+                return;
+            };
             let (path, fragment) = match dest.split_once('#') {
                 Some((p, f)) => (p.to_string(), Some(crate::book::summary::percent_decode(f))),
                 None => (dest.clone(), None),
             };
             let path = path.split('?').next().unwrap_or("").to_string();
-            let find_anchor = |chapter: usize, frag: &Option<String>| -> Result<Option<String>, ()> {
-                match frag {
-                    None => Ok(None),
-                    Some(f) if f.is_empty() => Ok(None),
-                    Some(f) => anchors[chapter].get(f).cloned().map(Some).ok_or(()),
-                }
-            };
+            let find_anchor =
+                |chapter: usize, frag: &Option<String>| -> Result<Option<String>, ()> {
+                    match frag {
+                        None => Ok(None),
+                        Some(f) if f.is_empty() => Ok(None),
+                        Some(f) => anchors[chapter].get(f).cloned().map(Some).ok_or(()),
+                    }
+                };
             if path.is_empty() {
                 match find_anchor(index, &fragment) {
-                    Ok(anchor) => *target = LinkTarget::Internal { chapter: index, anchor },
+                    Ok(anchor) => {
+                        *target = LinkTarget::Internal {
+                            chapter: index,
+                            anchor,
+                        }
+                    }
                     Err(()) => {
                         diags.push(
                             Diagnostic::error(format!("no heading or anchor #{} in this report", fragment.unwrap_or_default()))
@@ -161,16 +197,34 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
             let chapter_of = |p: &str| -> Option<usize> {
                 let candidates = [
                     p.to_string(),
-                    p.strip_suffix(".html").map(|s| format!("{s}.md")).unwrap_or_default(),
-                    p.strip_suffix("index.html").map(|s| format!("{s}README.md")).unwrap_or_default(),
-                    p.strip_suffix("index.html").map(|s| format!("{s}index.md")).unwrap_or_default(),
-                    if p.ends_with('/') || p.is_empty() { format!("{p}README.md") } else { String::new() },
+                    p.strip_suffix(".html")
+                        .map(|s| format!("{s}.md"))
+                        .unwrap_or_default(),
+                    p.strip_suffix("index.html")
+                        .map(|s| format!("{s}README.md"))
+                        .unwrap_or_default(),
+                    p.strip_suffix("index.html")
+                        .map(|s| format!("{s}index.md"))
+                        .unwrap_or_default(),
+                    if p.ends_with('/') || p.is_empty() {
+                        format!("{p}README.md")
+                    } else {
+                        String::new()
+                    },
                 ];
-                candidates.iter().filter(|c| !c.is_empty()).find_map(|c| by_path.get(c).copied())
+                candidates
+                    .iter()
+                    .filter(|c| !c.is_empty())
+                    .find_map(|c| by_path.get(c).copied())
             };
             match joined.as_deref().and_then(chapter_of) {
                 Some(target_chapter) => match find_anchor(target_chapter, &fragment) {
-                    Ok(anchor) => *target = LinkTarget::Internal { chapter: target_chapter, anchor },
+                    Ok(anchor) => {
+                        *target = LinkTarget::Internal {
+                            chapter: target_chapter,
+                            anchor,
+                        }
+                    }
                     Err(()) => {
                         diags.push(
                             Diagnostic::error(format!(
@@ -186,9 +240,11 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
                 },
                 None if joined.as_deref().is_some_and(|j| j.ends_with(".md")) => {
                     diags.push(
-                        Diagnostic::error(format!("link to {path}, which is not a chapter of this book"))
-                            .at(*span)
-                            .hint("check the file name, or add the report to SUMMARY.md"),
+                        Diagnostic::error(format!(
+                            "link to {path}, which is not a chapter of this book"
+                        ))
+                        .at(*span)
+                        .hint("check the file name, or add the report to SUMMARY.md"),
                     );
                     *target = LinkTarget::None;
                 }
@@ -230,7 +286,11 @@ pub fn check_alt_text(doc: &Document, diags: &mut Diagnostics) {
 
 fn warn_alt(image: &super::Image, doc: &Document, diags: &mut Diagnostics) {
     if crate::book::markdown::is_placeholder_alt(&image.alt) {
-        let what = if image.alt.is_empty() { "no alt text".to_string() } else { format!("alt text \"{}\" that does not describe it", image.alt) };
+        let what = if image.alt.is_empty() {
+            "no alt text".to_string()
+        } else {
+            format!("alt text \"{}\" that does not describe it", image.alt)
+        };
         diags.push(
             Diagnostic::warning(format!("picture {} has {what}", doc.images[image.id.0].rel_path))
                 .at(image.span)
@@ -241,7 +301,11 @@ fn warn_alt(image: &super::Image, doc: &Document, diags: &mut Diagnostics) {
 
 /// Join a relative link path to the chapter's folder; `None` when it climbs out of the book.
 fn join_relative(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
     let trailing_slash = path.ends_with('/');
     for seg in path.split('/') {
         match seg {
@@ -296,7 +360,9 @@ pub fn visit_blocks(blocks: &[Block], f: &mut impl FnMut(&Block)) {
 
 fn children(b: &Block) -> Vec<&Vec<Block>> {
     match b {
-        Block::BlockQuote(bs) | Block::Alert { blocks: bs, .. } | Block::Div { blocks: bs, .. } => vec![bs],
+        Block::BlockQuote(bs) | Block::Alert { blocks: bs, .. } | Block::Div { blocks: bs, .. } => {
+            vec![bs]
+        }
         Block::List { items, .. } => items.iter().map(|i| &i.blocks).collect(),
         Block::DefinitionList(items) => items.iter().flat_map(|i| i.definitions.iter()).collect(),
         _ => Vec::new(),
@@ -307,7 +373,9 @@ pub fn visit_blocks_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Block)) {
     for b in blocks {
         f(b);
         match b {
-            Block::BlockQuote(bs) | Block::Alert { blocks: bs, .. } | Block::Div { blocks: bs, .. } => visit_blocks_mut(bs, f),
+            Block::BlockQuote(bs)
+            | Block::Alert { blocks: bs, .. }
+            | Block::Div { blocks: bs, .. } => visit_blocks_mut(bs, f),
             Block::List { items, .. } => {
                 for i in items {
                     visit_blocks_mut(&mut i.blocks, f);
@@ -347,7 +415,9 @@ fn inline_runs_mut(b: &mut Block) -> Vec<&mut Vec<Inline>> {
         Block::Paragraph(i) => vec![i],
         Block::Heading { content, .. } => vec![content],
         Block::Figure { caption, .. } => vec![caption],
-        Block::Table { head, rows, .. } => head.iter_mut().chain(rows.iter_mut().flatten()).collect(),
+        Block::Table { head, rows, .. } => {
+            head.iter_mut().chain(rows.iter_mut().flatten()).collect()
+        }
         Block::DefinitionList(items) => items.iter_mut().map(|i| &mut i.term).collect(),
         _ => Vec::new(),
     }
@@ -384,7 +454,11 @@ fn walk_inlines(inlines: &[Inline], f: &mut impl FnMut(&Inline)) {
 
 fn inline_children_mut(i: &mut Inline) -> Option<&mut Vec<Inline>> {
     match i {
-        Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strikethrough(c) | Inline::Superscript(c) | Inline::Subscript(c) => Some(c),
+        Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Strikethrough(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c) => Some(c),
         Inline::Link { content, .. } | Inline::Span { content, .. } => Some(content),
         _ => None,
     }
@@ -392,7 +466,11 @@ fn inline_children_mut(i: &mut Inline) -> Option<&mut Vec<Inline>> {
 
 fn inline_children(i: &Inline) -> Option<&Vec<Inline>> {
     match i {
-        Inline::Emphasis(c) | Inline::Strong(c) | Inline::Strikethrough(c) | Inline::Superscript(c) | Inline::Subscript(c) => Some(c),
+        Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Strikethrough(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c) => Some(c),
         Inline::Link { content, .. } | Inline::Span { content, .. } => Some(content),
         _ => None,
     }
@@ -404,11 +482,6 @@ pub fn run(doc: &mut Document, diags: &mut Diagnostics) {
     number_footnotes(doc, diags);
     resolve_links(doc, &anchors, diags);
     check_alt_text(doc, diags);
-}
-
-/// True when the chapter has a footnote reference anywhere.
-pub fn has_footnotes(chapter: &Chapter) -> bool {
-    !chapter.footnotes.is_empty()
 }
 
 #[cfg(test)]

@@ -23,20 +23,24 @@ pub fn pack(entries: &[Entry], modified: i64) -> Result<Vec<u8>, Error> {
     let when = if y < 1980 {
         DateTime::default()
     } else {
-        DateTime::from_date_and_time(y as u16, mo as u8, d as u8, h as u8, mi as u8, s as u8).unwrap_or_default()
+        DateTime::from_date_and_time(y as u16, mo as u8, d as u8, h as u8, mi as u8, s as u8)
+            .unwrap_or_default()
     };
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(when)
         .unix_permissions(0o644);
-    let deflated = stored.compression_method(CompressionMethod::Deflated).compression_level(Some(9));
+    let deflated = stored
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(9));
     let err = |e: zip::result::ZipError| Error::Encode(format!("EPUB packaging failed: {e}"));
     let io = |e: std::io::Error| Error::Encode(format!("EPUB packaging failed: {e}"));
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     zip.start_file("mimetype", stored).map_err(err)?;
     zip.write_all(b"application/epub+zip").map_err(io)?;
     for e in entries {
-        zip.start_file(e.name.as_str(), if e.compress { deflated } else { stored }).map_err(err)?;
+        zip.start_file(e.name.as_str(), if e.compress { deflated } else { stored })
+            .map_err(err)?;
         zip.write_all(&e.bytes).map_err(io)?;
     }
     Ok(zip.finish().map_err(err)?.into_inner())

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use crate::assets::fonts::{self, Face, Role};
 use crate::assets::images::Processed;
 use crate::doc::passes::{visit_blocks, visit_inlines};
-use crate::doc::{Block, Document, Inline, TocItem};
+use crate::doc::{Block, ChapterKind, Document, Inline, TocItem};
 use crate::Error;
 use archive::Entry;
 use xhtml::escape;
@@ -47,7 +47,11 @@ pub fn image_names(doc: &Document, images: &[Processed]) -> Vec<String> {
                 }
             }
             let clean: String = clean.trim_matches('-').chars().take(40).collect();
-            let clean = if clean.is_empty() { "image".to_string() } else { clean };
+            let clean = if clean.is_empty() {
+                "image".to_string()
+            } else {
+                clean
+            };
             format!("{:03}-{clean}.{}", i + 1, p.extension)
         })
         .collect()
@@ -58,7 +62,11 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
     let names = image_names(doc, images);
     let hrefs: Vec<String> = names.iter().map(|n| format!("../images/{n}")).collect();
     let chapter_file_fn = chapter_file;
-    let ctx = xhtml::Context { doc, image_hrefs: &hrefs, chapter_file: &chapter_file_fn };
+    let ctx = xhtml::Context {
+        doc,
+        image_hrefs: &hrefs,
+        chapter_file: &chapter_file_fn,
+    };
     let mut entries = vec![Entry {
         name: "META-INF/container.xml".into(),
         bytes: CONTAINER.as_bytes().to_vec(),
@@ -68,51 +76,128 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
     let mut spine = String::new();
     let cover = doc.meta.cover.filter(|c| c.0 < images.len());
     if let Some(c) = cover {
-        entries.push(text_entry("OEBPS/text/cover.xhtml", cover_page(doc, &hrefs[c.0])));
-        manifest_item(&mut manifest, "cover-page", "text/cover.xhtml", "application/xhtml+xml", None);
+        entries.push(text_entry(
+            "OEBPS/text/cover.xhtml",
+            cover_page(doc, &hrefs[c.0]),
+        ));
+        manifest_item(
+            &mut manifest,
+            "cover-page",
+            "text/cover.xhtml",
+            "application/xhtml+xml",
+            None,
+        );
         spine.push_str("<itemref idref=\"cover-page\" linear=\"yes\"/>\n");
     }
     entries.push(text_entry("OEBPS/text/title.xhtml", title_page(doc)));
-    manifest_item(&mut manifest, "title-page", "text/title.xhtml", "application/xhtml+xml", None);
+    manifest_item(
+        &mut manifest,
+        "title-page",
+        "text/title.xhtml",
+        "application/xhtml+xml",
+        None,
+    );
     spine.push_str("<itemref idref=\"title-page\"/>\n");
     entries.push(text_entry("OEBPS/nav.xhtml", nav(doc, cover.is_some())));
-    manifest_item(&mut manifest, "nav", "nav.xhtml", "application/xhtml+xml", Some("nav"));
+    manifest_item(
+        &mut manifest,
+        "nav",
+        "nav.xhtml",
+        "application/xhtml+xml",
+        Some("nav"),
+    );
     spine.push_str("<itemref idref=\"nav\"/>\n");
     entries.push(text_entry("OEBPS/toc.ncx", ncx(doc)));
-    manifest_item(&mut manifest, "ncx", "toc.ncx", "application/x-dtbncx+xml", None);
-    let chapter_texts: Vec<String> = (0..doc.chapters.len()).map(|i| xhtml::chapter(&ctx, i)).collect();
+    manifest_item(
+        &mut manifest,
+        "ncx",
+        "toc.ncx",
+        "application/x-dtbncx+xml",
+        None,
+    );
+    let chapter_texts: Vec<String> = (0..doc.chapters.len())
+        .map(|i| xhtml::chapter(&ctx, i))
+        .collect();
     for (i, text) in chapter_texts.into_iter().enumerate() {
         let name = chapter_file(i);
         entries.push(text_entry(&format!("OEBPS/text/{name}"), text));
         let id = format!("ch{:03}", i + 1);
-        manifest_item(&mut manifest, &id, &format!("text/{name}"), "application/xhtml+xml", None);
+        manifest_item(
+            &mut manifest,
+            &id,
+            &format!("text/{name}"),
+            "application/xhtml+xml",
+            None,
+        );
         let _ = writeln!(spine, "<itemref idref=\"{id}\"/>");
     }
     let css = stylesheet(doc, options);
     entries.push(text_entry("OEBPS/css/book.css", css.text));
     manifest_item(&mut manifest, "css", "css/book.css", "text/css", None);
     for face in &css.faces {
-        entries.push(Entry { name: format!("OEBPS/fonts/{}", face.file_name), bytes: face.bytes.to_vec(), compress: true });
-        let id = format!("font-{}", face.file_name.trim_end_matches(".ttf").to_ascii_lowercase());
-        manifest_item(&mut manifest, &id, &format!("fonts/{}", face.file_name), "font/ttf", None);
+        entries.push(Entry {
+            name: format!("OEBPS/fonts/{}", face.file_name),
+            bytes: face.bytes.to_vec(),
+            compress: true,
+        });
+        let id = format!(
+            "font-{}",
+            face.file_name.trim_end_matches(".ttf").to_ascii_lowercase()
+        );
+        manifest_item(
+            &mut manifest,
+            &id,
+            &format!("fonts/{}", face.file_name),
+            "font/ttf",
+            None,
+        );
     }
     for (i, (name, p)) in names.iter().zip(images).enumerate() {
         let id = format!("img{:03}", i + 1);
         let props = (Some(i) == cover.map(|c| c.0)).then_some("cover-image");
-        manifest_item(&mut manifest, &id, &format!("images/{name}"), p.media_type, props);
-        entries.push(Entry { name: format!("OEBPS/images/{name}"), bytes: p.bytes.clone(), compress: p.media_type == "image/svg+xml" });
+        manifest_item(
+            &mut manifest,
+            &id,
+            &format!("images/{name}"),
+            p.media_type,
+            props,
+        );
+        entries.push(Entry {
+            name: format!("OEBPS/images/{name}"),
+            bytes: p.bytes.clone(),
+            compress: p.media_type == "image/svg+xml",
+        });
     }
-    let opf = package(doc, &manifest, &spine, cover.map(|c| format!("img{:03}", c.0 + 1)));
+    let opf = package(
+        doc,
+        &manifest,
+        &spine,
+        cover.map(|c| format!("img{:03}", c.0 + 1)),
+    );
     entries.insert(1, text_entry("OEBPS/content.opf", opf));
     archive::pack(&entries, doc.meta.modified)
 }
 
 fn text_entry(name: &str, text: String) -> Entry {
-    Entry { name: name.to_string(), bytes: text.into_bytes(), compress: true }
+    Entry {
+        name: name.to_string(),
+        bytes: text.into_bytes(),
+        compress: true,
+    }
 }
 
-fn manifest_item(out: &mut String, id: &str, href: &str, media_type: &str, properties: Option<&str>) {
-    let _ = write!(out, "<item id=\"{id}\" href=\"{}\" media-type=\"{media_type}\"", escape(href));
+fn manifest_item(
+    out: &mut String,
+    id: &str,
+    href: &str,
+    media_type: &str,
+    properties: Option<&str>,
+) {
+    let _ = write!(
+        out,
+        "<item id=\"{id}\" href=\"{}\" media-type=\"{media_type}\"",
+        escape(href)
+    );
     if let Some(p) = properties {
         let _ = write!(out, " properties=\"{p}\"");
     }
@@ -131,7 +216,10 @@ struct Usage {
 }
 
 fn usage(doc: &Document) -> Usage {
-    let mut u = Usage { sans_regular: doc.meta.subtitle.is_some() || !doc.meta.authors.is_empty(), ..Usage::default() };
+    let mut u = Usage {
+        sans_regular: doc.meta.subtitle.is_some() || !doc.meta.authors.is_empty(),
+        ..Usage::default()
+    };
     for ch in &doc.chapters {
         u.sans_regular |= ch.date.is_some() || !ch.authors.is_empty();
         let mut blocks = ch.blocks.clone();
@@ -199,7 +287,12 @@ fn stylesheet(doc: &Document, options: &Options) -> Stylesheet {
 
 fn cover_page(doc: &Document, href: &str) -> String {
     let mut out = String::new();
-    xhtml::document_head(&mut out, &doc.meta.language, &doc.meta.title, "../css/book.css");
+    xhtml::document_head(
+        &mut out,
+        &doc.meta.language,
+        &doc.meta.title,
+        "../css/book.css",
+    );
     let _ = writeln!(
         out,
         "<body epub:type=\"frontmatter\">\n<section epub:type=\"cover\" class=\"cover\">\n<img src=\"{}\" alt=\"{}\"/>\n</section>\n</body>\n</html>",
@@ -213,13 +306,19 @@ fn title_page(doc: &Document) -> String {
     let m = &doc.meta;
     let mut out = String::new();
     xhtml::document_head(&mut out, &m.language, &m.title, "../css/book.css");
-    out.push_str("<body epub:type=\"frontmatter\">\n<section epub:type=\"titlepage\" class=\"titlepage\">\n");
+    out.push_str(
+        "<body epub:type=\"frontmatter\">\n<section epub:type=\"titlepage\" class=\"titlepage\">\n",
+    );
     let _ = writeln!(out, "<h1>{}</h1>", escape(&m.title));
     if let Some(s) = &m.subtitle {
         let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", escape(s));
     }
     if !m.authors.is_empty() {
-        let _ = writeln!(out, "<p class=\"authors\">{}</p>", escape(&m.authors.join(", ")));
+        let _ = writeln!(
+            out,
+            "<p class=\"authors\">{}</p>",
+            escape(&m.authors.join(", "))
+        );
     }
     let mut imprint = Vec::new();
     if let Some(p) = &m.publisher {
@@ -240,9 +339,20 @@ fn title_page(doc: &Document) -> String {
 
 fn nav(doc: &Document, has_cover: bool) -> String {
     let mut out = String::new();
-    xhtml::document_head(&mut out, &doc.meta.language, &doc.meta.title, "css/book.css");
-    out.push_str("<body epub:type=\"frontmatter\">\n<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n");
-    let _ = writeln!(out, "<h1>{}</h1>", escape(contents_label(&doc.meta.language)));
+    xhtml::document_head(
+        &mut out,
+        &doc.meta.language,
+        &doc.meta.title,
+        "css/book.css",
+    );
+    out.push_str(
+        "<body epub:type=\"frontmatter\">\n<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n",
+    );
+    let _ = writeln!(
+        out,
+        "<h1>{}</h1>",
+        escape(contents_label(&doc.meta.language))
+    );
     out.push_str("<ol>\n");
     nav_items(doc, &doc.toc, &mut out);
     out.push_str("</ol>\n</nav>\n");
@@ -253,7 +363,11 @@ fn nav(doc: &Document, has_cover: bool) -> String {
     out.push_str("<li><a epub:type=\"titlepage\" href=\"text/title.xhtml\">Title page</a></li>\n");
     out.push_str("<li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">Contents</a></li>\n");
     if !doc.chapters.is_empty() {
-        let _ = writeln!(out, "<li><a epub:type=\"bodymatter\" href=\"text/{}\">Start of content</a></li>", chapter_file(0));
+        let _ = writeln!(
+            out,
+            "<li><a epub:type=\"bodymatter\" href=\"text/{}\">Start of content</a></li>",
+            chapter_file(0)
+        );
     }
     out.push_str("</ol>\n</nav>\n</body>\n</html>\n");
     out
@@ -276,22 +390,46 @@ fn nav_items(doc: &Document, items: &[TocItem], out: &mut String) {
         match &items[i] {
             TocItem::Separator => i += 1,
             TocItem::PartTitle(title) => {
-                let end = items[i + 1..].iter().position(|t| matches!(t, TocItem::PartTitle(_))).map_or(items.len(), |p| i + 1 + p);
+                // A part runs until the next part, a separator, or the suffix chapters.
+                let ends_part = |t: &TocItem| match t {
+                    TocItem::PartTitle(_) | TocItem::Separator => true,
+                    TocItem::Entry {
+                        chapter: Some(c), ..
+                    } => doc.chapters[*c].kind == ChapterKind::Suffix,
+                    TocItem::Entry { .. } => false,
+                };
+                let end = items[i + 1..]
+                    .iter()
+                    .position(ends_part)
+                    .map_or(items.len(), |p| i + 1 + p);
                 let mut inner = String::new();
                 nav_items(doc, &items[i + 1..end], &mut inner);
                 if inner.is_empty() {
                     // A part with no chapters cannot be represented in a nav; skip it.
                 } else {
-                    let _ = writeln!(out, "<li><span class=\"part-title\">{}</span>\n<ol>\n{inner}</ol>\n</li>", escape(title));
+                    let _ = writeln!(
+                        out,
+                        "<li><span class=\"part-title\">{}</span>\n<ol>\n{inner}</ol>\n</li>",
+                        escape(title)
+                    );
                 }
                 i = end;
             }
-            TocItem::Entry { title, chapter, children } => {
+            TocItem::Entry {
+                title,
+                chapter,
+                children,
+            } => {
                 let mut inner = String::new();
                 nav_items(doc, children, &mut inner);
                 match chapter {
                     Some(c) => {
-                        let _ = write!(out, "<li><a href=\"text/{}\">{}</a>", chapter_file(*c), escape(&doc.chapter_label(*c)));
+                        let _ = write!(
+                            out,
+                            "<li><a href=\"text/{}\">{}</a>",
+                            chapter_file(*c),
+                            escape(&doc.chapter_label(*c))
+                        );
                     }
                     None if !inner.is_empty() => {
                         let _ = write!(out, "<li><span>{}</span>", escape(title));
@@ -314,10 +452,22 @@ fn nav_items(doc: &Document, items: &[TocItem], out: &mut String) {
 fn ncx(doc: &Document) -> String {
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\">\n<head>\n");
-    let _ = writeln!(out, "<meta name=\"dtb:uid\" content=\"{}\"/>", escape(&doc.meta.identifier));
-    let _ = writeln!(out, "<meta name=\"dtb:depth\" content=\"{}\"/>", toc_depth(&doc.toc).max(1));
+    let _ = writeln!(
+        out,
+        "<meta name=\"dtb:uid\" content=\"{}\"/>",
+        escape(&doc.meta.identifier)
+    );
+    let _ = writeln!(
+        out,
+        "<meta name=\"dtb:depth\" content=\"{}\"/>",
+        toc_depth(&doc.toc).max(1)
+    );
     out.push_str("<meta name=\"dtb:totalPageCount\" content=\"0\"/>\n<meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n</head>\n");
-    let _ = writeln!(out, "<docTitle><text>{}</text></docTitle>\n<navMap>", escape(&doc.meta.title));
+    let _ = writeln!(
+        out,
+        "<docTitle><text>{}</text></docTitle>\n<navMap>",
+        escape(&doc.meta.title)
+    );
     let mut order = 0;
     ncx_points(doc, &doc.toc, &mut out, &mut order);
     if order == 0 {
@@ -341,7 +491,10 @@ fn toc_depth(items: &[TocItem]) -> usize {
 
 fn ncx_points(doc: &Document, items: &[TocItem], out: &mut String, order: &mut usize) {
     for item in items {
-        if let TocItem::Entry { chapter, children, .. } = item {
+        if let TocItem::Entry {
+            chapter, children, ..
+        } = item
+        {
             match chapter {
                 Some(c) => {
                     *order += 1;
@@ -380,7 +533,14 @@ pub fn civil_from_epoch(epoch: i64) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (secs / 3600) as u32,
+        (secs % 3600 / 60) as u32,
+        (secs % 60) as u32,
+    )
 }
 
 /// Accessibility facts, told truthfully: `alternativeText` only when every picture has alt text.
@@ -408,13 +568,20 @@ fn access(doc: &Document) -> Access {
             }
         });
     }
-    Access { has_images, all_alt }
+    Access {
+        has_images,
+        all_alt,
+    }
 }
 
 fn package(doc: &Document, manifest: &str, spine: &str, cover_id: Option<String>) -> String {
     let m = &doc.meta;
     let mut md = String::new();
-    let _ = writeln!(md, "<dc:identifier id=\"pub-id\">{}</dc:identifier>", escape(&m.identifier));
+    let _ = writeln!(
+        md,
+        "<dc:identifier id=\"pub-id\">{}</dc:identifier>",
+        escape(&m.identifier)
+    );
     let _ = writeln!(md, "<dc:title id=\"title\">{}</dc:title>\n<meta refines=\"#title\" property=\"title-type\">main</meta>", escape(&m.title));
     if let Some(s) = &m.subtitle {
         let _ = writeln!(md, "<dc:title id=\"subtitle\">{}</dc:title>\n<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>", escape(s));
@@ -428,7 +595,12 @@ fn package(doc: &Document, manifest: &str, spine: &str, cover_id: Option<String>
         );
     }
     let _ = writeln!(md, "<dc:language>{}</dc:language>", escape(&m.language));
-    let mut other_langs: Vec<&str> = doc.chapters.iter().filter_map(|c| c.lang.as_deref()).filter(|l| *l != m.language).collect();
+    let mut other_langs: Vec<&str> = doc
+        .chapters
+        .iter()
+        .filter_map(|c| c.lang.as_deref())
+        .filter(|l| *l != m.language)
+        .collect();
     other_langs.sort_unstable();
     other_langs.dedup();
     for l in other_langs {
@@ -449,7 +621,11 @@ fn package(doc: &Document, manifest: &str, spine: &str, cover_id: Option<String>
     if let Some(r) = &m.rights {
         let _ = writeln!(md, "<dc:rights>{}</dc:rights>", escape(r));
     }
-    let _ = writeln!(md, "<meta property=\"dcterms:modified\">{}</meta>", w3c_datetime(m.modified));
+    let _ = writeln!(
+        md,
+        "<meta property=\"dcterms:modified\">{}</meta>",
+        w3c_datetime(m.modified)
+    );
     if let Some(c) = &cover_id {
         // EPUB 2 readers (and Kindle's converters) find the cover through this.
         let _ = writeln!(md, "<meta name=\"cover\" content=\"{c}\"/>");
@@ -465,8 +641,16 @@ fn package(doc: &Document, manifest: &str, spine: &str, cover_id: Option<String>
     if a.has_images {
         md.push_str("<meta property=\"schema:accessModeSufficient\">textual,visual</meta>\n");
     }
-    for f in ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"] {
-        let _ = writeln!(md, "<meta property=\"schema:accessibilityFeature\">{f}</meta>");
+    for f in [
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "displayTransformability",
+    ] {
+        let _ = writeln!(
+            md,
+            "<meta property=\"schema:accessibilityFeature\">{f}</meta>"
+        );
     }
     if a.has_images && a.all_alt {
         md.push_str("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>\n");
@@ -479,7 +663,10 @@ fn package(doc: &Document, manifest: &str, spine: &str, cover_id: Option<String>
     } else {
         "Text with headings, a table of contents and a logical reading order; some pictures lack a text description."
     };
-    let _ = writeln!(md, "<meta property=\"schema:accessibilitySummary\">{summary}</meta>");
+    let _ = writeln!(
+        md,
+        "<meta property=\"schema:accessibilitySummary\">{summary}</meta>"
+    );
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\" xml:lang=\"{lang}\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{md}</metadata>\n<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{spine}</spine>\n</package>\n",
         lang = escape(&m.language)

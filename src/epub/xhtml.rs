@@ -15,8 +15,14 @@ pub struct Context<'a> {
     pub chapter_file: &'a dyn Fn(usize) -> String,
 }
 
+/// Escape for attribute values.
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
     quick_xml::escape::escape(s)
+}
+
+/// Escape for element content: only `&`, `<` and `>` need it, so quotes stay readable.
+pub fn escape_text(s: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::partial_escape(s)
 }
 
 /// Percent-encode what may not appear raw in an IRI attribute (spaces, quotes, angle brackets,
@@ -69,12 +75,24 @@ struct Writer<'a> {
 pub fn chapter(ctx: &Context, index: usize) -> String {
     let ch = &ctx.doc.chapters[index];
     let lang = ch.lang.as_deref().unwrap_or(&ctx.doc.meta.language);
-    let mut w = Writer { ctx, chapter: index, out: String::new(), ref_counts: HashMap::new() };
+    let mut w = Writer {
+        ctx,
+        chapter: index,
+        out: String::new(),
+        ref_counts: HashMap::new(),
+    };
     document_head(&mut w.out, lang, &ch.title, "../css/book.css");
     let _ = writeln!(w.out, "<body epub:type=\"bodymatter\">");
-    let _ = writeln!(w.out, "<section epub:type=\"chapter\" role=\"doc-chapter\">");
+    let _ = writeln!(
+        w.out,
+        "<section epub:type=\"chapter\" role=\"doc-chapter\">"
+    );
     if ch.needs_title_heading {
-        let _ = writeln!(w.out, "<h1 id=\"{TITLE_ID}\">{}</h1>", escape(&ctx.doc.chapter_label(index)));
+        let _ = writeln!(
+            w.out,
+            "<h1 id=\"{TITLE_ID}\">{}</h1>",
+            escape(&ctx.doc.chapter_label(index))
+        );
     }
     chapter_meta(&mut w.out, ch);
     for b in &ch.blocks {
@@ -106,7 +124,15 @@ pub fn chapter(ctx: &Context, index: usize) -> String {
                         w.out.push_str("</p>\n");
                         continue;
                     }
-                    let _ = writeln!(w.out, "<p>{}</p>", if referenced { back.clone() } else { format!("{}.", f.number) });
+                    let _ = writeln!(
+                        w.out,
+                        "<p>{}</p>",
+                        if referenced {
+                            back.clone()
+                        } else {
+                            format!("{}.", f.number)
+                        }
+                    );
                 }
                 w.block(b);
             }
@@ -141,7 +167,9 @@ impl Writer<'_> {
                 self.inlines(inlines);
                 self.out.push_str("</p>\n");
             }
-            Block::Heading { level, id, content, .. } => {
+            Block::Heading {
+                level, id, content, ..
+            } => {
                 let _ = write!(self.out, "<h{level} id=\"{}\">", escape(id));
                 self.inlines(content);
                 let _ = writeln!(self.out, "</h{level}>");
@@ -191,7 +219,11 @@ impl Writer<'_> {
                     }
                     self.out.push_str("</li>\n");
                 }
-                self.out.push_str(if start.is_some() { "</ol>\n" } else { "</ul>\n" });
+                self.out.push_str(if start.is_some() {
+                    "</ol>\n"
+                } else {
+                    "</ul>\n"
+                });
             }
             Block::DefinitionList(items) => {
                 self.out.push_str("<dl>\n");
@@ -213,11 +245,16 @@ impl Writer<'_> {
             Block::CodeBlock { lang, code } => {
                 match lang {
                     Some(l) => {
-                        let _ = write!(self.out, "<pre><code class=\"language-{}\">", escape(&class_name(l)));
+                        let _ = write!(
+                            self.out,
+                            "<pre><code class=\"language-{}\">",
+                            escape(&class_name(l))
+                        );
                     }
                     None => self.out.push_str("<pre><code>"),
                 }
-                self.out.push_str(&escape(code.strip_suffix('\n').unwrap_or(code)));
+                self.out
+                    .push_str(&escape_text(code.strip_suffix('\n').unwrap_or(code)));
                 self.out.push_str("</code></pre>\n");
             }
             Block::Table { align, head, rows } => {
@@ -293,7 +330,12 @@ impl Writer<'_> {
 
     fn image(&mut self, image: &Image, class: Option<&str>) {
         let href = &self.ctx.image_hrefs[image.id.0];
-        let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"", escape(&encode_url(href)), escape(&image.alt));
+        let _ = write!(
+            self.out,
+            "<img src=\"{}\" alt=\"{}\"",
+            escape(&encode_url(href)),
+            escape(&image.alt)
+        );
         if let Some(c) = class {
             let _ = write!(self.out, " class=\"{c}\"");
         }
@@ -317,14 +359,14 @@ impl Writer<'_> {
 
     fn inline(&mut self, i: &Inline) {
         match i {
-            Inline::Text(t) => self.out.push_str(&escape(t)),
+            Inline::Text(t) => self.out.push_str(&escape_text(t)),
             Inline::Emphasis(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strikethrough(c) => self.wrap("del", c),
             Inline::Superscript(c) => self.wrap("sup", c),
             Inline::Subscript(c) => self.wrap("sub", c),
             Inline::Code(t) => {
-                let _ = write!(self.out, "<code>{}</code>", escape(t));
+                let _ = write!(self.out, "<code>{}</code>", escape_text(t));
             }
             Inline::SoftBreak => self.out.push('\n'),
             Inline::LineBreak => self.out.push_str("<br/>\n"),
@@ -350,11 +392,20 @@ impl Writer<'_> {
                     footnote_id(*number)
                 );
             }
-            Inline::Link { target, title, content, .. } => {
+            Inline::Link {
+                target,
+                title,
+                content,
+                ..
+            } => {
                 let href = match target {
                     LinkTarget::External(url) => Some((encode_url(url), true)),
                     LinkTarget::Internal { chapter, anchor } => {
-                        let file = if *chapter == self.chapter { String::new() } else { (self.ctx.chapter_file)(*chapter) };
+                        let file = if *chapter == self.chapter {
+                            String::new()
+                        } else {
+                            (self.ctx.chapter_file)(*chapter)
+                        };
                         let href = match anchor {
                             Some(a) => format!("{file}#{a}"),
                             None => (self.ctx.chapter_file)(*chapter),
@@ -384,7 +435,15 @@ impl Writer<'_> {
 }
 
 fn class_name(lang: &str) -> String {
-    lang.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
+    lang.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -393,7 +452,10 @@ mod tests {
 
     #[test]
     fn urls_are_encoded_only_where_needed() {
-        assert_eq!(encode_url("https://x.org/a b\"c"), "https://x.org/a%20b%22c");
+        assert_eq!(
+            encode_url("https://x.org/a b\"c"),
+            "https://x.org/a%20b%22c"
+        );
         assert_eq!(encode_url("ch002.xhtml#hội-nghị"), "ch002.xhtml#hội-nghị");
     }
 }

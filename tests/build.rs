@@ -1,0 +1,795 @@
+//! End-to-end tests: the `bindery` binary run on the golden books under `tests/books/` and on
+//! hostile books generated here. EPUB contents are read back from the ZIP and snapshotted (insta);
+//! dates are pinned with SOURCE_DATE_EPOCH so snapshots are stable.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const EPOCH: &str = "1700000000";
+
+struct Run {
+    code: i32,
+    stderr: String,
+    epub: Option<PathBuf>,
+}
+
+fn bindery(args: &[&str], envs: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bindery"));
+    cmd.args(args).env("SOURCE_DATE_EPOCH", EPOCH);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run bindery");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        epub: None,
+    }
+}
+
+/// Build `dir` into a fresh temporary folder; returns the run and the EPUB path if written.
+fn build(dir: &Path) -> (Run, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let mut run = bindery(
+        &[
+            "build",
+            dir.to_str().unwrap(),
+            "--format",
+            "epub",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    let epub = out.path().join("book.epub");
+    run.epub = epub.exists().then_some(epub);
+    (run, out)
+}
+
+fn golden(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/books")
+        .join(name)
+}
+
+fn read_zip(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let f = std::fs::File::open(path).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut e = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            e.read_to_end(&mut b).unwrap();
+            (e.name().to_string(), b)
+        })
+        .collect()
+}
+
+fn entry(files: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, b) = files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} missing"));
+    String::from_utf8(b.clone()).unwrap()
+}
+
+fn built(name: &str) -> Vec<(String, Vec<u8>)> {
+    let (run, _out) = build(&golden(name));
+    assert_eq!(run.code, 0, "{name} failed:\n{}", run.stderr);
+    read_zip(run.epub.as_ref().unwrap())
+}
+
+#[test]
+fn minimal_book_snapshots() {
+    let files = built("minimal");
+    assert_eq!(files[0].0, "mimetype");
+    assert_eq!(files[0].1, b"application/epub+zip");
+    insta::assert_snapshot!("minimal_opf", entry(&files, "OEBPS/content.opf"));
+    insta::assert_snapshot!("minimal_nav", entry(&files, "OEBPS/nav.xhtml"));
+    insta::assert_snapshot!("minimal_chapter", entry(&files, "OEBPS/text/ch001.xhtml"));
+    insta::assert_snapshot!("minimal_ncx", entry(&files, "OEBPS/toc.ncx"));
+}
+
+#[test]
+fn cross_links_resolve_to_files_and_ids() {
+    let files = built("cross-links");
+    insta::assert_snapshot!("cross_links_nav", entry(&files, "OEBPS/nav.xhtml"));
+    let preface = entry(&files, "OEBPS/text/ch001.xhtml");
+    assert!(
+        preface.contains("<h1 id=\"chapter-title\">Preface</h1>"),
+        "{preface}"
+    );
+    assert!(preface.contains("href=\"ch002.xhtml\""));
+    assert!(preface.contains("href=\"ch003.xhtml#deep-section\""));
+    let first = entry(&files, "OEBPS/text/ch002.xhtml");
+    assert!(first.contains("id=\"repeated\"") && first.contains("id=\"repeated-1\""));
+    assert!(first.contains("href=\"#repeated-1\""));
+    assert!(
+        first.contains("href=\"ch004.xhtml\""),
+        "appendix.html maps to the chapter"
+    );
+    let appendix = entry(&files, "OEBPS/text/ch004.xhtml");
+    assert!(
+        appendix.contains("id=\"id-1-numbers-first\""),
+        "ids starting with a digit are made valid: {appendix}"
+    );
+}
+
+#[test]
+fn footnotes_are_numbered_by_first_reference_and_popup() {
+    let (run, out) = build(&golden("footnotes"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("footnote [^missing] is not defined"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("notes.md:3:"), "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    insta::assert_snapshot!("footnotes_chapter", entry(&files, "OEBPS/text/ch001.xhtml"));
+}
+
+#[test]
+fn vietnamese_is_nfc_and_languages_are_marked() {
+    let files = built("vietnamese");
+    let ch = entry(&files, "OEBPS/text/ch001.xhtml");
+    assert!(ch.contains("xml:lang=\"vi\" lang=\"vi\""));
+    assert!(
+        ch.contains("Hội nghị thượng đỉnh"),
+        "NFD input must come out NFC"
+    );
+    assert!(ch.contains("ặ ẫ ữ Ặ"));
+    let en = entry(&files, "OEBPS/text/ch002.xhtml");
+    assert!(en.contains("xml:lang=\"en\" lang=\"en\""));
+    assert!(
+        en.contains("<span xml:lang=\"vi\" lang=\"vi\">câu tiếng Việt</span>"),
+        "{en}"
+    );
+    let opf = entry(&files, "OEBPS/content.opf");
+    assert!(
+        opf.contains("<dc:language>vi</dc:language>")
+            && opf.contains("<dc:language>en</dc:language>")
+    );
+    let nav = entry(&files, "OEBPS/nav.xhtml");
+    assert!(nav.contains("Mục lục"));
+}
+
+#[test]
+fn raw_html_is_parsed_and_sanitised() {
+    let (run, out) = build(&golden("html"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for removed in [
+        "<script>",
+        "<iframe>",
+        "<form>",
+        "<input>",
+        "<button>",
+        "<link>",
+        "`onclick`",
+        "`javascript:`",
+    ] {
+        assert!(
+            run.stderr.contains(removed),
+            "no warning for {removed}:\n{}",
+            run.stderr
+        );
+    }
+    let files = read_zip(&out.path().join("book.epub"));
+    let ch = entry(&files, "OEBPS/text/ch001.xhtml");
+    insta::assert_snapshot!("html_chapter", ch);
+    for bad in [
+        "<script",
+        "alert",
+        "iframe",
+        "<form",
+        "<input",
+        "onclick",
+        "javascript:",
+        "<!--",
+        "my-widget",
+        "stylesheet\" href=\"https",
+    ] {
+        assert!(!ch.contains(bad), "{bad} leaked into:\n{ch}");
+    }
+}
+
+#[test]
+fn includes_anchors_ranges_and_hidden_lines() {
+    let files = built("includes");
+    let ch = entry(&files, "OEBPS/text/ch001.xhtml");
+    insta::assert_snapshot!("includes_chapter", ch);
+    assert!(!ch.contains("ANCHOR"));
+    assert!(!ch.contains("fn hidden"));
+    assert!(ch.contains("Escaped: {{#include listings/main.rs}}"));
+}
+
+#[test]
+fn without_summary_reports_are_ordered_by_weight_then_name() {
+    let files = built("no-summary");
+    let nav = entry(&files, "OEBPS/nav.xhtml");
+    let order: Vec<usize> = ["Comes first", "Report2", "Report10", "B report10"]
+        .iter()
+        .map(|t| {
+            nav.find(&format!(">{t}<"))
+                .unwrap_or_else(|| panic!("{t} not in nav:\n{nav}"))
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{nav}");
+}
+
+#[test]
+fn figures_pictures_and_remote_images() {
+    let (run, out) = build(&golden("figures"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("remote image https://example.org/x.png is not downloaded"),
+        "{}",
+        run.stderr
+    );
+    let files = read_zip(&out.path().join("book.epub"));
+    let ch = entry(&files, "OEBPS/text/ch001.xhtml");
+    insta::assert_snapshot!("figures_chapter", ch);
+    // The 3000 px wide JPEG is downscaled to the default long edge.
+    let (_, jpg) = files.iter().find(|(n, _)| n.ends_with("blue.jpg")).unwrap();
+    let img = image::load_from_memory(jpg).unwrap();
+    assert_eq!(img.width(), 1600);
+    // The same picture used twice is packaged once.
+    assert_eq!(
+        files
+            .iter()
+            .filter(|(n, _)| n.starts_with("OEBPS/images/"))
+            .count(),
+        2
+    );
+    let opf = entry(&files, "OEBPS/content.opf");
+    assert!(opf.contains("properties=\"cover-image\""));
+    assert!(
+        !opf.contains("alternativeText"),
+        "an image without real alt text: no alternativeText claim"
+    );
+}
+
+#[test]
+fn bundled_book_builds_and_applies_exif_orientation() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (run, out) = build(root);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    let (_, storm) = files
+        .iter()
+        .find(|(n, _)| n.ends_with("storm.jpg"))
+        .unwrap();
+    let img = image::load_from_memory(storm).unwrap();
+    assert!(
+        img.width() > img.height(),
+        "storm.jpg is stored rotated with orientation 6; it must come out landscape"
+    );
+    assert!(
+        !storm.windows(4).any(|w| w == b"Exif"),
+        "EXIF metadata must be stripped"
+    );
+    let (_, ribbon) = files
+        .iter()
+        .find(|(n, _)| n.ends_with("ribbon.jpg"))
+        .unwrap();
+    assert_eq!(image::load_from_memory(ribbon).unwrap().width(), 1600);
+    let seed_like = entry(&files, "OEBPS/text/ch002.xhtml");
+    assert!(
+        seed_like.contains("<h1 id=\"chapter-title\">1. Summit notes: a first look</h1>"),
+        "{seed_like}"
+    );
+    let fonts: Vec<_> = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("OEBPS/fonts/"))
+        .collect();
+    assert!(fonts.len() >= 3, "fonts are embedded");
+}
+
+#[test]
+fn the_seed_report_builds_as_users_write_it() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed");
+    let Some(report) = std::fs::read_dir(&seed)
+        .ok()
+        .and_then(|mut d| d.next())
+        .and_then(|e| e.ok())
+    else {
+        eprintln!("shared/seed not present; skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    std::fs::copy(report.path(), dir.path().join("reports/denver.md")).unwrap();
+    let pictures = Path::new(env!("CARGO_MANIFEST_DIR")).join("pictures");
+    std::fs::create_dir_all(dir.path().join("pictures")).unwrap();
+    for (name, from) in [
+        ("denver1.jpg", "dune.jpg"),
+        ("denver2.jpg", "ladybird.jpg"),
+        ("denver3.png", "flower.png"),
+    ] {
+        std::fs::copy(pictures.join(from), dir.path().join("pictures").join(name)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\ntitle = \"Denver\"\nsrc = \"reports\"\n",
+    )
+    .unwrap();
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    let ch = entry(&files, "OEBPS/text/ch001.xhtml");
+    assert!(
+        ch.contains("<h1 id=\"chapter-title\">Denver</h1>"),
+        "title from the file name: {ch}"
+    );
+    assert_eq!(ch.matches("<img ").count(), 3);
+    assert!(ch.contains("To be continued …") || ch.contains("To be continued"));
+}
+
+#[test]
+fn builds_are_byte_identical_across_time_zones_locales_and_threads() {
+    let root = golden("figures");
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let r1 = bindery(
+        &[
+            "build",
+            root.to_str().unwrap(),
+            "--format",
+            "epub",
+            "--out",
+            a.path().to_str().unwrap(),
+        ],
+        &[("TZ", "UTC"), ("LANG", "C"), ("RAYON_NUM_THREADS", "1")],
+    );
+    let r2 = bindery(
+        &[
+            "build",
+            root.to_str().unwrap(),
+            "--format",
+            "epub",
+            "--out",
+            b.path().to_str().unwrap(),
+        ],
+        &[
+            ("TZ", "Asia/Ho_Chi_Minh"),
+            ("LANG", "vi_VN.UTF-8"),
+            ("RAYON_NUM_THREADS", "4"),
+        ],
+    );
+    assert_eq!((r1.code, r2.code), (0, 0));
+    let x = std::fs::read(a.path().join("book.epub")).unwrap();
+    let y = std::fs::read(b.path().join("book.epub")).unwrap();
+    assert!(x == y, "EPUB bytes differ between runs");
+}
+
+#[test]
+fn pdf_is_refused_plainly_until_it_exists() {
+    let r = bindery(
+        &[
+            "build",
+            golden("minimal").to_str().unwrap(),
+            "--format",
+            "pdf",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("PDF writer is not built yet"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn check_writes_nothing_and_init_scaffolds_a_book_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("new");
+    let r = bindery(&["init", book.to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = bindery(&["check", book.to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!book.join("out").exists());
+    let r = bindery(&["build", book.to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(book.join("out/book.epub").exists());
+    let again = bindery(&["init", book.to_str().unwrap()], &[]);
+    assert_eq!(again.code, 2, "init must not overwrite");
+}
+
+// ---- Bad input: each gives a clear diagnostic with file:line:col, exit 1, and no output. ----
+
+/// Write a book from (path, bytes) pairs into a temporary folder.
+fn book(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    dir
+}
+
+fn fails_with(files: &[(&str, &[u8])], expected: &[&str]) -> String {
+    let dir = book(files);
+    let (run, out) = build(dir.path());
+    assert_eq!(
+        run.code, 1,
+        "expected failure, got {}:\n{}",
+        run.code, run.stderr
+    );
+    assert!(run.epub.is_none(), "no output may be written on failure");
+    assert!(
+        std::fs::read_dir(out.path()).unwrap().next().is_none(),
+        "no stray files in out/"
+    );
+    for e in expected {
+        assert!(run.stderr.contains(e), "expected {e:?} in:\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run.stderr
+}
+
+const TOML: (&str, &[u8]) = ("book.toml", b"[book]\ntitle = \"T\"\n");
+
+#[test]
+fn missing_summary_entry_file() {
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n- [Missing](missing.md)\n"),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["cannot find missing.md", "src/SUMMARY.md:2:3"],
+    );
+}
+
+#[test]
+fn chapter_listed_twice() {
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n- [Again](a.md)\n"),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["a.md is listed twice", "SUMMARY.md:2:3", "line 1"],
+    );
+}
+
+#[test]
+fn summary_listing_itself() {
+    fails_with(
+        &[TOML, ("src/SUMMARY.md", b"- [Me](SUMMARY.md)\n")],
+        &["lists itself"],
+    );
+}
+
+#[test]
+fn malformed_summary_line() {
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"# Summary\n\n- [A](a.md)\n- just text\n"),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["malformed SUMMARY.md line", "SUMMARY.md:4:1"],
+    );
+}
+
+#[test]
+fn invalid_book_toml() {
+    fails_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"T\"\n[bindery]\ncolour = \"red\"\n",
+            ),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["colour", "book.toml:4:1"],
+    );
+    fails_with(
+        &[("book.toml", b"[book\ntitle = 1\n"), ("src/a.md", b"# A\n")],
+        &["invalid book.toml", "book.toml:1:"],
+    );
+    fails_with(
+        &[
+            ("book.toml", b"[book]\nauthors = \"not a list\"\n"),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["invalid book.toml", "book.toml:2:11"],
+    );
+}
+
+#[test]
+fn invalid_front_matter() {
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", b"---\ntitle: [oops\n---\n# A\n"),
+        ],
+        &["invalid YAML front matter", "src/a.md:"],
+    );
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", b"+++\ntitle = \n+++\n"),
+        ],
+        &["invalid TOML front matter", "src/a.md:2:"],
+    );
+}
+
+#[test]
+fn non_utf8_report() {
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", b"# A\n\nVi\xea\xa3t\n"),
+        ],
+        &["not valid UTF-8", "src/a.md:3:3"],
+    );
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", b"\xff\xfe#\0 \0A\0"),
+        ],
+        &["UTF-16"],
+    );
+}
+
+fn picture_book(name: &str, bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("book.toml".into(), b"[book]\ntitle = \"T\"\n".to_vec()),
+        ("src/SUMMARY.md".into(), b"- [A](a.md)\n".to_vec()),
+        (
+            "src/a.md".into(),
+            format!("# A\n\nText.\n\n![A picture](../pictures/{name})\n").into_bytes(),
+        ),
+        (format!("pictures/{name}"), bytes.to_vec()),
+    ]
+}
+
+fn fails_with_owned(files: Vec<(String, Vec<u8>)>, expected: &[&str]) -> String {
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    fails_with(&refs, expected)
+}
+
+#[test]
+fn broken_pictures() {
+    fails_with_owned(
+        picture_book("empty.jpg", b""),
+        &["the file is empty", "src/a.md:5:1"],
+    );
+    fails_with_owned(
+        picture_book("text.png", b"hello, I am not a picture"),
+        &["picture pictures/text.png", "src/a.md:5:1"],
+    );
+    let jpeg =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("pictures/dune.jpg")).unwrap();
+    fails_with_owned(
+        picture_book("cut.jpg", &jpeg[..jpeg.len() / 2]),
+        &["picture pictures/cut.jpg", "src/a.md:5:1"],
+    );
+    let mut files = picture_book("x.jpg", &jpeg);
+    files[2].1 = b"# A\n\n![gone](../pictures/missing.jpg)\n".to_vec();
+    fails_with_owned(
+        files,
+        &["cannot find ../pictures/missing.jpg", "src/a.md:3:1"],
+    );
+}
+
+#[test]
+fn picture_over_the_pixel_limit() {
+    // A PNG header claiming 50,000 x 50,000 pixels: refused before any pixel is decoded.
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&50_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    // A tiny IDAT (a zlib stored block) and IEND, as in a real bomb: small file, huge canvas.
+    for (kind, data) in [
+        (
+            &b"IDAT"[..],
+            &b"\x78\x01\x01\x01\x00\xfe\xff\x00\x00\x01\x00\x01"[..],
+        ),
+        (&b"IEND"[..], &b""[..]),
+    ] {
+        let mut chunk = kind.to_vec();
+        chunk.extend_from_slice(data);
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    }
+    fails_with_owned(
+        picture_book("bomb.png", &png),
+        &["50000 x 50000 pixels is over the limit", "max-image-pixels"],
+    );
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn picture_paths_leaving_the_book() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.png"), b"x").unwrap();
+    let rel = format!(
+        "../../../../../../../../..{}",
+        outside.path().join("secret.png").display()
+    );
+    let md = format!("# A\n\n![x]({rel})\n");
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", md.as_bytes()),
+        ],
+        &["outside the book folder", "src/a.md:3:1"],
+    );
+    #[cfg(unix)]
+    {
+        let dir = book(&[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", b"# A\n\n![x](link.png)\n"),
+        ]);
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.png"),
+            dir.path().join("src/link.png"),
+        )
+        .unwrap();
+        let (run, _out) = build(dir.path());
+        assert_eq!(run.code, 1);
+        assert!(
+            run.stderr
+                .contains("link to a file outside the book folder"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn raw_script_is_removed_and_denied_with_deny_warnings() {
+    let files: &[(&str, &[u8])] = &[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        ("src/a.md", b"# A\n\nText.\n\n<script>alert(1)</script>\n"),
+    ];
+    let dir = book(files);
+    let out = tempfile::tempdir().unwrap();
+    let r = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--deny-warnings",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("removed <script>") && r.stderr.contains("src/a.md:5:1"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.path().join("book.epub").exists());
+}
+
+#[test]
+fn link_to_a_missing_anchor_or_chapter() {
+    fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n- [B](b.md)\n"),
+            ("src/a.md", b"# A\n\nSee [b](b.md#nowhere) and [c](c.md).\n"),
+            ("src/b.md", b"# B\n"),
+        ],
+        &[
+            "no heading or anchor #nowhere in b.md",
+            "src/a.md:3:5",
+            "link to c.md, which is not a chapter",
+        ],
+    );
+}
+
+#[test]
+fn failed_build_leaves_the_previous_epub_untouched() {
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        ("src/a.md", b"# A\n\nGood.\n"),
+    ]);
+    let r = bindery(&["build", dir.path().to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let before = std::fs::read(dir.path().join("out/book.epub")).unwrap();
+    std::fs::write(dir.path().join("src/a.md"), b"# A\n\n[broken](#missing)\n").unwrap();
+    let r = bindery(&["build", dir.path().to_str().unwrap()], &[]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        std::fs::read(dir.path().join("out/book.epub")).unwrap(),
+        before
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
+}
+
+#[test]
+fn diagnostics_are_all_reported_together() {
+    let stderr = fails_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            (
+                "src/a.md",
+                b"# A\n\n![x](../nope1.png)\n\n![y](../nope2.png)\n\n[z](#nope)\n",
+            ),
+        ],
+        &["nope1.png", "nope2.png", "#nope", "3 error(s)"],
+    );
+    assert!(stderr.contains("nothing was written"));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let deep = ">".repeat(100_000) + " deep\n";
+    let list: String = (0..3_000)
+        .map(|i| format!("{}- item\n", "  ".repeat(i)))
+        .collect();
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n- [B](b.md)\n"),
+        ("src/a.md", deep.as_bytes()),
+        ("src/b.md", list.as_bytes()),
+    ]);
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", &run.stderr[..run.stderr.len().min(2000)]);
+    assert!(run
+        .stderr
+        .contains("nesting deeper than 64 levels is flattened"));
+}
+
+#[test]
+fn control_characters_are_reported_not_silently_dropped() {
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        ("src/a.md", b"# A\n\nNUL\0here\n"),
+    ]);
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("src/a.md:3:4: 1 control character(s) (first U+0000)"),
+        "{}",
+        run.stderr
+    );
+}
