@@ -183,12 +183,37 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
                 .hint("give a name without slashes, such as \"book\""),
         );
     }
+    if let Some(date) = &config.bindery.date {
+        if !is_w3c_date(date) {
+            return Err(Diagnostic::error(format!("date = {date:?} is not a date"))
+                .at(at_key("date"))
+                .hint("write it as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2024-06-01\""));
+        }
+    }
     if config.book.src.trim().is_empty() {
         return Err(Diagnostic::error("[book] src is empty")
             .at(at_key("src"))
             .hint("name the folder that holds the reports, such as \"src\""));
     }
     Ok(())
+}
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the forms `dc:date` accepts without a time.
+fn is_w3c_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&m.parse::<u8>().unwrap_or(0)),
+        [y, m, d] => {
+            digits(y, 4)
+                && digits(m, 2)
+                && digits(d, 2)
+                && (1..=12).contains(&m.parse::<u8>().unwrap_or(0))
+                && (1..=31).contains(&d.parse::<u8>().unwrap_or(0))
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -222,6 +247,13 @@ mod tests {
         let d = parse("[book]\ntitle = 3\n", FileId(0)).unwrap_err();
         assert!(d.message.contains("invalid book.toml"));
         assert!(d.span.is_some());
+    }
+
+    #[test]
+    fn dates_must_be_w3c_dates() {
+        assert!(parse("[bindery]\ndate = \"2024-06-01\"\n", FileId(0)).is_ok());
+        let d = parse("[bindery]\ndate = \"June 2024\"\n", FileId(0)).unwrap_err();
+        assert!(d.message.contains("not a date"));
     }
 
     #[test]

@@ -114,15 +114,17 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     outcome(diags, sources, vec![target], notes)
 }
 
-/// The output folder must not be the source folder or inside it, where outputs would be read back.
+/// The output folder must not be the source folder itself.
 fn check_out_dir(out_dir: &Path, root: &Path, src: &str) -> Result<(), Error> {
     let abs =
         |p: &Path| crate::book::fs::normalize(&std::env::current_dir().unwrap_or_default().join(p));
     let out = abs(out_dir);
     let src_dir = abs(&root.join(src));
-    if out.starts_with(&src_dir) {
+    // Equal, not inside: a subfolder such as the default `out/` is skipped when reports are
+    // collected, but outputs written among the reports would be mixed with the sources.
+    if out == src_dir {
         return Err(Error::Usage(format!(
-            "the output folder {} is inside the source folder {}; choose another with --out",
+            "the output folder {} is the source folder {}; choose another with --out",
             out_dir.display(),
             root.join(src).display()
         )));

@@ -793,3 +793,30 @@ fn control_characters_are_reported_not_silently_dropped() {
         run.stderr
     );
 }
+
+#[test]
+fn bare_folder_without_book_toml_with_bom_and_crlf() {
+    let dir = book(&[
+        ("reports/b.md", b"\xef\xbb\xbf# Second\r\n\r\nCRLF text with a [link](#second) and [a bad one](#nope).\r\n"),
+        ("reports/a.md", b"No heading, a picture: ![x](../pictures/p.png)\n"),
+        ("pictures/p.png", &std::fs::read(golden("figures/pictures/red.png")).unwrap()),
+    ]);
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 1);
+    // The BOM does not hide the heading, and the column counts characters after it.
+    assert!(run.stderr.contains("reports/b.md:3:38"), "{}", run.stderr);
+    assert!(!run.stderr.contains("anchor #second"), "{}", run.stderr);
+    std::fs::write(
+        dir.path().join("reports/b.md"),
+        b"\xef\xbb\xbf# Second\r\n\r\nText.\r\n",
+    )
+    .unwrap();
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    let nav = entry(&files, "OEBPS/nav.xhtml");
+    assert!(
+        nav.find(">A<").unwrap() < nav.find(">Second<").unwrap(),
+        "{nav}"
+    );
+}

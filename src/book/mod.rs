@@ -375,6 +375,12 @@ impl Loader<'_> {
                 (Default::default(), 0)
             }
         };
+        // A byte-order mark would hide a heading on the first line from the Markdown parser.
+        let body_start = if body_start == 0 && text.starts_with('\u{feff}') {
+            3
+        } else {
+            body_start
+        };
         let origin = include::Origin {
             text: &text[body_start..],
             file,

@@ -94,8 +94,15 @@ pub fn chapter(ctx: &Context, index: usize) -> String {
             escape(&ctx.doc.chapter_label(index))
         );
     }
+    // Authors and date go under the chapter's own heading when it has one.
+    let mut blocks = ch.blocks.iter();
+    if !ch.needs_title_heading {
+        if let Some(first) = blocks.next() {
+            w.block(first);
+        }
+    }
     chapter_meta(&mut w.out, ch);
-    for b in &ch.blocks {
+    for b in blocks {
         w.block(b);
     }
     if !ch.footnotes.is_empty() {
