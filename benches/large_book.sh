@@ -58,7 +58,7 @@ measure() { # name, command...
   printf "%-8s wall %6.1f s   peak RSS %6.0f MiB\n" "$name" "$secs" "$(echo "$kib / 1024" | bc -l)"
 }
 echo "book: $CHAPTERS chapters, $PHOTOS photos of 3000-6000 px ($(du -sh "$WORK/book/pictures" | cut -f1) of pictures)"
-measure bindery target/release/bindery build "$WORK/book" --format epub --out "$WORK/out-bindery" -q
+measure bindery "${CARGO_TARGET_DIR:-target}/release/bindery" build "$WORK/book" --format epub --out "$WORK/out-bindery" -q
 PANDOC=$(python3 -c 'import pypandoc; print(pypandoc.get_pandoc_path())' 2>/dev/null || command -v pandoc || true)
 if [ -n "$PANDOC" ]; then
   files=$(sed -n 's/.*(\(r[0-9]*\.md\)).*/\1/p' "$WORK/book/reports/SUMMARY.md")
