@@ -225,12 +225,6 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                     }
                     return;
                 }
-                "em" | "i" | "cite" | "dfn" | "var" => InlineKind::Emphasis,
-                "strong" | "b" => InlineKind::Strong,
-                "del" | "s" | "strike" => InlineKind::Strike,
-                "sup" => InlineKind::Superscript,
-                "sub" => InlineKind::Subscript,
-                "code" | "kbd" | "samp" | "tt" => InlineKind::Code,
                 "a" => match attr(&attrs, "href") {
                     Some(href) => InlineKind::Link(
                         sink.link_target(href, span),
@@ -239,15 +233,33 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                     ),
                     None => InlineKind::Span { id, lang },
                 },
-                "span" | "u" | "ins" | "mark" | "small" | "big" | "abbr" | "q" | "time"
-                | "font" | "bdi" | "bdo" | "label" => InlineKind::Span { id, lang },
-                _ => return, // unknown or custom element: unwrapped, its content kept
+                // Unknown or custom element: unwrapped, its content kept.
+                _ => match formatting(&name, id, lang) {
+                    Some(kind) => kind,
+                    None => return,
+                },
             };
             if !self_closing {
                 sink.open_inline(InlineTag { name, kind }, span);
             }
         }
     }
+}
+
+/// The inline formatting an element name stands for; `None` for elements that only wrap content.
+/// One table for both paths: inline tags inside Markdown and elements of parsed HTML blocks.
+fn formatting(name: &str, id: Option<String>, lang: Option<String>) -> Option<InlineKind> {
+    Some(match name {
+        "em" | "i" | "cite" | "dfn" | "var" => InlineKind::Emphasis,
+        "strong" | "b" => InlineKind::Strong,
+        "del" | "s" | "strike" => InlineKind::Strike,
+        "sup" => InlineKind::Superscript,
+        "sub" => InlineKind::Subscript,
+        "code" | "kbd" | "samp" | "tt" => InlineKind::Code,
+        "span" | "u" | "ins" | "mark" | "small" | "big" | "abbr" | "q" | "time" | "font"
+        | "bdi" | "bdo" | "label" => InlineKind::Span { id, lang },
+        _ => return None,
+    })
 }
 
 /// Build the inline node for a closed inline element.
@@ -715,14 +727,6 @@ impl<S: HtmlSink> Walker<'_, S> {
                 let title = e.attr("title").map(nfc);
                 self.sink.image(&src, alt, title, span)
             }
-            "em" | "i" | "cite" | "dfn" | "var" => {
-                vec![Inline::Emphasis(self.inlines(node, depth))]
-            }
-            "strong" | "b" => vec![Inline::Strong(self.inlines(node, depth))],
-            "del" | "s" | "strike" => vec![Inline::Strikethrough(self.inlines(node, depth))],
-            "sup" => vec![Inline::Superscript(self.inlines(node, depth))],
-            "sub" => vec![Inline::Subscript(self.inlines(node, depth))],
-            "code" | "kbd" | "samp" | "tt" => vec![Inline::Code(nfc(&text_content(node)))],
             "a" => {
                 let content = self.inlines(node, depth);
                 match e.attr("href") {
@@ -744,11 +748,9 @@ impl<S: HtmlSink> Walker<'_, S> {
             }
             _ => {
                 let content = self.inlines(node, depth);
-                if id.is_some() || lang.is_some() {
-                    vec![Inline::Span { id, lang, content }]
-                } else {
-                    content
-                }
+                let kind = formatting(&name, id.clone(), lang.clone())
+                    .unwrap_or(InlineKind::Span { id, lang });
+                close_inline(InlineTag { name, kind }, content)
             }
         }
     }
