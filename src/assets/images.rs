@@ -286,41 +286,15 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
     })
 }
 
-/// True when an end-of-image marker follows the first start-of-scan. Inside entropy-coded data
-/// 0xFF is always followed by 0x00 or a restart marker, so 0xFFD9 there is the real end.
-/// The first scan is found by walking the segments, so an EXIF thumbnail (a whole JPEG inside
-/// APP1) is not mistaken for the image.
-fn jpeg_has_end_marker(bytes: &[u8]) -> bool {
-    let mut i = 2;
-    while i + 4 <= bytes.len() {
-        if bytes[i] != 0xFF {
-            return false;
-        }
-        let marker = bytes[i + 1];
-        if marker == 0xFF {
-            i += 1;
-            continue;
-        }
-        if marker == 0xDA {
-            return bytes[i..].windows(2).any(|w| w == [0xFF, 0xD9]);
-        }
-        if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-            i += 2;
-            continue;
-        }
-        i += 2 + usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-    }
-    false
-}
-
-/// Remove metadata segments from a JPEG, keeping the compressed image data byte for byte.
-/// Kept: JFIF (APP0), ICC profile (APP2), Adobe (APP14) and every non-APP segment.
-pub fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+/// The segments of a JPEG up to its first scan: `(marker, byte range)` for each header segment,
+/// then the offset where the scan (the compressed image data) starts. `None` when the header is
+/// malformed. Walking by segment lengths means an EXIF thumbnail (a whole JPEG inside APP1) is
+/// never mistaken for the image.
+fn jpeg_segments(bytes: &[u8]) -> Option<(Vec<(u8, std::ops::Range<usize>)>, usize)> {
     if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
         return None;
     }
-    let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&bytes[..2]);
+    let mut segments = Vec::new();
     let mut i = 2;
     while i + 4 <= bytes.len() {
         if bytes[i] != 0xFF {
@@ -332,11 +306,10 @@ pub fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
             continue;
         }
         if marker == 0xDA {
-            out.extend_from_slice(&bytes[i..]); // start of scan: the rest is image data
-            return Some(out);
+            return Some((segments, i));
         }
         if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
-            out.extend_from_slice(&bytes[i..i + 2]);
+            segments.push((marker, i..i + 2));
             i += 2;
             continue;
         }
@@ -345,13 +318,33 @@ pub fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
         if len < 2 || end > bytes.len() {
             return None;
         }
-        let drop = matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE);
-        if !drop {
-            out.extend_from_slice(&bytes[i..end]);
-        }
+        segments.push((marker, i..end));
         i = end;
     }
     None
+}
+
+/// True when an end-of-image marker follows the first scan. Inside entropy-coded data 0xFF is
+/// always followed by 0x00 or a restart marker, so 0xFFD9 there is the real end.
+fn jpeg_has_end_marker(bytes: &[u8]) -> bool {
+    jpeg_segments(bytes)
+        .is_some_and(|(_, scan)| bytes[scan..].windows(2).any(|w| w == [0xFF, 0xD9]))
+}
+
+/// Remove metadata segments from a JPEG, keeping the compressed image data byte for byte.
+/// Kept: JFIF (APP0), ICC profile (APP2), Adobe (APP14) and every non-APP segment.
+pub fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (segments, scan) = jpeg_segments(bytes)?;
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..2]);
+    for (marker, range) in segments {
+        // APP1 (EXIF, XMP), APP3-APP13 (IPTC…), APP15 and comments go; the rest stays.
+        if !matches!(marker, 0xE1 | 0xE3..=0xED | 0xEF | 0xFE) {
+            out.extend_from_slice(&bytes[range]);
+        }
+    }
+    out.extend_from_slice(&bytes[scan..]);
+    Some(out)
 }
 
 /// Remove text, time and EXIF chunks from a PNG, keeping every other chunk as it is.
