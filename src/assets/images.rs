@@ -286,11 +286,13 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
     })
 }
 
+type JpegSegments = Vec<(u8, std::ops::Range<usize>)>;
+
 /// The segments of a JPEG up to its first scan: `(marker, byte range)` for each header segment,
 /// then the offset where the scan (the compressed image data) starts. `None` when the header is
 /// malformed. Walking by segment lengths means an EXIF thumbnail (a whole JPEG inside APP1) is
 /// never mistaken for the image.
-fn jpeg_segments(bytes: &[u8]) -> Option<(Vec<(u8, std::ops::Range<usize>)>, usize)> {
+fn jpeg_segments(bytes: &[u8]) -> Option<(JpegSegments, usize)> {
     if bytes.len() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8 {
         return None;
     }
