@@ -145,6 +145,7 @@ fn metadata(config: &Config, root: &Path, cover: Option<ImageId>) -> Metadata {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
             .unwrap_or_else(|| "Untitled".to_string())
     });
+    let title = crate::text::nfc(&title);
     let b = &config.bindery;
     let identifier = b.identifier.clone().unwrap_or_else(|| {
         // Derived from what names the book, so it survives rebuilds (readers keep their place).
@@ -154,20 +155,27 @@ fn metadata(config: &Config, root: &Path, cover: Option<ImageId>) -> Metadata {
             uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes())
         )
     });
+    // Text typed into book.toml on macOS may be decomposed too.
+    let nfc = |s: &Option<String>| s.as_deref().map(crate::text::nfc);
     Metadata {
         title,
-        subtitle: b.subtitle.clone(),
-        authors: config.book.authors.clone(),
+        subtitle: nfc(&b.subtitle),
+        authors: config
+            .book
+            .authors
+            .iter()
+            .map(|a| crate::text::nfc(a))
+            .collect(),
         language: config
             .book
             .language
             .clone()
             .unwrap_or_else(|| "en".to_string()),
-        description: config.book.description.clone(),
-        publisher: b.publisher.clone(),
+        description: nfc(&config.book.description),
+        publisher: nfc(&b.publisher),
         date: b.date.clone(),
-        subjects: b.subjects.clone(),
-        rights: b.rights.clone(),
+        subjects: b.subjects.iter().map(|s| crate::text::nfc(s)).collect(),
+        rights: nfc(&b.rights),
         identifier,
         modified: 0,
         cover,
@@ -445,7 +453,7 @@ impl Loader<'_> {
             .to_string_lossy()
             .replace('\\', "/");
         self.chapters.push(Chapter {
-            title: crate::text::nfc(&title),
+            title,
             number: entry.number,
             kind: entry.kind,
             depth: entry.depth,
