@@ -66,6 +66,7 @@ pub struct BinderySection {
     /// Base name of the output files (`book` gives `book.epub`).
     pub output_name: String,
     pub epub: EpubSettings,
+    pub pdf: PdfSettings,
     pub limits: Limits,
 }
 
@@ -81,6 +82,7 @@ impl Default for BinderySection {
             cover: None,
             output_name: "book".to_string(),
             epub: EpubSettings::default(),
+            pdf: PdfSettings::default(),
             limits: Limits::default(),
         }
     }
@@ -106,6 +108,61 @@ impl Default for EpubSettings {
             jpeg_quality: 85,
             embed_fonts: true,
             auto_cover: true,
+        }
+    }
+}
+
+/// Page setup and type for the PDF.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PdfSettings {
+    /// `a4`, `a5`, `letter`, or `custom` with `page-width-mm` and `page-height-mm`.
+    pub page_size: String,
+    pub page_width_mm: f32,
+    pub page_height_mm: f32,
+    pub margin_top_mm: f32,
+    pub margin_bottom_mm: f32,
+    pub margin_inner_mm: f32,
+    pub margin_outer_mm: f32,
+    /// Body text size in points.
+    pub font_size: f32,
+    /// Line height as a multiple of the font size.
+    pub line_height: f32,
+    /// Mirrored margins and chapters starting on right-hand pages.
+    pub two_sided: bool,
+    pub ragged_right: bool,
+    /// Show "2.1." before numbered chapter titles.
+    pub number_chapters: bool,
+}
+
+impl Default for PdfSettings {
+    fn default() -> Self {
+        PdfSettings {
+            page_size: "a5".to_string(),
+            page_width_mm: 148.0,
+            page_height_mm: 210.0,
+            margin_top_mm: 18.0,
+            margin_bottom_mm: 20.0,
+            margin_inner_mm: 18.0,
+            margin_outer_mm: 15.0,
+            font_size: 10.0,
+            line_height: 1.4,
+            two_sided: false,
+            ragged_right: false,
+            number_chapters: true,
+        }
+    }
+}
+
+impl PdfSettings {
+    /// Page width and height in millimetres.
+    pub fn page_size_mm(&self) -> (f32, f32) {
+        match self.page_size.to_ascii_lowercase().as_str() {
+            "a4" => (210.0, 297.0),
+            "a5" => (148.0, 210.0),
+            "letter" => (215.9, 279.4),
+            "half-letter" => (139.7, 215.9),
+            _ => (self.page_width_mm, self.page_height_mm),
         }
     }
 }
@@ -175,6 +232,11 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
         .at(at_key("jpeg-quality"))
         .hint("use a value from 1 to 100 (default 85)"));
     }
+    validate_pdf(&config.bindery.pdf).map_err(|(key, msg)| {
+        Diagnostic::error(msg)
+            .at(at_key(key))
+            .hint("see docs/CONFIG.md, [bindery.pdf]")
+    })?;
     let name = &config.bindery.output_name;
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(
@@ -194,6 +256,59 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
         return Err(Diagnostic::error("[book] src is empty")
             .at(at_key("src"))
             .hint("name the folder that holds the reports, such as \"src\""));
+    }
+    Ok(())
+}
+
+/// Page setup that can be typeset: a known size, margins that leave room for text.
+pub fn validate_pdf(p: &PdfSettings) -> Result<(), (&'static str, String)> {
+    if !["a4", "a5", "letter", "half-letter", "custom"]
+        .contains(&p.page_size.to_ascii_lowercase().as_str())
+    {
+        return Err((
+            "page-size",
+            format!(
+                "page-size = {:?} is not known; use a4, a5, letter, half-letter or custom",
+                p.page_size
+            ),
+        ));
+    }
+    let (w, h) = p.page_size_mm();
+    if !(50.0..=2000.0).contains(&w) || !(50.0..=2000.0).contains(&h) {
+        return Err((
+            "page-width-mm",
+            format!("a page of {w} x {h} mm is out of range (50 to 2000 mm)"),
+        ));
+    }
+    let margins = [
+        p.margin_top_mm,
+        p.margin_bottom_mm,
+        p.margin_inner_mm,
+        p.margin_outer_mm,
+    ];
+    if margins.iter().any(|m| !(0.0..=500.0).contains(m))
+        || p.margin_inner_mm + p.margin_outer_mm > w * 0.7
+        || p.margin_top_mm + p.margin_bottom_mm > h * 0.7
+    {
+        return Err((
+            "margin",
+            format!("the margins leave too little room on a {w} x {h} mm page"),
+        ));
+    }
+    if !(5.0..=30.0).contains(&p.font_size) {
+        return Err((
+            "font-size",
+            format!("font-size = {} is out of range (5 to 30 pt)", p.font_size),
+        ));
+    }
+    if !(1.0..=3.0).contains(&p.line_height) {
+        return Err((
+            "line-height",
+            format!(
+                "line-height = {} is out of range (1.0 to 3.0)",
+                p.line_height
+            ),
+        ));
     }
     Ok(())
 }

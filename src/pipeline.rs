@@ -4,9 +4,11 @@ use std::path::{Path, PathBuf};
 
 use crate::assets::images::{self, Processed};
 use crate::book::{self, Book};
+use crate::diag::{Diagnostic, Span};
 use crate::diag::{Diagnostics, SourceMap};
 use crate::doc::passes;
-use crate::{epub, output, Error};
+use crate::doc::Document;
+use crate::{epub, output, pdf, Error};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -43,12 +45,6 @@ impl Outcome {
 /// Load, check, process pictures, write. Stops before writing anything if the book has errors, so
 /// the previous outputs stay as they were.
 pub fn build(req: &Request) -> Result<Outcome, Error> {
-    if req.format == Format::Pdf {
-        return Err(Error::Usage(
-            "the PDF writer is not built yet; use --format epub (the PDF is tracked as issue #3)"
-                .into(),
-        ));
-    }
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let outcome = |diagnostics, sources, written, notes| {
@@ -88,30 +84,64 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     let mut paths: Vec<PathBuf> = files_read;
     paths.extend(doc.images.iter().map(|i| i.path.clone()));
     doc.meta.modified = modified_time(&paths)?;
-    if req.deny_warnings {
-        diags.deny_warnings();
-    }
     if diags.has_errors() || !req.write {
+        if req.deny_warnings {
+            diags.deny_warnings();
+        }
         return outcome(diags, sources, Vec::new(), Vec::new());
     }
     let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
     check_out_dir(&out_dir, &req.root, &config.book.src)?;
-    let name = format!("{}.epub", config.bindery.output_name);
-    let bytes = epub::write(
-        &doc,
-        &processed,
-        &epub::Options {
-            embed_fonts: config.bindery.epub.embed_fonts,
-        },
-    )?;
-    let target = out_dir.join(&name);
-    output::clean_stale_temporaries(&out_dir, &name);
-    output::write_atomic(&target, &bytes)?;
-    let mut notes = Vec::new();
-    if req.format == Format::All {
-        notes.push("PDF output is not built yet (issue #3); wrote the EPUB only".to_string());
+    // Make every output in memory first: a problem found while typesetting (a character no font
+    // has, with --deny-warnings) must stop the build before anything is written.
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let name = &config.bindery.output_name;
+    if matches!(req.format, Format::Epub | Format::All) {
+        let bytes = epub::write(
+            &doc,
+            &processed,
+            &epub::Options {
+                embed_fonts: config.bindery.epub.embed_fonts,
+            },
+        )?;
+        outputs.push((out_dir.join(format!("{name}.epub")), bytes));
     }
-    outcome(diags, sources, vec![target], notes)
+    if matches!(req.format, Format::Pdf | Format::All) {
+        let (bytes, missing) = pdf::write(&doc, &processed, &config.bindery.pdf)?;
+        for (chapter, c) in missing {
+            diags.push(missing_glyph(&doc, &sources, chapter, c));
+        }
+        outputs.push((out_dir.join(format!("{name}.pdf")), bytes));
+    }
+    if req.deny_warnings {
+        diags.deny_warnings();
+    }
+    if diags.has_errors() {
+        return outcome(diags, sources, Vec::new(), Vec::new());
+    }
+    let mut written = Vec::new();
+    for (target, bytes) in outputs {
+        let file_name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        output::clean_stale_temporaries(&out_dir, &file_name);
+        output::write_atomic(&target, &bytes)?;
+        written.push(target);
+    }
+    outcome(diags, sources, written, Vec::new())
+}
+
+/// A character no font has: a warning at its first place in the chapter's source.
+fn missing_glyph(doc: &Document, sources: &SourceMap, chapter: usize, c: char) -> Diagnostic {
+    let file = doc.chapters[chapter].file;
+    let at = sources.text(file).find(c).unwrap_or(0);
+    Diagnostic::warning(format!(
+        "no font has the character {c:?} (U+{:04X}); it is drawn as an empty box in the PDF",
+        c as u32
+    ))
+    .at(Span::new(file, at..at + c.len_utf8()))
+    .hint("add a font that has it to the book's fonts/ folder, or replace the character")
 }
 
 /// The output folder must not be the source folder itself.

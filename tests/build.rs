@@ -365,25 +365,6 @@ fn builds_are_byte_identical_across_time_zones_locales_and_threads() {
 }
 
 #[test]
-fn pdf_is_refused_plainly_until_it_exists() {
-    let r = bindery(
-        &[
-            "build",
-            golden("minimal").to_str().unwrap(),
-            "--format",
-            "pdf",
-        ],
-        &[],
-    );
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("PDF writer is not built yet"),
-        "{}",
-        r.stderr
-    );
-}
-
-#[test]
 fn check_writes_nothing_and_init_scaffolds_a_book_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("new");
@@ -739,7 +720,11 @@ fn failed_build_leaves_the_previous_epub_untouched() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
+    assert_eq!(
+        names.len(),
+        2,
+        "only book.epub and book.pdf, no temporary files: {names:?}"
+    );
 }
 
 #[test]
@@ -818,5 +803,306 @@ fn bare_folder_without_book_toml_with_bom_and_crlf() {
     assert!(
         nav.find(">A<").unwrap() < nav.find(">Second<").unwrap(),
         "{nav}"
+    );
+}
+
+// ---- PDF ----
+
+/// Load, run the passes, process pictures and typeset, as the pipeline does; returns the page model.
+fn typeset(dir: &Path, settings: &bindery::config::PdfSettings) -> bindery::pdf::model::Book {
+    let mut sources = bindery::diag::SourceMap::default();
+    let mut diags = bindery::diag::Diagnostics::default();
+    let book = bindery::book::load(dir, &mut sources, &mut diags)
+        .unwrap()
+        .expect("book loads");
+    let mut doc = book.document;
+    bindery::doc::passes::run(&mut doc, &mut diags);
+    let image_settings = bindery::assets::images::Settings {
+        max_edge: 1600,
+        jpeg_quality: 85,
+        max_pixels: 100_000_000,
+        max_memory: 1 << 30,
+    };
+    let sizes: Vec<(u32, u32)> = bindery::assets::images::process_all(&doc.images, &image_settings)
+        .into_iter()
+        .map(|r| r.map(|p| (p.width, p.height)).unwrap_or((0, 0)))
+        .collect();
+    bindery::pdf::layout::typeset(&doc, &bindery::pdf::layout_settings(settings), &sizes).0
+}
+
+/// Every drawn thing stays inside the page's text area (headers and numbers in the margins aside).
+fn assert_inside_text_area(book: &bindery::pdf::model::Book, s: &bindery::config::PdfSettings) {
+    use bindery::pdf::model::Item;
+    let l = bindery::pdf::layout_settings(s);
+    for (i, page) in book.pages.iter().enumerate() {
+        let left = l.inner.min(l.outer) - 0.5;
+        let right = l.width - l.inner.min(l.outer) + 0.5;
+        for item in &page.items {
+            let (x0, x1, y1) = match item {
+                Item::Text {
+                    x,
+                    y,
+                    size,
+                    glyphs,
+                    artifact: false,
+                    ..
+                } => (
+                    *x,
+                    x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size,
+                    *y,
+                ),
+                Item::Image { x, y, w, h, .. } => (*x, x + w, y + h),
+                _ => continue,
+            };
+            assert!(
+                x0 >= left && x1 <= right,
+                "page {}: item from {x0} to {x1} outside {left}..{right}: {item:?}",
+                i + 1
+            );
+            assert!(
+                y1 <= l.height - l.bottom + l.font_size * 2.0,
+                "page {}: item below the text area at {y1}",
+                i + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn pdf_is_written_with_the_epub_and_is_deterministic() {
+    let (run, out) = {
+        let out = tempfile::tempdir().unwrap();
+        let r = bindery(
+            &[
+                "build",
+                golden("vietnamese").to_str().unwrap(),
+                "--out",
+                out.path().to_str().unwrap(),
+            ],
+            &[],
+        );
+        (r, out)
+    };
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(out.path().join("book.epub").exists());
+    let again = tempfile::tempdir().unwrap();
+    bindery(
+        &[
+            "build",
+            golden("vietnamese").to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--out",
+            again.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(std::fs::read(again.path().join("book.pdf")).unwrap(), pdf);
+    assert!(
+        !again.path().join("book.epub").exists(),
+        "--format pdf writes only the PDF"
+    );
+}
+
+#[test]
+fn pdf_page_model_snapshot() {
+    let book = typeset(
+        &golden("footnotes"),
+        &bindery::config::PdfSettings::default(),
+    );
+    insta::assert_snapshot!("footnotes_pages", book.dump());
+}
+
+#[test]
+fn pdf_structure_contents_bookmarks_and_links() {
+    let book = typeset(
+        &golden("cross-links"),
+        &bindery::config::PdfSettings::default(),
+    );
+    use bindery::pdf::model::{Item, Numbering, Target};
+    // Title page and contents in roman numbering, then the body from 1.
+    assert_eq!(book.pages[0].numbering, Numbering::Roman);
+    assert!(book.pages.iter().any(|p| p.numbering == Numbering::Arabic));
+    let contents = book.pages[1]
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        contents.contains("Contents") && contents.contains("Nested") && contents.contains(". ."),
+        "{contents}"
+    );
+    // Bookmarks nest like the chapter list: Nested under First.
+    let first = book
+        .bookmarks
+        .iter()
+        .find(|b| b.title.contains("First"))
+        .expect("bookmark for First");
+    assert!(
+        first.children.iter().any(|c| c.title.contains("Nested")),
+        "{:?}",
+        book.bookmarks
+    );
+    // Internal links resolve to anchors that exist.
+    let links: Vec<&Target> = book
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            Item::Link { target, .. } => Some(target),
+            _ => None,
+        })
+        .collect();
+    let internal: Vec<_> = links
+        .iter()
+        .filter_map(|t| match t {
+            Target::Anchor(c, a) => Some((*c, a.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(!internal.is_empty());
+    for key in internal {
+        assert!(
+            book.anchors.contains_key(&key) || book.anchors.contains_key(&(key.0, None)),
+            "{key:?}"
+        );
+    }
+    assert!(
+        book.anchors.contains_key(&(2, Some("deep-section".into()))),
+        "{:?}",
+        book.anchors.keys()
+    );
+}
+
+#[test]
+fn pdf_hostile_content_stays_inside_the_text_area() {
+    let long_word = "x".repeat(5000);
+    let code_line = format!("```\n{}\n```\n", "let a = 1; ".repeat(180));
+    let wide_header = (0..40)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let wide_rule = vec!["---"; 40].join(" | ");
+    let wide_row = (0..40)
+        .map(|i| format!("v{i}"))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let notes: String = (0..200).map(|i| format!("w[^n{i}] ")).collect();
+    let defs: String = (0..200)
+        .map(|i| format!("[^n{i}]: Note {i}.\n\n"))
+        .collect();
+    let url = format!("https://example.org/{}", "path/".repeat(100));
+    let md = format!("# Hostile\n\n{long_word}\n\n{code_line}\n| {wide_header} |\n| {wide_rule} |\n| {wide_row} |\n\n<{url}>\n\n{notes}\n\n{defs}");
+    let tall = {
+        let img = image::RgbImage::from_pixel(100, 20_000, image::Rgb([10, 120, 200]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    let small = std::fs::read(golden("figures/pictures/red.png")).unwrap();
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [Hostile](h.md)\n- [Empty](empty.md)\n- [Pictures](p.md)\n"),
+        ("src/h.md", md.as_bytes()),
+        ("src/empty.md", b""),
+        ("src/p.md", b"![Tall](../pictures/tall.png)\n\n![Small](../pictures/small.png)\n\n# Heading at the end\n"),
+        ("pictures/tall.png", &tall),
+        ("pictures/small.png", &small),
+    ]);
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(dir.path(), &settings);
+    assert_inside_text_area(&book, &settings);
+    // Nothing lost: every footnote number and the long word's letters are on some page.
+    let all: Vec<String> = book
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            bindery::pdf::model::Item::Text {
+                text,
+                artifact: false,
+                ..
+            } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let all = all.join(" ");
+    assert!(
+        all.matches('x').count() >= 5000,
+        "the long word is kept whole"
+    );
+    for i in [0, 99, 199] {
+        assert!(all.contains(&format!("Note {i}.")), "footnote {i} lost");
+    }
+    let (run, out) = build_pdf(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.path().join("book.pdf").exists());
+}
+
+fn build_pdf(dir: &Path) -> (Run, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let run = bindery(
+        &[
+            "build",
+            dir.to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    (run, out)
+}
+
+#[test]
+fn pdf_bundled_book_fits_its_pages() {
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(Path::new(env!("CARGO_MANIFEST_DIR")), &settings);
+    assert_inside_text_area(&book, &settings);
+    assert!(book.pages.len() >= 10);
+}
+
+#[test]
+fn a_character_no_font_has_is_a_warning_at_its_place() {
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        (
+            "src/a.md",
+            "# A\n\nHieroglyph: \u{13000} here.\n".as_bytes(),
+        ),
+    ]);
+    let (run, out) = build_pdf(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("U+13000") && run.stderr.contains("src/a.md:3:13"),
+        "{}",
+        run.stderr
+    );
+    assert!(out.path().join("book.pdf").exists());
+    let out2 = tempfile::tempdir().unwrap();
+    let r = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--deny-warnings",
+            "--out",
+            out2.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        std::fs::read_dir(out2.path()).unwrap().next().is_none(),
+        "nothing written with --deny-warnings"
     );
 }

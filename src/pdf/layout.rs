@@ -1,0 +1,2101 @@
+//! The typesetter: document tree → vertical flow of entries (lines, rows, pictures) → pages.
+//!
+//! Stages, in order: inline content is flattened to styled spans, shaped ([`super::shape`]),
+//! turned into boxes, glue and penalties (hyphenation points from `hypher` for languages with
+//! patterns; never for Vietnamese), broken into lines by Knuth-Plass ([`super::linebreak`]), and
+//! stacked as entries; the paginator then fills pages, keeping headings with what follows,
+//! avoiding widows and orphans, placing footnotes at the bottom of the page that references them
+//! and repeating table headers.
+
+use std::collections::HashMap;
+
+use super::linebreak::{self, Item as Lb, INFINITY};
+use super::model::{self, Bookmark, Color, Item, Numbering, Page, Target};
+use super::shape::{self, FaceId, Shaped};
+use crate::assets::fonts::Role;
+use crate::doc::{section_number, Align, Block, Document, Image, Inline, LinkTarget, TocItem};
+
+/// Page geometry and type sizes, in points.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub width: f32,
+    pub height: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub inner: f32,
+    pub outer: f32,
+    pub font_size: f32,
+    pub leading: f32,
+    pub two_sided: bool,
+    pub ragged_right: bool,
+    pub number_headings: bool,
+}
+
+/// Size of a picture in pixels (0 x 0 when it cannot be placed, e.g. SVG for now).
+pub type PixelSize = (u32, u32);
+
+/// Characters no font has, per chapter (for warnings at the right file).
+pub type MissingChars = Vec<(usize, char)>;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Style {
+    face: FaceId,
+    size: f32,
+    color: Color,
+    rise: f32,
+    strike: bool,
+}
+
+/// A vertical piece of the flow. Items are relative to the entry's top-left at the text indent 0.
+#[derive(Clone, Debug, Default)]
+struct Entry {
+    height: f32,
+    space_before: f32,
+    items: Vec<Item>,
+    keep_with_next: bool,
+    footnotes: Vec<(usize, u32)>,
+    anchors: Vec<(usize, Option<String>)>,
+    page_break: Option<bool>,
+    /// A table row: the header row to repeat when the table continues on a new page.
+    repeat_header: Option<Box<Entry>>,
+    bookmark: Option<(usize, String)>,
+}
+
+struct Ctx<'a> {
+    doc: &'a Document,
+    settings: &'a Settings,
+    image_sizes: &'a [PixelSize],
+    chapter: usize,
+    lang: String,
+    missing: MissingChars,
+    /// Footnote bodies per (chapter, number), laid out at the measure.
+    notes: HashMap<(usize, u32), Vec<Entry>>,
+}
+
+fn text_width(s: &Settings) -> f32 {
+    s.width - s.inner - s.outer
+}
+
+fn content_height(s: &Settings) -> f32 {
+    s.height - s.top - s.bottom
+}
+
+/// Typeset the whole book.
+pub fn typeset(
+    doc: &Document,
+    settings: &Settings,
+    image_sizes: &[PixelSize],
+) -> (model::Book, MissingChars) {
+    let mut ctx = Ctx {
+        doc,
+        settings,
+        image_sizes,
+        chapter: 0,
+        lang: doc.meta.language.clone(),
+        missing: Vec::new(),
+        notes: HashMap::new(),
+    };
+    let width = text_width(settings);
+    // Body first: its page numbers are needed by the contents, which do not move them (front
+    // matter is numbered in roman numerals, the body from 1).
+    let mut flow = Vec::new();
+    for (i, ch) in doc.chapters.iter().enumerate() {
+        ctx.chapter = i;
+        ctx.lang = ch.lang.clone().unwrap_or_else(|| doc.meta.language.clone());
+        for f in &ch.footnotes {
+            let mut e = ctx.note(f.number, &f.blocks, width);
+            if let Some(first) = e.first_mut() {
+                first.space_before = settings.font_size * 0.2;
+            }
+            ctx.notes.insert((i, f.number), e);
+        }
+        flow.push(Entry {
+            page_break: Some(settings.two_sided),
+            ..Entry::default()
+        });
+        let mut chapter_entries = Vec::new();
+        let label = chapter_heading_label(doc, i, settings.number_headings);
+        if ch.needs_title_heading {
+            chapter_entries.extend(ctx.heading(
+                1,
+                &[Inline::Text(label.clone())],
+                width,
+                Some(crate::doc::passes::TITLE_ID.to_string()),
+            ));
+        }
+        chapter_entries.extend(ctx.blocks(&ch.blocks, width));
+        // Notes nobody references have no page bottom to go to: they close the chapter.
+        let mut referenced = std::collections::HashSet::new();
+        crate::doc::passes::visit_inlines(&ch.blocks, &mut |inline| {
+            if let Inline::FootnoteRef { number, .. } = inline {
+                referenced.insert(*number);
+            }
+        });
+        for f in ch
+            .footnotes
+            .iter()
+            .filter(|f| !referenced.contains(&f.number))
+        {
+            if let Some(e) = ctx.notes.get(&(i, f.number)) {
+                chapter_entries.extend(e.iter().cloned());
+            }
+        }
+        if let Some(first) = chapter_entries.first_mut() {
+            first.anchors.push((i, None));
+            first.bookmark = Some((0, label));
+            first.space_before = 0.0;
+        }
+        flow.extend(chapter_entries);
+    }
+    let mut body = paginate(&flow, &ctx.notes, settings, Numbering::Arabic, 0);
+    // Front matter: title page and contents.
+    let mut front_flow = ctx.title_page();
+    front_flow.push(Entry {
+        page_break: Some(false),
+        ..Entry::default()
+    });
+    front_flow.extend(ctx.contents(&body.anchors, width));
+    let mut front = paginate(&front_flow, &HashMap::new(), settings, Numbering::Roman, 0);
+    let offset = front.pages.len();
+    // Shift body page indices past the front matter.
+    let anchors: HashMap<_, _> = body
+        .anchors
+        .drain()
+        .map(|(k, (p, y))| (k, (p + offset, y)))
+        .collect();
+    let bookmarks = outline(doc, &body.headings, offset);
+    decorate(doc, &mut body.pages, &body.chapter_of_page, settings);
+    number_front(&mut front.pages, settings);
+    let mut pages = front.pages;
+    pages.extend(body.pages);
+    (
+        model::Book {
+            pages,
+            bookmarks,
+            anchors,
+        },
+        ctx.missing,
+    )
+}
+
+fn chapter_heading_label(doc: &Document, i: usize, numbered: bool) -> String {
+    if numbered {
+        doc.chapter_label(i)
+    } else {
+        doc.chapters[i].title.clone()
+    }
+}
+
+impl Ctx<'_> {
+    fn body_style(&self) -> Style {
+        Style {
+            face: shape::face_id(Role::Body, false, false),
+            size: self.settings.font_size,
+            color: model::BLACK,
+            rise: 0.0,
+            strike: false,
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], width: f32) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for b in blocks {
+            out.extend(self.block(b, width));
+        }
+        out
+    }
+
+    fn block(&mut self, block: &Block, width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let gap = fs * 0.6;
+        match block {
+            Block::Paragraph(inlines) => {
+                let mut lines = self.paragraph(inlines, self.body_style(), width, true);
+                space(&mut lines, gap);
+                widows_and_orphans(&mut lines);
+                lines
+            }
+            Block::Heading {
+                level, id, content, ..
+            } => self.heading(*level, content, width, Some(id.clone())),
+            Block::BlockQuote(blocks) => {
+                let inner = self.blocks(blocks, width - fs * 1.5);
+                let mut e = indent(inner, fs * 1.5);
+                rule_left(&mut e, fs * 0.5, model::RULE);
+                space(&mut e, gap);
+                e
+            }
+            Block::Alert { kind, blocks } => {
+                let style = Style {
+                    face: shape::face_id(Role::Heading, true, false),
+                    color: model::LINK,
+                    ..self.body_style()
+                };
+                let mut inner = self.paragraph(
+                    &[Inline::Text(kind.label().to_string())],
+                    style,
+                    width - fs * 1.5,
+                    false,
+                );
+                inner.extend(self.blocks(blocks, width - fs * 1.5));
+                if let Some(first) = inner.first_mut() {
+                    first.keep_with_next = true;
+                }
+                let mut e = indent(inner, fs * 1.5);
+                rule_left(&mut e, fs * 0.5, model::LINK);
+                space(&mut e, gap);
+                e
+            }
+            Block::List { start, items } => {
+                let ind = fs * 1.8;
+                let mut out = Vec::new();
+                for (n, item) in items.iter().enumerate() {
+                    let marker = match (start, item.task) {
+                        (_, Some(true)) => "[x]".to_string(),
+                        (_, Some(false)) => "[ ]".to_string(),
+                        (Some(s), None) => format!("{}.", s + n as u64),
+                        (None, None) => "•".to_string(),
+                    };
+                    let mut inner = self.blocks(&item.blocks, width - ind);
+                    if inner.is_empty() {
+                        inner.push(Entry {
+                            height: fs * self.settings.leading,
+                            ..Entry::default()
+                        });
+                    }
+                    for (k, e) in inner.iter_mut().enumerate() {
+                        if k == 0 {
+                            e.space_before = if n == 0 { 0.0 } else { fs * 0.15 };
+                        }
+                    }
+                    let mut entries = indent(inner, ind);
+                    // The marker, right-aligned in the indent, on the first line's baseline.
+                    let style = self.body_style();
+                    let shaped = self.shape_text(&marker, style.face);
+                    let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * fs;
+                    if let Some(first) = entries.first_mut() {
+                        let baseline = first.items.iter().find_map(|i| match i {
+                            Item::Text { y, .. } => Some(*y),
+                            _ => None,
+                        });
+                        let y = baseline.unwrap_or(baseline_of(fs, self.settings.leading));
+                        let mut x = ind - fs * 0.5 - w;
+                        for s in shaped {
+                            first.items.push(text_item(x, y, style, &s));
+                            x += s.width * fs;
+                        }
+                    }
+                    out.extend(entries);
+                }
+                space(&mut out, gap);
+                out
+            }
+            Block::DefinitionList(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    let style = Style {
+                        face: shape::face_id(Role::Body, true, false),
+                        ..self.body_style()
+                    };
+                    let mut term = self.paragraph(&item.term, style, width, false);
+                    for t in &mut term {
+                        t.keep_with_next = true;
+                    }
+                    out.extend(term);
+                    for d in &item.definitions {
+                        out.extend(indent(self.blocks(d, width - fs * 1.5), fs * 1.5));
+                    }
+                }
+                space(&mut out, gap);
+                out
+            }
+            Block::CodeBlock { code, .. } => {
+                let mut e = self.code(code, width);
+                space(&mut e, gap);
+                e
+            }
+            Block::Table { align, head, rows } => {
+                let mut e = self.table(align, head, rows, width);
+                space(&mut e, gap);
+                e
+            }
+            Block::Figure { image, caption } => {
+                let mut e = self.figure(image, caption, width);
+                space(&mut e, gap);
+                e
+            }
+            Block::Rule => {
+                let mut e = Entry {
+                    height: fs,
+                    ..Entry::default()
+                };
+                e.items.push(Item::Line {
+                    x1: width * 0.3,
+                    y1: fs * 0.5,
+                    x2: width * 0.7,
+                    y2: fs * 0.5,
+                    width: 0.5,
+                    color: model::RULE,
+                });
+                vec![e]
+            }
+            Block::Div { id, lang, blocks } => {
+                let saved = self.lang.clone();
+                if let Some(l) = lang {
+                    self.lang = l.clone();
+                }
+                let mut e = self.blocks(blocks, width);
+                self.lang = saved;
+                if let (Some(first), Some(id)) = (e.first_mut(), id) {
+                    first.anchors.push((self.chapter, Some(id.clone())));
+                }
+                e
+            }
+        }
+    }
+
+    fn heading(
+        &mut self,
+        level: u8,
+        content: &[Inline],
+        width: f32,
+        id: Option<String>,
+    ) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let scale = match level {
+            1 => 1.75,
+            2 => 1.35,
+            3 => 1.15,
+            _ => 1.0,
+        };
+        let style = Style {
+            face: shape::face_id(Role::Heading, true, false),
+            size: fs * scale,
+            color: model::BLACK,
+            rise: 0.0,
+            strike: false,
+        };
+        let mut lines = self.paragraph(content, style, width, false);
+        let n = lines.len();
+        for (k, l) in lines.iter_mut().enumerate() {
+            l.keep_with_next = true;
+            if k == n - 1 {
+                l.height += fs * if level == 1 { 0.9 } else { 0.35 };
+            }
+        }
+        if let Some(first) = lines.first_mut() {
+            first.space_before = fs * if level == 1 { 0.5 } else { 1.1 };
+            if let Some(id) = id {
+                first.anchors.push((self.chapter, Some(id)));
+            }
+            if level > 1 && level <= 3 {
+                first.bookmark = Some((usize::from(level) - 1, Inline::plain_text(content)));
+            }
+        }
+        lines
+    }
+
+    fn shape_text(&mut self, text: &str, face: FaceId) -> Vec<Shaped> {
+        let mut missing = Vec::new();
+        let out = shape::shape(text, face, &self.lang, &mut missing);
+        for c in missing {
+            if !self.missing.contains(&(self.chapter, c)) {
+                self.missing.push((self.chapter, c));
+            }
+        }
+        out
+    }
+
+    /// Footnote body: small type, number first.
+    fn note(&mut self, number: u32, blocks: &[Block], width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size * 0.82;
+        let saved = self.settings;
+        let small = Settings {
+            font_size: fs,
+            ..saved.clone()
+        };
+        // Lay out with the small size: a temporary context over the same document.
+        let mut inner = Ctx {
+            doc: self.doc,
+            settings: &small,
+            image_sizes: self.image_sizes,
+            chapter: self.chapter,
+            lang: self.lang.clone(),
+            missing: Vec::new(),
+            notes: HashMap::new(),
+        };
+        let mut entries = Vec::new();
+        for (k, b) in blocks.iter().enumerate() {
+            match (k, b) {
+                (0, Block::Paragraph(inl)) => {
+                    let mut with_number = vec![Inline::Text(format!("{number}. "))];
+                    with_number.extend(inl.iter().cloned());
+                    entries.extend(inner.paragraph(&with_number, inner.body_style(), width, true));
+                }
+                _ => entries.extend(inner.block(b, width)),
+            }
+        }
+        if entries.is_empty() {
+            entries.extend(inner.paragraph(
+                &[Inline::Text(format!("{number}."))],
+                inner.body_style(),
+                width,
+                false,
+            ));
+        }
+        self.missing.extend(inner.missing);
+        for e in &mut entries {
+            e.space_before = 0.0;
+        }
+        entries
+    }
+
+    /// Break inline content into line entries.
+    fn paragraph(
+        &mut self,
+        inlines: &[Inline],
+        base: Style,
+        width: f32,
+        justify: bool,
+    ) -> Vec<Entry> {
+        let mut spans = Vec::new();
+        flatten(inlines, base, None, &mut spans, self);
+        let fs = base.size;
+        let leading = self.settings.leading;
+        // Build boxes/glue/penalties and the pieces they draw.
+        let mut items: Vec<Lb> = Vec::new();
+        let mut pieces: Vec<Option<Piece>> = Vec::new();
+        let space_w = shape::measure(" ", base.face) * fs;
+        let hyphen = shape::measure("-", base.face) * fs;
+        let mut pending_space = false;
+        for span in &spans {
+            match &span.kind {
+                SpanKind::Break => {
+                    items.push(Lb::Glue {
+                        width: 0.0,
+                        stretch: 1e5,
+                        shrink: 0.0,
+                    });
+                    pieces.push(None);
+                    items.push(Lb::Penalty {
+                        width: 0.0,
+                        penalty: -INFINITY,
+                        flagged: false,
+                    });
+                    pieces.push(None);
+                    pending_space = false;
+                }
+                SpanKind::Anchor(id) => {
+                    items.push(Lb::Box { width: 0.0 });
+                    pieces.push(Some(Piece::Anchor(id.clone())));
+                }
+                SpanKind::Image(id, alt) => {
+                    if pending_space {
+                        push_glue(&mut items, &mut pieces, space_w);
+                        pending_space = false;
+                    }
+                    let (pw, ph) = self.image_sizes.get(*id).copied().unwrap_or((0, 0));
+                    let h = fs * 1.2;
+                    let w = if ph > 0 {
+                        (h * pw as f32 / ph as f32).min(width)
+                    } else {
+                        h
+                    };
+                    items.push(Lb::Box { width: w });
+                    pieces.push(Some(Piece::Image {
+                        id: *id,
+                        w,
+                        h,
+                        alt: alt.clone(),
+                        link: span.link.clone(),
+                    }));
+                }
+                SpanKind::Text(text) => {
+                    let hyphenate = justify
+                        && self.lang.starts_with("en")
+                        && !matches!(span.style.face, f if f == shape::face_id(Role::Code, false, false));
+                    let mut words = text.split(' ').peekable();
+                    let mut first = true;
+                    while let Some(word) = words.next() {
+                        if !first {
+                            pending_space = true;
+                        }
+                        first = false;
+                        if word.is_empty() {
+                            continue;
+                        }
+                        if pending_space && !items.is_empty() {
+                            push_glue(&mut items, &mut pieces, space_w);
+                        }
+                        pending_space = false;
+                        self.word(
+                            word,
+                            span,
+                            width,
+                            hyphenate,
+                            hyphen,
+                            &mut items,
+                            &mut pieces,
+                        );
+                        let _ = words.peek();
+                    }
+                    if text.ends_with(' ') {
+                        pending_space = true;
+                    }
+                }
+            }
+        }
+        if items.iter().all(|i| !matches!(i, Lb::Box { .. })) {
+            return Vec::new();
+        }
+        items.push(Lb::Glue {
+            width: 0.0,
+            stretch: 1e5,
+            shrink: 0.0,
+        });
+        pieces.push(None);
+        items.push(Lb::Penalty {
+            width: 0.0,
+            penalty: -INFINITY,
+            flagged: false,
+        });
+        pieces.push(None);
+        let breaks = linebreak::break_lines(&items, width, if justify { 2.5 } else { 10.0 });
+        let mut out = Vec::new();
+        let mut start = 0;
+        let line_h = fs * leading;
+        for b in breaks {
+            let ratio = if justify && !self.settings.ragged_right {
+                b.ratio.min(3.0)
+            } else {
+                b.ratio.min(0.0)
+            };
+            let mut j = start;
+            while j < b.index && !matches!(items[j], Lb::Box { .. }) {
+                j += 1;
+            }
+            let mut entry = Entry {
+                height: line_h,
+                ..Entry::default()
+            };
+            let baseline = baseline_of(fs, leading);
+            let mut x = 0.0;
+            let mut links: Vec<(f32, f32, Target)> = Vec::new();
+            let mut tallest: f32 = 0.0;
+            for k in j..b.index {
+                match items[k] {
+                    Lb::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                    } => {
+                        x += width
+                            + if ratio >= 0.0 {
+                                ratio * stretch
+                            } else {
+                                ratio * shrink
+                            };
+                    }
+                    Lb::Box { width } => {
+                        if let Some(p) = &pieces[k] {
+                            match p {
+                                Piece::Text {
+                                    shaped,
+                                    style,
+                                    link,
+                                    footnote,
+                                } => {
+                                    let mut px = x;
+                                    for s in shaped {
+                                        push_text(
+                                            &mut entry.items,
+                                            text_item(px, baseline - style.rise, *style, s),
+                                        );
+                                        px += s.width * style.size;
+                                    }
+                                    if style.strike {
+                                        let y = baseline - style.rise - style.size * 0.3;
+                                        entry.items.push(Item::Line {
+                                            x1: x,
+                                            y1: y,
+                                            x2: x + width,
+                                            y2: y,
+                                            width: style.size * 0.06,
+                                            color: style.color,
+                                        });
+                                    }
+                                    if let Some(t) = link {
+                                        push_link(&mut links, x, x + width, t.clone());
+                                    }
+                                    if let Some(n) = footnote {
+                                        entry.footnotes.push((self.chapter, *n));
+                                        push_link(
+                                            &mut links,
+                                            x,
+                                            x + width,
+                                            Target::Anchor(self.chapter, Some(format!("fn-{n}"))),
+                                        );
+                                    }
+                                }
+                                Piece::Image {
+                                    id,
+                                    w,
+                                    h,
+                                    alt,
+                                    link,
+                                } => {
+                                    entry.items.push(Item::Image {
+                                        x,
+                                        y: baseline - h * 0.85,
+                                        w: *w,
+                                        h: *h,
+                                        image: *id,
+                                        alt: alt.clone(),
+                                    });
+                                    tallest = tallest.max(*h);
+                                    if let Some(t) = link {
+                                        push_link(&mut links, x, x + w, t.clone());
+                                    }
+                                }
+                                Piece::Anchor(id) => {
+                                    entry.anchors.push((self.chapter, Some(id.clone())))
+                                }
+                            }
+                        }
+                        x += width;
+                    }
+                    Lb::Penalty { .. } => {}
+                }
+            }
+            if let Lb::Penalty { width: pw, .. } = items[b.index] {
+                if pw > 0.0 {
+                    // A hyphen at the end of the line, in the style of the piece before it.
+                    if let Some(Some(Piece::Text { style, .. })) = pieces[..b.index]
+                        .iter()
+                        .rev()
+                        .find(|p| matches!(p, Some(Piece::Text { .. })))
+                    {
+                        let shaped = self.shape_text("-", style.face);
+                        for s in shaped {
+                            entry
+                                .items
+                                .push(text_item(x, baseline - style.rise, *style, &s));
+                        }
+                    }
+                }
+            }
+            for (x1, x2, t) in links {
+                entry.items.push(Item::Link {
+                    x: x1,
+                    y: baseline - fs * 0.9,
+                    w: x2 - x1,
+                    h: fs * 1.15,
+                    target: t,
+                });
+            }
+            if tallest > line_h * 0.8 {
+                entry.height = entry.height.max(tallest + fs * 0.4);
+            }
+            out.push(entry);
+            start = b.index + 1;
+        }
+        out
+    }
+
+    /// One word: shaped per span piece, split at hyphenation points, and chopped when it is wider
+    /// than the measure (a long URL), so no line can overflow.
+    #[allow(clippy::too_many_arguments)]
+    fn word(
+        &mut self,
+        word: &str,
+        span: &Span,
+        width: f32,
+        hyphenate: bool,
+        hyphen: f32,
+        items: &mut Vec<Lb>,
+        pieces: &mut Vec<Option<Piece>>,
+    ) {
+        let size = span.style.size;
+        let parts: Vec<String> =
+            if hyphenate && word.chars().count() >= 6 && word.chars().all(char::is_alphabetic) {
+                hypher::hyphenate(word, hypher::Lang::English)
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                vec![word.to_string()]
+            };
+        let n = parts.len();
+        for (k, part) in parts.iter().enumerate() {
+            let shaped = self.shape_text(part, span.style.face);
+            let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * size;
+            if w > width {
+                self.chop(part, span, width, items, pieces);
+            } else {
+                items.push(Lb::Box { width: w });
+                pieces.push(Some(Piece::Text {
+                    shaped,
+                    style: span.style,
+                    link: span.link.clone(),
+                    footnote: span.footnote,
+                }));
+            }
+            if k + 1 < n {
+                items.push(Lb::Penalty {
+                    width: hyphen,
+                    penalty: 50.0,
+                    flagged: true,
+                });
+                pieces.push(None);
+            }
+        }
+    }
+
+    /// Emergency breaks: split at character boundaries into pieces that fit.
+    fn chop(
+        &mut self,
+        text: &str,
+        span: &Span,
+        width: f32,
+        items: &mut Vec<Lb>,
+        pieces: &mut Vec<Option<Piece>>,
+    ) {
+        let size = span.style.size;
+        let mut current = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let mut candidate = current.clone();
+            candidate.push(c);
+            let w: f32 = self
+                .shape_text(&candidate, span.style.face)
+                .iter()
+                .map(|s| s.width)
+                .sum::<f32>()
+                * size;
+            if w > width && !current.is_empty() {
+                self.push_piece(&current, span, items, pieces);
+                items.push(Lb::Penalty {
+                    width: 0.0,
+                    penalty: 0.0,
+                    flagged: false,
+                });
+                pieces.push(None);
+                current = c.to_string();
+            } else {
+                current = candidate;
+            }
+            // Keep cost linear for very long words: measure in chunks.
+            if current.len() > 400 && chars.peek().is_some() {
+                self.push_piece(&current, span, items, pieces);
+                items.push(Lb::Penalty {
+                    width: 0.0,
+                    penalty: 0.0,
+                    flagged: false,
+                });
+                pieces.push(None);
+                current.clear();
+            }
+        }
+        if !current.is_empty() {
+            self.push_piece(&current, span, items, pieces);
+        }
+    }
+
+    fn push_piece(
+        &mut self,
+        text: &str,
+        span: &Span,
+        items: &mut Vec<Lb>,
+        pieces: &mut Vec<Option<Piece>>,
+    ) {
+        let shaped = self.shape_text(text, span.style.face);
+        let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * span.style.size;
+        items.push(Lb::Box { width: w });
+        pieces.push(Some(Piece::Text {
+            shaped,
+            style: span.style,
+            link: span.link.clone(),
+            footnote: span.footnote,
+        }));
+    }
+
+    fn code(&mut self, code: &str, width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size * 0.85;
+        let face = shape::face_id(Role::Code, false, false);
+        let char_w = shape::measure("0", face) * fs;
+        let pad = fs * 0.5;
+        let cols = (((width - 2.0 * pad) / char_w).floor() as usize).max(8);
+        let style = Style {
+            face,
+            size: fs,
+            color: model::BLACK,
+            rise: 0.0,
+            strike: false,
+        };
+        let grey = Style {
+            color: model::GREY,
+            ..style
+        };
+        let line_h = fs * 1.3;
+        let mut out = Vec::new();
+        let lines: Vec<&str> = code
+            .strip_suffix('\n')
+            .unwrap_or(code)
+            .split('\n')
+            .collect();
+        let n = lines.len();
+        for (li, line) in lines.into_iter().enumerate() {
+            let line = line.replace('\t', "    ");
+            let chars: Vec<char> = line.chars().collect();
+            let chunks: Vec<String> = if chars.is_empty() {
+                vec![String::new()]
+            } else {
+                chars.chunks(cols - 1).map(|c| c.iter().collect()).collect()
+            };
+            let m = chunks.len();
+            for (ci, chunk) in chunks.into_iter().enumerate() {
+                let mut e = Entry {
+                    height: line_h,
+                    ..Entry::default()
+                };
+                e.items.push(Item::Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: width,
+                    h: line_h,
+                    color: model::LIGHT,
+                });
+                let baseline = fs * 1.0;
+                let mut x = pad;
+                for s in self.shape_text(&chunk, face) {
+                    e.items.push(text_item(x, baseline, style, &s));
+                    x += s.width * fs;
+                }
+                if ci + 1 < m {
+                    // Continuation mark: the line goes on below.
+                    for s in self.shape_text("↩", face) {
+                        e.items
+                            .push(text_item(width - pad - s.width * fs, baseline, grey, &s));
+                    }
+                }
+                if (li == 0 && ci == 0) || (li + 1 == n && ci + 1 == m) {
+                    e.keep_with_next = li + 1 != n || ci + 1 != m;
+                }
+                out.push(e);
+            }
+        }
+        // Short blocks stay together.
+        if out.len() <= 6 {
+            let k = out.len();
+            for e in &mut out[..k.saturating_sub(1)] {
+                e.keep_with_next = true;
+            }
+        }
+        out
+    }
+
+    fn table(
+        &mut self,
+        align: &[Align],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        width: f32,
+    ) -> Vec<Entry> {
+        let cols = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
+        if cols == 0 {
+            return Vec::new();
+        }
+        let mut fs = self.settings.font_size * 0.9;
+        let pad = fs * 0.35;
+        // Natural and minimal widths per column.
+        let body_face = shape::face_id(Role::Body, false, false);
+        let mut natural = vec![0.0f32; cols];
+        let mut minimal = vec![0.0f32; cols];
+        for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
+            for (c, cell) in row.iter().enumerate().take(cols) {
+                let text = Inline::plain_text(cell);
+                let w = shape::measure(&text, body_face) * fs + 2.0 * pad;
+                natural[c] = natural[c].max(w);
+                let longest = text
+                    .split_whitespace()
+                    .map(|t| shape::measure(t, body_face))
+                    .fold(0.0f32, f32::max)
+                    * fs
+                    + 2.0 * pad;
+                minimal[c] = minimal[c].max(longest.min(width / cols as f32 * 2.0));
+            }
+        }
+        // Tables wider than the page: smaller type, then share the width.
+        let min_total: f32 = minimal.iter().sum();
+        if min_total > width {
+            let shrink = (width / min_total).max(0.55);
+            fs *= shrink;
+            for m in &mut minimal {
+                *m *= shrink;
+            }
+            for n in &mut natural {
+                *n *= shrink;
+            }
+        }
+        let widths = column_widths(&natural, &minimal, width);
+        let settings = Settings {
+            font_size: fs,
+            ..self.settings.clone()
+        };
+        let saved_settings = self.settings;
+        let mut inner = Ctx {
+            doc: self.doc,
+            settings: &settings,
+            image_sizes: self.image_sizes,
+            chapter: self.chapter,
+            lang: self.lang.clone(),
+            missing: Vec::new(),
+            notes: HashMap::new(),
+        };
+        let _ = saved_settings;
+        let row_entry = |cells: &[Vec<Inline>], header: bool, inner: &mut Ctx| -> Entry {
+            let mut e = Entry::default();
+            let mut x = 0.0;
+            let mut h: f32 = 0.0;
+            let mut cell_items = Vec::new();
+            for (c, &cw) in widths.iter().enumerate() {
+                let content = cells.get(c).cloned().unwrap_or_default();
+                let style = Style {
+                    face: shape::face_id(Role::Body, header, false),
+                    size: fs,
+                    color: model::BLACK,
+                    rise: 0.0,
+                    strike: false,
+                };
+                let lines = inner.paragraph(&content, style, (cw - 2.0 * pad).max(fs), false);
+                let mut y = pad;
+                for mut l in lines {
+                    let natural_w = l
+                        .items
+                        .iter()
+                        .filter_map(|i| match i {
+                            Item::Text {
+                                x, glyphs, size, ..
+                            } => Some(x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size),
+                            _ => None,
+                        })
+                        .fold(0.0f32, f32::max);
+                    let dx = match align.get(c) {
+                        Some(Align::Right) => (cw - 2.0 * pad - natural_w).max(0.0),
+                        Some(Align::Center) => ((cw - 2.0 * pad - natural_w) / 2.0).max(0.0),
+                        _ => 0.0,
+                    };
+                    for mut it in l.items.drain(..) {
+                        it.shift(x + pad + dx, y);
+                        cell_items.push(it);
+                    }
+                    e.footnotes.extend(l.footnotes);
+                    e.anchors.extend(l.anchors);
+                    y += l.height;
+                }
+                h = h.max(y + pad);
+                x += cw;
+            }
+            if header {
+                e.items.push(Item::Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: x,
+                    h,
+                    color: model::LIGHT,
+                });
+            }
+            e.items.extend(cell_items);
+            // Cell borders.
+            let mut bx = 0.0;
+            e.items.push(Item::Line {
+                x1: 0.0,
+                y1: 0.0,
+                x2: x,
+                y2: 0.0,
+                width: 0.5,
+                color: model::RULE,
+            });
+            e.items.push(Item::Line {
+                x1: 0.0,
+                y1: h,
+                x2: x,
+                y2: h,
+                width: 0.5,
+                color: model::RULE,
+            });
+            for w in widths.iter().chain(std::iter::once(&0.0)) {
+                e.items.push(Item::Line {
+                    x1: bx,
+                    y1: 0.0,
+                    x2: bx,
+                    y2: h,
+                    width: 0.5,
+                    color: model::RULE,
+                });
+                bx += w;
+            }
+            e.height = h;
+            e
+        };
+        let header = (!head.is_empty()).then(|| row_entry(head, true, &mut inner));
+        let mut out = Vec::new();
+        if let Some(h) = &header {
+            let mut h = h.clone();
+            h.keep_with_next = true;
+            out.push(h);
+        }
+        for row in rows {
+            let mut e = row_entry(row, false, &mut inner);
+            e.repeat_header = header.clone().map(Box::new);
+            out.push(e);
+        }
+        self.missing.extend(inner.missing);
+        out
+    }
+
+    fn figure(&mut self, image: &Image, caption: &[Inline], width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let (pw, ph) = self.image_sizes.get(image.id.0).copied().unwrap_or((0, 0));
+        let mut out = Vec::new();
+        if pw == 0 || ph == 0 {
+            // Cannot be drawn yet (SVG): say so in the text rather than drop it silently.
+            let text = format!(
+                "[picture: {}]",
+                if image.alt.is_empty() {
+                    &self.doc.images[image.id.0].rel_path
+                } else {
+                    &image.alt
+                }
+            );
+            let style = Style {
+                color: model::GREY,
+                ..self.body_style()
+            };
+            out.extend(self.paragraph(&[Inline::Text(text)], style, width, false));
+        } else {
+            let max_h = content_height(self.settings) * 0.7;
+            let mut w = width;
+            let mut h = w * ph as f32 / pw as f32;
+            if h > max_h {
+                h = max_h;
+                w = h * pw as f32 / ph as f32;
+            }
+            let mut e = Entry {
+                height: h,
+                space_before: fs * 0.4,
+                keep_with_next: !caption.is_empty(),
+                ..Entry::default()
+            };
+            e.items.push(Item::Image {
+                x: (width - w) / 2.0,
+                y: 0.0,
+                w,
+                h,
+                image: image.id.0,
+                alt: image.alt.clone(),
+            });
+            out.push(e);
+        }
+        if !caption.is_empty() {
+            let style = Style {
+                face: shape::face_id(Role::Heading, false, false),
+                size: fs * 0.85,
+                color: model::GREY,
+                rise: 0.0,
+                strike: false,
+            };
+            let mut lines = self.paragraph(caption, style, width * 0.9, false);
+            for l in &mut lines {
+                center(l, width);
+            }
+            if let Some(first) = lines.first_mut() {
+                first.space_before = fs * 0.3;
+            }
+            out.extend(lines);
+        }
+        out
+    }
+
+    fn title_page(&mut self) -> Vec<Entry> {
+        let m = &self.doc.meta;
+        let width = text_width(self.settings);
+        let fs = self.settings.font_size;
+        let mut out = vec![Entry {
+            height: content_height(self.settings) * 0.22,
+            ..Entry::default()
+        }];
+        let title = Style {
+            face: shape::face_id(Role::Heading, true, false),
+            size: fs * 2.4,
+            color: model::BLACK,
+            rise: 0.0,
+            strike: false,
+        };
+        let sub = Style {
+            face: shape::face_id(Role::Heading, false, false),
+            size: fs * 1.3,
+            color: model::GREY,
+            rise: 0.0,
+            strike: false,
+        };
+        let body = Style {
+            size: fs * 1.15,
+            ..self.body_style()
+        };
+        let mut push = |ctx: &mut Self, text: &str, style: Style, gap: f32| {
+            let mut lines = ctx.paragraph(&[Inline::Text(text.to_string())], style, width, false);
+            for l in &mut lines {
+                center(l, width);
+            }
+            if let Some(f) = lines.first_mut() {
+                f.space_before = gap;
+            }
+            out.extend(lines);
+        };
+        push(self, &m.title.clone(), title, 0.0);
+        if let Some(s) = m.subtitle.clone() {
+            push(self, &s, sub, fs);
+        }
+        if !m.authors.is_empty() {
+            push(self, &m.authors.join(", "), body, fs * 3.0);
+        }
+        let imprint: Vec<String> = [m.publisher.clone(), m.date.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !imprint.is_empty() {
+            push(
+                self,
+                &imprint.join(" · "),
+                Style {
+                    size: fs * 0.9,
+                    ..body
+                },
+                fs * 6.0,
+            );
+        }
+        out
+    }
+
+    fn contents(
+        &mut self,
+        anchors: &HashMap<(usize, Option<String>), (usize, f32)>,
+        width: f32,
+    ) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let heading_label = if self.doc.meta.language.starts_with("vi") {
+            "Mục lục"
+        } else {
+            "Contents"
+        };
+        let mut out = self.heading(1, &[Inline::Text(heading_label.to_string())], width, None);
+        if let Some(f) = out.first_mut() {
+            f.space_before = 0.0;
+        }
+        let toc = self.doc.toc.clone();
+        self.toc_entries(&toc, 0, anchors, width, fs, &mut out);
+        out
+    }
+
+    fn toc_entries(
+        &mut self,
+        items: &[TocItem],
+        depth: usize,
+        anchors: &HashMap<(usize, Option<String>), (usize, f32)>,
+        width: f32,
+        fs: f32,
+        out: &mut Vec<Entry>,
+    ) {
+        for item in items {
+            match item {
+                TocItem::Separator => {}
+                TocItem::PartTitle(t) => {
+                    let style = Style {
+                        face: shape::face_id(Role::Heading, true, false),
+                        ..self.body_style()
+                    };
+                    let mut l = self.paragraph(&[Inline::Text(t.clone())], style, width, false);
+                    if let Some(f) = l.first_mut() {
+                        f.space_before = fs * 0.8;
+                        f.keep_with_next = true;
+                    }
+                    out.extend(l);
+                }
+                TocItem::Entry {
+                    title,
+                    chapter,
+                    children,
+                } => {
+                    let ind = fs * 1.5 * depth as f32;
+                    let label = match chapter {
+                        Some(c) => self.doc.chapter_label(*c),
+                        None => title.clone(),
+                    };
+                    let page = chapter
+                        .and_then(|c| anchors.get(&(c, None)))
+                        .map(|(p, _)| p + 1);
+                    let style = self.body_style();
+                    let num = page.map(|p| p.to_string()).unwrap_or_default();
+                    let num_w = shape::measure(&num, style.face) * fs;
+                    let mut lines = self.paragraph(
+                        &[Inline::Text(label)],
+                        style,
+                        width - ind - fs * 3.0,
+                        false,
+                    );
+                    if let Some(last) = lines.last_mut() {
+                        let end = last
+                            .items
+                            .iter()
+                            .filter_map(|i| match i {
+                                Item::Text {
+                                    x, glyphs, size, ..
+                                } => Some(x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size),
+                                _ => None,
+                            })
+                            .fold(0.0f32, f32::max);
+                        let baseline = baseline_of(fs, self.settings.leading);
+                        // Dot leaders between the title and the page number.
+                        let dot_w = shape::measure(". ", style.face) * fs;
+                        let from = end + fs * 0.5;
+                        let to = width - ind - num_w - fs * 0.5;
+                        if to > from && !num.is_empty() {
+                            let count = ((to - from) / dot_w).floor() as usize;
+                            let dots = ". ".repeat(count);
+                            let grey = Style {
+                                color: model::GREY,
+                                ..style
+                            };
+                            let mut x = to - count as f32 * dot_w;
+                            for s in self.shape_text(&dots, style.face) {
+                                last.items.push(text_item(x, baseline, grey, &s));
+                                x += s.width * fs;
+                            }
+                        }
+                        let mut x = width - ind - num_w;
+                        for s in self.shape_text(&num, style.face) {
+                            last.items.push(text_item(x, baseline, style, &s));
+                            x += s.width * fs;
+                        }
+                        if let Some(c) = chapter {
+                            last.items.push(Item::Link {
+                                x: 0.0,
+                                y: 0.0,
+                                w: width - ind,
+                                h: last.height,
+                                target: Target::Anchor(*c, None),
+                            });
+                        }
+                    }
+                    out.extend(indent(lines, ind));
+                    self.toc_entries(children, depth + 1, anchors, width, fs, out);
+                }
+            }
+        }
+    }
+}
+
+fn column_widths(natural: &[f32], minimal: &[f32], width: f32) -> Vec<f32> {
+    let total: f32 = natural.iter().sum();
+    if total <= width {
+        // Everything fits on one line per cell: spread the spare width in proportion.
+        let extra = (width - total).min(total * 0.5);
+        return natural.iter().map(|n| n + extra * n / total).collect();
+    }
+    let min_total: f32 = minimal.iter().sum();
+    if min_total >= width {
+        return minimal.iter().map(|m| m * width / min_total).collect();
+    }
+    // Minimal widths plus the rest shared by how much more each column would like.
+    let want: Vec<f32> = natural.iter().zip(minimal).map(|(n, m)| n - m).collect();
+    let want_total: f32 = want.iter().sum();
+    minimal
+        .iter()
+        .zip(&want)
+        .map(|(m, w)| m + (width - min_total) * w / want_total.max(1e-3))
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+enum Piece {
+    Text {
+        shaped: Vec<Shaped>,
+        style: Style,
+        link: Option<Target>,
+        footnote: Option<u32>,
+    },
+    Image {
+        id: usize,
+        w: f32,
+        h: f32,
+        alt: String,
+        link: Option<Target>,
+    },
+    Anchor(String),
+}
+
+#[derive(Clone, Debug)]
+enum SpanKind {
+    Text(String),
+    /// An id inside a paragraph (`<span id=..>`): a link target.
+    Anchor(String),
+    Image(usize, String),
+    Break,
+}
+
+#[derive(Clone, Debug)]
+struct Span {
+    kind: SpanKind,
+    style: Style,
+    link: Option<Target>,
+    footnote: Option<u32>,
+}
+
+fn flatten(
+    inlines: &[Inline],
+    style: Style,
+    link: Option<Target>,
+    out: &mut Vec<Span>,
+    ctx: &mut Ctx,
+) {
+    let styled = |face_change: (Option<bool>, Option<bool>), style: Style| -> Style {
+        let f = shape::face(style.face);
+        let bold = face_change.0.unwrap_or(f.bold);
+        let italic = face_change.1.unwrap_or(f.italic);
+        Style {
+            face: shape::face_id(f.role, bold, italic),
+            ..style
+        }
+    };
+    for i in inlines {
+        match i {
+            Inline::Text(t) => out.push(Span {
+                kind: SpanKind::Text(t.clone()),
+                style,
+                link: link.clone(),
+                footnote: None,
+            }),
+            Inline::SoftBreak => out.push(Span {
+                kind: SpanKind::Text(" ".into()),
+                style,
+                link: link.clone(),
+                footnote: None,
+            }),
+            Inline::LineBreak => out.push(Span {
+                kind: SpanKind::Break,
+                style,
+                link: None,
+                footnote: None,
+            }),
+            Inline::Emphasis(c) => {
+                let italic = !shape::face(style.face).italic;
+                flatten(
+                    c,
+                    styled((None, Some(italic)), style),
+                    link.clone(),
+                    out,
+                    ctx,
+                )
+            }
+            Inline::Strong(c) => {
+                flatten(c, styled((Some(true), None), style), link.clone(), out, ctx)
+            }
+            Inline::Strikethrough(c) => flatten(
+                c,
+                Style {
+                    strike: true,
+                    ..style
+                },
+                link.clone(),
+                out,
+                ctx,
+            ),
+            Inline::Superscript(c) => flatten(
+                c,
+                Style {
+                    size: style.size * 0.7,
+                    rise: style.size * 0.33,
+                    ..style
+                },
+                link.clone(),
+                out,
+                ctx,
+            ),
+            Inline::Subscript(c) => flatten(
+                c,
+                Style {
+                    size: style.size * 0.7,
+                    rise: -style.size * 0.15,
+                    ..style
+                },
+                link.clone(),
+                out,
+                ctx,
+            ),
+            Inline::Code(t) => {
+                let f = shape::face(style.face);
+                let code = Style {
+                    face: shape::face_id(Role::Code, f.bold, false),
+                    size: style.size * 0.9,
+                    ..style
+                };
+                out.push(Span {
+                    kind: SpanKind::Text(t.clone()),
+                    style: code,
+                    link: link.clone(),
+                    footnote: None,
+                });
+            }
+            Inline::Link {
+                target, content, ..
+            } => {
+                let t = match target {
+                    LinkTarget::External(u) => Some(Target::Uri(u.clone())),
+                    LinkTarget::Internal { chapter, anchor } => {
+                        Some(Target::Anchor(*chapter, anchor.clone()))
+                    }
+                    _ => None,
+                };
+                let st = if t.is_some() {
+                    Style {
+                        color: model::LINK,
+                        ..style
+                    }
+                } else {
+                    style
+                };
+                flatten(content, st, t.or(link.clone()), out, ctx);
+            }
+            Inline::Image(image) => out.push(Span {
+                kind: SpanKind::Image(image.id.0, image.alt.clone()),
+                style,
+                link: link.clone(),
+                footnote: None,
+            }),
+            Inline::FootnoteRef { label, number, .. } => {
+                let text = if *number == 0 {
+                    format!("[^{label}]")
+                } else {
+                    number.to_string()
+                };
+                let st = if *number == 0 {
+                    style
+                } else {
+                    Style {
+                        size: style.size * 0.65,
+                        rise: style.size * 0.38,
+                        color: model::LINK,
+                        ..style
+                    }
+                };
+                out.push(Span {
+                    kind: SpanKind::Text(text),
+                    style: st,
+                    link: None,
+                    footnote: (*number > 0).then_some(*number),
+                });
+            }
+            Inline::Span {
+                lang: l,
+                content,
+                id,
+            } => {
+                if let Some(id) = id {
+                    out.push(Span {
+                        kind: SpanKind::Anchor(id.clone()),
+                        style,
+                        link: None,
+                        footnote: None,
+                    });
+                }
+                let saved = ctx.lang.clone();
+                if let Some(l) = l {
+                    ctx.lang = l.clone();
+                }
+                flatten(content, style, link.clone(), out, ctx);
+                ctx.lang = saved;
+            }
+        }
+    }
+}
+
+fn push_glue(items: &mut Vec<Lb>, pieces: &mut Vec<Option<Piece>>, space: f32) {
+    items.push(Lb::Glue {
+        width: space,
+        stretch: space * 0.6,
+        shrink: space * 0.3,
+    });
+    pieces.push(None);
+}
+
+fn push_link(links: &mut Vec<(f32, f32, Target)>, x1: f32, x2: f32, t: Target) {
+    if let Some(last) = links.last_mut() {
+        if last.2 == t && x1 - last.1 < 8.0 {
+            last.1 = x2;
+            return;
+        }
+    }
+    links.push((x1, x2, t));
+}
+
+/// Add a text item, joining it to the previous one when it continues the same run (syllables of
+/// a hyphenatable word, pieces of a chopped word), so text extracts as it was written.
+fn push_text(items: &mut Vec<Item>, item: Item) {
+    if let (
+        Some(Item::Text {
+            x: px,
+            y: py,
+            size: ps,
+            face: pf,
+            color: pc,
+            glyphs: pg,
+            text: pt,
+            artifact: pa,
+        }),
+        Item::Text {
+            x,
+            y,
+            size,
+            face,
+            color,
+            glyphs,
+            text,
+            artifact,
+        },
+    ) = (items.last_mut(), &item)
+    {
+        let end = *px + pg.iter().map(|g| g.advance).sum::<f32>() * *ps;
+        if *py == *y
+            && *ps == *size
+            && *pf == *face
+            && *pc == *color
+            && *pa == *artifact
+            && (end - x).abs() < 0.01
+        {
+            let offset = pt.len();
+            pg.extend(glyphs.iter().map(|g| shape::Glyph {
+                range: g.range.start + offset..g.range.end + offset,
+                ..g.clone()
+            }));
+            pt.push_str(text);
+            return;
+        }
+    }
+    items.push(item);
+}
+
+fn text_item(x: f32, y: f32, style: Style, s: &Shaped) -> Item {
+    Item::Text {
+        x,
+        y,
+        size: style.size,
+        face: s.face,
+        color: style.color,
+        glyphs: s.glyphs.clone(),
+        text: s.text.clone(),
+        artifact: false,
+    }
+}
+
+fn baseline_of(fs: f32, leading: f32) -> f32 {
+    fs * (0.5 * (leading - 1.0) + 0.86)
+}
+
+fn space(entries: &mut [Entry], gap: f32) {
+    if let Some(last) = entries.last_mut() {
+        last.height += gap;
+    }
+}
+
+/// Orphans: the first two lines stay together; widows: so do the last two.
+fn widows_and_orphans(lines: &mut [Entry]) {
+    let n = lines.len();
+    if n >= 2 {
+        lines[0].keep_with_next = true;
+        lines[n - 2].keep_with_next = true;
+    }
+}
+
+fn indent(mut entries: Vec<Entry>, by: f32) -> Vec<Entry> {
+    for e in &mut entries {
+        for i in &mut e.items {
+            i.shift(by, 0.0);
+        }
+    }
+    entries
+}
+
+fn rule_left(entries: &mut [Entry], x: f32, color: Color) {
+    for e in entries.iter_mut() {
+        e.items.push(Item::Line {
+            x1: x,
+            y1: 0.0,
+            x2: x,
+            y2: e.height,
+            width: 1.5,
+            color,
+        });
+    }
+}
+
+fn center(e: &mut Entry, width: f32) {
+    let right = e
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text {
+                x, glyphs, size, ..
+            } => Some(x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size),
+            _ => None,
+        })
+        .fold(0.0f32, f32::max);
+    let dx = ((width - right) / 2.0).max(0.0);
+    for i in &mut e.items {
+        i.shift(dx, 0.0);
+    }
+}
+
+/// A bookmarked heading as placed: page, y, chapter, level (0 for the chapter title), title.
+type Placed = (usize, f32, usize, usize, String);
+
+struct Paginated {
+    pages: Vec<Page>,
+    anchors: HashMap<(usize, Option<String>), (usize, f32)>,
+    /// (page, y, chapter, level, title) of every bookmarked entry.
+    headings: Vec<Placed>,
+    chapter_of_page: Vec<Option<(usize, bool)>>,
+}
+
+/// Fill pages with the flow. Never loops forever: an entry is always placed on an empty page,
+/// even when it is taller than the page (it is then cut by the page edge, never retried).
+fn paginate(
+    flow: &[Entry],
+    notes: &HashMap<(usize, u32), Vec<Entry>>,
+    s: &Settings,
+    numbering: Numbering,
+    first_index: usize,
+) -> Paginated {
+    let ch = content_height(s);
+    let mut out = Paginated {
+        pages: Vec::new(),
+        anchors: HashMap::new(),
+        headings: Vec::new(),
+        chapter_of_page: Vec::new(),
+    };
+    let mut used = 0.0f32;
+    let mut notes_h = 0.0f32;
+    let mut page_notes: Vec<Entry> = Vec::new();
+    let mut carry: Vec<Entry> = Vec::new();
+    let mut placed_notes: std::collections::HashSet<(usize, u32)> =
+        std::collections::HashSet::new();
+    let mut current_chapter: Option<usize> = None;
+    let mut fresh_chapter = false;
+    let mut placed_any = false;
+    let new_page = |out: &mut Paginated,
+                    page_notes: &mut Vec<Entry>,
+                    notes_h: f32,
+                    chapter: Option<usize>,
+                    first: bool| {
+        let x0 = left_margin(s, (first_index + out.pages.len()).saturating_sub(1));
+        if let Some(p) = out.pages.last_mut() {
+            // Footnotes at the bottom of the finished page, under a short rule.
+            let mut y = s.height - s.bottom - notes_h;
+            if !page_notes.is_empty() {
+                p.items.push(Item::Line {
+                    x1: x0,
+                    y1: y - 3.0,
+                    x2: x0 + text_width(s) * 0.3,
+                    y2: y - 3.0,
+                    width: 0.5,
+                    color: model::RULE,
+                });
+            }
+            for n in page_notes.drain(..) {
+                y += n.space_before;
+                for mut it in n.items {
+                    it.shift(x0, y);
+                    p.items.push(it);
+                }
+                y += n.height;
+            }
+        }
+        out.pages.push(Page {
+            width: s.width,
+            height: s.height,
+            numbering,
+            items: Vec::new(),
+        });
+        out.chapter_of_page.push(chapter.map(|c| (c, first)));
+    };
+    for (idx, e) in flow.iter().enumerate() {
+        if let Some(right) = e.page_break {
+            if placed_any || out.pages.is_empty() {
+                new_page(&mut out, &mut page_notes, notes_h, None, false);
+                // Right-hand start in a two-sided book: page numbers are odd on the right.
+                if right && (first_index + out.pages.len()) % 2 == 0 {
+                    new_page(&mut out, &mut page_notes, 0.0, None, false);
+                }
+                used = 0.0;
+                notes_h = 0.0;
+                placed_any = false;
+            }
+            fresh_chapter = true;
+            continue;
+        }
+        if out.pages.is_empty() {
+            new_page(&mut out, &mut page_notes, notes_h, None, false);
+        }
+        // Height needed: this entry, what must stay with it, and its footnotes.
+        let mut need = e.height + if used > 0.0 { e.space_before } else { 0.0 };
+        let mut k = idx;
+        while flow[k].keep_with_next
+            && k + 1 < flow.len()
+            && flow[k + 1].page_break.is_none()
+            && need < ch * 0.5
+        {
+            k += 1;
+            need += flow[k].space_before + flow[k].height;
+        }
+        // Each note once, at its first reference.
+        let mut fresh: Vec<(usize, u32)> = Vec::new();
+        for k in &e.footnotes {
+            if !placed_notes.contains(k) && !fresh.contains(k) {
+                fresh.push(*k);
+            }
+        }
+        let entry_notes: Vec<Entry> = fresh
+            .iter()
+            .filter_map(|key| notes.get(key))
+            .flatten()
+            .cloned()
+            .collect();
+        let note_need: f32 = entry_notes
+            .iter()
+            .map(|n| n.height + n.space_before)
+            .sum::<f32>()
+            + if page_notes.is_empty() && !entry_notes.is_empty() {
+                s.font_size
+            } else {
+                0.0
+            };
+        if used > 0.0 && used + need + notes_h + note_need.min(ch * 0.5) > ch {
+            let chapter = current_chapter;
+            new_page(&mut out, &mut page_notes, notes_h, chapter, false);
+            used = 0.0;
+            // Footnotes that did not fit on the previous page continue here (up to half the page).
+            notes_h = take_notes(&mut carry, &mut page_notes, ch * 0.5);
+            if let Some(h) = &e.repeat_header {
+                place(&mut out, h, &mut used, s, first_index, idx);
+            }
+        }
+        if let Some((_, title)) = &e.bookmark {
+            if e.anchors.iter().any(|a| a.1.is_none()) {
+                current_chapter = e.anchors.iter().find(|a| a.1.is_none()).map(|a| a.0);
+                let last = out.chapter_of_page.len() - 1;
+                out.chapter_of_page[last] = current_chapter.map(|c| (c, fresh_chapter));
+                let _ = title;
+            }
+        }
+        let y = place(&mut out, e, &mut used, s, first_index, idx);
+        let page = out.pages.len() - 1;
+        for a in &e.anchors {
+            out.anchors.entry(a.clone()).or_insert((page, y));
+        }
+        if let Some((level, title)) = &e.bookmark {
+            if let Some(c) = e.anchors.first().map(|a| a.0).or(current_chapter) {
+                out.headings.push((page, y, c, *level, title.clone()));
+            }
+        }
+        placed_notes.extend(fresh);
+        for n in entry_notes {
+            let h = n.height + n.space_before;
+            if used + notes_h + h + s.font_size <= ch
+                || page_notes.is_empty() && notes_h + h <= ch * 0.6
+            {
+                notes_h += h;
+                page_notes.push(n);
+            } else {
+                carry.push(n);
+            }
+        }
+        if page_notes.len() == 1 && notes_h > 0.0 && !page_notes.is_empty() {
+            notes_h = notes_h.max(
+                page_notes
+                    .iter()
+                    .map(|n| n.height + n.space_before)
+                    .sum::<f32>(),
+            );
+        }
+        fresh_chapter = false;
+        placed_any = true;
+    }
+    // Last page: its footnotes, and any carried ones on a page of their own.
+    while !carry.is_empty() {
+        let chapter = current_chapter;
+        new_page(&mut out, &mut page_notes, notes_h, chapter, false);
+        notes_h = take_notes(&mut carry, &mut page_notes, ch);
+    }
+    new_page(&mut out, &mut page_notes, notes_h, None, false);
+    out.pages.pop();
+    out.chapter_of_page.pop();
+    out
+}
+
+/// Move carried footnote lines onto the page, up to `capacity` points (at least one line, so
+/// this always makes progress); returns the height taken.
+fn take_notes(carry: &mut Vec<Entry>, page_notes: &mut Vec<Entry>, capacity: f32) -> f32 {
+    let mut h = 0.0;
+    let mut n = 0;
+    for e in carry.iter() {
+        let eh = e.height + e.space_before;
+        if n > 0 && h + eh > capacity {
+            break;
+        }
+        h += eh;
+        n += 1;
+    }
+    page_notes.extend(carry.drain(..n));
+    h
+}
+
+fn left_margin(s: &Settings, page_index: usize) -> f32 {
+    // Page 1 is a right-hand page: inner margin on the left of odd pages.
+    if !s.two_sided || page_index % 2 == 0 {
+        s.inner
+    } else {
+        s.outer
+    }
+}
+
+/// Place an entry on the current page; returns its top y on the page.
+fn place(
+    out: &mut Paginated,
+    e: &Entry,
+    used: &mut f32,
+    s: &Settings,
+    first_index: usize,
+    _idx: usize,
+) -> f32 {
+    let page_index = out.pages.len() - 1;
+    if *used > 0.0 {
+        *used += e.space_before;
+    }
+    let y = s.top + *used;
+    let x = left_margin(s, first_index + page_index);
+    let page = out.pages.last_mut().expect("a page");
+    for it in &e.items {
+        let mut it = it.clone();
+        it.shift(x, y);
+        page.items.push(it);
+    }
+    *used += e.height;
+    y
+}
+
+/// Running headers (book title on left pages, chapter title on right pages; none on a chapter's
+/// first page) and page numbers, as artifacts.
+fn decorate(
+    doc: &Document,
+    pages: &mut [Page],
+    chapter_of_page: &[Option<(usize, bool)>],
+    s: &Settings,
+) {
+    let fs = s.font_size * 0.8;
+    let face = shape::face_id(Role::Heading, false, false);
+    let mut last_chapter = None;
+    for (i, page) in pages.iter_mut().enumerate() {
+        let info = chapter_of_page.get(i).copied().flatten();
+        if let Some((c, _)) = info {
+            last_chapter = Some(c);
+        }
+        let first_of_chapter = info.is_some_and(|(_, first)| first);
+        let x0 = left_margin(s, i);
+        let w = text_width(s);
+        let number = (i + 1).to_string();
+        let nw = shape::measure(&number, face) * fs;
+        push_artifact(
+            page,
+            &number,
+            x0 + (w - nw) / 2.0,
+            s.height - s.bottom * 0.45,
+            fs,
+            face,
+        );
+        if first_of_chapter || page.items.len() <= 1 {
+            continue;
+        }
+        let text = match (s.two_sided && i % 2 == 1, last_chapter) {
+            (true, _) | (false, None) => doc.meta.title.clone(),
+            (false, Some(c)) => doc.chapters[c].title.clone(),
+        };
+        let text = if s.two_sided {
+            text
+        } else {
+            last_chapter.map_or(doc.meta.title.clone(), |c| doc.chapters[c].title.clone())
+        };
+        let tw = shape::measure(&text, face) * fs;
+        let x = if s.two_sided && i % 2 == 0 {
+            x0 + w - tw.min(w)
+        } else {
+            x0
+        };
+        push_artifact(page, &text, x, s.top * 0.55, fs, face);
+        page.items.push(Item::Line {
+            x1: x0,
+            y1: s.top * 0.55 + fs * 0.35,
+            x2: x0 + w,
+            y2: s.top * 0.55 + fs * 0.35,
+            width: 0.4,
+            color: model::RULE,
+        });
+    }
+}
+
+fn number_front(pages: &mut [Page], s: &Settings) {
+    let fs = s.font_size * 0.8;
+    let face = shape::face_id(Role::Heading, false, false);
+    for (i, page) in pages.iter_mut().enumerate().skip(1) {
+        let number = roman(i + 1);
+        let x0 = left_margin(s, i);
+        let nw = shape::measure(&number, face) * fs;
+        push_artifact(
+            page,
+            &number,
+            x0 + (text_width(s) - nw) / 2.0,
+            s.height - s.bottom * 0.45,
+            fs,
+            face,
+        );
+    }
+}
+
+fn push_artifact(page: &mut Page, text: &str, x: f32, y: f32, size: f32, face: FaceId) {
+    let mut missing = Vec::new();
+    let mut px = x;
+    for sh in shape::shape(text, face, "en", &mut missing) {
+        page.items.push(Item::Text {
+            x: px,
+            y,
+            size,
+            face: sh.face,
+            color: model::GREY,
+            glyphs: sh.glyphs.clone(),
+            text: sh.text.clone(),
+            artifact: true,
+        });
+        px += sh.width * size;
+    }
+}
+
+pub fn roman(mut n: usize) -> String {
+    let table = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (v, s) in table {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    out
+}
+
+/// Nested bookmarks: chapters as in the table of contents, their level-2 and 3 headings below.
+fn outline(doc: &Document, headings: &[Placed], offset: usize) -> Vec<Bookmark> {
+    let mut by_chapter: HashMap<usize, Vec<&Placed>> = HashMap::new();
+    for h in headings {
+        by_chapter.entry(h.2).or_default().push(h);
+    }
+    fn build(
+        doc: &Document,
+        items: &[TocItem],
+        by_chapter: &HashMap<usize, Vec<&Placed>>,
+        offset: usize,
+    ) -> Vec<Bookmark> {
+        let mut out = Vec::new();
+        for item in items {
+            if let TocItem::Entry {
+                chapter: Some(c),
+                children,
+                ..
+            } = item
+            {
+                let Some(hs) = by_chapter.get(c) else {
+                    continue;
+                };
+                let Some(top) = hs.iter().find(|h| h.3 == 0) else {
+                    continue;
+                };
+                let mut node = Bookmark {
+                    title: doc.chapter_label(*c),
+                    page: top.0 + offset,
+                    y: top.1,
+                    children: Vec::new(),
+                };
+                let mut current_l2: Option<usize> = None;
+                for h in hs.iter().filter(|h| h.3 > 0) {
+                    let b = Bookmark {
+                        title: h.4.clone(),
+                        page: h.0 + offset,
+                        y: h.1,
+                        children: Vec::new(),
+                    };
+                    if h.3 == 1 {
+                        node.children.push(b);
+                        current_l2 = Some(node.children.len() - 1);
+                    } else if let Some(i) = current_l2 {
+                        node.children[i].children.push(b);
+                    } else {
+                        node.children.push(b);
+                    }
+                }
+                node.children
+                    .extend(build(doc, children, by_chapter, offset));
+                out.push(node);
+            } else if let TocItem::Entry {
+                chapter: None,
+                children,
+                ..
+            } = item
+            {
+                out.extend(build(doc, children, by_chapter, offset));
+            }
+        }
+        out
+    }
+    let _ = section_number;
+    build(doc, &doc.toc, &by_chapter, offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roman_numerals() {
+        assert_eq!(roman(1), "i");
+        assert_eq!(roman(4), "iv");
+        assert_eq!(roman(14), "xiv");
+        assert_eq!(roman(1994), "mcmxciv");
+    }
+
+    #[test]
+    fn column_widths_fill_the_measure() {
+        let w = column_widths(&[100.0, 300.0], &[50.0, 80.0], 200.0);
+        assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01);
+        assert!(w[0] >= 50.0 && w[1] >= 80.0);
+    }
+}

@@ -1,0 +1,63 @@
+//! The PDF typesetter: document tree → shaped text → Knuth-Plass lines → pages → PDF.
+//!
+//! `shape` (harfrust, skrifa) → `linebreak` (pure) → `layout` (typesetting and pagination, producing
+//! the positioned page model in `model`) → `write` (krilla, the only module that knows the PDF
+//! writer). No TeX, browser or external program at run time.
+
+pub mod layout;
+pub mod linebreak;
+pub mod model;
+pub mod shape;
+pub mod write;
+
+use crate::assets::images::Processed;
+use crate::config::PdfSettings;
+use crate::doc::Document;
+use crate::Error;
+
+/// Page geometry from the settings (millimetres to points).
+pub fn layout_settings(p: &PdfSettings) -> layout::Settings {
+    let mm = 72.0 / 25.4;
+    let (w, h) = p.page_size_mm();
+    layout::Settings {
+        width: w * mm,
+        height: h * mm,
+        top: p.margin_top_mm * mm,
+        bottom: p.margin_bottom_mm * mm,
+        inner: p.margin_inner_mm * mm,
+        outer: p.margin_outer_mm * mm,
+        font_size: p.font_size,
+        leading: p.line_height,
+        two_sided: p.two_sided,
+        ragged_right: p.ragged_right,
+        number_headings: p.number_chapters,
+    }
+}
+
+/// Typeset and write the book; also returns the characters no font has, per chapter.
+pub fn write(
+    doc: &Document,
+    images: &[Processed],
+    settings: &PdfSettings,
+) -> Result<(Vec<u8>, layout::MissingChars), Error> {
+    let sizes: Vec<layout::PixelSize> = images.iter().map(|p| (p.width, p.height)).collect();
+    let (book, missing) = layout::typeset(doc, &layout_settings(settings), &sizes);
+    let info = write::Info {
+        title: &doc.meta.title,
+        authors: &doc.meta.authors,
+        language: &doc.meta.language,
+        subject: doc.meta.description.as_deref(),
+        keywords: &doc.meta.subjects,
+        modified: doc.meta.modified,
+    };
+    let bytes = write::write(&book, images, &info)?;
+    Ok((bytes, missing))
+}
+
+/// The page model as text, for tests.
+pub fn dump(doc: &Document, images: &[Processed], settings: &PdfSettings) -> String {
+    let sizes: Vec<layout::PixelSize> = images.iter().map(|p| (p.width, p.height)).collect();
+    layout::typeset(doc, &layout_settings(settings), &sizes)
+        .0
+        .dump()
+}

@@ -1,0 +1,264 @@
+//! Text shaping for the PDF: harfrust (HarfBuzz's Rust port) turns text into positioned glyphs
+//! with kerning, ligatures and mark positioning (Vietnamese stacked marks), and skrifa answers
+//! which font covers a character, for the fallback chain. Both crates live here only.
+
+use std::sync::OnceLock;
+
+use harfrust::{FontRef, ShaperData, UnicodeBuffer};
+use skrifa::MetadataProvider;
+
+use crate::assets::fonts::{self, Face, Role, BUNDLED};
+
+/// Index of a face in [`faces`].
+pub type FaceId = usize;
+
+struct Loaded {
+    face: &'static Face,
+    font: FontRef<'static>,
+    data: ShaperData,
+    charmap: skrifa::charmap::Charmap<'static>,
+    units_per_em: f32,
+}
+
+fn loaded() -> &'static [Loaded] {
+    static LOADED: OnceLock<Vec<Loaded>> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        BUNDLED
+            .iter()
+            .filter_map(|face| {
+                let font = FontRef::new(face.bytes).ok()?;
+                let sk = skrifa::FontRef::new(face.bytes).ok()?;
+                let units_per_em = f32::from(
+                    sk.metrics(
+                        skrifa::instance::Size::unscaled(),
+                        skrifa::instance::LocationRef::default(),
+                    )
+                    .units_per_em,
+                );
+                Some(Loaded {
+                    face,
+                    data: ShaperData::new(&font),
+                    charmap: sk.charmap(),
+                    font,
+                    units_per_em,
+                })
+            })
+            .collect()
+    })
+}
+
+/// The bundled face data of a face id (for embedding in the PDF).
+pub fn face(id: FaceId) -> &'static Face {
+    loaded()[id].face
+}
+
+pub fn face_count() -> usize {
+    loaded().len()
+}
+
+/// The face for a role and style.
+pub fn face_id(role: Role, bold: bool, italic: bool) -> FaceId {
+    let wanted = fonts::face(role, bold, italic);
+    loaded()
+        .iter()
+        .position(|l| l.face.file_name == wanted.file_name)
+        .unwrap_or(0)
+}
+
+/// One positioned glyph; advances and offsets in em (multiply by the font size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    pub id: u32,
+    pub advance: f32,
+    pub x_offset: f32,
+    pub y_offset: f32,
+    /// Byte range of the cluster in the shaped text.
+    pub range: std::ops::Range<usize>,
+}
+
+/// A shaped piece of text in one face.
+#[derive(Debug, Clone)]
+pub struct Shaped {
+    pub face: FaceId,
+    pub glyphs: Vec<Glyph>,
+    pub text: String,
+    /// Width in em.
+    pub width: f32,
+}
+
+/// Characters that no face covers, for a warning.
+pub type Missing = Vec<char>;
+
+fn covers(face: FaceId, c: char) -> bool {
+    loaded()[face].charmap.map(c).is_some()
+}
+
+/// Shape `text` with `primary`, falling back per character to the other bundled faces.
+/// A character no face covers stays in the primary face (drawn as its visible "missing" box)
+/// and is reported in `missing`.
+pub fn shape(text: &str, primary: FaceId, lang: &str, missing: &mut Missing) -> Vec<Shaped> {
+    let chain = fallback_chain(primary);
+    let mut runs: Vec<(FaceId, std::ops::Range<usize>)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        // Combining marks and joiners stay with their base when that face has them.
+        let joins = is_mark(c) || c == '\u{200d}' || c == '\u{fe0f}';
+        if joins {
+            if let Some(last) = runs.last_mut() {
+                if covers(last.0, c) || c == '\u{200d}' || c == '\u{fe0f}' {
+                    last.1.end = end;
+                    continue;
+                }
+            }
+        }
+        let face = if c.is_whitespace() || c.is_control() {
+            runs.last().map_or(primary, |r| r.0)
+        } else {
+            match chain.iter().copied().find(|&f| covers(f, c)) {
+                Some(f) => f,
+                None => {
+                    if !missing.contains(&c) {
+                        missing.push(c);
+                    }
+                    primary
+                }
+            }
+        };
+        match runs.last_mut() {
+            Some(last) if last.0 == face && last.1.end == i => last.1.end = end,
+            _ => runs.push((face, i..end)),
+        }
+    }
+    runs.into_iter()
+        .map(|(face, range)| shape_run(&text[range], face, lang))
+        .collect()
+}
+
+fn fallback_chain(primary: FaceId) -> Vec<FaceId> {
+    let p = loaded()[primary].face;
+    let mut chain = vec![primary];
+    for (role, bold, italic) in [
+        (p.role, p.bold, false),
+        (Role::Body, p.bold, p.italic),
+        (Role::Heading, p.bold, p.italic),
+        (Role::Body, false, false),
+        (Role::Heading, false, false),
+        (Role::Code, false, false),
+    ] {
+        let f = face_id(role, bold, italic);
+        if !chain.contains(&f) {
+            chain.push(f);
+        }
+    }
+    chain
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+fn shape_run(text: &str, face: FaceId, lang: &str) -> Shaped {
+    let l = &loaded()[face];
+    let shaper = l.data.shaper(&l.font).build();
+    let mut buffer = UnicodeBuffer::new();
+    buffer.push_str(text);
+    if let Ok(language) = lang.parse::<harfrust::Language>() {
+        buffer.set_language(language);
+    }
+    buffer.guess_segment_properties();
+    let out = shaper.shape(buffer, harfrust::ShapeOptions::new());
+    let upem = l.units_per_em;
+    let infos = out.glyph_infos();
+    let positions = out.glyph_positions();
+    let mut glyphs = Vec::with_capacity(infos.len());
+    let mut width = 0.0;
+    for (k, (info, pos)) in infos.iter().zip(positions).enumerate() {
+        let start = info.cluster as usize;
+        // The cluster ends where the next different cluster starts (clusters are monotonic in LTR).
+        let end = infos[k + 1..]
+            .iter()
+            .map(|i| i.cluster as usize)
+            .find(|&c| c != start)
+            .unwrap_or(text.len())
+            .max(start);
+        let advance = pos.x_advance as f32 / upem;
+        width += advance;
+        glyphs.push(Glyph {
+            id: info.glyph_id,
+            advance,
+            x_offset: pos.x_offset as f32 / upem,
+            y_offset: pos.y_offset as f32 / upem,
+            range: start..end.min(text.len()),
+        });
+    }
+    Shaped {
+        face,
+        glyphs,
+        text: text.to_string(),
+        width,
+    }
+}
+
+/// Width of `text` in em in one face without fallback (for quick measures such as markers).
+pub fn measure(text: &str, face: FaceId) -> f32 {
+    shape_run(text, face, "en").width
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_shapes_without_missing_glyphs_in_every_role() {
+        let text = "Việt Nam: ặ ẫ ữ Ặ";
+        for role in [Role::Body, Role::Heading, Role::Code] {
+            let mut missing = Vec::new();
+            let runs = shape(text, face_id(role, false, false), "vi", &mut missing);
+            assert!(missing.is_empty(), "{role:?}: {missing:?}");
+            assert!(
+                runs.iter().all(|r| r.glyphs.iter().all(|g| g.id != 0)),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn nfd_and_nfc_give_the_same_glyphs() {
+        let body = face_id(Role::Body, false, false);
+        let mut m = Vec::new();
+        let nfc = shape("ặ", body, "vi", &mut m);
+        let nfd = shape("a\u{0323}\u{0306}", body, "vi", &mut m);
+        let ids = |r: &[Shaped]| {
+            r.iter()
+                .flat_map(|s| s.glyphs.iter().map(|g| g.id))
+                .collect::<Vec<_>>()
+        };
+        // Either one precomposed glyph or base plus positioned marks: the widths must agree.
+        let w = |r: &[Shaped]| r.iter().map(|s| s.width).sum::<f32>();
+        assert!(
+            (w(&nfc) - w(&nfd)).abs() < 0.01,
+            "{:?} vs {:?}",
+            ids(&nfc),
+            ids(&nfd)
+        );
+    }
+
+    #[test]
+    fn uncovered_characters_are_reported() {
+        let mut missing = Vec::new();
+        shape(
+            "a\u{10FFFD}b",
+            face_id(Role::Body, false, false),
+            "en",
+            &mut missing,
+        );
+        assert_eq!(missing, vec!['\u{10FFFD}']);
+    }
+
+    #[test]
+    fn kerning_and_ligatures_change_advances() {
+        let body = face_id(Role::Body, false, false);
+        let av = measure("AV", body);
+        assert!(av < measure("A", body) + measure("V", body), "AV is kerned");
+    }
+}
