@@ -7,6 +7,8 @@ pub enum Role {
     Body,
     Heading,
     Code,
+    /// Symbols and arrows the text faces lack (✓ ☐ ⚠ ↩ ∑): PDF fallback only.
+    Symbol,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -872,7 +872,7 @@ impl Ctx<'_> {
                 }
                 if ci + 1 < m {
                     // Continuation mark: the line goes on below.
-                    for s in self.shape_text("↩", face) {
+                    for s in self.shape_text("→", face) {
                         e.items
                             .push(text_item(width - pad - s.width * fs, baseline, grey, &s));
                     }

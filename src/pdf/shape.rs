@@ -2,67 +2,172 @@
 //! with kerning, ligatures and mark positioning (Vietnamese stacked marks), and skrifa answers
 //! which font covers a character, for the fallback chain. Both crates live here only.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use harfrust::{FontRef, ShaperData, UnicodeBuffer};
 use skrifa::MetadataProvider;
 
-use crate::assets::fonts::{self, Face, Role, BUNDLED};
+use crate::assets::fonts::{self, Role, BUNDLED};
 
-/// Index of a face in [`faces`].
+/// Index of a face in the face table: the bundled faces first, then system fonts loaded on
+/// demand for characters no bundled face has.
 pub type FaceId = usize;
 
-struct Loaded {
-    face: &'static Face,
+/// A face ready for shaping and embedding.
+pub struct LoadedFace {
+    pub bytes: &'static [u8],
+    pub index: u32,
+    pub name: String,
+    pub role: Role,
+    pub bold: bool,
+    pub italic: bool,
     font: FontRef<'static>,
     data: ShaperData,
     charmap: skrifa::charmap::Charmap<'static>,
     units_per_em: f32,
 }
 
-fn loaded() -> &'static [Loaded] {
-    static LOADED: OnceLock<Vec<Loaded>> = OnceLock::new();
-    LOADED.get_or_init(|| {
-        BUNDLED
-            .iter()
-            .filter_map(|face| {
-                let font = FontRef::new(face.bytes).ok()?;
-                let sk = skrifa::FontRef::new(face.bytes).ok()?;
-                let units_per_em = f32::from(
-                    sk.metrics(
-                        skrifa::instance::Size::unscaled(),
-                        skrifa::instance::LocationRef::default(),
+fn load(
+    bytes: &'static [u8],
+    index: u32,
+    name: String,
+    role: Role,
+    bold: bool,
+    italic: bool,
+) -> Option<&'static LoadedFace> {
+    let font = FontRef::from_index(bytes, index).ok()?;
+    let sk = skrifa::FontRef::from_index(bytes, index).ok()?;
+    let units_per_em = f32::from(
+        sk.metrics(
+            skrifa::instance::Size::unscaled(),
+            skrifa::instance::LocationRef::default(),
+        )
+        .units_per_em,
+    );
+    // Faces live for the whole run (the bundled ones are static anyway); leaking keeps the
+    // shaping data borrow-free.
+    Some(Box::leak(Box::new(LoadedFace {
+        bytes,
+        index,
+        name,
+        role,
+        bold,
+        italic,
+        data: ShaperData::new(&font),
+        charmap: sk.charmap(),
+        font,
+        units_per_em,
+    })))
+}
+
+fn table() -> &'static RwLock<Vec<&'static LoadedFace>> {
+    static TABLE: OnceLock<RwLock<Vec<&'static LoadedFace>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        RwLock::new(
+            BUNDLED
+                .iter()
+                .filter_map(|f| {
+                    load(
+                        f.bytes,
+                        0,
+                        f.file_name.trim_end_matches(".ttf").to_string(),
+                        f.role,
+                        f.bold,
+                        f.italic,
                     )
-                    .units_per_em,
-                );
-                Some(Loaded {
-                    face,
-                    data: ShaperData::new(&font),
-                    charmap: sk.charmap(),
-                    font,
-                    units_per_em,
                 })
-            })
-            .collect()
+                .collect(),
+        )
     })
 }
 
-/// The bundled face data of a face id (for embedding in the PDF).
-pub fn face(id: FaceId) -> &'static Face {
-    loaded()[id].face
+/// The face with this id.
+pub fn face(id: FaceId) -> &'static LoadedFace {
+    let t = table().read().unwrap_or_else(|e| e.into_inner());
+    t.get(id).copied().unwrap_or(t[0])
 }
 
-pub fn face_count() -> usize {
-    loaded().len()
-}
-
-/// The face for a role and style.
+/// The bundled face for a role and style.
 pub fn face_id(role: Role, bold: bool, italic: bool) -> FaceId {
     let wanted = fonts::face(role, bold, italic);
-    loaded()
+    let name = wanted.file_name.trim_end_matches(".ttf");
+    table()
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
         .iter()
-        .position(|l| l.face.file_name == wanted.file_name)
+        .position(|l| l.name == name)
         .unwrap_or(0)
+}
+
+/// System fonts, found once through fontconfig, tried in a fixed order (by path) so the same
+/// machine always picks the same fallback.
+struct System {
+    candidates: Vec<(PathBuf, u32)>,
+    /// Per candidate: its face id once loaded, or `None` when it could not be read.
+    loaded: HashMap<usize, Option<FaceId>>,
+    by_char: HashMap<char, Option<FaceId>>,
+}
+
+fn system() -> &'static Mutex<System> {
+    static SYSTEM: OnceLock<Mutex<System>> = OnceLock::new();
+    SYSTEM.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let mut candidates: Vec<(PathBuf, u32)> = db
+            .faces()
+            .filter_map(|f| match &f.source {
+                fontdb::Source::File(p) => Some((p.clone(), f.index)),
+                _ => None,
+            })
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        Mutex::new(System {
+            candidates,
+            loaded: HashMap::new(),
+            by_char: HashMap::new(),
+        })
+    })
+}
+
+/// A system font that has `c`, loading fonts as needed.
+fn system_face_for(c: char) -> Option<FaceId> {
+    let mut sys = system().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(hit) = sys.by_char.get(&c) {
+        return *hit;
+    }
+    let mut found = None;
+    for i in 0..sys.candidates.len() {
+        let id = match sys.loaded.get(&i) {
+            Some(id) => *id,
+            None => {
+                let (path, index) = sys.candidates[i].clone();
+                let id = std::fs::read(&path).ok().and_then(|bytes| {
+                    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                    let name = path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_default();
+                    let face = load(bytes, index, name, Role::Body, false, false)?;
+                    let mut t = table().write().unwrap_or_else(|e| e.into_inner());
+                    t.push(face);
+                    Some(t.len() - 1)
+                });
+                sys.loaded.insert(i, id);
+                id
+            }
+        };
+        if let Some(id) = id {
+            if face(id).charmap.map(c).is_some() {
+                found = Some(id);
+                break;
+            }
+        }
+    }
+    sys.by_char.insert(c, found);
+    found
 }
 
 /// One positioned glyph; advances and offsets in em (multiply by the font size).
@@ -89,8 +194,8 @@ pub struct Shaped {
 /// Characters that no face covers, for a warning.
 pub type Missing = Vec<char>;
 
-fn covers(face: FaceId, c: char) -> bool {
-    loaded()[face].charmap.map(c).is_some()
+fn covers(id: FaceId, c: char) -> bool {
+    face(id).charmap.map(c).is_some()
 }
 
 /// Shape `text` with `primary`, falling back per character to the other bundled faces.
@@ -114,7 +219,12 @@ pub fn shape(text: &str, primary: FaceId, lang: &str, missing: &mut Missing) -> 
         let face = if c.is_whitespace() || c.is_control() {
             runs.last().map_or(primary, |r| r.0)
         } else {
-            match chain.iter().copied().find(|&f| covers(f, c)) {
+            match chain
+                .iter()
+                .copied()
+                .find(|&f| covers(f, c))
+                .or_else(|| system_face_for(c))
+            {
                 Some(f) => f,
                 None => {
                     if !missing.contains(&c) {
@@ -135,7 +245,7 @@ pub fn shape(text: &str, primary: FaceId, lang: &str, missing: &mut Missing) -> 
 }
 
 fn fallback_chain(primary: FaceId) -> Vec<FaceId> {
-    let p = loaded()[primary].face;
+    let p = face(primary);
     let mut chain = vec![primary];
     for (role, bold, italic) in [
         (p.role, p.bold, false),
@@ -144,10 +254,18 @@ fn fallback_chain(primary: FaceId) -> Vec<FaceId> {
         (Role::Body, false, false),
         (Role::Heading, false, false),
         (Role::Code, false, false),
+        (Role::Symbol, false, false),
     ] {
         let f = face_id(role, bold, italic);
         if !chain.contains(&f) {
             chain.push(f);
+        }
+    }
+    // Every bundled symbol face, then (on demand) system fonts.
+    let t = table().read().unwrap_or_else(|e| e.into_inner());
+    for (id, f) in t.iter().enumerate().take(BUNDLED.len()) {
+        if f.role == Role::Symbol && !chain.contains(&id) {
+            chain.push(id);
         }
     }
     chain
@@ -157,8 +275,9 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
-fn shape_run(text: &str, face: FaceId, lang: &str) -> Shaped {
-    let l = &loaded()[face];
+fn shape_run(text: &str, face_id: FaceId, lang: &str) -> Shaped {
+    let face = face_id;
+    let l = self::face(face_id);
     let shaper = l.data.shaper(&l.font).build();
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);

@@ -84,13 +84,9 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                         let font = match fonts.get(face) {
                             Some(f) => f.clone(),
                             None => {
-                                let f = Font::new(shape::face(*face).bytes.into(), 0).ok_or_else(
-                                    || {
-                                        Error::Encode(format!(
-                                            "font {}",
-                                            shape::face(*face).file_name
-                                        ))
-                                    },
+                                let loaded = shape::face(*face);
+                                let f = Font::new(loaded.bytes.into(), loaded.index).ok_or_else(
+                                    || Error::Encode(format!("font {}", loaded.name)),
                                 )?;
                                 fonts.insert(*face, f.clone());
                                 f
