@@ -1078,13 +1078,13 @@ fn a_character_no_font_has_is_a_warning_at_its_place() {
         ("src/SUMMARY.md", b"- [A](a.md)\n"),
         (
             "src/a.md",
-            "# A\n\nHieroglyph: \u{13000} here.\n".as_bytes(),
+            "# A\n\nPrivate use: \u{10FFFD} here.\n".as_bytes(),
         ),
     ]);
     let (run, out) = build_pdf(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("U+13000") && run.stderr.contains("src/a.md:3:13"),
+        run.stderr.contains("U+10FFFD") && run.stderr.contains("src/a.md:3:14"),
         "{}",
         run.stderr
     );
