@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::pipeline::{self, Format, Request};
+use crate::pipeline::{self, Format, PdfOverrides, Request};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,6 +38,21 @@ enum Command {
         /// Print only errors and warnings.
         #[arg(long, short)]
         quiet: bool,
+        /// PDF page size: a4, a5, letter, half-letter (over book.toml's [bindery.pdf] page-size).
+        #[arg(long)]
+        page_size: Option<String>,
+        /// PDF body text size in points.
+        #[arg(long)]
+        font_size: Option<f32>,
+        /// PDF with mirrored margins and chapters on right-hand pages.
+        #[arg(long, overrides_with = "one_sided")]
+        two_sided: bool,
+        /// PDF with the same margins on every page.
+        #[arg(long, overrides_with = "two_sided")]
+        one_sided: bool,
+        /// PDF paragraphs set ragged-right instead of justified.
+        #[arg(long)]
+        ragged_right: bool,
     },
     /// Load and validate the book, pictures included; write nothing.
     Check {
@@ -92,7 +107,24 @@ pub fn main() -> ExitCode {
             out,
             deny_warnings,
             quiet,
+            page_size,
+            font_size,
+            two_sided,
+            one_sided,
+            ragged_right,
         } => {
+            let pdf = PdfOverrides {
+                page_size,
+                font_size,
+                two_sided: if two_sided {
+                    Some(true)
+                } else if one_sided {
+                    Some(false)
+                } else {
+                    None
+                },
+                ragged_right: ragged_right.then_some(true),
+            };
             let format = match format {
                 FormatArg::Epub => Format::Epub,
                 FormatArg::Pdf => Format::Pdf,
@@ -104,6 +136,7 @@ pub fn main() -> ExitCode {
                 format,
                 deny_warnings,
                 write: true,
+                pdf,
             };
             run(&req, quiet, &mut stderr)
         }
@@ -114,6 +147,7 @@ pub fn main() -> ExitCode {
                 format: Format::Epub,
                 deny_warnings,
                 write: false,
+                pdf: PdfOverrides::default(),
             };
             run(&req, false, &mut stderr)
         }

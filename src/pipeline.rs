@@ -26,6 +26,34 @@ pub struct Request {
     pub deny_warnings: bool,
     /// `false` for `bindery check`: everything is validated, nothing is written.
     pub write: bool,
+    /// Page setup given on the command line, over book.toml's `[bindery.pdf]`.
+    pub pdf: PdfOverrides,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PdfOverrides {
+    pub page_size: Option<String>,
+    pub font_size: Option<f32>,
+    pub two_sided: Option<bool>,
+    pub ragged_right: Option<bool>,
+}
+
+impl PdfOverrides {
+    fn apply(&self, p: &mut crate::config::PdfSettings) -> Result<(), Error> {
+        if let Some(v) = &self.page_size {
+            p.page_size = v.clone();
+        }
+        if let Some(v) = self.font_size {
+            p.font_size = v;
+        }
+        if let Some(v) = self.two_sided {
+            p.two_sided = v;
+        }
+        if let Some(v) = self.ragged_right {
+            p.ragged_right = v;
+        }
+        crate::config::validate_pdf(p).map_err(|(_, msg)| Error::Usage(msg))
+    }
 }
 
 /// What a run did: the diagnostics (with the sources to render them) and the files written.
@@ -56,7 +84,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         })
     };
     let Some(Book {
-        config,
+        mut config,
         document: mut doc,
         files_read,
         ..
@@ -67,6 +95,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         }
         return outcome(diags, sources, Vec::new(), Vec::new());
     };
+    req.pdf.apply(&mut config.bindery.pdf)?;
     passes::run(&mut doc, &mut diags);
     let settings = images::Settings {
         max_edge: config.bindery.epub.max_image_edge,

@@ -1106,3 +1106,96 @@ fn a_character_no_font_has_is_a_warning_at_its_place() {
         "nothing written with --deny-warnings"
     );
 }
+
+#[test]
+fn pdf_page_setup_from_the_command_line_and_book_toml() {
+    let out = tempfile::tempdir().unwrap();
+    let r = bindery(
+        &[
+            "build",
+            golden("minimal").to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--page-size",
+            "letter",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let letter = std::fs::read(out.path().join("book.pdf")).unwrap();
+    let r = bindery(
+        &[
+            "build",
+            golden("minimal").to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0);
+    assert_ne!(
+        std::fs::read(out.path().join("book.pdf")).unwrap(),
+        letter,
+        "--page-size changes the PDF"
+    );
+    let s = bindery::config::PdfSettings {
+        page_size: "letter".into(),
+        ..Default::default()
+    };
+    let page = &typeset(&golden("minimal"), &s).pages[0];
+    assert_eq!(
+        (page.width.round(), page.height.round()),
+        (612.0, 792.0),
+        "Letter is 612 x 792 pt"
+    );
+    let r = bindery(
+        &[
+            "build",
+            golden("minimal").to_str().unwrap(),
+            "--page-size",
+            "b7",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("page-size = \"b7\" is not known"),
+        "{}",
+        r.stderr
+    );
+    // Two-sided: chapters start on right-hand (odd) pages, so a blank page may be inserted.
+    let s = bindery::config::PdfSettings {
+        two_sided: true,
+        ..Default::default()
+    };
+    let book = typeset(&golden("cross-links"), &s);
+    for (c, _) in book.anchors.keys().filter(|(_, a)| a.is_none()) {
+        let (page, _) = book.anchors[&(*c, None)];
+        let front = book
+            .pages
+            .iter()
+            .filter(|p| p.numbering == bindery::pdf::model::Numbering::Roman)
+            .count();
+        assert_eq!(
+            (page - front) % 2,
+            0,
+            "chapter {c} starts on body page {} (must be odd)",
+            page - front + 1
+        );
+    }
+    // Bad page setup in book.toml is an error at the key.
+    fails_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"T\"\n[bindery.pdf]\nfont-size = 99\n",
+            ),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["font-size = 99 is out of range", "book.toml:4:1"],
+    );
+}

@@ -40,31 +40,24 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
     let mut document = Document::new();
     let mut fonts: HashMap<usize, Font> = HashMap::new();
     let mut kimages: HashMap<usize, Option<Image>> = HashMap::new();
-    let mut roman_started = false;
-    let mut arabic_started = false;
+    let mut roman_count = 0u32;
+    let mut arabic_count = 0u32;
     for page in &book.pages {
         let mut settings = PageSettings::from_wh(page.width, page.height)
             .ok_or_else(|| Error::Encode("page size".into()))?;
-        // A page label at each change of numbering: i, ii … for the front matter, 1, 2 … after.
-        match page.numbering {
-            Numbering::Roman if !roman_started => {
-                roman_started = true;
-                settings = settings.with_page_label(PageLabel::new(
-                    Some(NumberingStyle::LowerRoman),
-                    None,
-                    NonZeroU32::new(1),
-                ));
+        // Every page carries its label (krilla writes one range per labelled page): i, ii … for
+        // the front matter, 1, 2 … for the body.
+        let (style, n) = match page.numbering {
+            Numbering::Roman => {
+                roman_count += 1;
+                (NumberingStyle::LowerRoman, roman_count)
             }
-            Numbering::Arabic if !arabic_started => {
-                arabic_started = true;
-                settings = settings.with_page_label(PageLabel::new(
-                    Some(NumberingStyle::Arabic),
-                    None,
-                    NonZeroU32::new(1),
-                ));
+            Numbering::Arabic => {
+                arabic_count += 1;
+                (NumberingStyle::Arabic, arabic_count)
             }
-            _ => {}
-        }
+        };
+        settings = settings.with_page_label(PageLabel::new(Some(style), None, NonZeroU32::new(n)));
         let mut kpage = document.start_page_with(settings);
         let mut links = Vec::new();
         {
