@@ -133,6 +133,8 @@ pub struct PdfSettings {
     pub ragged_right: bool,
     /// Show "2.1." before numbered chapter titles.
     pub number_chapters: bool,
+    /// Write PDF/A-2b (archival) instead of the default PDF/UA-1 (accessible).
+    pub pdf_a: bool,
 }
 
 impl Default for PdfSettings {
@@ -150,6 +152,7 @@ impl Default for PdfSettings {
             two_sided: false,
             ragged_right: false,
             number_chapters: true,
+            pdf_a: false,
         }
     }
 }

@@ -7,10 +7,12 @@
 //! avoiding widows and orphans, placing footnotes at the bottom of the page that references them
 //! and repeating table headers.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::linebreak::{self, Item as Lb, INFINITY};
-use super::model::{self, Bookmark, Color, Item, Numbering, Page, Target};
+use super::model::{self, Bookmark, Color, Item, Numbering, Page, StructKind, StructNode, Target};
 use super::shape::{self, FaceId, Shaped};
 use crate::assets::fonts::Role;
 use crate::doc::{section_number, Align, Block, Document, Image, Inline, LinkTarget, TocItem};
@@ -70,6 +72,10 @@ struct Ctx<'a> {
     missing: MissingChars,
     /// Footnote bodies per (chapter, number), laid out at the measure.
     notes: HashMap<(usize, u32), Vec<Entry>>,
+    /// The tagged-PDF structure, shared with the contexts made for notes and tables.
+    structure: Rc<RefCell<Vec<StructNode>>>,
+    /// The structure element new elements go under.
+    parent: Option<usize>,
 }
 
 fn text_width(s: &Settings) -> f32 {
@@ -94,6 +100,8 @@ pub fn typeset(
         lang: doc.meta.language.clone(),
         missing: Vec::new(),
         notes: HashMap::new(),
+        structure: Rc::new(RefCell::new(Vec::new())),
+        parent: None,
     };
     let width = text_width(settings);
     // Body first: its page numbers are needed by the contents, which do not move them (front
@@ -102,13 +110,8 @@ pub fn typeset(
     for (i, ch) in doc.chapters.iter().enumerate() {
         ctx.chapter = i;
         ctx.lang = ch.lang.clone().unwrap_or_else(|| doc.meta.language.clone());
-        for f in &ch.footnotes {
-            let mut e = ctx.note(f.number, &f.blocks, width);
-            if let Some(first) = e.first_mut() {
-                first.space_before = settings.font_size * 0.2;
-            }
-            ctx.notes.insert((i, f.number), e);
-        }
+        let section = ctx.node(StructKind::Section, None, Some(ctx.lang.clone()));
+        ctx.parent = Some(section);
         flow.push(Entry {
             page_break: Some(settings.two_sided),
             ..Entry::default()
@@ -116,14 +119,22 @@ pub fn typeset(
         let mut chapter_entries = Vec::new();
         let label = chapter_heading_label(doc, i, settings.number_headings);
         if ch.needs_title_heading {
-            chapter_entries.extend(ctx.heading(
-                1,
-                &[Inline::Text(label.clone())],
-                width,
-                Some(crate::doc::passes::TITLE_ID.to_string()),
-            ));
+            let h = ctx.node(StructKind::H(1), Some(label.clone()), None);
+            let title = [Inline::Text(label.clone())];
+            let id = Some(crate::doc::passes::TITLE_ID.to_string());
+            chapter_entries.extend(ctx.within(h, |ctx| ctx.heading(1, &title, width, id)));
         }
         chapter_entries.extend(ctx.blocks(&ch.blocks, width));
+        // Footnotes: laid out now (after the text, so they follow it in the structure tree) and
+        // placed by the paginator at the bottom of the page that first references them.
+        for f in &ch.footnotes {
+            let note = ctx.node(StructKind::Note, None, None);
+            let mut e = ctx.within(note, |ctx| ctx.note(f.number, &f.blocks, width));
+            if let Some(first) = e.first_mut() {
+                first.space_before = settings.font_size * 0.2;
+            }
+            ctx.notes.insert((i, f.number), e);
+        }
         // Notes nobody references have no page bottom to go to: they close the chapter.
         let mut referenced = std::collections::HashSet::new();
         crate::doc::passes::visit_inlines(&ch.blocks, &mut |inline| {
@@ -145,6 +156,8 @@ pub fn typeset(
             first.bookmark = Some((0, label));
             first.space_before = 0.0;
         }
+        tag(&mut chapter_entries, section);
+        ctx.parent = None;
         flow.extend(chapter_entries);
     }
     let mut body = paginate(&flow, &ctx.notes, settings, Numbering::Arabic, 0);
@@ -168,11 +181,13 @@ pub fn typeset(
     number_front(&mut front.pages, settings);
     let mut pages = front.pages;
     pages.extend(body.pages);
+    let structure_nodes = ctx.structure.borrow().clone();
     (
         model::Book {
             pages,
             bookmarks,
             anchors,
+            structure: structure_nodes,
         },
         ctx.missing,
     )
@@ -205,7 +220,64 @@ impl Ctx<'_> {
         out
     }
 
+    /// A new structure element under the current parent.
+    fn node(&mut self, kind: StructKind, alt: Option<String>, lang: Option<String>) -> usize {
+        let mut st = self.structure.borrow_mut();
+        st.push(StructNode {
+            kind,
+            parent: self.parent,
+            alt,
+            lang,
+        });
+        st.len() - 1
+    }
+
+    /// Lay out `f` with `id` as the parent of the elements it makes; its untagged content is `id`'s.
+    fn within(&mut self, id: usize, f: impl FnOnce(&mut Self) -> Vec<Entry>) -> Vec<Entry> {
+        let saved = self.parent.replace(id);
+        let mut e = f(self);
+        self.parent = saved;
+        tag(&mut e, id);
+        e
+    }
+
     fn block(&mut self, block: &Block, width: f32) -> Vec<Entry> {
+        let kind = match block {
+            Block::Paragraph(_) => Some((StructKind::P, None, None)),
+            Block::Heading { level, content, .. } => Some((
+                StructKind::H(*level),
+                Some(Inline::plain_text(content)),
+                None,
+            )),
+            Block::BlockQuote(_) | Block::Alert { .. } => {
+                Some((StructKind::BlockQuote, None, None))
+            }
+            Block::List { start, .. } => Some((
+                StructKind::List {
+                    ordered: start.is_some(),
+                },
+                None,
+                None,
+            )),
+            Block::DefinitionList(_) => Some((StructKind::List { ordered: false }, None, None)),
+            Block::CodeBlock { .. } => Some((StructKind::Code, None, None)),
+            Block::Table { .. } => Some((StructKind::Table, None, None)),
+            Block::Figure { image, .. } => {
+                Some((StructKind::Figure, Some(image.alt.clone()), None))
+            }
+            Block::Div { lang, .. } => Some((StructKind::Div, None, lang.clone())),
+            Block::Rule => None,
+        };
+        match kind {
+            Some((kind, alt, lang)) => {
+                let id = self.node(kind, alt, lang);
+                self.within(id, |ctx| ctx.block_content(block, width))
+            }
+            None => self.block_content(block, width),
+        }
+    }
+
+    fn block_content(&mut self, block: &Block, width: f32) -> Vec<Entry> {
         let fs = self.settings.font_size;
         let gap = fs * 0.6;
         match block {
@@ -256,7 +328,12 @@ impl Ctx<'_> {
                         (Some(s), None) => format!("{}.", s + n as u64),
                         (None, None) => "•".to_string(),
                     };
-                    let mut inner = self.blocks(&item.blocks, width - ind);
+                    let li = self.node(StructKind::ListItem, None, None);
+                    let saved = self.parent.replace(li);
+                    let label = self.node(StructKind::Label, None, None);
+                    let body = self.node(StructKind::ListBody, None, None);
+                    let mut inner = self.within(body, |ctx| ctx.blocks(&item.blocks, width - ind));
+                    self.parent = saved;
                     if inner.is_empty() {
                         inner.push(Entry {
                             height: fs * self.settings.leading,
@@ -281,7 +358,9 @@ impl Ctx<'_> {
                         let y = baseline.unwrap_or(baseline_of(fs, self.settings.leading));
                         let mut x = ind - fs * 0.5 - w;
                         for s in shaped {
-                            first.items.push(text_item(x, y, style, &s));
+                            let mut it = text_item(x, y, style, &s);
+                            set_tag(&mut it, label);
+                            first.items.push(it);
                             x += s.width * fs;
                         }
                     }
@@ -297,14 +376,21 @@ impl Ctx<'_> {
                         face: shape::face_id(Role::Body, true, false),
                         ..self.body_style()
                     };
-                    let mut term = self.paragraph(&item.term, style, width, false);
+                    let li = self.node(StructKind::ListItem, None, None);
+                    let saved = self.parent.replace(li);
+                    let label = self.node(StructKind::Label, None, None);
+                    let mut term =
+                        self.within(label, |ctx| ctx.paragraph(&item.term, style, width, false));
                     for t in &mut term {
                         t.keep_with_next = true;
                     }
                     out.extend(term);
+                    let body = self.node(StructKind::ListBody, None, None);
                     for d in &item.definitions {
-                        out.extend(indent(self.blocks(d, width - fs * 1.5), fs * 1.5));
+                        let defs = self.within(body, |ctx| ctx.blocks(d, width - fs * 1.5));
+                        out.extend(indent(defs, fs * 1.5));
                     }
+                    self.parent = saved;
                 }
                 space(&mut out, gap);
                 out
@@ -423,6 +509,8 @@ impl Ctx<'_> {
             lang: self.lang.clone(),
             missing: Vec::new(),
             notes: HashMap::new(),
+            structure: self.structure.clone(),
+            parent: self.parent,
         };
         let mut entries = Vec::new();
         for (k, b) in blocks.iter().enumerate() {
@@ -651,6 +739,7 @@ impl Ctx<'_> {
                                         h: *h,
                                         image: *id,
                                         alt: alt.clone(),
+                                        tag: None,
                                     });
                                     tallest = tallest.max(*h);
                                     if let Some(t) = link {
@@ -691,6 +780,7 @@ impl Ctx<'_> {
                     w: x2 - x1,
                     h: fs * 1.15,
                     target: t,
+                    tag: None,
                 });
             }
             if tallest > line_h * 0.8 {
@@ -950,6 +1040,8 @@ impl Ctx<'_> {
             lang: self.lang.clone(),
             missing: Vec::new(),
             notes: HashMap::new(),
+            structure: self.structure.clone(),
+            parent: self.parent,
         };
         let _ = saved_settings;
         let row_entry = |cells: &[Vec<Inline>], header: bool, inner: &mut Ctx| -> Entry {
@@ -957,7 +1049,19 @@ impl Ctx<'_> {
             let mut x = 0.0;
             let mut h: f32 = 0.0;
             let mut cell_items = Vec::new();
+            let row = inner.node(StructKind::Row, None, None);
             for (c, &cw) in widths.iter().enumerate() {
+                let saved = inner.parent.replace(row);
+                let cell = inner.node(
+                    if header {
+                        StructKind::HeaderCell
+                    } else {
+                        StructKind::Cell
+                    },
+                    None,
+                    None,
+                );
+                inner.parent = saved;
                 let content = cells.get(c).cloned().unwrap_or_default();
                 let style = Style {
                     face: shape::face_id(Role::Body, header, false),
@@ -966,7 +1070,8 @@ impl Ctx<'_> {
                     rise: 0.0,
                     strike: false,
                 };
-                let lines = inner.paragraph(&content, style, (cw - 2.0 * pad).max(fs), false);
+                let mut lines = inner.paragraph(&content, style, (cw - 2.0 * pad).max(fs), false);
+                tag(&mut lines, cell);
                 let mut y = pad;
                 for mut l in lines {
                     let natural_w = l
@@ -1093,6 +1198,7 @@ impl Ctx<'_> {
                 h,
                 image: image.id.0,
                 alt: image.alt.clone(),
+                tag: None,
             });
             out.push(e);
         }
@@ -1104,7 +1210,9 @@ impl Ctx<'_> {
                 rise: 0.0,
                 strike: false,
             };
-            let mut lines = self.paragraph(caption, style, width * 0.9, false);
+            let cap = self.node(StructKind::Caption, None, None);
+            let mut lines =
+                self.within(cap, |ctx| ctx.paragraph(caption, style, width * 0.9, false));
             for l in &mut lines {
                 center(l, width);
             }
@@ -1143,7 +1251,14 @@ impl Ctx<'_> {
             ..self.body_style()
         };
         let mut push = |ctx: &mut Self, text: &str, style: Style, gap: f32| {
-            let mut lines = ctx.paragraph(&[Inline::Text(text.to_string())], style, width, false);
+            let kind = if out.is_empty() {
+                StructKind::Title
+            } else {
+                StructKind::P
+            };
+            let id = ctx.node(kind, None, None);
+            let content = [Inline::Text(text.to_string())];
+            let mut lines = ctx.within(id, |ctx| ctx.paragraph(&content, style, width, false));
             for l in &mut lines {
                 center(l, width);
             }
@@ -1188,12 +1303,18 @@ impl Ctx<'_> {
         } else {
             "Contents"
         };
-        let mut out = self.heading(1, &[Inline::Text(heading_label.to_string())], width, None);
+        let toc = self.node(StructKind::Toc, None, None);
+        let saved = self.parent.replace(toc);
+        let h = self.node(StructKind::H(1), Some(heading_label.to_string()), None);
+        let title = [Inline::Text(heading_label.to_string())];
+        let mut out = self.within(h, |ctx| ctx.heading(1, &title, width, None));
         if let Some(f) = out.first_mut() {
             f.space_before = 0.0;
         }
-        let toc = self.doc.toc.clone();
-        self.toc_entries(&toc, 0, anchors, width, fs, &mut out);
+        let items = self.doc.toc.clone();
+        self.toc_entries(&items, 0, anchors, width, fs, &mut out);
+        self.parent = saved;
+        tag(&mut out, toc);
         out
     }
 
@@ -1210,6 +1331,7 @@ impl Ctx<'_> {
             match item {
                 TocItem::Separator => {}
                 TocItem::PartTitle(t) => {
+                    let item_id = self.node(StructKind::TocItem, None, None);
                     let style = Style {
                         face: shape::face_id(Role::Heading, true, false),
                         ..self.body_style()
@@ -1219,6 +1341,7 @@ impl Ctx<'_> {
                         f.space_before = fs * 0.8;
                         f.keep_with_next = true;
                     }
+                    tag(&mut l, item_id);
                     out.extend(l);
                 }
                 TocItem::Entry {
@@ -1226,6 +1349,7 @@ impl Ctx<'_> {
                     chapter,
                     children,
                 } => {
+                    let item_id = self.node(StructKind::TocItem, None, None);
                     let ind = fs * 1.5 * depth as f32;
                     let label = match chapter {
                         Some(c) => self.doc.chapter_label(*c),
@@ -1284,9 +1408,11 @@ impl Ctx<'_> {
                                 w: width - ind,
                                 h: last.height,
                                 target: Target::Anchor(*c, None),
+                                tag: None,
                             });
                         }
                     }
+                    tag(&mut lines, item_id);
                     out.extend(indent(lines, ind));
                     self.toc_entries(children, depth + 1, anchors, width, fs, out);
                 }
@@ -1519,6 +1645,41 @@ fn flatten(
     }
 }
 
+/// Give untagged content of the entries to structure element `id`.
+fn tag(entries: &mut [Entry], id: usize) {
+    for e in entries {
+        for it in &mut e.items {
+            set_tag(it, id);
+        }
+    }
+}
+
+fn set_tag(item: &mut Item, id: usize) {
+    match item {
+        Item::Text {
+            tag: t @ None,
+            artifact: false,
+            ..
+        }
+        | Item::Image { tag: t @ None, .. }
+        | Item::Link { tag: t @ None, .. } => *t = Some(id),
+        _ => {}
+    }
+}
+
+/// A repeated table header: the same look, but not content a second time.
+fn as_artifact(e: &Entry) -> Entry {
+    let mut e = e.clone();
+    for it in &mut e.items {
+        if let Item::Text { artifact, tag, .. } = it {
+            *artifact = true;
+            *tag = None;
+        }
+    }
+    e.items.retain(|i| !matches!(i, Item::Link { .. }));
+    e
+}
+
 fn push_glue(items: &mut Vec<Lb>, pieces: &mut Vec<Option<Piece>>, space: f32) {
     items.push(Lb::Glue {
         width: space,
@@ -1551,6 +1712,7 @@ fn push_text(items: &mut Vec<Item>, item: Item) {
             glyphs: pg,
             text: pt,
             artifact: pa,
+            tag: ptag,
         }),
         Item::Text {
             x,
@@ -1561,6 +1723,7 @@ fn push_text(items: &mut Vec<Item>, item: Item) {
             glyphs,
             text,
             artifact,
+            tag,
         },
     ) = (items.last_mut(), &item)
     {
@@ -1570,6 +1733,7 @@ fn push_text(items: &mut Vec<Item>, item: Item) {
             && *pf == *face
             && *pc == *color
             && *pa == *artifact
+            && *ptag == *tag
             && (end - x).abs() < 0.01
         {
             let offset = pt.len();
@@ -1594,6 +1758,7 @@ fn text_item(x: f32, y: f32, style: Style, s: &Shaped) -> Item {
         glyphs: s.glyphs.clone(),
         text: s.text.clone(),
         artifact: false,
+        tag: None,
     }
 }
 
@@ -1785,7 +1950,7 @@ fn paginate(
             // Footnotes that did not fit on the previous page continue here (up to half the page).
             notes_h = take_notes(&mut carry, &mut page_notes, ch * 0.5);
             if let Some(h) = &e.repeat_header {
-                place(&mut out, h, &mut used, s, first_index, idx);
+                place(&mut out, &as_artifact(h), &mut used, s, first_index, idx);
             }
         }
         if let Some((_, title)) = &e.bookmark {
@@ -1982,6 +2147,7 @@ fn push_artifact(page: &mut Page, text: &str, x: f32, y: f32, size: f32, face: F
             glyphs: sh.glyphs.clone(),
             text: sh.text.clone(),
             artifact: true,
+            tag: None,
         });
         px += sh.width * size;
     }

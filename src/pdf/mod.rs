@@ -49,6 +49,7 @@ pub fn write(
         subject: doc.meta.description.as_deref(),
         keywords: &doc.meta.subjects,
         modified: doc.meta.modified,
+        pdf_a: settings.pdf_a,
     };
     let bytes = write::write(&book, images, &info)?;
     Ok((bytes, missing))

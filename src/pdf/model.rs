@@ -35,6 +35,8 @@ pub enum Item {
         text: String,
         /// Running headers and page numbers: not part of the content.
         artifact: bool,
+        /// The structure element (index into [`Book::structure`]) this content belongs to.
+        tag: Option<usize>,
     },
     Image {
         x: f32,
@@ -43,6 +45,7 @@ pub enum Item {
         h: f32,
         image: usize,
         alt: String,
+        tag: Option<usize>,
     },
     Rect {
         x: f32,
@@ -65,7 +68,41 @@ pub enum Item {
         w: f32,
         h: f32,
         target: Target,
+        tag: Option<usize>,
     },
+}
+
+/// Kinds of structure element in the tagged PDF (PDF/UA): the logical reading structure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StructKind {
+    Section,
+    Title,
+    P,
+    H(u8),
+    List { ordered: bool },
+    ListItem,
+    Label,
+    ListBody,
+    BlockQuote,
+    Code,
+    Table,
+    Row,
+    HeaderCell,
+    Cell,
+    Figure,
+    Caption,
+    Note,
+    Toc,
+    TocItem,
+    Div,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructNode {
+    pub kind: StructKind,
+    pub parent: Option<usize>,
+    pub alt: Option<String>,
+    pub lang: Option<String>,
 }
 
 impl Item {
@@ -117,6 +154,8 @@ pub struct Bookmark {
 pub struct Book {
     pub pages: Vec<Page>,
     pub bookmarks: Vec<Bookmark>,
+    /// Structure elements in document order; content items point into this.
+    pub structure: Vec<StructNode>,
     /// Resolved anchors: (chapter, id) → (page, y).
     pub anchors: std::collections::HashMap<(usize, Option<String>), (usize, f32)>,
 }
@@ -161,7 +200,9 @@ impl Book {
                     Item::Line { x1, y1, x2, y2, .. } => {
                         let _ = writeln!(out, "  line {x1:.1},{y1:.1} {x2:.1},{y2:.1}");
                     }
-                    Item::Link { x, y, w, h, target } => {
+                    Item::Link {
+                        x, y, w, h, target, ..
+                    } => {
                         let _ = writeln!(out, "  link {x:.1} {y:.1} {w:.1}x{h:.1} {target:?}");
                     }
                 }

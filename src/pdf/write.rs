@@ -1,23 +1,31 @@
 //! Drawing the page model with krilla: the only module that knows the PDF writer, so it can be
-//! swapped. Fonts are embedded and subset by krilla; JPEG bytes pass through unchanged.
+//! swapped. Fonts are embedded and subset by krilla; JPEG bytes pass through unchanged. Content is
+//! tagged (paragraphs, headings, lists, tables, figures with alt text, notes, links; running
+//! headers, page numbers and rules as artifacts) and the tag tree carries the book's language.
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU16, NonZeroU32};
 
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target as KTarget};
 use krilla::color::rgb;
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, Validator};
 use krilla::destination::{Destination, XyzDestination};
-use krilla::geom::{PathBuilder, Point, Rect, Size};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope,
+    Tag, TagGroup, TagKind, TagTree,
+};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
-use krilla::Document;
+use krilla::{Document, SerializeSettings};
 
-use super::model::{Book, Bookmark, Color, Item, Numbering, Target};
+use super::model::{Book, Bookmark, Color, Item, Numbering, StructKind, Target};
 use super::shape;
 use crate::assets::images::Processed;
 use crate::Error;
@@ -29,32 +37,56 @@ pub struct Info<'a> {
     pub subject: Option<&'a str>,
     pub keywords: &'a [String],
     pub modified: i64,
+    /// Validate as PDF/A-2b (archival) instead of PDF/UA-1.
+    pub pdf_a: bool,
 }
 
 fn color(c: Color) -> rgb::Color {
     rgb::Color::new(c.0, c.1, c.2)
 }
 
+/// What the structure tree collects while pages are drawn: per structure element, its content
+/// pieces and link annotations, in reading order.
+#[derive(Default, Clone)]
+struct Leaves {
+    content: Vec<Identifier>,
+    links: Vec<Identifier>,
+    first_page: Option<usize>,
+}
+
 /// Write the book. `images` are the processed pictures, indexed like the document's.
 pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, Error> {
-    let mut document = Document::new();
+    let validator = if info.pdf_a {
+        Validator::A(Archival::A2_B)
+    } else {
+        Validator::Ua(Accessibility::UA1)
+    };
+    let configuration = ConfigurationBuilder::new()
+        .set_validator(validator)
+        .finish()
+        .map_err(|e| Error::Encode(format!("PDF configuration: {e:?}")))?;
+    let settings = SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    };
+    let mut document = Document::new_with(settings);
     let mut fonts: HashMap<usize, Font> = HashMap::new();
     let mut kimages: HashMap<usize, Option<Image>> = HashMap::new();
-    let mut roman_count = 0u32;
-    let mut arabic_count = 0u32;
-    for page in &book.pages {
+    let mut leaves: Vec<Leaves> = vec![Leaves::default(); book.structure.len()];
+    let (mut roman, mut arabic) = (0u32, 0u32);
+    for (page_index, page) in book.pages.iter().enumerate() {
         let mut settings = PageSettings::from_wh(page.width, page.height)
             .ok_or_else(|| Error::Encode("page size".into()))?;
-        // Every page carries its label (krilla writes one range per labelled page): i, ii … for
-        // the front matter, 1, 2 … for the body.
+        // Every page carries its label: i, ii … for the front matter, 1, 2 … for the body.
         let (style, n) = match page.numbering {
             Numbering::Roman => {
-                roman_count += 1;
-                (NumberingStyle::LowerRoman, roman_count)
+                roman += 1;
+                (NumberingStyle::LowerRoman, roman)
             }
             Numbering::Arabic => {
-                arabic_count += 1;
-                (NumberingStyle::Arabic, arabic_count)
+                arabic += 1;
+                (NumberingStyle::Arabic, arabic)
             }
         };
         settings = settings.with_page_label(PageLabel::new(Some(style), None, NonZeroU32::new(n)));
@@ -72,19 +104,10 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                         color: c,
                         glyphs,
                         text,
-                        ..
+                        artifact,
+                        tag,
                     } => {
-                        let font = match fonts.get(face) {
-                            Some(f) => f.clone(),
-                            None => {
-                                let loaded = shape::face(*face);
-                                let f = Font::new(loaded.bytes.into(), loaded.index).ok_or_else(
-                                    || Error::Encode(format!("font {}", loaded.name)),
-                                )?;
-                                fonts.insert(*face, f.clone());
-                                f
-                            }
-                        };
+                        let font = font_for(&mut fonts, *face)?;
                         let kglyphs: Vec<KrillaGlyph> = glyphs
                             .iter()
                             .map(|g| {
@@ -99,6 +122,29 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                                 )
                             })
                             .collect();
+                        let id = match (artifact, tag) {
+                            (false, Some(_)) => {
+                                Some(surface.start_tagged(ContentTag::Span(SpanTag::empty())))
+                            }
+                            (true, _) => {
+                                // Running headers above the text, page numbers below it.
+                                let kind = if *y < page.height / 2.0 {
+                                    ArtifactType::Header
+                                } else {
+                                    ArtifactType::Footer
+                                };
+                                surface
+                                    .start_tagged(ContentTag::Artifact(Artifact::new(kind, None)));
+                                None
+                            }
+                            (false, None) => {
+                                surface.start_tagged(ContentTag::Artifact(Artifact::new(
+                                    ArtifactType::Other,
+                                    None,
+                                )));
+                                None
+                            }
+                        };
                         surface.set_fill(Some(Fill {
                             paint: color(*c).into(),
                             ..Fill::default()
@@ -111,18 +157,37 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                             *size,
                             false,
                         );
+                        surface.end_tagged();
+                        record(&mut leaves, *tag, id, page_index);
                     }
                     Item::Image {
-                        x, y, w, h, image, ..
+                        x,
+                        y,
+                        w,
+                        h,
+                        image,
+                        tag,
+                        ..
                     } => {
                         let entry = kimages
                             .entry(*image)
                             .or_insert_with(|| images.get(*image).and_then(to_image));
                         if let (Some(img), Some(size)) = (entry.clone(), Size::from_wh(*w, *h)) {
-                            surface
-                                .push_transform(&krilla::geom::Transform::from_translate(*x, *y));
+                            let id = match tag {
+                                Some(_) => Some(surface.start_tagged(ContentTag::Other)),
+                                None => {
+                                    surface.start_tagged(ContentTag::Artifact(Artifact::new(
+                                        ArtifactType::Other,
+                                        None,
+                                    )));
+                                    None
+                                }
+                            };
+                            surface.push_transform(&Transform::from_translate(*x, *y));
                             surface.draw_image(img, size);
                             surface.pop();
+                            surface.end_tagged();
+                            record(&mut leaves, *tag, id, page_index);
                         }
                     }
                     Item::Rect {
@@ -136,12 +201,14 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                             let mut pb = PathBuilder::new();
                             pb.push_rect(rect);
                             if let Some(path) = pb.finish() {
-                                surface.set_fill(Some(Fill {
-                                    paint: color(*c).into(),
-                                    ..Fill::default()
-                                }));
-                                surface.set_stroke(None);
-                                surface.draw_path(&path);
+                                layout_artifact(&mut surface, |s| {
+                                    s.set_fill(Some(Fill {
+                                        paint: color(*c).into(),
+                                        ..Fill::default()
+                                    }));
+                                    s.set_stroke(None);
+                                    s.draw_path(&path);
+                                });
                             }
                         }
                     }
@@ -157,45 +224,63 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                         pb.move_to(*x1, *y1);
                         pb.line_to(*x2, *y2);
                         if let Some(path) = pb.finish() {
-                            surface.set_fill(None);
-                            surface.set_stroke(Some(Stroke {
-                                paint: color(*c).into(),
-                                width: *width,
-                                ..Stroke::default()
-                            }));
-                            surface.draw_path(&path);
-                            surface.set_stroke(None);
+                            layout_artifact(&mut surface, |s| {
+                                s.set_fill(None);
+                                s.set_stroke(Some(Stroke {
+                                    paint: color(*c).into(),
+                                    width: *width,
+                                    ..Stroke::default()
+                                }));
+                                s.draw_path(&path);
+                                s.set_stroke(None);
+                            });
                         }
                     }
-                    Item::Link { x, y, w, h, target } => {
-                        links.push((*x, *y, *w, *h, target.clone()))
-                    }
+                    Item::Link {
+                        x,
+                        y,
+                        w,
+                        h,
+                        target,
+                        tag,
+                    } => links.push((*x, *y, *w, *h, target.clone(), *tag)),
                 }
             }
             surface.finish();
         }
-        for (x, y, w, h, target) in links {
+        for (x, y, w, h, target, tag) in links {
             let Some(rect) = Rect::from_xywh(x, y, w.max(1.0), h.max(1.0)) else {
                 continue;
             };
-            let t = match target {
-                Target::Uri(u) => KTarget::Action(Action::Link(LinkAction::new(u))),
+            let (t, alt) = match target {
+                Target::Uri(u) => (KTarget::Action(Action::Link(LinkAction::new(u.clone()))), u),
                 Target::Anchor(c, a) => match book
                     .anchors
-                    .get(&(c, a))
+                    .get(&(c, a.clone()))
                     .or_else(|| book.anchors.get(&(c, None)))
                 {
-                    Some((p, py)) => KTarget::Destination(Destination::Xyz(XyzDestination::new(
-                        *p,
-                        Point::from_xy(0.0, *py),
-                    ))),
+                    Some((p, py)) => (
+                        KTarget::Destination(Destination::Xyz(XyzDestination::new(
+                            *p,
+                            Point::from_xy(0.0, *py),
+                        ))),
+                        format!("Go to page {}", p + 1),
+                    ),
                     None => continue,
                 },
             };
-            kpage.add_annotation(Annotation::new_link(LinkAnnotation::new(rect, t), None));
+            let annotation = Annotation::new_link(LinkAnnotation::new(rect, t), Some(alt));
+            match tag {
+                Some(t) => {
+                    let id = kpage.add_tagged_annotation(annotation);
+                    leaves[t].links.push(id);
+                }
+                None => kpage.add_annotation(annotation),
+            }
         }
         kpage.finish();
     }
+    document.set_tag_tree(tag_tree(book, &leaves, info.language));
     let mut outline = Outline::new();
     for b in &book.bookmarks {
         outline.push_child(node(b));
@@ -223,6 +308,130 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
     document
         .finish()
         .map_err(|e| Error::Encode(format!("PDF writing failed: {e:?}")))
+}
+
+fn font_for(fonts: &mut HashMap<usize, Font>, face: usize) -> Result<Font, Error> {
+    if let Some(f) = fonts.get(&face) {
+        return Ok(f.clone());
+    }
+    let loaded = shape::face(face);
+    let f = Font::new(loaded.bytes.into(), loaded.index)
+        .ok_or_else(|| Error::Encode(format!("cannot embed font {}", loaded.name)))?;
+    fonts.insert(face, f.clone());
+    Ok(f)
+}
+
+fn layout_artifact(surface: &mut Surface, draw: impl FnOnce(&mut Surface)) {
+    surface.start_tagged(ContentTag::Artifact(Artifact::new(
+        ArtifactType::Layout,
+        None,
+    )));
+    draw(surface);
+    surface.end_tagged();
+}
+
+fn record(leaves: &mut [Leaves], tag: Option<usize>, id: Option<Identifier>, page: usize) {
+    if let (Some(t), Some(id)) = (tag, id) {
+        if let Some(l) = leaves.get_mut(t) {
+            l.content.push(id);
+            l.first_page.get_or_insert(page);
+        }
+    }
+}
+
+/// The structure tree: elements nest as the typesetter recorded them; top-level elements are
+/// ordered by the page they start on (the front matter is typeset after the body).
+fn tag_tree(book: &Book, leaves: &[Leaves], lang: &str) -> TagTree {
+    let n = book.structure.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut roots = Vec::new();
+    for (i, node) in book.structure.iter().enumerate() {
+        match node.parent {
+            Some(p) if p < n => children[p].push(i),
+            _ => roots.push(i),
+        }
+    }
+    // First page of each element, its own content or its descendants'.
+    let mut first = vec![usize::MAX; n];
+    for i in (0..n).rev() {
+        let own = leaves[i].first_page.unwrap_or(usize::MAX);
+        let kids = children[i]
+            .iter()
+            .map(|&c| first[c])
+            .min()
+            .unwrap_or(usize::MAX);
+        first[i] = own.min(kids);
+    }
+    roots.sort_by_key(|&r| (first[r], r));
+    let mut tree = TagTree::new().with_lang(Some(lang.to_string()));
+    for r in roots {
+        if let Some(g) = group(book, leaves, &children, r, 0) {
+            tree.push(g);
+        }
+    }
+    tree
+}
+
+fn group(
+    book: &Book,
+    leaves: &[Leaves],
+    children: &[Vec<usize>],
+    i: usize,
+    depth: usize,
+) -> Option<TagGroup> {
+    let node = &book.structure[i];
+    let mut kids: Vec<Node> = leaves[i].content.iter().map(|id| Node::Leaf(*id)).collect();
+    if depth < 200 {
+        for &c in &children[i] {
+            if let Some(g) = group(book, leaves, children, c, depth + 1) {
+                kids.push(g.into());
+            }
+        }
+    }
+    for link in &leaves[i].links {
+        kids.push(TagGroup::with_children(Tag::Link, vec![Node::Leaf(*link)]).into());
+    }
+    if kids.is_empty() {
+        return None;
+    }
+    let kind: TagKind = match &node.kind {
+        StructKind::Section => Tag::Section.with_lang(node.lang.clone()).into(),
+        StructKind::Title => Tag::Title.into(),
+        StructKind::P => Tag::P.into(),
+        StructKind::H(level) => Tag::Hn(
+            NonZeroU16::new(u16::from(*level).max(1)).unwrap_or(NonZeroU16::MIN),
+            node.alt.clone(),
+        )
+        .into(),
+        StructKind::List { ordered } => Tag::L(if *ordered {
+            ListNumbering::Decimal
+        } else {
+            ListNumbering::Disc
+        })
+        .into(),
+        StructKind::ListItem => Tag::LI.into(),
+        StructKind::Label => Tag::Lbl.into(),
+        StructKind::ListBody => Tag::LBody.into(),
+        StructKind::BlockQuote => Tag::BlockQuote.into(),
+        StructKind::Code => Tag::P.into(),
+        StructKind::Table => Tag::Table.into(),
+        StructKind::Row => Tag::TR.into(),
+        StructKind::HeaderCell => Tag::TH(TableHeaderScope::Column).into(),
+        StructKind::Cell => Tag::TD.into(),
+        StructKind::Figure => Tag::Figure(Some(
+            node.alt
+                .clone()
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| "Picture".to_string()),
+        ))
+        .into(),
+        StructKind::Caption => Tag::Caption.into(),
+        StructKind::Note => Tag::Note.into(),
+        StructKind::Toc => Tag::TOC.into(),
+        StructKind::TocItem => Tag::TOCI.into(),
+        StructKind::Div => Tag::Div.with_lang(node.lang.clone()).into(),
+    };
+    Some(TagGroup::with_children(kind, kids))
 }
 
 fn node(b: &Bookmark) -> OutlineNode {
