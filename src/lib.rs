@@ -29,7 +29,7 @@ pub enum Error {
     Io(PathBuf, #[source] std::io::Error),
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds, not {0:?}")]
     BadSourceDateEpoch(String),
-    #[error("cannot encode a picture: {0}")]
+    #[error("cannot write the output: {0}")]
     Encode(String),
     #[error("{0}")]
     Usage(String),

@@ -136,9 +136,16 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         outputs.push((out_dir.join(format!("{name}.epub")), bytes));
     }
     if matches!(req.format, Format::Pdf | Format::All) {
-        let (bytes, missing) = pdf::write(&doc, &processed, &config.bindery.pdf)?;
-        for (chapter, c) in missing {
+        let (bytes, findings) = pdf::write(&doc, &processed, &config.bindery.pdf)?;
+        for (chapter, c) in findings.missing {
             diags.push(missing_glyph(&doc, &sources, chapter, c));
+        }
+        if let Some(why) = findings.not_conforming {
+            let standard = if config.bindery.pdf.pdf_a { "PDF/A-2b" } else { "PDF/UA-1" };
+            diags.push(
+                Diagnostic::warning(format!("the PDF does not conform to {standard}: {why}"))
+                    .hint("the PDF is still written and tagged; fix the reasons above to get a conforming file"),
+            );
         }
         outputs.push((out_dir.join(format!("{name}.pdf")), bytes));
     }

@@ -1199,3 +1199,19 @@ fn pdf_page_setup_from_the_command_line_and_book_toml() {
         &["font-size = 99 is out of range", "book.toml:4:1"],
     );
 }
+
+#[test]
+fn bundled_book_pdf_conforms_to_pdf_ua_and_optionally_pdf_a() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (run, out) = build_pdf(root);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("does not conform"), "{}", run.stderr);
+    let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("pdfuaid"), "PDF/UA identification in the XMP metadata");
+    let dir = book(&[("book.toml", b"[book]\ntitle = \"A\"\n[bindery.pdf]\npdf-a = true\n"), ("src/a.md", b"# A\n\nText.\n")]);
+    let (run, out) = build_pdf(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = String::from_utf8_lossy(&std::fs::read(out.path().join("book.pdf")).unwrap()).to_string();
+    assert!(text.contains("pdfaid"), "PDF/A identification in the XMP metadata");
+}

@@ -34,15 +34,22 @@ pub fn layout_settings(p: &PdfSettings) -> layout::Settings {
     }
 }
 
-/// Typeset and write the book; also returns the characters no font has, per chapter.
-pub fn write(
-    doc: &Document,
-    images: &[Processed],
-    settings: &PdfSettings,
-) -> Result<(Vec<u8>, layout::MissingChars), Error> {
+/// What writing the PDF found that the user should hear about.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Characters no font has, per chapter.
+    pub missing: layout::MissingChars,
+    /// Why the PDF could not be made to conform to its standard (PDF/UA-1 or PDF/A-2b), if so.
+    pub not_conforming: Option<String>,
+}
+
+/// Typeset and write the book. The PDF is validated against PDF/UA-1 (or PDF/A-2b); when the
+/// content cannot meet the standard (a character no font has is drawn as a box, which PDF/UA
+/// forbids), it is written without the claim and the reasons are returned, never silently.
+pub fn write(doc: &Document, images: &[Processed], settings: &PdfSettings) -> Result<(Vec<u8>, Findings), Error> {
     let sizes: Vec<layout::PixelSize> = images.iter().map(|p| (p.width, p.height)).collect();
     let (book, missing) = layout::typeset(doc, &layout_settings(settings), &sizes);
-    let info = write::Info {
+    let mut info = write::Info {
         title: &doc.meta.title,
         authors: &doc.meta.authors,
         language: &doc.meta.language,
@@ -50,9 +57,23 @@ pub fn write(
         keywords: &doc.meta.subjects,
         modified: doc.meta.modified,
         pdf_a: settings.pdf_a,
+        validate: true,
     };
-    let bytes = write::write(&book, images, &info)?;
-    Ok((bytes, missing))
+    let mut findings = Findings { missing, not_conforming: None };
+    let bytes = match write::write(&book, images, &info) {
+        Ok(b) => b,
+        Err(write::Failure::NotConforming(why)) => {
+            findings.not_conforming = Some(why);
+            info.validate = false;
+            match write::write(&book, images, &info) {
+                Ok(b) => b,
+                Err(write::Failure::Other(e)) => return Err(e),
+                Err(write::Failure::NotConforming(why)) => return Err(Error::Encode(why)),
+            }
+        }
+        Err(write::Failure::Other(e)) => return Err(e),
+    };
+    Ok((bytes, findings))
 }
 
 /// The page model as text, for tests.

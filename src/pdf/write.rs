@@ -39,6 +39,20 @@ pub struct Info<'a> {
     pub modified: i64,
     /// Validate as PDF/A-2b (archival) instead of PDF/UA-1.
     pub pdf_a: bool,
+    /// Check conformance to the standard (PDF/UA-1 or PDF/A-2b) while writing.
+    pub validate: bool,
+}
+
+/// Why writing failed: the content does not meet the standard, or something else.
+pub enum Failure {
+    NotConforming(String),
+    Other(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Other(e)
+    }
 }
 
 fn color(c: Color) -> rgb::Color {
@@ -55,14 +69,15 @@ struct Leaves {
 }
 
 /// Write the book. `images` are the processed pictures, indexed like the document's.
-pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, Error> {
+pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, Failure> {
     let validator = if info.pdf_a {
         Validator::A(Archival::A2_B)
     } else {
         Validator::Ua(Accessibility::UA1)
     };
-    let configuration = ConfigurationBuilder::new()
-        .set_validator(validator)
+    let builder = ConfigurationBuilder::new();
+    let builder = if info.validate { builder.set_validator(validator) } else { builder };
+    let configuration = builder
         .finish()
         .map_err(|e| Error::Encode(format!("PDF configuration: {e:?}")))?;
     let settings = SerializeSettings {
@@ -305,9 +320,12 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
         meta = meta.description(sub.to_string());
     }
     document.set_metadata(meta);
-    document
-        .finish()
-        .map_err(|e| Error::Encode(format!("PDF writing failed: {e:?}")))
+    document.finish().map_err(|e| match e {
+        krilla::error::KrillaError::Validation(v) => {
+            Failure::NotConforming(v.iter().map(|(err, _)| format!("{err:?}")).collect::<Vec<_>>().join("; "))
+        }
+        other => Failure::Other(Error::Encode(format!("PDF writing failed: {other:?}"))),
+    })
 }
 
 fn font_for(fonts: &mut HashMap<usize, Font>, face: usize) -> Result<Font, Error> {
