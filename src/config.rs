@@ -67,6 +67,7 @@ pub struct BinderySection {
     pub output_name: String,
     pub epub: EpubSettings,
     pub pdf: PdfSettings,
+    pub fonts: FontFiles,
     pub limits: Limits,
 }
 
@@ -83,6 +84,7 @@ impl Default for BinderySection {
             output_name: "book".to_string(),
             epub: EpubSettings::default(),
             pdf: PdfSettings::default(),
+            fonts: FontFiles::default(),
             limits: Limits::default(),
         }
     }
@@ -109,6 +111,52 @@ impl Default for EpubSettings {
             embed_fonts: true,
             auto_cover: true,
         }
+    }
+}
+
+/// The book's own fonts for the PDF, paths relative to the book root. Unset faces use the
+/// bundled Noto fonts; every other font file in the book's `fonts/` folder joins the fallback
+/// chain ahead of the bundled fonts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FontFiles {
+    pub body: Option<String>,
+    pub body_italic: Option<String>,
+    pub body_bold: Option<String>,
+    pub body_bold_italic: Option<String>,
+    pub heading: Option<String>,
+    pub heading_bold: Option<String>,
+    pub code: Option<String>,
+}
+
+impl FontFiles {
+    /// (key, path, role, bold, italic) for every face that is set.
+    pub fn faces(&self) -> Vec<(&'static str, &str, crate::assets::fonts::Role, bool, bool)> {
+        use crate::assets::fonts::Role;
+        [
+            ("body", &self.body, Role::Body, false, false),
+            ("body-italic", &self.body_italic, Role::Body, false, true),
+            ("body-bold", &self.body_bold, Role::Body, true, false),
+            (
+                "body-bold-italic",
+                &self.body_bold_italic,
+                Role::Body,
+                true,
+                true,
+            ),
+            ("heading", &self.heading, Role::Heading, false, false),
+            (
+                "heading-bold",
+                &self.heading_bold,
+                Role::Heading,
+                true,
+                false,
+            ),
+            ("code", &self.code, Role::Code, false, false),
+        ]
+        .into_iter()
+        .filter_map(|(k, p, r, b, i)| p.as_deref().map(|p| (k, p, r, b, i)))
+        .collect()
     }
 }
 

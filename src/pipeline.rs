@@ -87,7 +87,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         mut config,
         document: mut doc,
         files_read,
-        ..
+        fs,
     }) = book::load(&req.root, &mut sources, &mut diags)?
     else {
         if req.deny_warnings {
@@ -97,6 +97,27 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     };
     req.pdf.apply(&mut config.bindery.pdf)?;
     passes::run(&mut doc, &mut diags);
+    let (book_fonts, font_errors) =
+        crate::assets::fonts::read_book_fonts(&fs, &config.bindery.fonts);
+    for d in font_errors {
+        diags.push(d);
+    }
+    let fonts = if matches!(req.format, Format::Pdf | Format::All) {
+        match pdf::font_choice(book_fonts) {
+            Ok(choice) => choice,
+            Err(errors) => {
+                for (name, why) in errors {
+                    diags.push(
+                        Diagnostic::error(format!("{name} cannot be used as a font: {why}"))
+                            .hint("replace it with a working .ttf or .otf file"),
+                    );
+                }
+                pdf::layout::FontChoice::default()
+            }
+        }
+    } else {
+        pdf::layout::FontChoice::default()
+    };
     let settings = images::Settings {
         max_edge: config.bindery.epub.max_image_edge,
         jpeg_quality: config.bindery.epub.jpeg_quality,
@@ -136,12 +157,16 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         outputs.push((out_dir.join(format!("{name}.epub")), bytes));
     }
     if matches!(req.format, Format::Pdf | Format::All) {
-        let (bytes, findings) = pdf::write(&doc, &processed, &config.bindery.pdf)?;
+        let (bytes, findings) = pdf::write(&doc, &processed, &config.bindery.pdf, &fonts)?;
         for (chapter, c) in findings.missing {
             diags.push(missing_glyph(&doc, &sources, chapter, c));
         }
         if let Some(why) = findings.not_conforming {
-            let standard = if config.bindery.pdf.pdf_a { "PDF/A-2b" } else { "PDF/UA-1" };
+            let standard = if config.bindery.pdf.pdf_a {
+                "PDF/A-2b"
+            } else {
+                "PDF/UA-1"
+            };
             diags.push(
                 Diagnostic::warning(format!("the PDF does not conform to {standard}: {why}"))
                     .hint("the PDF is still written and tagged; fix the reasons above to get a conforming file"),

@@ -1208,10 +1208,91 @@ fn bundled_book_pdf_conforms_to_pdf_ua_and_optionally_pdf_a() {
     assert!(!run.stderr.contains("does not conform"), "{}", run.stderr);
     let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
     let text = String::from_utf8_lossy(&pdf);
-    assert!(text.contains("pdfuaid"), "PDF/UA identification in the XMP metadata");
-    let dir = book(&[("book.toml", b"[book]\ntitle = \"A\"\n[bindery.pdf]\npdf-a = true\n"), ("src/a.md", b"# A\n\nText.\n")]);
+    assert!(
+        text.contains("pdfuaid"),
+        "PDF/UA identification in the XMP metadata"
+    );
+    let dir = book(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"A\"\n[bindery.pdf]\npdf-a = true\n",
+        ),
+        ("src/a.md", b"# A\n\nText.\n"),
+    ]);
     let (run, out) = build_pdf(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let text = String::from_utf8_lossy(&std::fs::read(out.path().join("book.pdf")).unwrap()).to_string();
-    assert!(text.contains("pdfaid"), "PDF/A identification in the XMP metadata");
+    let text =
+        String::from_utf8_lossy(&std::fs::read(out.path().join("book.pdf")).unwrap()).to_string();
+    assert!(
+        text.contains("pdfaid"),
+        "PDF/A identification in the XMP metadata"
+    );
+}
+
+#[test]
+fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
+    let mono =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansMono-Regular.ttf"))
+            .unwrap();
+    let dir = book(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[bindery.fonts]\nbody = \"fonts/my-body.ttf\"\n",
+        ),
+        ("src/a.md", b"# A\n\nBody text in the book's own font.\n"),
+        ("fonts/my-body.ttf", &mono),
+    ]);
+    let (run, out) = build_pdf(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.path().join("book.pdf").exists());
+    // The page model uses the book's face for body text.
+    let fs = bindery::book::fs::BookFs::new(dir.path(), 1 << 20).unwrap();
+    let files = bindery::config::FontFiles {
+        body: Some("fonts/my-body.ttf".into()),
+        ..Default::default()
+    };
+    let (fonts, errors) = bindery::assets::fonts::read_book_fonts(&fs, &files);
+    assert!(errors.is_empty());
+    let choice = bindery::pdf::font_choice(fonts).unwrap();
+    let mut settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
+    settings.fonts = choice;
+    let mut sources = bindery::diag::SourceMap::default();
+    let mut diags = bindery::diag::Diagnostics::default();
+    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
+        .unwrap()
+        .unwrap()
+        .document;
+    bindery::doc::passes::run(&mut doc, &mut diags);
+    let (book, _) = bindery::pdf::layout::typeset(&doc, &settings, &[]);
+    let body_face = book
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .find_map(|i| match i {
+            bindery::pdf::model::Item::Text { text, face, .. } if text == "Body" => Some(*face),
+            _ => None,
+        });
+    assert_eq!(
+        bindery::pdf::shape::face(body_face.expect("body text")).name,
+        "fonts/my-body.ttf"
+    );
+    // A font file that is not a font is an error that names it.
+    fails_with(
+        &[
+            TOML,
+            ("src/a.md", b"# A\n"),
+            ("fonts/bad.ttf", b"this is not a font at all"),
+        ],
+        &["fonts/bad.ttf is not a font file"],
+    );
+    fails_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"T\"\n[bindery.fonts]\ncode = \"../outside.ttf\"\n",
+            ),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["outside the book folder"],
+    );
 }

@@ -2,7 +2,7 @@
 //! so a book without a `fonts/` folder of its own still gets full Vietnamese coverage.
 
 /// What a face is used for in the book's styles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     Body,
     Heading,
@@ -119,4 +119,81 @@ mod tests {
             "NotoSansMono-Regular.ttf"
         );
     }
+}
+
+/// A font file the book brings (`[bindery.fonts]` or its `fonts/` folder).
+#[derive(Debug, Clone)]
+pub struct BookFont {
+    /// Path relative to the book root, for messages.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// The role and style it is chosen for, or `None` for a fallback font.
+    pub role: Option<(Role, bool, bool)>,
+}
+
+/// The book's fonts: the faces named in book.toml, then every other font file in `fonts/`.
+/// A file that is not a font is an error naming it.
+pub fn read_book_fonts(
+    fs: &crate::book::fs::BookFs,
+    files: &crate::config::FontFiles,
+) -> (Vec<BookFont>, Vec<crate::diag::Diagnostic>) {
+    use crate::diag::Diagnostic;
+    let mut fonts = Vec::new();
+    let mut errors = Vec::new();
+    let mut named = std::collections::HashSet::new();
+    let mut add = |path: std::path::PathBuf,
+                   role: Option<(Role, bool, bool)>,
+                   fonts: &mut Vec<BookFont>,
+                   errors: &mut Vec<Diagnostic>| {
+        let name = fs.relative(&path);
+        match std::fs::read(&path) {
+            // A copy of a bundled face (this repository's own fonts/ folder) adds nothing.
+            Ok(bytes) if role.is_none() && BUNDLED.iter().any(|b| b.bytes == bytes.as_slice()) => {}
+            Ok(bytes) if is_font(&bytes) => fonts.push(BookFont { name, bytes, role }),
+            Ok(_) => errors.push(
+                Diagnostic::error(format!("{name} is not a font file"))
+                    .in_file(fs.display(&path))
+                    .hint("use a TrueType (.ttf) or OpenType (.otf) font, or remove the file from fonts/"),
+            ),
+            Err(e) => errors.push(Diagnostic::error(format!("cannot read {name}: {}", crate::book::fs::io_reason(&e)))),
+        }
+    };
+    for (key, rel, role, bold, italic) in files.faces() {
+        match fs.resolve(&fs.root, rel) {
+            Ok(path) => {
+                named.insert(path.clone());
+                add(path, Some((role, bold, italic)), &mut fonts, &mut errors);
+            }
+            Err(d) => errors.push(d.hint(format!(
+                "[bindery.fonts] {key} names a font file relative to the book folder"
+            ))),
+        }
+    }
+    let dir = fs.root.join("fonts");
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            if !["ttf", "otf", "ttc", "otc"].contains(&ext.as_str()) || named.contains(&path) {
+                continue;
+            }
+            match fs.resolve(
+                &dir,
+                &path.file_name().unwrap_or_default().to_string_lossy(),
+            ) {
+                Ok(p) => add(p, None, &mut fonts, &mut errors),
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    (fonts, errors)
+}
+
+/// TrueType, OpenType (CFF) and collection signatures.
+fn is_font(bytes: &[u8]) -> bool {
+    bytes.len() > 12 && matches!(&bytes[..4], [0, 1, 0, 0] | b"OTTO" | b"true" | b"ttcf")
 }

@@ -31,6 +31,25 @@ pub struct Settings {
     pub two_sided: bool,
     pub ragged_right: bool,
     pub number_headings: bool,
+    pub fonts: FontChoice,
+}
+
+/// Which face to use for each role and style: the book's own where it gives one, else bundled.
+#[derive(Debug, Clone, Default)]
+pub struct FontChoice {
+    pub chosen: HashMap<(Role, bool, bool), FaceId>,
+    /// The book's other fonts, tried first when a face lacks a character.
+    pub fallback: Vec<FaceId>,
+}
+
+impl Settings {
+    fn face(&self, role: Role, bold: bool, italic: bool) -> FaceId {
+        self.fonts
+            .chosen
+            .get(&(role, bold, italic))
+            .copied()
+            .unwrap_or_else(|| shape::face_id(role, bold, italic))
+    }
 }
 
 /// Size of a picture in pixels (0 x 0 when it cannot be placed, e.g. SVG for now).
@@ -204,7 +223,7 @@ fn chapter_heading_label(doc: &Document, i: usize, numbered: bool) -> String {
 impl Ctx<'_> {
     fn body_style(&self) -> Style {
         Style {
-            face: shape::face_id(Role::Body, false, false),
+            face: self.settings.face(Role::Body, false, false),
             size: self.settings.font_size,
             color: model::BLACK,
             rise: 0.0,
@@ -299,7 +318,7 @@ impl Ctx<'_> {
             }
             Block::Alert { kind, blocks } => {
                 let style = Style {
-                    face: shape::face_id(Role::Heading, true, false),
+                    face: self.settings.face(Role::Heading, true, false),
                     color: model::LINK,
                     ..self.body_style()
                 };
@@ -373,7 +392,7 @@ impl Ctx<'_> {
                 let mut out = Vec::new();
                 for item in items {
                     let style = Style {
-                        face: shape::face_id(Role::Body, true, false),
+                        face: self.settings.face(Role::Body, true, false),
                         ..self.body_style()
                     };
                     let li = self.node(StructKind::ListItem, None, None);
@@ -455,7 +474,7 @@ impl Ctx<'_> {
             _ => 1.0,
         };
         let style = Style {
-            face: shape::face_id(Role::Heading, true, false),
+            face: self.settings.face(Role::Heading, true, false),
             size: fs * scale,
             color: model::BLACK,
             rise: 0.0,
@@ -483,7 +502,13 @@ impl Ctx<'_> {
 
     fn shape_text(&mut self, text: &str, face: FaceId) -> Vec<Shaped> {
         let mut missing = Vec::new();
-        let out = shape::shape(text, face, &self.lang, &mut missing);
+        let out = shape::shape(
+            text,
+            face,
+            &self.lang,
+            &self.settings.fonts.fallback,
+            &mut missing,
+        );
         for c in missing {
             if !self.missing.contains(&(self.chapter, c)) {
                 self.missing.push((self.chapter, c));
@@ -601,7 +626,7 @@ impl Ctx<'_> {
                 SpanKind::Text(text) => {
                     let hyphenate = justify
                         && self.lang.starts_with("en")
-                        && !matches!(span.style.face, f if f == shape::face_id(Role::Code, false, false));
+                        && !matches!(span.style.face, f if f == self.settings.face(Role::Code, false, false));
                     let mut words = text.split(' ').peekable();
                     let mut first = true;
                     while let Some(word) = words.next() {
@@ -910,7 +935,7 @@ impl Ctx<'_> {
 
     fn code(&mut self, code: &str, width: f32) -> Vec<Entry> {
         let fs = self.settings.font_size * 0.85;
-        let face = shape::face_id(Role::Code, false, false);
+        let face = self.settings.face(Role::Code, false, false);
         let char_w = shape::measure("0", face) * fs;
         let pad = fs * 0.5;
         let cols = (((width - 2.0 * pad) / char_w).floor() as usize).max(8);
@@ -997,7 +1022,7 @@ impl Ctx<'_> {
         let mut fs = self.settings.font_size * 0.9;
         let pad = fs * 0.35;
         // Natural and minimal widths per column.
-        let body_face = shape::face_id(Role::Body, false, false);
+        let body_face = self.settings.face(Role::Body, false, false);
         let mut natural = vec![0.0f32; cols];
         let mut minimal = vec![0.0f32; cols];
         for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
@@ -1064,7 +1089,7 @@ impl Ctx<'_> {
                 inner.parent = saved;
                 let content = cells.get(c).cloned().unwrap_or_default();
                 let style = Style {
-                    face: shape::face_id(Role::Body, header, false),
+                    face: self.settings.face(Role::Body, header, false),
                     size: fs,
                     color: model::BLACK,
                     rise: 0.0,
@@ -1204,7 +1229,7 @@ impl Ctx<'_> {
         }
         if !caption.is_empty() {
             let style = Style {
-                face: shape::face_id(Role::Heading, false, false),
+                face: self.settings.face(Role::Heading, false, false),
                 size: fs * 0.85,
                 color: model::GREY,
                 rise: 0.0,
@@ -1233,14 +1258,14 @@ impl Ctx<'_> {
             ..Entry::default()
         }];
         let title = Style {
-            face: shape::face_id(Role::Heading, true, false),
+            face: self.settings.face(Role::Heading, true, false),
             size: fs * 2.4,
             color: model::BLACK,
             rise: 0.0,
             strike: false,
         };
         let sub = Style {
-            face: shape::face_id(Role::Heading, false, false),
+            face: self.settings.face(Role::Heading, false, false),
             size: fs * 1.3,
             color: model::GREY,
             rise: 0.0,
@@ -1333,7 +1358,7 @@ impl Ctx<'_> {
                 TocItem::PartTitle(t) => {
                     let item_id = self.node(StructKind::TocItem, None, None);
                     let style = Style {
-                        face: shape::face_id(Role::Heading, true, false),
+                        face: self.settings.face(Role::Heading, true, false),
                         ..self.body_style()
                     };
                     let mut l = self.paragraph(&[Inline::Text(t.clone())], style, width, false);
@@ -1484,12 +1509,13 @@ fn flatten(
     out: &mut Vec<Span>,
     ctx: &mut Ctx,
 ) {
+    let settings = ctx.settings;
     let styled = |face_change: (Option<bool>, Option<bool>), style: Style| -> Style {
         let f = shape::face(style.face);
         let bold = face_change.0.unwrap_or(f.bold);
         let italic = face_change.1.unwrap_or(f.italic);
         Style {
-            face: shape::face_id(f.role, bold, italic),
+            face: settings.face(f.role, bold, italic),
             ..style
         }
     };
@@ -1561,7 +1587,7 @@ fn flatten(
             Inline::Code(t) => {
                 let f = shape::face(style.face);
                 let code = Style {
-                    face: shape::face_id(Role::Code, f.bold, false),
+                    face: ctx.settings.face(Role::Code, f.bold, false),
                     size: style.size * 0.9,
                     ..style
                 };
@@ -2066,7 +2092,7 @@ fn decorate(
     s: &Settings,
 ) {
     let fs = s.font_size * 0.8;
-    let face = shape::face_id(Role::Heading, false, false);
+    let face = s.face(Role::Heading, false, false);
     let mut last_chapter = None;
     for (i, page) in pages.iter_mut().enumerate() {
         let info = chapter_of_page.get(i).copied().flatten();
@@ -2118,7 +2144,7 @@ fn decorate(
 
 fn number_front(pages: &mut [Page], s: &Settings) {
     let fs = s.font_size * 0.8;
-    let face = shape::face_id(Role::Heading, false, false);
+    let face = s.face(Role::Heading, false, false);
     for (i, page) in pages.iter_mut().enumerate().skip(1) {
         let number = roman(i + 1);
         let x0 = left_margin(s, i);
@@ -2137,7 +2163,7 @@ fn number_front(pages: &mut [Page], s: &Settings) {
 fn push_artifact(page: &mut Page, text: &str, x: f32, y: f32, size: f32, face: FaceId) {
     let mut missing = Vec::new();
     let mut px = x;
-    for sh in shape::shape(text, face, "en", &mut missing) {
+    for sh in shape::shape(text, face, "en", &[], &mut missing) {
         page.items.push(Item::Text {
             x: px,
             y,

@@ -31,6 +31,38 @@ pub fn layout_settings(p: &PdfSettings) -> layout::Settings {
         two_sided: p.two_sided,
         ragged_right: p.ragged_right,
         number_headings: p.number_chapters,
+        fonts: layout::FontChoice::default(),
+    }
+}
+
+/// Register the book's fonts for typesetting; a file whose tables cannot be read is an error.
+pub fn font_choice(
+    fonts: Vec<crate::assets::fonts::BookFont>,
+) -> Result<layout::FontChoice, Vec<(String, String)>> {
+    let mut choice = layout::FontChoice::default();
+    let mut errors = Vec::new();
+    for f in fonts {
+        let (role, bold, italic) =
+            f.role
+                .unwrap_or((crate::assets::fonts::Role::Body, false, false));
+        match shape::register(f.bytes, f.name.clone(), role, bold, italic) {
+            Ok(id) => match f.role {
+                Some(key) => {
+                    choice.chosen.insert(key, id);
+                }
+                None => choice.fallback.push(id),
+            },
+            Err(why) => errors.push((f.name, why)),
+        }
+    }
+    // The book's chosen faces also come before the bundled ones as fallbacks.
+    let mut chosen: Vec<_> = choice.chosen.values().copied().collect();
+    chosen.sort_unstable();
+    choice.fallback.splice(0..0, chosen);
+    if errors.is_empty() {
+        Ok(choice)
+    } else {
+        Err(errors)
     }
 }
 
@@ -46,9 +78,16 @@ pub struct Findings {
 /// Typeset and write the book. The PDF is validated against PDF/UA-1 (or PDF/A-2b); when the
 /// content cannot meet the standard (a character no font has is drawn as a box, which PDF/UA
 /// forbids), it is written without the claim and the reasons are returned, never silently.
-pub fn write(doc: &Document, images: &[Processed], settings: &PdfSettings) -> Result<(Vec<u8>, Findings), Error> {
+pub fn write(
+    doc: &Document,
+    images: &[Processed],
+    settings: &PdfSettings,
+    fonts: &layout::FontChoice,
+) -> Result<(Vec<u8>, Findings), Error> {
     let sizes: Vec<layout::PixelSize> = images.iter().map(|p| (p.width, p.height)).collect();
-    let (book, missing) = layout::typeset(doc, &layout_settings(settings), &sizes);
+    let mut layout = layout_settings(settings);
+    layout.fonts = fonts.clone();
+    let (book, missing) = layout::typeset(doc, &layout, &sizes);
     let mut info = write::Info {
         title: &doc.meta.title,
         authors: &doc.meta.authors,
@@ -59,7 +98,10 @@ pub fn write(doc: &Document, images: &[Processed], settings: &PdfSettings) -> Re
         pdf_a: settings.pdf_a,
         validate: true,
     };
-    let mut findings = Findings { missing, not_conforming: None };
+    let mut findings = Findings {
+        missing,
+        not_conforming: None,
+    };
     let bytes = match write::write(&book, images, &info) {
         Ok(b) => b,
         Err(write::Failure::NotConforming(why)) => {

@@ -83,6 +83,23 @@ fn table() -> &'static RwLock<Vec<&'static LoadedFace>> {
     })
 }
 
+/// Register a font that the book brings; returns its id, or why it is not a usable font.
+pub fn register(
+    bytes: Vec<u8>,
+    name: String,
+    role: Role,
+    bold: bool,
+    italic: bool,
+) -> Result<FaceId, String> {
+    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    skrifa::FontRef::from_index(bytes, 0).map_err(|e| format!("{e}"))?;
+    let face = load(bytes, 0, name, role, bold, italic)
+        .ok_or_else(|| "its tables cannot be read".to_string())?;
+    let mut t = table().write().unwrap_or_else(|e| e.into_inner());
+    t.push(face);
+    Ok(t.len() - 1)
+}
+
 /// The face with this id.
 pub fn face(id: FaceId) -> &'static LoadedFace {
     let t = table().read().unwrap_or_else(|e| e.into_inner());
@@ -201,8 +218,20 @@ fn covers(id: FaceId, c: char) -> bool {
 /// Shape `text` with `primary`, falling back per character to the other bundled faces.
 /// A character no face covers stays in the primary face (drawn as its visible "missing" box)
 /// and is reported in `missing`.
-pub fn shape(text: &str, primary: FaceId, lang: &str, missing: &mut Missing) -> Vec<Shaped> {
-    let chain = fallback_chain(primary);
+pub fn shape(
+    text: &str,
+    primary: FaceId,
+    lang: &str,
+    extra: &[FaceId],
+    missing: &mut Missing,
+) -> Vec<Shaped> {
+    let mut chain = fallback_chain(primary);
+    // The book's own fonts come right after the primary face.
+    for (k, &f) in extra.iter().enumerate() {
+        if !chain.contains(&f) {
+            chain.insert(1 + k.min(chain.len() - 1), f);
+        }
+    }
     let mut runs: Vec<(FaceId, std::ops::Range<usize>)> = Vec::new();
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
@@ -332,7 +361,7 @@ mod tests {
         let text = "Việt Nam: ặ ẫ ữ Ặ";
         for role in [Role::Body, Role::Heading, Role::Code] {
             let mut missing = Vec::new();
-            let runs = shape(text, face_id(role, false, false), "vi", &mut missing);
+            let runs = shape(text, face_id(role, false, false), "vi", &[], &mut missing);
             assert!(missing.is_empty(), "{role:?}: {missing:?}");
             assert!(
                 runs.iter().all(|r| r.glyphs.iter().all(|g| g.id != 0)),
@@ -345,8 +374,8 @@ mod tests {
     fn nfd_and_nfc_give_the_same_glyphs() {
         let body = face_id(Role::Body, false, false);
         let mut m = Vec::new();
-        let nfc = shape("ặ", body, "vi", &mut m);
-        let nfd = shape("a\u{0323}\u{0306}", body, "vi", &mut m);
+        let nfc = shape("ặ", body, "vi", &[], &mut m);
+        let nfd = shape("a\u{0323}\u{0306}", body, "vi", &[], &mut m);
         let ids = |r: &[Shaped]| {
             r.iter()
                 .flat_map(|s| s.glyphs.iter().map(|g| g.id))

@@ -76,7 +76,11 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
         Validator::Ua(Accessibility::UA1)
     };
     let builder = ConfigurationBuilder::new();
-    let builder = if info.validate { builder.set_validator(validator) } else { builder };
+    let builder = if info.validate {
+        builder.set_validator(validator)
+    } else {
+        builder
+    };
     let configuration = builder
         .finish()
         .map_err(|e| Error::Encode(format!("PDF configuration: {e:?}")))?;
@@ -321,9 +325,12 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
     }
     document.set_metadata(meta);
     document.finish().map_err(|e| match e {
-        krilla::error::KrillaError::Validation(v) => {
-            Failure::NotConforming(v.iter().map(|(err, _)| format!("{err:?}")).collect::<Vec<_>>().join("; "))
-        }
+        krilla::error::KrillaError::Validation(v) => Failure::NotConforming(
+            v.iter()
+                .map(|(err, _)| format!("{err:?}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
         other => Failure::Other(Error::Encode(format!("PDF writing failed: {other:?}"))),
     })
 }
