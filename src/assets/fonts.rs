@@ -141,10 +141,10 @@ pub fn read_book_fonts(
     let mut fonts = Vec::new();
     let mut errors = Vec::new();
     let mut named = std::collections::HashSet::new();
-    let mut add = |path: std::path::PathBuf,
-                   role: Option<(Role, bool, bool)>,
-                   fonts: &mut Vec<BookFont>,
-                   errors: &mut Vec<Diagnostic>| {
+    let add = |path: std::path::PathBuf,
+               role: Option<(Role, bool, bool)>,
+               fonts: &mut Vec<BookFont>,
+               errors: &mut Vec<Diagnostic>| {
         let name = fs.relative(&path);
         match std::fs::read(&path) {
             // A copy of a bundled face (this repository's own fonts/ folder) adds nothing.

@@ -398,6 +398,7 @@ mod tests {
             "a\u{10FFFD}b",
             face_id(Role::Body, false, false),
             "en",
+            &[],
             &mut missing,
         );
         assert_eq!(missing, vec!['\u{10FFFD}']);
