@@ -1188,7 +1188,7 @@ impl Ctx<'_> {
         let (pw, ph) = self.image_sizes.get(image.id.0).copied().unwrap_or((0, 0));
         let mut out = Vec::new();
         if pw == 0 || ph == 0 {
-            // Cannot be drawn yet (SVG): say so in the text rather than drop it silently.
+            // Cannot be drawn (an SVG that does not parse): say so rather than drop it silently.
             let text = format!(
                 "[picture: {}]",
                 if image.alt.is_empty() {
@@ -1204,7 +1204,18 @@ impl Ctx<'_> {
             out.extend(self.paragraph(&[Inline::Text(text)], style, width, false));
         } else {
             let max_h = content_height(self.settings) * 0.7;
-            let mut w = width;
+            // A small raster picture is not blown up past 1.5 times its size at 96 px per inch
+            // (it would print blurred); vector drawings scale freely.
+            let vector = self.doc.images[image.id.0]
+                .rel_path
+                .to_ascii_lowercase()
+                .ends_with(".svg");
+            let natural = if vector {
+                width
+            } else {
+                pw as f32 * 0.75 * 1.5
+            };
+            let mut w = width.min(natural);
             let mut h = w * ph as f32 / pw as f32;
             if h > max_h {
                 h = max_h;

@@ -84,7 +84,7 @@ pub fn write(
     settings: &PdfSettings,
     fonts: &layout::FontChoice,
 ) -> Result<(Vec<u8>, Findings), Error> {
-    let sizes: Vec<layout::PixelSize> = images.iter().map(|p| (p.width, p.height)).collect();
+    let sizes = pixel_sizes(images);
     let mut layout = layout_settings(settings);
     layout.fonts = fonts.clone();
     let (book, missing) = layout::typeset(doc, &layout, &sizes);
@@ -116,6 +116,17 @@ pub fn write(
         Err(write::Failure::Other(e)) => return Err(e),
     };
     Ok((bytes, findings))
+}
+
+/// Sizes of the pictures for layout; SVG drawings are measured from their own size.
+pub fn pixel_sizes(images: &[Processed]) -> Vec<layout::PixelSize> {
+    images
+        .iter()
+        .map(|p| match p.media_type {
+            "image/svg+xml" => write::svg_size(&p.bytes).unwrap_or((0, 0)),
+            _ => (p.width, p.height),
+        })
+        .collect()
 }
 
 /// The page model as text, for tests.

@@ -24,6 +24,7 @@ use krilla::tagging::{
 };
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
+use krilla_svg::{SurfaceExt, SvgSettings};
 
 use super::model::{Book, Bookmark, Color, Item, Numbering, StructKind, Target};
 use super::shape;
@@ -91,7 +92,7 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
     };
     let mut document = Document::new_with(settings);
     let mut fonts: HashMap<usize, Font> = HashMap::new();
-    let mut kimages: HashMap<usize, Option<Image>> = HashMap::new();
+    let mut kimages: HashMap<usize, Option<Picture>> = HashMap::new();
     let mut leaves: Vec<Leaves> = vec![Leaves::default(); book.structure.len()];
     let (mut roman, mut arabic) = (0u32, 0u32);
     for (page_index, page) in book.pages.iter().enumerate() {
@@ -191,7 +192,8 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                         let entry = kimages
                             .entry(*image)
                             .or_insert_with(|| images.get(*image).and_then(to_image));
-                        if let (Some(img), Some(size)) = (entry.clone(), Size::from_wh(*w, *h)) {
+                        if let (Some(picture), Some(size)) = (entry.clone(), Size::from_wh(*w, *h))
+                        {
                             let id = match tag {
                                 Some(_) => Some(surface.start_tagged(ContentTag::Other)),
                                 None => {
@@ -203,7 +205,13 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                                 }
                             };
                             surface.push_transform(&Transform::from_translate(*x, *y));
-                            surface.draw_image(img, size);
+                            match picture {
+                                Picture::Raster(img) => surface.draw_image(img, size),
+                                Picture::Vector(tree) => {
+                                    // SVG stays vector graphics: sharp at any zoom and print size.
+                                    surface.draw_svg(&tree, size, SvgSettings::default());
+                                }
+                            }
                             surface.pop();
                             surface.end_tagged();
                             record(&mut leaves, *tag, id, page_index);
@@ -470,12 +478,52 @@ fn node(b: &Bookmark) -> OutlineNode {
     n
 }
 
-fn to_image(p: &Processed) -> Option<Image> {
+#[derive(Clone)]
+enum Picture {
+    Raster(Image),
+    Vector(std::sync::Arc<usvg::Tree>),
+}
+
+fn to_image(p: &Processed) -> Option<Picture> {
     let data = p.bytes.clone().into();
     match p.media_type {
-        "image/jpeg" => Image::from_jpeg(data, true).ok(),
-        "image/png" => Image::from_png(data, true).ok(),
-        "image/gif" => Image::from_gif(data, true).ok(),
+        "image/jpeg" => Image::from_jpeg(data, true).ok().map(Picture::Raster),
+        "image/png" => Image::from_png(data, true).ok().map(Picture::Raster),
+        "image/gif" => Image::from_gif(data, true).ok().map(Picture::Raster),
+        "image/svg+xml" => svg_tree(&p.bytes).map(|t| Picture::Vector(std::sync::Arc::new(t))),
         _ => None,
     }
+}
+
+/// Parse an SVG (already screened for scripts and entities by `assets::images`). Text in it is
+/// drawn with the bundled fonts, or installed ones.
+fn svg_tree(bytes: &[u8]) -> Option<usvg::Tree> {
+    use std::sync::OnceLock;
+    static FONTS: OnceLock<std::sync::Arc<usvg::fontdb::Database>> = OnceLock::new();
+    let fontdb = FONTS.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        for f in crate::assets::fonts::BUNDLED {
+            db.load_font_data(f.bytes.to_vec());
+        }
+        db.load_system_fonts();
+        db.set_sans_serif_family("Noto Sans");
+        db.set_serif_family("Noto Serif");
+        db.set_monospace_family("Noto Sans Mono");
+        std::sync::Arc::new(db)
+    });
+    let options = usvg::Options {
+        fontdb: fontdb.clone(),
+        ..usvg::Options::default()
+    };
+    usvg::Tree::from_data(bytes, &options).ok()
+}
+
+/// The size of an SVG drawing in CSS pixels (for layout), or `None` when it cannot be read.
+pub fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let tree = svg_tree(bytes)?;
+    let s = tree.size();
+    Some((
+        s.width().ceil().max(1.0) as u32,
+        s.height().ceil().max(1.0) as u32,
+    ))
 }
