@@ -1299,19 +1299,37 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
 
 #[test]
 fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
-    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#3366cc"/><text x="10" y="50" font-family="sans-serif">Layers</text></svg>"#;
-    let dir = book(&[TOML, ("src/a.md", b"# A\n\n![A blue box](../pictures/box.svg)\n"), ("pictures/box.svg", svg)]);
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="#3366cc"/><text x="10" y="50" font-family="sans-serif">Layers</text></svg>"##;
+    let dir = book(&[
+        TOML,
+        ("src/a.md", b"# A\n\n![A blue box](../pictures/box.svg)\n"),
+        ("pictures/box.svg", svg),
+    ]);
     let (run, out) = build_pdf(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(out.path().join("book.pdf").exists());
     let mut sources = bindery::diag::SourceMap::default();
     let mut diags = bindery::diag::Diagnostics::default();
-    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags).unwrap().unwrap().document;
+    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
+        .unwrap()
+        .unwrap()
+        .document;
     bindery::doc::passes::run(&mut doc, &mut diags);
-    let settings = bindery::assets::images::Settings { max_edge: 1600, jpeg_quality: 85, max_pixels: 100_000_000, max_memory: 1 << 30 };
-    let processed: Vec<_> = bindery::assets::images::process_all(&doc.images, &settings).into_iter().map(|r| r.unwrap()).collect();
+    let settings = bindery::assets::images::Settings {
+        max_edge: 1600,
+        jpeg_quality: 85,
+        max_pixels: 100_000_000,
+        max_memory: 1 << 30,
+    };
+    let processed: Vec<_> = bindery::assets::images::process_all(&doc.images, &settings)
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
     assert_eq!(bindery::pdf::pixel_sizes(&processed), vec![(200, 100)]);
     let dump = bindery::pdf::dump(&doc, &processed, &bindery::config::PdfSettings::default());
-    assert!(dump.contains("image#0"), "the SVG is placed as a picture: {dump}");
+    assert!(
+        dump.contains("image#0"),
+        "the SVG is placed as a picture: {dump}"
+    );
     assert!(!dump.contains("[picture:"), "{dump}");
 }
