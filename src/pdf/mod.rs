@@ -131,8 +131,7 @@ pub fn pixel_sizes(images: &[Processed]) -> Vec<layout::PixelSize> {
 
 /// The page model as text, for tests.
 pub fn dump(doc: &Document, images: &[Processed], settings: &PdfSettings) -> String {
-    let sizes: Vec<layout::PixelSize> = images.iter().map(|p| (p.width, p.height)).collect();
-    layout::typeset(doc, &layout_settings(settings), &sizes)
+    layout::typeset(doc, &layout_settings(settings), &pixel_sizes(images))
         .0
         .dump()
 }
