@@ -183,6 +183,8 @@ pub struct PdfSettings {
     pub number_chapters: bool,
     /// Write PDF/A-2b (archival) instead of the default PDF/UA-1 (accessible).
     pub pdf_a: bool,
+    /// Print resolution of pictures at their largest placed size; larger pictures are downsampled.
+    pub image_ppi: f32,
 }
 
 impl Default for PdfSettings {
@@ -201,6 +203,7 @@ impl Default for PdfSettings {
             ragged_right: false,
             number_chapters: true,
             pdf_a: false,
+            image_ppi: 300.0,
         }
     }
 }
@@ -350,6 +353,12 @@ pub fn validate_pdf(p: &PdfSettings) -> Result<(), (&'static str, String)> {
         return Err((
             "font-size",
             format!("font-size = {} is out of range (5 to 30 pt)", p.font_size),
+        ));
+    }
+    if !(72.0..=1200.0).contains(&p.image_ppi) {
+        return Err((
+            "image-ppi",
+            format!("image-ppi = {} is out of range (72 to 1200)", p.image_ppi),
         ));
     }
     if !(1.0..=3.0).contains(&p.line_height) {

@@ -124,10 +124,26 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         max_pixels: config.bindery.limits.max_image_pixels,
         max_memory: config.bindery.limits.max_image_memory_mib << 20,
     };
+    // One decode per picture, one variant per output: the EPUB's long edge, and the PDF's print
+    // resolution at the largest size a picture can be placed.
+    let wants_epub = matches!(req.format, Format::Epub | Format::All);
+    let wants_pdf = matches!(req.format, Format::Pdf | Format::All);
+    let mut edges = Vec::new();
+    if wants_epub || !wants_pdf {
+        edges.push(config.bindery.epub.max_image_edge);
+    }
+    if wants_pdf {
+        edges.push(pdf::print_edge(&config.bindery.pdf));
+    }
     let mut processed: Vec<Processed> = Vec::with_capacity(doc.images.len());
-    for result in images::process_all(&doc.images, &settings) {
+    let mut processed_pdf: Vec<Processed> = Vec::with_capacity(doc.images.len());
+    for result in images::process_all_variants(&doc.images, &settings, &edges) {
         match result {
-            Ok(p) => processed.push(p),
+            Ok(mut v) => {
+                let last = v.pop().expect("one variant per edge");
+                processed.push(v.pop().unwrap_or_else(|| last.clone()));
+                processed_pdf.push(last);
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -157,7 +173,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         outputs.push((out_dir.join(format!("{name}.epub")), bytes));
     }
     if matches!(req.format, Format::Pdf | Format::All) {
-        let (bytes, findings) = pdf::write(&doc, &processed, &config.bindery.pdf, &fonts)?;
+        let (bytes, findings) = pdf::write(&doc, &processed_pdf, &config.bindery.pdf, &fonts)?;
         for (chapter, c) in findings.missing {
             diags.push(missing_glyph(&doc, &sources, chapter, c));
         }

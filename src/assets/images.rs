@@ -41,6 +41,18 @@ pub fn process_all(
     images: &[ImageSource],
     settings: &Settings,
 ) -> Vec<Result<Processed, Diagnostic>> {
+    process_all_variants(images, settings, &[settings.max_edge])
+        .into_iter()
+        .map(|r| r.map(|mut v| v.remove(0)))
+        .collect()
+}
+
+/// Every picture, each decoded once, in one variant per long edge in `edges`.
+pub fn process_all_variants(
+    images: &[ImageSource],
+    settings: &Settings,
+    edges: &[u32],
+) -> Vec<Result<Vec<Processed>, Diagnostic>> {
     images
         .par_iter()
         .map(|src| {
@@ -52,7 +64,7 @@ pub fn process_all(
                 ))
                 .at(src.first_use)
             })?;
-            process(&bytes, settings).map_err(|(msg, hint)| {
+            process_variants(&bytes, settings, edges).map_err(|(msg, hint)| {
                 Diagnostic::error(format!("picture {}: {msg}", src.rel_path))
                     .at(src.first_use)
                     .hint(hint)
@@ -67,8 +79,18 @@ fn fail(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
     (msg.into(), hint.into())
 }
 
-/// Process one picture file's bytes.
+/// Process one picture file's bytes for the EPUB's long edge.
 pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> {
+    let mut v = process_variants(bytes, settings, &[settings.max_edge])?;
+    Ok(v.remove(0))
+}
+
+/// Decode once and make one variant per long edge in `edges` (the EPUB's, the PDF's print size).
+pub fn process_variants(
+    bytes: &[u8],
+    settings: &Settings,
+    edges: &[u32],
+) -> Result<Vec<Processed>, Failure> {
     if bytes.is_empty() {
         return Err(fail(
             "the file is empty",
@@ -76,7 +98,8 @@ pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> 
         ));
     }
     if looks_like_svg(bytes) {
-        return process_svg(bytes);
+        let svg = process_svg(bytes)?;
+        return Ok(edges.iter().map(|_| svg.clone()).collect());
     }
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -123,7 +146,6 @@ pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> 
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let upright = orientation == image::metadata::Orientation::NoTransforms;
-    let fits = width.max(height) <= settings.max_edge;
     // Fully decode even when the bytes are kept: that is the only way to catch a truncated file.
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| {
         fail(
@@ -138,29 +160,54 @@ pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> 
             "the file was cut off while copying; copy or export it again",
         ));
     }
-    if upright && fits {
-        match format {
-            ImageFormat::Jpeg => {
-                if let Some(stripped) = strip_jpeg_metadata(bytes) {
-                    return Ok(kept(stripped, "image/jpeg", "jpg", width, height));
+    let mut variants = Vec::with_capacity(edges.len());
+    let mut oriented: Option<DynamicImage> = None;
+    for &edge in edges {
+        let fits = width.max(height) <= edge;
+        if upright && fits {
+            let kept = match format {
+                ImageFormat::Jpeg => {
+                    strip_jpeg_metadata(bytes).map(|b| kept(b, "image/jpeg", "jpg", width, height))
                 }
-            }
-            ImageFormat::Png => {
-                if let Some(stripped) = strip_png_metadata(bytes) {
-                    return Ok(kept(stripped, "image/png", "png", width, height));
+                ImageFormat::Png => {
+                    strip_png_metadata(bytes).map(|b| kept(b, "image/png", "png", width, height))
                 }
+                ImageFormat::Gif => Some(kept(bytes.to_vec(), "image/gif", "gif", width, height)),
+                _ => None,
+            };
+            if let Some(k) = kept {
+                variants.push(k);
+                continue;
             }
-            ImageFormat::Gif => return Ok(kept(bytes.to_vec(), "image/gif", "gif", width, height)),
-            _ => {}
         }
+        let base = oriented.get_or_insert_with(|| {
+            let mut o = std::mem::replace(&mut img, DynamicImage::new_rgb8(1, 1));
+            o.apply_orientation(orientation);
+            o
+        });
+        variants.push(encode(base, edge, format, settings.jpeg_quality)?);
     }
-    img.apply_orientation(orientation);
-    if img.width().max(img.height()) > settings.max_edge {
-        let (w, h) = fit(img.width(), img.height(), settings.max_edge);
+    Ok(variants)
+}
+
+/// Downscale (never upscale) to `edge` and encode: PNG for pictures with transparency or that
+/// were PNG or GIF, JPEG otherwise.
+fn encode(
+    img: &DynamicImage,
+    edge: u32,
+    format: ImageFormat,
+    quality: u8,
+) -> Result<Processed, Failure> {
+    let resized;
+    let img = if img.width().max(img.height()) > edge {
+        let (w, h) = fit(img.width(), img.height(), edge);
         // Area averaging: much faster than a convolution filter for the large ratios of phone
         // photos to e-reader sizes, and free of aliasing.
-        img = img.thumbnail_exact(w, h);
-    }
+        resized = img.thumbnail_exact(w, h);
+        &resized
+    } else {
+        img
+    };
     let (w, h) = (img.width(), img.height());
     let keep_alpha = img.color().has_alpha() && format != ImageFormat::Jpeg;
     let mut out = Vec::new();
@@ -182,7 +229,7 @@ pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> 
         })
     } else {
         let rgb = img.to_rgb8();
-        JpegEncoder::new_with_quality(&mut out, settings.jpeg_quality)
+        JpegEncoder::new_with_quality(&mut out, quality)
             .encode_image(&rgb)
             .map_err(|e| {
                 fail(
@@ -440,6 +487,16 @@ mod tests {
     fn large_picture_is_downscaled() {
         let p = process(&jpeg(200, 100), &settings()).unwrap();
         assert_eq!((p.width, p.height), (64, 32));
+    }
+
+    #[test]
+    fn one_decode_gives_a_variant_per_edge() {
+        let v = process_variants(&jpeg(200, 100), &settings(), &[64, 120, 400]).unwrap();
+        let sizes: Vec<_> = v.iter().map(|p| (p.width, p.height, p.reencoded)).collect();
+        assert_eq!(
+            sizes,
+            vec![(64, 32, true), (120, 60, true), (200, 100, false)]
+        );
     }
 
     #[test]

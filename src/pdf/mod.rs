@@ -35,6 +35,17 @@ pub fn layout_settings(p: &PdfSettings) -> layout::Settings {
     }
 }
 
+/// The long edge, in pixels, a picture needs for the print resolution at the largest size the
+/// typesetter places it (the text width, or 70% of the text height for portrait pictures).
+pub fn print_edge(p: &PdfSettings) -> u32 {
+    let (w, h) = p.page_size_mm();
+    let text_w = w - p.margin_inner_mm - p.margin_outer_mm;
+    let text_h = (h - p.margin_top_mm - p.margin_bottom_mm) * 0.7;
+    (text_w.max(text_h) / 25.4 * p.image_ppi)
+        .ceil()
+        .clamp(64.0, 10_000.0) as u32
+}
+
 /// Register the book's fonts for typesetting; a file whose tables cannot be read is an error.
 pub fn font_choice(
     fonts: Vec<crate::assets::fonts::BookFont>,
@@ -134,4 +145,25 @@ pub fn dump(doc: &Document, images: &[Processed], settings: &PdfSettings) -> Str
     layout::typeset(doc, &layout_settings(settings), &pixel_sizes(images))
         .0
         .dump()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_edge_follows_page_size_and_resolution() {
+        let a5 = PdfSettings::default();
+        assert_eq!(print_edge(&a5), 1423); // 120.4 mm of text height x 0.7 at 300 ppi
+        let a4 = PdfSettings {
+            page_size: "a4".into(),
+            ..PdfSettings::default()
+        };
+        assert!(print_edge(&a4) > 2000);
+        let draft = PdfSettings {
+            image_ppi: 150.0,
+            ..PdfSettings::default()
+        };
+        assert_eq!(print_edge(&draft), 712);
+    }
 }
