@@ -414,8 +414,8 @@ impl Ctx<'_> {
                 space(&mut out, gap);
                 out
             }
-            Block::CodeBlock { code, .. } => {
-                let mut e = self.code(code, width);
+            Block::CodeBlock { code, lang } => {
+                let mut e = self.code(code, lang.as_deref(), width);
                 space(&mut e, gap);
                 e
             }
@@ -933,7 +933,7 @@ impl Ctx<'_> {
         }));
     }
 
-    fn code(&mut self, code: &str, width: f32) -> Vec<Entry> {
+    fn code(&mut self, code: &str, lang: Option<&str>, width: f32) -> Vec<Entry> {
         let fs = self.settings.font_size * 0.85;
         let face = self.settings.face(Role::Code, false, false);
         let char_w = shape::measure("0", face) * fs;
@@ -958,13 +958,30 @@ impl Ctx<'_> {
             .split('\n')
             .collect();
         let n = lines.len();
+        let colours = lang.and_then(|l| super::highlight::highlight(code, l));
         for (li, line) in lines.into_iter().enumerate() {
-            let line = line.replace('\t', "    ");
-            let chars: Vec<char> = line.chars().collect();
-            let chunks: Vec<String> = if chars.is_empty() {
-                vec![String::new()]
+            // Each character with its colour, so wrapping keeps the highlighting.
+            let coloured: Vec<(Color, char)> = match colours.as_ref().and_then(|c| c.get(li)) {
+                Some(runs) => runs
+                    .iter()
+                    .flat_map(|(c, t)| t.chars().map(move |ch| (*c, ch)))
+                    .collect(),
+                None => line.chars().map(|ch| (model::BLACK, ch)).collect(),
+            };
+            let coloured: Vec<(Color, char)> = coloured
+                .into_iter()
+                .flat_map(|(c, ch)| {
+                    if ch == '\t' {
+                        vec![(c, ' '); 4]
+                    } else {
+                        vec![(c, ch)]
+                    }
+                })
+                .collect();
+            let chunks: Vec<&[(Color, char)]> = if coloured.is_empty() {
+                vec![&[]]
             } else {
-                chars.chunks(cols - 1).map(|c| c.iter().collect()).collect()
+                coloured.chunks(cols - 1).collect()
             };
             let m = chunks.len();
             for (ci, chunk) in chunks.into_iter().enumerate() {
@@ -981,9 +998,16 @@ impl Ctx<'_> {
                 });
                 let baseline = fs * 1.0;
                 let mut x = pad;
-                for s in self.shape_text(&chunk, face) {
-                    e.items.push(text_item(x, baseline, style, &s));
-                    x += s.width * fs;
+                for run in chunk.chunk_by(|a, b| a.0 == b.0) {
+                    let text: String = run.iter().map(|(_, ch)| ch).collect();
+                    let st = Style {
+                        color: run[0].0,
+                        ..style
+                    };
+                    for s in self.shape_text(&text, face) {
+                        e.items.push(text_item(x, baseline, st, &s));
+                        x += s.width * fs;
+                    }
                 }
                 if ci + 1 < m {
                     // Continuation mark: the line goes on below.
