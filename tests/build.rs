@@ -1333,3 +1333,75 @@ fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
     );
     assert!(!dump.contains("[picture:"), "{dump}");
 }
+
+#[test]
+fn a_picture_that_does_not_fit_waits_while_text_flows_up() {
+    use bindery::pdf::model::Item;
+    let tall = {
+        let img = image::RgbImage::from_pixel(300, 400, image::Rgb([10, 120, 200]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    let mut deferred_seen = 0;
+    let mut flowed_up = 0;
+    for count in 4..16 {
+        let filler: String = (0..count).map(|i| format!("Paragraph {i} with enough words to fill a few lines of the page before the picture arrives here.\n\n")).collect();
+        let md = format!(
+            "# A\n\n{filler}![A tall picture](../pictures/tall.png)\n\nText after the picture.\n"
+        );
+        let dir = book(&[
+            TOML,
+            ("src/a.md", md.as_bytes()),
+            ("pictures/tall.png", &tall),
+        ]);
+        let book = typeset(dir.path(), &bindery::config::PdfSettings::default());
+        let page_of = |pred: &dyn Fn(&Item) -> bool| {
+            book.pages
+                .iter()
+                .position(|p| p.items.iter().any(pred))
+                .unwrap()
+        };
+        let picture = page_of(&|i| matches!(i, Item::Image { .. }));
+        let after = page_of(&|i| matches!(i, Item::Text { text, .. } if text == "after"));
+        let last = (count - 1).to_string();
+        let last_para = page_of(&|i| matches!(i, Item::Text { text, .. } if *text == last));
+        assert!(picture >= last_para && after <= picture.max(last_para + 1));
+        if picture > last_para {
+            deferred_seen += 1;
+            if after == last_para {
+                flowed_up += 1;
+            }
+        }
+        // Every paragraph is still there, in order.
+        let texts: Vec<String> = book
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|i| match i {
+                Item::Text {
+                    text,
+                    artifact: false,
+                    ..
+                } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        let numbers: Vec<usize> = texts
+            .windows(2)
+            .filter(|w| w[0] == "Paragraph")
+            .filter_map(|w| w[1].parse().ok())
+            .collect();
+        assert_eq!(numbers, (0..count).collect::<Vec<_>>());
+    }
+    assert!(
+        deferred_seen > 0,
+        "some filler length must push the picture to the next page"
+    );
+    assert!(
+        flowed_up > 0,
+        "and then the text after it fills the page it did not fit on"
+    );
+}

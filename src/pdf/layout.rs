@@ -80,6 +80,8 @@ struct Entry {
     /// A table row: the header row to repeat when the table continues on a new page.
     repeat_header: Option<Box<Entry>>,
     bookmark: Option<(usize, String)>,
+    /// A picture that may move to the next page, letting the following text flow up.
+    float: bool,
 }
 
 struct Ctx<'a> {
@@ -1249,6 +1251,7 @@ impl Ctx<'_> {
                 height: h,
                 space_before: fs * 0.4,
                 keep_with_next: !caption.is_empty(),
+                float: true,
                 ..Entry::default()
             };
             e.items.push(Item::Image {
@@ -1953,8 +1956,32 @@ fn paginate(
         });
         out.chapter_of_page.push(chapter.map(|c| (c, first)));
     };
-    for (idx, e) in flow.iter().enumerate() {
+    // Work through the flow in order, except that a picture which does not fit waits (with its
+    // caption) for the next page while the text after it fills this one.
+    let mut queue: std::collections::VecDeque<usize> = (0..flow.len()).collect();
+    let mut deferred: Vec<usize> = Vec::new();
+    let mut force_new_page = false;
+    loop {
+        let idx = match queue.pop_front() {
+            Some(i) => i,
+            None if !deferred.is_empty() => {
+                queue.extend(deferred.drain(..));
+                force_new_page = true;
+                continue;
+            }
+            None => break,
+        };
+        let e = &flow[idx];
         if let Some(right) = e.page_break {
+            if !deferred.is_empty() {
+                // Waiting pictures go before the next chapter starts.
+                queue.push_front(idx);
+                for d in deferred.drain(..).rev() {
+                    queue.push_front(d);
+                }
+                force_new_page = true;
+                continue;
+            }
             if placed_any || out.pages.is_empty() {
                 new_page(&mut out, &mut page_notes, notes_h, None, false);
                 // Right-hand start in a two-sided book: page numbers are odd on the right.
@@ -1970,6 +1997,11 @@ fn paginate(
         }
         if out.pages.is_empty() {
             new_page(&mut out, &mut page_notes, notes_h, None, false);
+        }
+        if std::mem::take(&mut force_new_page) && used > 0.0 {
+            new_page(&mut out, &mut page_notes, notes_h, current_chapter, false);
+            used = 0.0;
+            notes_h = take_notes(&mut carry, &mut page_notes, ch * 0.5);
         }
         // Height needed: this entry, what must stay with it, and its footnotes.
         let mut need = e.height + if used > 0.0 { e.space_before } else { 0.0 };
@@ -2005,11 +2037,29 @@ fn paginate(
                 0.0
             };
         if used > 0.0 && used + need + notes_h + note_need.min(ch * 0.5) > ch {
+            if e.float && queue.len() >= k - idx {
+                // The picture and its caption wait for the next page.
+                deferred.push(idx);
+                for _ in idx..k {
+                    if let Some(next) = queue.pop_front() {
+                        deferred.push(next);
+                    }
+                }
+                continue;
+            }
             let chapter = current_chapter;
             new_page(&mut out, &mut page_notes, notes_h, chapter, false);
             used = 0.0;
             // Footnotes that did not fit on the previous page continue here (up to half the page).
             notes_h = take_notes(&mut carry, &mut page_notes, ch * 0.5);
+            if !deferred.is_empty() {
+                // Pictures that waited go first on the new page.
+                queue.push_front(idx);
+                for d in deferred.drain(..).rev() {
+                    queue.push_front(d);
+                }
+                continue;
+            }
             if let Some(h) = &e.repeat_header {
                 place(&mut out, &as_artifact(h), &mut used, s, first_index, idx);
             }
