@@ -998,7 +998,10 @@ fn pdf_hostile_content_stays_inside_the_text_area() {
         .map(|i| format!("[^n{i}]: Note {i}.\n\n"))
         .collect();
     let url = format!("https://example.org/{}", "path/".repeat(100));
-    let md = format!("# Hostile\n\n{long_word}\n\n{code_line}\n| {wide_header} |\n| {wide_rule} |\n| {wide_row} |\n\n<{url}>\n\n{notes}\n\n{defs}");
+    let long_table: String = (0..10_000)
+        .map(|i| format!("| row {i} | value |\n"))
+        .collect();
+    let md = format!("# Hostile\n\n{long_word}\n\n{code_line}\n| {wide_header} |\n| {wide_rule} |\n| {wide_row} |\n\n<{url}>\n\n{notes}\n\n{defs}\n\n| name | value |\n|---|---|\n{long_table}");
     let tall = {
         let img = image::RgbImage::from_pixel(100, 20_000, image::Rgb([10, 120, 200]));
         let mut out = Vec::new();
@@ -1042,6 +1045,10 @@ fn pdf_hostile_content_stays_inside_the_text_area() {
     for i in [0, 99, 199] {
         assert!(all.contains(&format!("Note {i}.")), "footnote {i} lost");
     }
+    assert!(
+        all.contains("row 0 ") && all.contains("row 9999 "),
+        "every row of the 10,000-row table is typeset"
+    );
     let (run, out) = build_pdf(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(out.path().join("book.pdf").exists());

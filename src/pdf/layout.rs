@@ -1291,10 +1291,47 @@ impl Ctx<'_> {
         let m = &self.doc.meta;
         let width = text_width(self.settings);
         let fs = self.settings.font_size;
-        let mut out = vec![Entry {
-            height: content_height(self.settings) * 0.22,
-            ..Entry::default()
-        }];
+        let ch = content_height(self.settings);
+        // The cover picture, when the book has one, above the title; else some air.
+        let cover = m.cover.and_then(|c| {
+            let (pw, ph) = self
+                .image_sizes
+                .get(c.0)
+                .copied()
+                .filter(|(w, h)| *w > 0 && *h > 0)?;
+            let mut h = ch * 0.4;
+            let mut w = h * pw as f32 / ph as f32;
+            if w > width {
+                w = width;
+                h = w * ph as f32 / pw as f32;
+            }
+            Some((c.0, w, h))
+        });
+        let mut out = match cover {
+            Some((image, w, h)) => {
+                let mut e = Entry {
+                    height: h + fs * 2.0,
+                    ..Entry::default()
+                };
+                let alt = format!("Cover: {}", m.title);
+                e.items.push(Item::Image {
+                    x: (width - w) / 2.0,
+                    y: 0.0,
+                    w,
+                    h,
+                    image,
+                    alt: alt.clone(),
+                    tag: None,
+                });
+                let id = self.node(StructKind::Figure, Some(alt), None);
+                tag(std::slice::from_mut(&mut e), id);
+                vec![e]
+            }
+            None => vec![Entry {
+                height: ch * 0.22,
+                ..Entry::default()
+            }],
+        };
         let title = Style {
             face: self.settings.face(Role::Heading, true, false),
             size: fs * 2.4,
