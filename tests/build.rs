@@ -1371,7 +1371,7 @@ fn a_picture_that_does_not_fit_waits_while_text_flows_up() {
                 .position(|p| p.items.iter().any(pred))
                 .unwrap()
         };
-        let picture = page_of(&|i| matches!(i, Item::Image { .. }));
+        let picture = page_of(&|i| matches!(i, Item::Image { alt, .. } if alt == "A tall picture"));
         let after = page_of(&|i| matches!(i, Item::Text { text, .. } if text == "after"));
         let last = (count - 1).to_string();
         let last_para = page_of(&|i| matches!(i, Item::Text { text, .. } if *text == last));
