@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::pipeline::{self, Format, PdfOverrides, Request};
+use crate::pipeline::{self, Format, HandoutOptions, PdfOverrides, Request};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +53,21 @@ enum Command {
         /// PDF paragraphs set ragged-right instead of justified.
         #[arg(long)]
         ragged_right: bool,
+        /// `handout`: also write NAME-handout.pdf, imposed for printing ([bindery.handout]).
+        #[arg(long, value_parser = ["handout"])]
+        profile: Option<String>,
+        /// Handout: only these pages of the handout, e.g. 3-10.
+        #[arg(long, value_parser = parse_range)]
+        pages: Option<(usize, usize)>,
+        /// Handout: only these chapters (file names, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        chapters: Vec<String>,
+        /// Handout: grey photos and text for black-and-white printers.
+        #[arg(long)]
+        grayscale: bool,
+        /// Handout: booklet, 2-up or 4-up.
+        #[arg(long)]
+        layout: Option<String>,
     },
     /// Load and validate the book, pictures included; write nothing.
     Check {
@@ -112,7 +127,24 @@ pub fn main() -> ExitCode {
             two_sided,
             one_sided,
             ragged_right,
+            profile,
+            pages,
+            chapters,
+            grayscale,
+            layout,
         } => {
+            let handout_flags =
+                pages.is_some() || !chapters.is_empty() || grayscale || layout.is_some();
+            if profile.is_none() && handout_flags {
+                let _ = writeln!(stderr, "error: --pages, --chapters, --grayscale and --layout go with --profile handout");
+                return ExitCode::from(2);
+            }
+            let handout = profile.map(|_| HandoutOptions {
+                pages,
+                chapters,
+                grayscale,
+                layout,
+            });
             let pdf = PdfOverrides {
                 page_size,
                 font_size,
@@ -137,6 +169,7 @@ pub fn main() -> ExitCode {
                 deny_warnings,
                 write: true,
                 pdf,
+                handout,
             };
             run(&req, quiet, &mut stderr)
         }
@@ -148,6 +181,7 @@ pub fn main() -> ExitCode {
                 deny_warnings,
                 write: false,
                 pdf: PdfOverrides::default(),
+                handout: None,
             };
             run(&req, false, &mut stderr)
         }
@@ -189,4 +223,19 @@ fn run(req: &Request, quiet: bool, stderr: &mut impl Write) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// `3-10` (or `7` for one page) as a 1-based inclusive range.
+fn parse_range(s: &str) -> Result<(usize, usize), String> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let num = |t: &str| {
+        t.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("{s:?} is not a page range such as 3-10"))
+    };
+    let (a, b) = (num(a)?, num(b)?);
+    if a == 0 || a > b {
+        return Err(format!("{s:?} is an empty page range"));
+    }
+    Ok((a, b))
 }

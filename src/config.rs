@@ -68,6 +68,7 @@ pub struct BinderySection {
     pub epub: EpubSettings,
     pub pdf: PdfSettings,
     pub fonts: FontFiles,
+    pub handout: HandoutSettings,
     pub limits: Limits,
 }
 
@@ -85,6 +86,7 @@ impl Default for BinderySection {
             epub: EpubSettings::default(),
             pdf: PdfSettings::default(),
             fonts: FontFiles::default(),
+            handout: HandoutSettings::default(),
             limits: Limits::default(),
         }
     }
@@ -112,6 +114,50 @@ impl Default for EpubSettings {
             auto_cover: true,
         }
     }
+}
+
+/// The printed handout (`bindery build --profile handout`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HandoutSettings {
+    /// `booklet` (folded, saddle-stitched), `2-up` or `4-up`.
+    pub layout: String,
+    /// The printer's paper: `a4` or `letter` (`a3`, `tabloid` for larger booklets).
+    pub sheet: String,
+    /// Page size of the booklet's pages; default half the sheet (A5 on A4, half-letter on Letter).
+    pub page_size: Option<String>,
+    /// Creep compensation for thick booklets: how far the innermost pages move toward the fold.
+    pub creep_mm: f32,
+    pub crop_marks: bool,
+    /// Grey photos and text for black-and-white printers.
+    pub grayscale: bool,
+}
+
+impl Default for HandoutSettings {
+    fn default() -> Self {
+        HandoutSettings {
+            layout: "booklet".to_string(),
+            sheet: "a4".to_string(),
+            page_size: None,
+            creep_mm: 0.0,
+            crop_marks: false,
+            grayscale: false,
+        }
+    }
+}
+
+/// Sheet sizes in millimetres, portrait.
+pub fn paper_mm(name: &str) -> Option<(f32, f32)> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "a3" => (297.0, 420.0),
+        "a4" => (210.0, 297.0),
+        "a5" => (148.0, 210.0),
+        "a6" => (105.0, 148.0),
+        "letter" => (215.9, 279.4),
+        "half-letter" => (139.7, 215.9),
+        "tabloid" => (279.4, 431.8),
+        _ => return None,
+    })
 }
 
 /// The book's own fonts for the PDF, paths relative to the book root. Unset faces use the

@@ -28,6 +28,16 @@ pub struct Request {
     pub write: bool,
     /// Page setup given on the command line, over book.toml's `[bindery.pdf]`.
     pub pdf: PdfOverrides,
+    /// `--profile handout`: also write the imposed handout PDF.
+    pub handout: Option<HandoutOptions>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HandoutOptions {
+    pub pages: Option<(usize, usize)>,
+    pub chapters: Vec<String>,
+    pub grayscale: bool,
+    pub layout: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -96,6 +106,17 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         return outcome(diags, sources, Vec::new(), Vec::new());
     };
     req.pdf.apply(&mut config.bindery.pdf)?;
+    if let Some(h) = &req.handout {
+        if h.grayscale {
+            config.bindery.handout.grayscale = true;
+        }
+        if let Some(l) = &h.layout {
+            config.bindery.handout.layout = l.clone();
+        }
+        // Impossible combinations are usage errors, found before any work is done.
+        pdf::handout_geometry(&config.bindery.pdf, &config.bindery.handout)
+            .map_err(Error::Usage)?;
+    }
     passes::run(&mut doc, &mut diags);
     let (book_fonts, font_errors) =
         crate::assets::fonts::read_book_fonts(&fs, &config.bindery.fonts);
@@ -127,7 +148,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     // One decode per picture, one variant per output: the EPUB's long edge, and the PDF's print
     // resolution at the largest size a picture can be placed.
     let wants_epub = matches!(req.format, Format::Epub | Format::All);
-    let wants_pdf = matches!(req.format, Format::Pdf | Format::All);
+    let wants_pdf = matches!(req.format, Format::Pdf | Format::All) || req.handout.is_some();
     let mut edges = Vec::new();
     if wants_epub || !wants_pdf {
         edges.push(config.bindery.epub.max_image_edge);
@@ -189,6 +210,23 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             );
         }
         outputs.push((out_dir.join(format!("{name}.pdf")), bytes));
+    }
+    if let Some(h) = &req.handout {
+        let part = if h.chapters.is_empty() {
+            doc.clone()
+        } else {
+            doc.select_chapters(&h.chapters).map_err(Error::Usage)?
+        };
+        let request = pdf::HandoutRequest { pages: h.pages };
+        let bytes = pdf::write_handout(
+            &part,
+            &processed_pdf,
+            &config.bindery.pdf,
+            &config.bindery.handout,
+            &request,
+            &fonts,
+        )?;
+        outputs.push((out_dir.join(format!("{name}-handout.pdf")), bytes));
     }
     if req.deny_warnings {
         diags.deny_warnings();

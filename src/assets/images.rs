@@ -265,6 +265,61 @@ fn kept(
     }
 }
 
+/// A grey version of a processed picture for black-and-white printing: perceptual luminance
+/// (Rec. 709 weights) and a gentle S-curve, since laser printers flatten mid-tones. SVG and
+/// undecodable data are returned unchanged.
+pub fn grayscale(p: &Processed, jpeg_quality: u8) -> Processed {
+    if p.media_type == "image/svg+xml" {
+        return p.clone();
+    }
+    let Ok(img) = image::load_from_memory(&p.bytes) else {
+        return p.clone();
+    };
+    let curve = |v: u8| -> u8 {
+        let x = f32::from(v) / 255.0;
+        // Smoothstep blended with identity: more contrast, no clipping.
+        let s = x * x * (3.0 - 2.0 * x);
+        ((0.6 * s + 0.4 * x) * 255.0).round().clamp(0.0, 255.0) as u8
+    };
+    let mut out = Vec::new();
+    if img.color().has_alpha() {
+        let mut la = img.to_luma_alpha8();
+        for px in la.pixels_mut() {
+            px.0[0] = curve(px.0[0]);
+        }
+        if DynamicImage::ImageLumaA8(la)
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .is_err()
+        {
+            return p.clone();
+        }
+        return Processed {
+            bytes: out,
+            media_type: "image/png",
+            extension: "png",
+            reencoded: true,
+            ..p.clone()
+        };
+    }
+    let mut l = img.to_luma8();
+    for px in l.pixels_mut() {
+        px.0[0] = curve(px.0[0]);
+    }
+    if JpegEncoder::new_with_quality(&mut out, jpeg_quality)
+        .encode_image(&l)
+        .is_err()
+    {
+        return p.clone();
+    }
+    Processed {
+        bytes: out,
+        media_type: "image/jpeg",
+        extension: "jpg",
+        reencoded: true,
+        ..p.clone()
+    }
+}
+
 /// Scale (w, h) so the long edge is `max`, keeping the aspect ratio.
 pub fn fit(w: u32, h: u32, max: u32) -> (u32, u32) {
     if w >= h {

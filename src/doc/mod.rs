@@ -302,3 +302,82 @@ pub fn section_number(n: &[u32]) -> String {
     }
     s
 }
+
+impl Document {
+    /// The book with only the chapters `names` picks (by source path, file name without `.md`, or
+    /// title), for printing part of it. Links into left-out chapters become plain text.
+    pub fn select_chapters(&self, names: &[String]) -> Result<Document, String> {
+        let matches = |c: &Chapter, n: &str| {
+            let n = n.trim();
+            c.source_path == n
+                || c.source_path.trim_end_matches(".md") == n
+                || c.source_path
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|f| f == n || f.trim_end_matches(".md") == n)
+                || c.title.eq_ignore_ascii_case(n)
+        };
+        for n in names {
+            if !self.chapters.iter().any(|c| matches(c, n)) {
+                return Err(format!(
+                    "--chapters: no chapter called {n:?}; use a report's file name, such as {:?}",
+                    self.chapters
+                        .first()
+                        .map(|c| c.source_path.as_str())
+                        .unwrap_or("report.md")
+                ));
+            }
+        }
+        let keep: Vec<usize> = (0..self.chapters.len())
+            .filter(|&i| names.iter().any(|n| matches(&self.chapters[i], n)))
+            .collect();
+        let new_index = |old: usize| keep.iter().position(|&k| k == old);
+        let mut doc = self.clone();
+        doc.chapters = keep.iter().map(|&i| self.chapters[i].clone()).collect();
+        for ch in &mut doc.chapters {
+            let mut fix = |inline: &mut Inline| {
+                if let Inline::Link { target, .. } = inline {
+                    if let LinkTarget::Internal { chapter, anchor } = target {
+                        *target = match new_index(*chapter) {
+                            Some(c) => LinkTarget::Internal {
+                                chapter: c,
+                                anchor: anchor.clone(),
+                            },
+                            None => LinkTarget::None,
+                        };
+                    }
+                }
+            };
+            passes::visit_inlines_mut(&mut ch.blocks, &mut fix);
+            for f in &mut ch.footnotes {
+                passes::visit_inlines_mut(&mut f.blocks, &mut fix);
+            }
+        }
+        fn toc(items: &[TocItem], new_index: &dyn Fn(usize) -> Option<usize>) -> Vec<TocItem> {
+            let mut out = Vec::new();
+            for item in items {
+                match item {
+                    TocItem::Entry {
+                        title,
+                        chapter,
+                        children,
+                    } => {
+                        let children = toc(children, new_index);
+                        match chapter.and_then(new_index) {
+                            Some(c) => out.push(TocItem::Entry {
+                                title: title.clone(),
+                                chapter: Some(c),
+                                children,
+                            }),
+                            None => out.extend(children),
+                        }
+                    }
+                    other => out.push(other.clone()),
+                }
+            }
+            out
+        }
+        doc.toc = toc(&self.toc, &new_index);
+        Ok(doc)
+    }
+}

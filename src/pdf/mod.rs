@@ -5,6 +5,7 @@
 //! writer). No TeX, browser or external program at run time.
 
 pub mod highlight;
+pub mod impose;
 pub mod layout;
 pub mod linebreak;
 pub mod model;
@@ -139,6 +140,128 @@ pub fn pixel_sizes(images: &[Processed]) -> Vec<layout::PixelSize> {
             _ => (p.width, p.height),
         })
         .collect()
+}
+
+/// What to print for a handout: layout, sheet, and which part of the book.
+#[derive(Debug, Clone, Default)]
+pub struct HandoutRequest {
+    /// Physical pages of the handout to keep, 1-based inclusive (`--pages 3-10`).
+    pub pages: Option<(usize, usize)>,
+}
+
+/// Check the handout settings against each other; the message names the settings.
+pub fn handout_geometry(
+    pdf: &PdfSettings,
+    h: &crate::config::HandoutSettings,
+) -> Result<(impose::Layout, impose::Sheet, PdfSettings), String> {
+    let mm = 72.0 / 25.4;
+    let layout = match h.layout.as_str() {
+        "booklet" => impose::Layout::Booklet,
+        "2-up" => impose::Layout::TwoUp,
+        "4-up" => impose::Layout::FourUp,
+        other => {
+            return Err(format!(
+                "[bindery.handout] layout = {other:?} is not known; use booklet, 2-up or 4-up"
+            ))
+        }
+    };
+    let (sw, sh) = crate::config::paper_mm(&h.sheet).ok_or_else(|| {
+        format!(
+            "[bindery.handout] sheet = {:?} is not known; use a4, letter, a3 or tabloid",
+            h.sheet
+        )
+    })?;
+    // Booklets and 2-up print on landscape sheets, 4-up on portrait ones.
+    let (sheet_w, sheet_h) = if layout == impose::Layout::FourUp {
+        (sw, sh)
+    } else {
+        (sh, sw)
+    };
+    let mut pages = pdf.clone();
+    if layout == impose::Layout::Booklet {
+        let default_page = match h.sheet.to_ascii_lowercase().as_str() {
+            "letter" => "half-letter",
+            "a3" => "a4",
+            "tabloid" => "letter",
+            _ => "a5",
+        };
+        pages.page_size = h
+            .page_size
+            .clone()
+            .unwrap_or_else(|| default_page.to_string());
+        let (pw, ph) = pages.page_size_mm();
+        if pw > sheet_w / 2.0 + 0.5 || ph > sheet_h + 0.5 {
+            return Err(format!(
+                "a booklet of {} pages ({pw} x {ph} mm) does not fit two to a {} sheet ({sw} x {sh} mm); set [bindery.handout] page-size to half the sheet or a larger sheet",
+                pages.page_size, h.sheet
+            ));
+        }
+    }
+    if h.creep_mm < 0.0 || h.creep_mm > pages.margin_inner_mm {
+        return Err(format!(
+            "[bindery.handout] creep-mm = {} is larger than the inner margin ({} mm, [bindery.pdf] margin-inner-mm)",
+            h.creep_mm, pages.margin_inner_mm
+        ));
+    }
+    let sheet = impose::Sheet {
+        width: sheet_w * mm,
+        height: sheet_h * mm,
+        creep: h.creep_mm * mm,
+        crop_marks: h.crop_marks,
+    };
+    Ok((layout, sheet, pages))
+}
+
+/// Typeset the book for the handout and impose it on sheets.
+pub fn write_handout(
+    doc: &Document,
+    images: &[Processed],
+    pdf: &PdfSettings,
+    handout: &crate::config::HandoutSettings,
+    request: &HandoutRequest,
+    fonts: &layout::FontChoice,
+) -> Result<Vec<u8>, Error> {
+    let (layout_kind, sheet, page_settings) =
+        handout_geometry(pdf, handout).map_err(Error::Usage)?;
+    let images: Vec<Processed> = if handout.grayscale {
+        images
+            .iter()
+            .map(|p| crate::assets::images::grayscale(p, 85))
+            .collect()
+    } else {
+        images.to_vec()
+    };
+    let mut settings = layout_settings(&page_settings);
+    settings.fonts = fonts.clone();
+    let (mut book, _) = layout::typeset(doc, &settings, &pixel_sizes(&images));
+    if let Some((from, to)) = request.pages {
+        if from == 0 || from > to || from > book.pages.len() {
+            return Err(Error::Usage(format!(
+                "--pages {from}-{to} selects no page of the {}-page handout",
+                book.pages.len()
+            )));
+        }
+        book.pages = book.pages[from - 1..to.min(book.pages.len())].to_vec();
+    }
+    if handout.grayscale {
+        impose::grayscale(&mut book);
+    }
+    let imposed = impose::impose(&book, layout_kind, &sheet);
+    let info = write::Info {
+        title: &doc.meta.title,
+        authors: &doc.meta.authors,
+        language: &doc.meta.language,
+        subject: doc.meta.description.as_deref(),
+        keywords: &doc.meta.subjects,
+        modified: doc.meta.modified,
+        pdf_a: false,
+        validate: false,
+    };
+    match write::write(&imposed, &images, &info) {
+        Ok(b) => Ok(b),
+        Err(write::Failure::Other(e)) => Err(e),
+        Err(write::Failure::NotConforming(why)) => Err(Error::Encode(why)),
+    }
 }
 
 /// The page model as text, for tests.

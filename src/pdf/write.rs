@@ -87,7 +87,8 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
         .map_err(|e| Error::Encode(format!("PDF configuration: {e:?}")))?;
     let settings = SerializeSettings {
         configuration,
-        enable_tagging: true,
+        // An imposed handout has no structure to tag.
+        enable_tagging: !book.structure.is_empty(),
         ..SerializeSettings::default()
     };
     let mut document = Document::new_with(settings);
