@@ -69,6 +69,8 @@ pub struct BinderySection {
     pub pdf: PdfSettings,
     pub fonts: FontFiles,
     pub handout: HandoutSettings,
+    /// Words on generated pages, over the built-in English and Vietnamese ones.
+    pub labels: crate::labels::LabelOverrides,
     pub limits: Limits,
 }
 
@@ -87,6 +89,7 @@ impl Default for BinderySection {
             pdf: PdfSettings::default(),
             fonts: FontFiles::default(),
             handout: HandoutSettings::default(),
+            labels: Default::default(),
             limits: Limits::default(),
         }
     }
@@ -131,6 +134,14 @@ pub struct HandoutSettings {
     pub crop_marks: bool,
     /// Grey photos and text for black-and-white printers.
     pub grayscale: bool,
+    /// How web links are printed: `footnotes` (numbered notes at the page bottom), `endnotes`
+    /// (a list at the end of each chapter) or `none`.
+    pub link_notes: String,
+    /// A QR code beside each printed link.
+    pub qr_codes: bool,
+    /// A cover page with the event, date, authors, a short contents list and a QR code to the
+    /// book's web address ([output.html] site-url).
+    pub cover: bool,
 }
 
 impl Default for HandoutSettings {
@@ -142,6 +153,9 @@ impl Default for HandoutSettings {
             creep_mm: 0.0,
             crop_marks: false,
             grayscale: false,
+            link_notes: "footnotes".to_string(),
+            qr_codes: false,
+            cover: true,
         }
     }
 }

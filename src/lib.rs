@@ -12,6 +12,7 @@ pub mod config;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod labels;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;

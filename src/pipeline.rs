@@ -182,6 +182,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     // Make every output in memory first: a problem found while typesetting (a character no font
     // has, with --deny-warnings) must stop the build before anything is written.
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let labels = crate::labels::Labels::new(&doc.meta.language, &config.bindery.labels);
     let name = &config.bindery.output_name;
     if matches!(req.format, Format::Epub | Format::All) {
         let bytes = epub::write(
@@ -189,12 +190,14 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             &processed,
             &epub::Options {
                 embed_fonts: config.bindery.epub.embed_fonts,
+                contents_label: labels.contents.clone(),
             },
         )?;
         outputs.push((out_dir.join(format!("{name}.epub")), bytes));
     }
     if matches!(req.format, Format::Pdf | Format::All) {
-        let (bytes, findings) = pdf::write(&doc, &processed_pdf, &config.bindery.pdf, &fonts)?;
+        let (bytes, findings) =
+            pdf::write(&doc, &processed_pdf, &config.bindery.pdf, &fonts, &labels)?;
         for (chapter, c) in findings.missing {
             diags.push(missing_glyph(&doc, &sources, chapter, c));
         }
@@ -225,6 +228,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             &config.bindery.handout,
             &request,
             &fonts,
+            &labels,
         )?;
         outputs.push((out_dir.join(format!("{name}-handout.pdf")), bytes));
     }

@@ -1579,3 +1579,40 @@ fn handout_impossible_combinations_name_the_settings() {
     );
     assert_eq!(r.code, 2, "handout flags need --profile handout");
 }
+
+#[test]
+fn handout_prints_links_as_notes_with_qr_codes_and_a_cover() {
+    let dir = book(&[
+        ("book.toml", b"[book]\ntitle = \"Meetup\"\nlanguage = \"vi\"\n[output.html]\nsite-url = \"https://example.org/book/\"\n[bindery.handout]\nqr-codes = true\n[bindery.labels]\nlinks = \"Addresses\"\n"),
+        ("src/a.md", b"# A\n\nSee [the wiki](https://wiki.example.org/x) and [again](https://wiki.example.org/x), and [home](https://example.org/).\n"),
+    ]);
+    let mut sources = bindery::diag::SourceMap::default();
+    let mut diags = bindery::diag::Diagnostics::default();
+    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
+        .unwrap()
+        .unwrap()
+        .document;
+    bindery::doc::passes::run(&mut doc, &mut diags);
+    let labels = bindery::labels::Labels::new(
+        "vi",
+        &bindery::labels::LabelOverrides {
+            links: Some("Addresses".into()),
+            ..Default::default()
+        },
+    );
+    let mut images = Vec::new();
+    use bindery::pdf::handout::{prepare, LinkNotes};
+    let notes = prepare(&doc, &mut images, LinkNotes::Footnotes, true, &labels);
+    let ch = &notes.chapters[0];
+    assert_eq!(ch.footnotes.len(), 2, "the same address is noted once");
+    assert_eq!(images.len(), 2, "one QR code per address");
+    assert_eq!(notes.images.len(), doc.images.len() + 2);
+    let end = prepare(&doc, &mut Vec::new(), LinkNotes::Endnotes, false, &labels);
+    assert!(
+        matches!(end.chapters[0].blocks.iter().rev().nth(1), Some(bindery::doc::Block::Heading { content, .. }) if bindery::doc::Inline::plain_text(content) == "Addresses")
+    );
+    // End to end: the handout's text has the addresses, the cover its contents list and URL.
+    let (run, _out) = handout(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(labels.contents, "Mục lục");
+}

@@ -410,7 +410,8 @@ pub fn visit_inlines(blocks: &[Block], f: &mut impl FnMut(&Inline)) {
     });
 }
 
-fn inline_runs_mut(b: &mut Block) -> Vec<&mut Vec<Inline>> {
+/// The inline runs a block holds directly (paragraph text, heading, caption, cells, terms).
+pub fn inline_runs_mut(b: &mut Block) -> Vec<&mut Vec<Inline>> {
     match b {
         Block::Paragraph(i) => vec![i],
         Block::Heading { content, .. } => vec![content],

@@ -20,6 +20,8 @@ use xhtml::escape;
 
 pub struct Options {
     pub embed_fonts: bool,
+    /// The contents heading in the book's language (`labels::Labels`).
+    pub contents_label: String,
 }
 
 /// Package file name of chapter `i`.
@@ -98,7 +100,10 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
         None,
     );
     spine.push_str("<itemref idref=\"title-page\"/>\n");
-    entries.push(text_entry("OEBPS/nav.xhtml", nav(doc, cover.is_some())));
+    entries.push(text_entry(
+        "OEBPS/nav.xhtml",
+        nav(doc, cover.is_some(), &options.contents_label),
+    ));
     manifest_item(
         &mut manifest,
         "nav",
@@ -337,7 +342,7 @@ fn title_page(doc: &Document) -> String {
     out
 }
 
-fn nav(doc: &Document, has_cover: bool) -> String {
+fn nav(doc: &Document, has_cover: bool, contents: &str) -> String {
     let mut out = String::new();
     xhtml::document_head(
         &mut out,
@@ -348,11 +353,7 @@ fn nav(doc: &Document, has_cover: bool) -> String {
     out.push_str(
         "<body epub:type=\"frontmatter\">\n<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n",
     );
-    let _ = writeln!(
-        out,
-        "<h1>{}</h1>",
-        escape(contents_label(&doc.meta.language))
-    );
+    let _ = writeln!(out, "<h1>{}</h1>", escape(contents));
     out.push_str("<ol>\n");
     nav_items(doc, &doc.toc, &mut out);
     out.push_str("</ol>\n</nav>\n");
@@ -371,15 +372,6 @@ fn nav(doc: &Document, has_cover: bool) -> String {
     }
     out.push_str("</ol>\n</nav>\n</body>\n</html>\n");
     out
-}
-
-/// "Contents" in the book's language (English and Vietnamese built in).
-fn contents_label(lang: &str) -> &'static str {
-    if lang.starts_with("vi") {
-        "Mục lục"
-    } else {
-        "Contents"
-    }
 }
 
 /// Nested `<li>`s for the toc. A part title becomes a `<span>` heading the chapters that follow it

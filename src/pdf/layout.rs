@@ -32,6 +32,14 @@ pub struct Settings {
     pub ragged_right: bool,
     pub number_headings: bool,
     pub fonts: FontChoice,
+    pub labels: crate::labels::Labels,
+    /// A handout's cover: a short contents list and, when the book has a web address, its QR code.
+    pub handout_cover: Option<HandoutCover>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HandoutCover {
+    pub qr: Option<usize>,
 }
 
 /// Which face to use for each role and style: the book's own where it gives one, else bundled.
@@ -1299,7 +1307,13 @@ impl Ctx<'_> {
                 .get(c.0)
                 .copied()
                 .filter(|(w, h)| *w > 0 && *h > 0)?;
-            let mut h = ch * 0.4;
+            // A handout cover also holds a contents list and a QR code: a smaller picture.
+            let mut h = ch
+                * if self.settings.handout_cover.is_some() {
+                    0.22
+                } else {
+                    0.4
+                };
             let mut w = h * pw as f32 / ph as f32;
             if w > width {
                 w = width;
@@ -1389,7 +1403,81 @@ impl Ctx<'_> {
                 fs * 6.0,
             );
         }
+        if let Some(cover) = self.settings.handout_cover.clone() {
+            self.handout_cover(&mut out, &cover, width);
+        }
         out
+    }
+
+    /// The handout cover's short contents list (top-level chapters) and the QR code to the book.
+    fn handout_cover(&mut self, out: &mut Vec<Entry>, cover: &HandoutCover, width: f32) {
+        let fs = self.settings.font_size;
+        let label = self.settings.labels.in_this_handout.clone();
+        let heading = Style {
+            face: self.settings.face(Role::Heading, true, false),
+            ..self.body_style()
+        };
+        let id = self.node(StructKind::P, None, None);
+        let mut lines = self.within(id, |ctx| {
+            ctx.paragraph(&[Inline::Text(label)], heading, width, false)
+        });
+        if let Some(f) = lines.first_mut() {
+            f.space_before = fs * 2.5;
+            f.keep_with_next = true;
+        }
+        out.extend(lines);
+        let list = self.node(StructKind::List { ordered: false }, None, None);
+        let saved = self.parent.replace(list);
+        for item in self.doc.toc.clone() {
+            if let TocItem::Entry {
+                chapter: Some(c), ..
+            } = item
+            {
+                let li = self.node(StructKind::ListItem, None, None);
+                let text = format!("• {}", self.doc.chapter_label(c));
+                let style = self.body_style();
+                let mut l = self.within(li, |ctx| {
+                    ctx.paragraph(&[Inline::Text(text)], style, width, false)
+                });
+                out.append(&mut l);
+            }
+        }
+        self.parent = saved;
+        if let (Some(qr), Some(url)) = (cover.qr, self.doc.meta.site_url.clone()) {
+            let size = fs * 6.0;
+            let mut e = Entry {
+                height: size + fs,
+                space_before: fs * 2.0,
+                ..Entry::default()
+            };
+            e.items.push(Item::Image {
+                x: (width - size) / 2.0,
+                y: 0.0,
+                w: size,
+                h: size,
+                image: qr,
+                alt: format!("QR code for {url}"),
+                tag: None,
+            });
+            let fig = self.node(StructKind::Figure, Some(format!("QR code for {url}")), None);
+            tag(std::slice::from_mut(&mut e), fig);
+            out.push(e);
+            let style = Style {
+                face: self.settings.face(Role::Code, false, false),
+                size: fs * 0.8,
+                color: model::GREY,
+                rise: 0.0,
+                strike: false,
+            };
+            let id = self.node(StructKind::Caption, None, None);
+            let mut lines = self.within(id, |ctx| {
+                ctx.paragraph(&[Inline::Text(url)], style, width, false)
+            });
+            for l in &mut lines {
+                center(l, width);
+            }
+            out.extend(lines);
+        }
     }
 
     fn contents(
@@ -1398,14 +1486,10 @@ impl Ctx<'_> {
         width: f32,
     ) -> Vec<Entry> {
         let fs = self.settings.font_size;
-        let heading_label = if self.doc.meta.language.starts_with("vi") {
-            "Mục lục"
-        } else {
-            "Contents"
-        };
+        let heading_label = self.settings.labels.contents.clone();
         let toc = self.node(StructKind::Toc, None, None);
         let saved = self.parent.replace(toc);
-        let h = self.node(StructKind::H(1), Some(heading_label.to_string()), None);
+        let h = self.node(StructKind::H(1), Some(heading_label.clone()), None);
         let title = [Inline::Text(heading_label.to_string())];
         let mut out = self.within(h, |ctx| ctx.heading(1, &title, width, None));
         if let Some(f) = out.first_mut() {

@@ -4,6 +4,7 @@
 //! the positioned page model in `model`) → `write` (krilla, the only module that knows the PDF
 //! writer). No TeX, browser or external program at run time.
 
+pub mod handout;
 pub mod highlight;
 pub mod impose;
 pub mod layout;
@@ -34,6 +35,8 @@ pub fn layout_settings(p: &PdfSettings) -> layout::Settings {
         ragged_right: p.ragged_right,
         number_headings: p.number_chapters,
         fonts: layout::FontChoice::default(),
+        labels: crate::labels::Labels::default(),
+        handout_cover: None,
     }
 }
 
@@ -96,10 +99,12 @@ pub fn write(
     images: &[Processed],
     settings: &PdfSettings,
     fonts: &layout::FontChoice,
+    labels: &crate::labels::Labels,
 ) -> Result<(Vec<u8>, Findings), Error> {
     let sizes = pixel_sizes(images);
     let mut layout = layout_settings(settings);
     layout.fonts = fonts.clone();
+    layout.labels = labels.clone();
     let (book, missing) = layout::typeset(doc, &layout, &sizes);
     let mut info = write::Info {
         title: &doc.meta.title,
@@ -197,6 +202,12 @@ pub fn handout_geometry(
             ));
         }
     }
+    if handout::LinkNotes::parse(&h.link_notes).is_none() {
+        return Err(format!(
+            "[bindery.handout] link-notes = {:?} is not known; use footnotes, endnotes or none",
+            h.link_notes
+        ));
+    }
     if h.creep_mm < 0.0 || h.creep_mm > pages.margin_inner_mm {
         return Err(format!(
             "[bindery.handout] creep-mm = {} is larger than the inner margin ({} mm, [bindery.pdf] margin-inner-mm)",
@@ -220,20 +231,32 @@ pub fn write_handout(
     handout: &crate::config::HandoutSettings,
     request: &HandoutRequest,
     fonts: &layout::FontChoice,
+    labels: &crate::labels::Labels,
 ) -> Result<Vec<u8>, Error> {
     let (layout_kind, sheet, page_settings) =
         handout_geometry(pdf, handout).map_err(Error::Usage)?;
-    let images: Vec<Processed> = if handout.grayscale {
-        images
+    let mode =
+        handout::LinkNotes::parse(&handout.link_notes).unwrap_or(handout::LinkNotes::Footnotes);
+    let mut images: Vec<Processed> = images.to_vec();
+    let mut doc = handout::prepare(doc, &mut images, mode, handout.qr_codes, labels);
+    let qr = if handout.cover {
+        handout::cover_qr(&mut doc, &mut images)
+    } else {
+        None
+    };
+    if handout.grayscale {
+        images = images
             .iter()
             .map(|p| crate::assets::images::grayscale(p, 85))
-            .collect()
-    } else {
-        images.to_vec()
-    };
+            .collect();
+    }
     let mut settings = layout_settings(&page_settings);
     settings.fonts = fonts.clone();
-    let (mut book, _) = layout::typeset(doc, &settings, &pixel_sizes(&images));
+    settings.labels = labels.clone();
+    settings.handout_cover = handout.cover.then_some(layout::HandoutCover {
+        qr: qr.map(|q| q.0),
+    });
+    let (mut book, _) = layout::typeset(&doc, &settings, &pixel_sizes(&images));
     if let Some((from, to)) = request.pages {
         if from == 0 || from > to || from > book.pages.len() {
             return Err(Error::Usage(format!(

@@ -1,0 +1,191 @@
+//! Making a book usable on paper before it is typeset for a handout: web links become numbered
+//! notes (page footnotes or chapter endnotes) with the address written out and, optionally, a QR
+//! code; the cover gets a QR code to the book's own web address. A pure transformation of the
+//! document (QR pictures come from `assets::qr`), so the typesetter needs no special cases.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::assets::images::Processed;
+use crate::doc::passes::{self, inline_runs_mut};
+use crate::doc::{
+    Block, Document, Footnote, Image, ImageId, ImageSource, Inline, LinkTarget, ListItem,
+};
+use crate::labels::Labels;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkNotes {
+    Footnotes,
+    Endnotes,
+    None,
+}
+
+impl LinkNotes {
+    pub fn parse(s: &str) -> Option<LinkNotes> {
+        match s {
+            "footnotes" => Some(LinkNotes::Footnotes),
+            "endnotes" => Some(LinkNotes::Endnotes),
+            "none" => Some(LinkNotes::None),
+            _ => None,
+        }
+    }
+}
+
+/// Add a picture that is not a file of the book (a QR code); returns its id.
+fn add_picture(
+    doc: &mut Document,
+    images: &mut Vec<Processed>,
+    picture: Processed,
+    name: String,
+    span: crate::diag::Span,
+) -> ImageId {
+    let id = ImageId(doc.images.len());
+    doc.images.push(ImageSource {
+        path: PathBuf::new(),
+        rel_path: name,
+        first_use: span,
+    });
+    images.push(picture);
+    id
+}
+
+/// The handout's version of the book: printed links, QR codes. `images` grows with `doc.images`.
+pub fn prepare(
+    doc: &Document,
+    images: &mut Vec<Processed>,
+    mode: LinkNotes,
+    qr: bool,
+    labels: &Labels,
+) -> Document {
+    let mut doc = doc.clone();
+    images.truncate(doc.images.len());
+    if mode == LinkNotes::None {
+        return doc;
+    }
+    for c in 0..doc.chapters.len() {
+        // URL → note number within the chapter (the same address is noted once).
+        let mut urls: Vec<(String, crate::diag::Span)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut blocks = std::mem::take(&mut doc.chapters[c].blocks);
+        passes::visit_blocks_mut(&mut blocks, &mut |b| {
+            for run in inline_runs_mut(b) {
+                annotate(run, &mut |url, span| {
+                    let k = *index.entry(url.to_string()).or_insert_with(|| {
+                        urls.push((url.to_string(), span));
+                        urls.len()
+                    });
+                    match mode {
+                        LinkNotes::Footnotes => Inline::FootnoteRef {
+                            label: format!("bindery-url-{k}"),
+                            number: 0,
+                            span,
+                        },
+                        _ => Inline::Superscript(vec![Inline::Text(format!("[{k}]"))]),
+                    }
+                });
+            }
+        });
+        let mut notes: Vec<Vec<Block>> = Vec::new();
+        for (k, (url, span)) in urls.iter().enumerate() {
+            let mut body = vec![Block::Paragraph(vec![Inline::Code(url.clone())])];
+            if qr {
+                if let Some(png) = crate::assets::qr::png(url, 2) {
+                    let id = add_picture(
+                        &mut doc,
+                        images,
+                        png,
+                        format!("qr-{}-{}.png", c + 1, k + 1),
+                        *span,
+                    );
+                    body.push(Block::Figure {
+                        image: Image {
+                            id,
+                            alt: format!("QR code for {url}"),
+                            title: None,
+                            span: *span,
+                        },
+                        caption: Vec::new(),
+                    });
+                }
+            }
+            notes.push(body);
+        }
+        let chapter = &mut doc.chapters[c];
+        chapter.blocks = blocks;
+        match mode {
+            LinkNotes::Footnotes => {
+                for (k, body) in notes.into_iter().enumerate() {
+                    chapter.footnotes.push(Footnote {
+                        label: format!("bindery-url-{}", k + 1),
+                        number: 0,
+                        blocks: body,
+                    });
+                }
+            }
+            LinkNotes::Endnotes if !notes.is_empty() => {
+                let span = urls[0].1;
+                chapter.blocks.push(Block::Heading {
+                    level: 2,
+                    id: "bindery-links".into(),
+                    classes: Vec::new(),
+                    content: vec![Inline::Text(labels.links.clone())],
+                    span,
+                });
+                chapter.blocks.push(Block::List {
+                    start: Some(1),
+                    items: notes
+                        .into_iter()
+                        .map(|blocks| ListItem { task: None, blocks })
+                        .collect(),
+                });
+            }
+            _ => {}
+        }
+    }
+    // Number the new notes together with the book's own footnotes, by first reference.
+    let mut diags = crate::diag::Diagnostics::default();
+    for ch in &mut doc.chapters {
+        for f in &mut ch.footnotes {
+            f.number = 0;
+        }
+    }
+    passes::number_footnotes(&mut doc, &mut diags);
+    doc
+}
+
+/// After every web link in the run, insert the marker `note` makes for its address.
+fn annotate(inlines: &mut Vec<Inline>, note: &mut dyn FnMut(&str, crate::diag::Span) -> Inline) {
+    let mut i = 0;
+    while i < inlines.len() {
+        let marker = match &mut inlines[i] {
+            Inline::Link {
+                target: LinkTarget::External(url),
+                span,
+                ..
+            } if url.starts_with("http") => Some(note(&url.clone(), *span)),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Span { content: c, .. } => {
+                annotate(c, note);
+                None
+            }
+            _ => None,
+        };
+        if let Some(m) = marker {
+            inlines.insert(i + 1, m);
+            i += 1;
+        }
+        i += 1;
+    }
+}
+
+/// A QR code picture for the cover (the book's web address), added to the document's pictures.
+pub fn cover_qr(doc: &mut Document, images: &mut Vec<Processed>) -> Option<ImageId> {
+    let url = doc.meta.site_url.clone()?;
+    let png = crate::assets::qr::png(&url, 3)?;
+    let span = crate::diag::Span::file_start(doc.chapters.first()?.file);
+    Some(add_picture(doc, images, png, "qr-site.png".into(), span))
+}
