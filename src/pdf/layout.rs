@@ -594,18 +594,7 @@ impl Ctx<'_> {
         for span in &spans {
             match &span.kind {
                 SpanKind::Break => {
-                    items.push(Lb::Glue {
-                        width: 0.0,
-                        stretch: 1e5,
-                        shrink: 0.0,
-                    });
-                    pieces.push(None);
-                    items.push(Lb::Penalty {
-                        width: 0.0,
-                        penalty: -INFINITY,
-                        flagged: false,
-                    });
-                    pieces.push(None);
+                    push_forced_break(&mut items, &mut pieces);
                     pending_space = false;
                 }
                 SpanKind::Anchor(id) => {
@@ -671,18 +660,7 @@ impl Ctx<'_> {
         if items.iter().all(|i| !matches!(i, Lb::Box { .. })) {
             return Vec::new();
         }
-        items.push(Lb::Glue {
-            width: 0.0,
-            stretch: 1e5,
-            shrink: 0.0,
-        });
-        pieces.push(None);
-        items.push(Lb::Penalty {
-            width: 0.0,
-            penalty: -INFINITY,
-            flagged: false,
-        });
-        pieces.push(None);
+        push_forced_break(&mut items, &mut pieces);
         let breaks = linebreak::break_lines(&items, width, if justify { 2.5 } else { 10.0 });
         let mut out = Vec::new();
         let mut start = 0;
@@ -1863,6 +1841,22 @@ fn as_artifact(e: &Entry) -> Entry {
     }
     e.items.retain(|i| !matches!(i, Item::Link { .. }));
     e
+}
+
+/// End a line here (a hard line break, or the paragraph's end): fill with glue, then force.
+fn push_forced_break(items: &mut Vec<Lb>, pieces: &mut Vec<Option<Piece>>) {
+    items.push(Lb::Glue {
+        width: 0.0,
+        stretch: 1e5,
+        shrink: 0.0,
+    });
+    pieces.push(None);
+    items.push(Lb::Penalty {
+        width: 0.0,
+        penalty: -INFINITY,
+        flagged: false,
+    });
+    pieces.push(None);
 }
 
 fn push_glue(items: &mut Vec<Lb>, pieces: &mut Vec<Option<Piece>>, space: f32) {

@@ -106,16 +106,7 @@ pub fn write(
     layout.fonts = fonts.clone();
     layout.labels = labels.clone();
     let (book, missing) = layout::typeset(doc, &layout, &sizes);
-    let mut info = write::Info {
-        title: &doc.meta.title,
-        authors: &doc.meta.authors,
-        language: &doc.meta.language,
-        subject: doc.meta.description.as_deref(),
-        keywords: &doc.meta.subjects,
-        modified: doc.meta.modified,
-        pdf_a: settings.pdf_a,
-        validate: true,
-    };
+    let mut info = write::Info::of(doc, settings.pdf_a, true);
     let mut findings = Findings {
         missing,
         not_conforming: None,
@@ -270,16 +261,8 @@ pub fn write_handout(
         impose::grayscale(&mut book);
     }
     let imposed = impose::impose(&book, layout_kind, &sheet);
-    let info = write::Info {
-        title: &doc.meta.title,
-        authors: &doc.meta.authors,
-        language: &doc.meta.language,
-        subject: doc.meta.description.as_deref(),
-        keywords: &doc.meta.subjects,
-        modified: doc.meta.modified,
-        pdf_a: false,
-        validate: false,
-    };
+    // An imposed handout has no reading structure: no standard to claim.
+    let info = write::Info::of(&doc, false, false);
     match write::write(&imposed, &images, &info) {
         Ok(b) => Ok(b),
         Err(write::Failure::Other(e)) => Err(e),

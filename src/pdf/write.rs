@@ -44,6 +44,22 @@ pub struct Info<'a> {
     pub validate: bool,
 }
 
+impl<'a> Info<'a> {
+    /// The document information of `doc`.
+    pub fn of(doc: &'a crate::doc::Document, pdf_a: bool, validate: bool) -> Info<'a> {
+        Info {
+            title: &doc.meta.title,
+            authors: &doc.meta.authors,
+            language: &doc.meta.language,
+            subject: doc.meta.description.as_deref(),
+            keywords: &doc.meta.subjects,
+            modified: doc.meta.modified,
+            pdf_a,
+            validate,
+        }
+    }
+}
+
 /// Why writing failed: the content does not meet the standard, or something else.
 pub enum Failure {
     NotConforming(String),
