@@ -1698,3 +1698,211 @@ proptest::proptest! {
         proptest::prop_assert!(!book.pages.is_empty());
     }
 }
+
+// ---- Hostile books (issue #4): each builds or fails cleanly, never panics, never hangs ----
+
+/// What a hostile book must do: build (exit 0) or fail with a diagnostic (exit 1); never panic,
+/// never leave a half-written output.
+fn survives(name: &str, files: &[(&str, Vec<u8>)], expect_ok: Option<bool>, expect_text: &str) {
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_slice())).collect();
+    let dir = book(&refs);
+    let out = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let r = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(
+        started.elapsed().as_secs() < 120,
+        "{name}: took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        !r.stderr.contains("panicked") && (r.code == 0 || r.code == 1),
+        "{name}: exit {} {}",
+        r.code,
+        &r.stderr[..r.stderr.len().min(2000)]
+    );
+    if let Some(ok) = expect_ok {
+        assert_eq!(
+            r.code == 0,
+            ok,
+            "{name}: {}",
+            &r.stderr[..r.stderr.len().min(2000)]
+        );
+    }
+    assert!(
+        r.stderr.contains(expect_text),
+        "{name}: expected {expect_text:?} in {}",
+        &r.stderr[..r.stderr.len().min(2000)]
+    );
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    if r.code == 0 {
+        assert!(
+            names.contains(&"book.epub".to_string()) && names.contains(&"book.pdf".to_string()),
+            "{name}: {names:?}"
+        );
+    } else {
+        assert!(names.is_empty(), "{name}: a failed build wrote {names:?}");
+    }
+}
+
+fn png_bytes(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 100, 50]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+#[test]
+fn hostile_books() {
+    let t = |s: &str| s.as_bytes().to_vec();
+    let toml = ("book.toml", t("[book]\ntitle = \"Hostile\"\n"));
+    let one = |md: Vec<u8>| {
+        vec![
+            toml.clone(),
+            ("src/SUMMARY.md", t("- [A](a.md)\n")),
+            ("src/a.md", md),
+        ]
+    };
+    let picture = |name: &str, bytes: Vec<u8>| {
+        vec![
+            toml.clone(),
+            (
+                "src/a.md",
+                format!("# A\n\n![A picture](../pictures/{name})\n").into_bytes(),
+            ),
+            (
+                Box::leak(format!("pictures/{name}").into_boxed_str()) as &str,
+                bytes,
+            ),
+        ]
+    };
+    let jpeg =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("pictures/dune.jpg")).unwrap();
+    let mut corrupt_exif = jpeg[..2].to_vec();
+    corrupt_exif.extend_from_slice(&[0xFF, 0xE1, 0x00, 0x10]);
+    corrupt_exif.extend_from_slice(b"Exif\0\0MM\0\x2a\xff\xff\xff\xff");
+    corrupt_exif.extend_from_slice(&jpeg[2..]);
+    let gif = {
+        let mut out = Vec::new();
+        {
+            let mut enc = image::codecs::gif::GifEncoder::new(&mut out);
+            for i in 0..1000u32 {
+                let frame =
+                    image::RgbaImage::from_pixel(8, 8, image::Rgba([(i % 255) as u8, 0, 0, 255]));
+                enc.encode_frame(image::Frame::new(frame)).unwrap();
+            }
+        }
+        out
+    };
+    let deep_list = "- ".repeat(100_000) + "x\n";
+    let long_line = "word ".repeat(200_000);
+    let wide_row = format!(
+        "|{}\n|{}\n|{}\n",
+        "h|".repeat(10_000),
+        "-|".repeat(10_000),
+        "c|".repeat(10_000)
+    );
+    let cases: Vec<(&str, Vec<(&str, Vec<u8>)>, Option<bool>, &str)> = vec![
+        ("empty book", vec![toml.clone()], Some(false), "the source folder `src` does not exist"),
+        ("empty folder without book.toml", vec![("src/.keep", Vec::new())], Some(false), "no reports found"),
+        ("empty SUMMARY", vec![toml.clone(), ("src/SUMMARY.md", Vec::new())], None, ""),
+        ("SUMMARY listing itself", vec![toml.clone(), ("src/SUMMARY.md", t("- [S](SUMMARY.md)\n"))], Some(false), "lists itself"),
+        ("chapter listed twice", vec![toml.clone(), ("src/SUMMARY.md", t("- [A](a.md)\n- [A](a.md)\n")), ("src/a.md", t("# A\n"))], Some(false), "listed twice"),
+        ("circular includes", one(t("{{#include b.md}}\n")).into_iter().chain([("src/b.md", t("{{#include a.md}}\n"))]).collect(), Some(false), "circular include"),
+        ("include escaping the book", one(t("{{#include ../../../../etc/passwd}}\n")), Some(false), "outside the book folder"),
+        ("report of one 1 MB line", one(long_line.into_bytes()), Some(true), ""),
+        ("report over the size limit", vec![("book.toml", t("[book]\ntitle = \"T\"\n[bindery.limits]\nmax-report-file-mib = 1\n")), ("src/a.md", vec![b'a'; 2 << 20])], Some(false), "over the limit of 1 MiB"),
+        ("NUL bytes", one(b"# A\n\nx\0y\0z\n".to_vec()), Some(true), "control character"),
+        ("invalid UTF-8", one(b"# A\n\n\xc3\x28\n".to_vec()), Some(false), "not valid UTF-8"),
+        ("UTF-16 with BOM", one(b"\xff\xfe#\0 \0A\0".to_vec()), Some(false), "UTF-16"),
+        ("CRLF line ends", one(t("# A\r\n\r\nText [x](#nope).\r\n")), Some(false), "src/a.md:3:6"),
+        ("UTF-8 BOM", one(t("\u{feff}# A\n\nText.\n")), Some(true), ""),
+        ("tabs and Vietnamese before an error", one(t("# A\n\nViệt\t[x](#nope)\n")), Some(false), "src/a.md:3:6"),
+        ("PNG bomb header", picture("bomb.png", {
+            let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+            png.extend_from_slice(&50_000u32.to_be_bytes());
+            png.extend_from_slice(&50_000u32.to_be_bytes());
+            png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
+            png
+        }), Some(false), "picture pictures/bomb.png"),
+        ("truncated JPEG", picture("cut.jpg", jpeg[..jpeg.len() / 2].to_vec()), Some(false), "truncated"),
+        ("JPEG with a corrupt EXIF block", picture("exif.jpg", corrupt_exif), None, ""),
+        ("GIF with 1,000 frames", picture("anim.gif", gif), Some(true), ""),
+        ("SVG with an external entity", picture("e.svg", t("<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><svg xmlns=\"http://www.w3.org/2000/svg\"><text>&x;</text></svg>")), Some(false), "entity"),
+        ("SVG with a script", picture("s.svg", t("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>")), Some(false), "script"),
+        ("SVG with an event handler", picture("h.svg", t("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"x()\"><rect width=\"1\" height=\"1\"/></svg>")), Some(false), "event handler"),
+        ("picture that is text", picture("t.jpg", t("hello")), Some(false), "picture pictures/t.jpg"),
+        ("empty picture", picture("e.png", Vec::new()), Some(false), "empty"),
+        ("100 px picture", picture("small.png", png_bytes(100, 60)), Some(true), ""),
+        ("20,000 px tall picture", picture("tall.png", png_bytes(50, 20_000)), Some(true), ""),
+        ("image path with ..", one(t("![x](../../../../../etc/hostname)\n")), Some(false), "outside the book folder"),
+        ("remote image", one(t("![x](https://example.org/x.png)\n")), Some(true), "not downloaded"),
+        ("font that is not a font", one(t("# A\n")).into_iter().chain([("fonts/x.ttf", t("not a font"))]).collect(), Some(false), "not a font file"),
+        ("book.toml with wrong types", vec![("book.toml", t("[book]\ntitle = [1, 2]\n")), ("src/a.md", t("# A\n"))], Some(false), "invalid book.toml"),
+        ("book.toml not TOML", vec![("book.toml", t("this is = = not toml")), ("src/a.md", t("# A\n"))], Some(false), "invalid book.toml"),
+        ("100,000 nested list items", one(deep_list.into_bytes()), Some(true), "flattened"),
+        ("100,000 nested block quotes", one((">".repeat(100_000) + " x\n").into_bytes()), Some(true), "flattened"),
+        ("10,000-cell table row", one(wide_row.into_bytes()), Some(true), ""),
+        ("raw HTML script", one(t("<script>alert(1)</script>\n")), Some(true), "removed <script>"),
+        ("raw HTML onerror", one(t("<img src=x onerror=alert(1)>\n")), None, "onerror"),
+        ("raw HTML iframe", one(t("<iframe src=\"https://evil\"></iframe>\n")), Some(true), "removed <iframe>"),
+        ("raw HTML form", one(t("<form action=/x><input name=q></form>\n")), Some(true), "removed <form>"),
+        ("raw HTML stylesheet", one(t("<link rel=stylesheet href=https://evil/x.css>\n")), Some(true), "removed <link>"),
+        ("javascript: link", one(t("[x](javascript:alert(1))\n")), Some(true), "javascript:"),
+        ("deep inline emphasis", one(("*".repeat(5000) + "x" + &"*".repeat(5000)).into_bytes()), Some(true), ""),
+        ("unclosed HTML soup", one(t("<div><table><tr><td><ul><li><b><i>x\n")), Some(true), ""),
+        ("front matter not closed", one(t("+++\ntitle = \"x\"\n")), Some(false), "not closed"),
+        ("5,000-character word", one(("y".repeat(5000) + "\n").into_bytes()), Some(true), ""),
+        ("200 footnotes in a paragraph", one(((0..200).map(|i| format!("w[^{i}] ")).collect::<String>() + "\n\n" + &(0..200).map(|i| format!("[^{i}]: n{i}\n\n")).collect::<String>()).into_bytes()), Some(true), ""),
+    ];
+    assert!(cases.len() >= 40, "at least 40 hostile books");
+    for (name, files, ok, text) in &cases {
+        survives(name, files, *ok, text);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn hostile_symlinked_picture_and_case_colliding_names() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.png"), png_bytes(10, 10)).unwrap();
+    let dir = book(&[TOML, ("src/a.md", b"# A\n\n![x](../pictures/link.png)\n")]);
+    std::fs::create_dir_all(dir.path().join("pictures")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("x.png"),
+        dir.path().join("pictures/link.png"),
+    )
+    .unwrap();
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 1);
+    assert!(run
+        .stderr
+        .contains("link to a file outside the book folder"));
+    // `a b.jpg`, `a_b.jpg`, `A.png` and `a.png` are four files in the EPUB, never overwritten.
+    let small = png_bytes(10, 10);
+    let dir = book(&[TOML, ("src/a.md", b"# A\n\n![1](../p/a%20b.png)\n\n![2](../p/a_b.png)\n\n![3](../p/A.png)\n\n![4](../p/a.png)\n"), ("p/a b.png", &small), ("p/a_b.png", &small), ("p/A.png", &small), ("p/a.png", &small)]);
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    let mut names: Vec<String> = files
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .filter(|n| n.starts_with("oebps/images/"))
+        .collect();
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!((count, names.len()), (4, 4), "{names:?}");
+}
