@@ -1814,7 +1814,8 @@ fn hostile_books() {
         "-|".repeat(10_000),
         "c|".repeat(10_000)
     );
-    let cases: Vec<(&str, Vec<(&str, Vec<u8>)>, Option<bool>, &str)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, Vec<u8>)>, Option<bool>, &'a str);
+    let cases: Vec<Case> = vec![
         ("empty book", vec![toml.clone()], Some(false), "the source folder `src` does not exist"),
         ("empty folder without book.toml", vec![("src/.keep", Vec::new())], Some(false), "no reports found"),
         ("empty SUMMARY", vec![toml.clone(), ("src/SUMMARY.md", Vec::new())], None, ""),
