@@ -299,3 +299,57 @@ fn modified_time(paths: &[PathBuf]) -> Result<i64, Error> {
         .unwrap_or(0);
     Ok(newest)
 }
+
+/// A one-chapter book from Markdown text, with no files behind it: for fuzz targets and property
+/// tests that drive the tree, the EPUB writer and the typesetter directly. Pictures are not read.
+pub fn book_from_markdown(text: &str) -> crate::doc::Document {
+    use crate::book::markdown::{self, ImageRef, Resolver};
+    use crate::doc::{Chapter, ChapterKind, Document, Metadata, TocItem};
+    struct NoPictures;
+    impl Resolver for NoPictures {
+        fn image(
+            &mut self,
+            _dest: &str,
+            _span: crate::diag::Span,
+            _d: &mut Diagnostics,
+        ) -> ImageRef {
+            ImageRef::Unusable
+        }
+    }
+    let mut sources = SourceMap::default();
+    let file = sources.add(Path::new("report.md"), "report.md".into(), text.to_string());
+    let mut diags = Diagnostics::default();
+    let parsed = markdown::parse(text, file, 0, 64, &mut NoPictures, &mut diags);
+    let chapter = Chapter {
+        title: "Report".into(),
+        number: Some(vec![1]),
+        kind: ChapterKind::Numbered,
+        depth: 0,
+        lang: None,
+        authors: Vec::new(),
+        date: None,
+        description: None,
+        source_path: "report.md".into(),
+        file,
+        needs_title_heading: true,
+        blocks: parsed.blocks,
+        footnotes: parsed.footnotes,
+    };
+    let mut doc = Document {
+        meta: Metadata {
+            title: "Book".into(),
+            language: "en".into(),
+            identifier: "urn:uuid:0".into(),
+            ..Default::default()
+        },
+        chapters: vec![chapter],
+        toc: vec![TocItem::Entry {
+            title: "Report".into(),
+            chapter: Some(0),
+            children: Vec::new(),
+        }],
+        images: Vec::new(),
+    };
+    passes::run(&mut doc, &mut diags);
+    doc
+}

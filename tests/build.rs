@@ -1619,57 +1619,6 @@ fn handout_prints_links_as_notes_with_qr_codes_and_a_cover() {
 
 // ---- No panic on any input (property tests; the fuzz targets of issue #4 will go further) ----
 
-struct NoPictures;
-impl bindery::book::markdown::Resolver for NoPictures {
-    fn image(
-        &mut self,
-        _dest: &str,
-        _span: bindery::diag::Span,
-        _d: &mut bindery::diag::Diagnostics,
-    ) -> bindery::book::markdown::ImageRef {
-        bindery::book::markdown::ImageRef::Unusable
-    }
-}
-
-fn document_from(text: &str) -> bindery::doc::Document {
-    let mut sources = bindery::diag::SourceMap::default();
-    let file = sources.add(Path::new("r.md"), "r.md".into(), text.to_string());
-    let mut diags = bindery::diag::Diagnostics::default();
-    let parsed = bindery::book::markdown::parse(text, file, 0, 64, &mut NoPictures, &mut diags);
-    let chapter = bindery::doc::Chapter {
-        title: "R".into(),
-        number: Some(vec![1]),
-        kind: bindery::doc::ChapterKind::Numbered,
-        depth: 0,
-        lang: None,
-        authors: Vec::new(),
-        date: None,
-        description: None,
-        source_path: "r.md".into(),
-        file,
-        needs_title_heading: true,
-        blocks: parsed.blocks,
-        footnotes: parsed.footnotes,
-    };
-    let mut doc = bindery::doc::Document {
-        meta: bindery::doc::Metadata {
-            title: "T".into(),
-            language: "en".into(),
-            identifier: "urn:x".into(),
-            ..Default::default()
-        },
-        chapters: vec![chapter],
-        toc: vec![bindery::doc::TocItem::Entry {
-            title: "R".into(),
-            chapter: Some(0),
-            children: Vec::new(),
-        }],
-        images: Vec::new(),
-    };
-    bindery::doc::passes::run(&mut doc, &mut diags);
-    doc
-}
-
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
     #[test]
@@ -1690,7 +1639,7 @@ proptest::proptest! {
         ], 0..12)
     ) {
         let text: String = parts.concat();
-        let doc = document_from(&text);
+        let doc = bindery::pipeline::book_from_markdown(&text);
         let epub = bindery::epub::write(&doc, &[], &bindery::epub::Options { embed_fonts: false, contents_label: "Contents".into() }).unwrap();
         proptest::prop_assert!(epub.starts_with(b"PK"));
         let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
