@@ -305,7 +305,7 @@ impl Default for Limits {
             max_image_pixels: 100_000_000,
             max_image_memory_mib: 1024,
             max_image_file_mib: 100,
-            max_report_file_mib: 64,
+            max_report_file_mib: 16,
             max_nesting: 64,
             max_include_depth: 16,
         }

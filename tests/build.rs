@@ -1774,6 +1774,7 @@ fn hostile_books() {
         ("include escaping the book", one(t("{{#include ../../../../etc/passwd}}\n")), Some(false), "outside the book folder"),
         ("report of one 1 MB line", one(long_line.into_bytes()), Some(true), ""),
         ("report over the size limit", vec![("book.toml", t("[book]\ntitle = \"T\"\n[bindery.limits]\nmax-report-file-mib = 1\n")), ("src/a.md", vec![b'a'; 2 << 20])], Some(false), "over the limit of 1 MiB"),
+        ("50 MB report", one(vec![b'w'; 50 << 20]), Some(false), "over the limit of 16 MiB for a report"),
         ("NUL bytes", one(b"# A\n\nx\0y\0z\n".to_vec()), Some(true), "control character"),
         ("invalid UTF-8", one(b"# A\n\n\xc3\x28\n".to_vec()), Some(false), "not valid UTF-8"),
         ("UTF-16 with BOM", one(b"\xff\xfe#\0 \0A\0".to_vec()), Some(false), "UTF-16"),
@@ -1855,4 +1856,68 @@ fn hostile_symlinked_picture_and_case_colliding_names() {
     names.sort();
     names.dedup();
     assert_eq!((count, names.len()), (4, 4), "{names:?}");
+}
+
+#[test]
+fn an_interrupted_build_keeps_the_previous_outputs_and_leaves_no_temporaries() {
+    let pictures: Vec<(String, Vec<u8>)> = (0..12)
+        .map(|i| (format!("pictures/p{i}.png"), png_bytes(1800, 1200)))
+        .collect();
+    let md: String = (0..12)
+        .map(|i| format!("![Picture {i}](../pictures/p{i}.png)\n\n"))
+        .collect();
+    let mut files: Vec<(&str, &[u8])> = vec![TOML, ("src/a.md", md.as_bytes())];
+    files.extend(pictures.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+    let dir = book(&files);
+    let r = bindery(&["build", dir.path().to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let before = std::fs::read(dir.path().join("out/book.pdf")).unwrap();
+    // Kill a second build part-way (SIGKILL: no cleanup code runs).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(["build", dir.path().to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let _ = child.kill();
+    let _ = child.wait();
+    let after = std::fs::read(dir.path().join("out/book.pdf")).unwrap();
+    assert!(
+        after == before
+            || after.starts_with(b"%PDF-") && after.ends_with(b"%%EOF\n")
+            || after.ends_with(b"%%EOF"),
+        "the output is the old or the new book, never half of one"
+    );
+    // The next run removes any temporary the killed one left.
+    let r = bindery(&["build", dir.path().to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0);
+    let stray: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}
+
+#[test]
+fn output_folder_that_is_the_source_folder_is_refused() {
+    let dir = book(&[TOML, ("src/a.md", b"# A\n")]);
+    let src = dir.path().join("src");
+    let r = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--out",
+            src.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is the source folder"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_dir(&src).unwrap().count(),
+        1,
+        "nothing written among the sources"
+    );
 }

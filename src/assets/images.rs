@@ -119,11 +119,21 @@ pub fn process_variants(
     let mut limits = Limits::default();
     limits.max_alloc = Some(settings.max_memory);
     reader.limits(limits);
+    let memory_limit = |e: &image::ImageError| -> Option<Failure> {
+        matches!(e, image::ImageError::Limits(_)).then(|| {
+            fail(
+                format!("decoding it needs more memory than the limit of {} MiB", settings.max_memory >> 20),
+                "scale the picture down, or raise [bindery.limits] max-image-memory-mib in book.toml",
+            )
+        })
+    };
     let mut decoder = reader.into_decoder().map_err(|e| {
-        fail(
-            format!("cannot read it: {e}"),
-            "the file may be damaged or not really a picture; export it again",
-        )
+        memory_limit(&e).unwrap_or_else(|| {
+            fail(
+                format!("cannot read it: {e}"),
+                "the file may be damaged or not really a picture; export it again",
+            )
+        })
     })?;
     let (width, height) = decoder.dimensions();
     let pixels = u64::from(width) * u64::from(height);
@@ -134,6 +144,19 @@ pub fn process_variants(
                 settings.max_pixels / 1_000_000
             ),
             "scale the picture down, or raise [bindery.limits] max-image-pixels in book.toml",
+        ));
+    }
+    // The decoder's own allocation limit is not applied by every codec: check the decoded size
+    // here, before any pixel is decoded.
+    let needed = pixels.saturating_mul(u64::from(decoder.color_type().bytes_per_pixel()));
+    if needed > settings.max_memory {
+        return Err(fail(
+            format!(
+                "decoding it needs {} MiB, over the limit of {} MiB",
+                needed >> 20,
+                settings.max_memory >> 20
+            ),
+            "scale the picture down, or raise [bindery.limits] max-image-memory-mib in book.toml",
         ));
     }
     if width == 0 || height == 0 {
@@ -148,10 +171,12 @@ pub fn process_variants(
     let upright = orientation == image::metadata::Orientation::NoTransforms;
     // Fully decode even when the bytes are kept: that is the only way to catch a truncated file.
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| {
-        fail(
-            format!("cannot decode it: {e}"),
-            "the file may be truncated or damaged; export it again",
-        )
+        memory_limit(&e).unwrap_or_else(|| {
+            fail(
+                format!("cannot decode it: {e}"),
+                "the file may be truncated or damaged; export it again",
+            )
+        })
     })?;
     if format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes) {
         // The decoder pads a cut-off JPEG with grey; a book must not ship half a photo.
@@ -562,6 +587,25 @@ mod tests {
         };
         let e = process(&jpeg(20, 20), &s).unwrap_err();
         assert!(e.0.contains("over the limit"), "{}", e.0);
+    }
+
+    #[test]
+    fn memory_limit_names_its_key() {
+        let s = Settings {
+            max_memory: 1 << 20,
+            max_pixels: 100_000_000,
+            ..settings()
+        };
+        let e = process(&jpeg(1500, 1500), &s).unwrap_err();
+        assert!(e.0.contains("over the limit of 1 MiB"), "{e:?}");
+        assert!(e.1.contains("max-image-memory-mib"), "{e:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            let _ = process(&data, &settings());
+        }
     }
 
     #[test]

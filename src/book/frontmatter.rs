@@ -254,6 +254,16 @@ mod tests {
         assert!(d.span.unwrap().start >= 4);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_splits_or_fails_cleanly(body in "\\PC{0,200}", fence in proptest::prelude::prop_oneof![proptest::prelude::Just("---"), proptest::prelude::Just("+++"), proptest::prelude::Just("")]) {
+            let text = format!("{fence}\n{body}\n{fence}\n");
+            if let Ok((_, start)) = split(&text, FileId(0)) {
+                proptest::prop_assert!(start <= text.len() && text.is_char_boundary(start));
+            }
+        }
+    }
+
     #[test]
     fn wrong_type_is_named() {
         let d = split("---\nweight: heavy\n---\n", FileId(0)).unwrap_err();

@@ -393,6 +393,13 @@ mod tests {
         assert_eq!(ch[0].1.as_deref(), Some("a.md"));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_or_fails_cleanly(text in "\\PC{0,300}") {
+            let _ = parse(&text, FileId(0));
+        }
+    }
+
     #[test]
     fn numbered_after_suffix_is_an_error() {
         let text = "- [A](a.md)\n\n[S](s.md)\n- [B](b.md)\n";
