@@ -2324,6 +2324,7 @@ fn decorate(
         } else {
             last_chapter.map_or(doc.meta.title.clone(), |c| doc.chapters[c].title.clone())
         };
+        let text = fit_header(&text, face, fs, w);
         let tw = shape::measure(&text, face) * fs;
         let x = if s.two_sided && i % 2 == 0 {
             x0 + w - tw.min(w)
@@ -2340,6 +2341,35 @@ fn decorate(
             color: model::RULE,
         });
     }
+}
+
+/// A running header shortened with an ellipsis when a long title would not fit on one line.
+fn fit_header(text: &str, face: FaceId, size: f32, width: f32) -> String {
+    if shape::measure(text, face) * size <= width {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid]
+            .iter()
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+            + "…";
+        if shape::measure(&candidate, face) * size <= width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    chars[..lo]
+        .iter()
+        .collect::<String>()
+        .trim_end()
+        .to_string()
+        + "…"
 }
 
 fn number_front(pages: &mut [Page], s: &Settings) {
@@ -2475,6 +2505,19 @@ fn outline(doc: &Document, headings: &[Placed], offset: usize) -> Vec<Bookmark> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_running_headers_are_shortened() {
+        let face = shape::face_id(Role::Heading, false, false);
+        let long =
+            "A very long chapter title that goes on and on about the summit and the hallway track";
+        let fitted = fit_header(long, face, 8.0, 150.0);
+        assert!(
+            fitted.ends_with('…') && shape::measure(&fitted, face) * 8.0 <= 150.0,
+            "{fitted}"
+        );
+        assert_eq!(fit_header("Short", face, 8.0, 150.0), "Short");
+    }
 
     #[test]
     fn roman_numerals() {
