@@ -123,6 +123,11 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     for d in font_errors {
         diags.push(d);
     }
+    let epub_fonts: Vec<_> = book_fonts
+        .iter()
+        .filter(|f| f.role.is_some())
+        .cloned()
+        .collect();
     let fonts = if matches!(req.format, Format::Pdf | Format::All) {
         match pdf::font_choice(book_fonts) {
             Ok(choice) => choice,
@@ -191,6 +196,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             &epub::Options {
                 embed_fonts: config.bindery.epub.embed_fonts,
                 contents_label: labels.contents.clone(),
+                book_fonts: epub_fonts.clone(),
             },
         )?;
         outputs.push((out_dir.join(format!("{name}.epub")), bytes));

@@ -1252,6 +1252,17 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
     let (run, out) = build_pdf(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(out.path().join("book.pdf").exists());
+    // The EPUB embeds the book's face in place of the bundled body face.
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    assert!(files
+        .iter()
+        .any(|(n, _)| n == "OEBPS/fonts/book-my-body.ttf"));
+    assert!(!files
+        .iter()
+        .any(|(n, _)| n == "OEBPS/fonts/NotoSerif-Regular.ttf"));
+    assert!(entry(&files, "OEBPS/css/book.css").contains("font-family: \"Noto Serif\"; font-weight: normal; font-style: normal; src: url(\"../fonts/book-my-body.ttf\")"));
     // The page model uses the book's face for body text.
     let fs = bindery::book::fs::BookFs::new(dir.path(), 1 << 20).unwrap();
     let files = bindery::config::FontFiles {
@@ -1640,7 +1651,7 @@ proptest::proptest! {
     ) {
         let text: String = parts.concat();
         let doc = bindery::pipeline::book_from_markdown(&text);
-        let epub = bindery::epub::write(&doc, &[], &bindery::epub::Options { embed_fonts: false, contents_label: "Contents".into() }).unwrap();
+        let epub = bindery::epub::write(&doc, &[], &bindery::epub::Options { embed_fonts: false, contents_label: "Contents".into(), book_fonts: Vec::new() }).unwrap();
         proptest::prop_assert!(epub.starts_with(b"PK"));
         let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
         let (book, _) = bindery::pdf::layout::typeset(&doc, &settings, &[]);

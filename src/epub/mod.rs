@@ -22,6 +22,8 @@ pub struct Options {
     pub embed_fonts: bool,
     /// The contents heading in the book's language (`labels::Labels`).
     pub contents_label: String,
+    /// The book's own fonts (`[bindery.fonts]`): they replace the bundled face of their role.
+    pub book_fonts: Vec<crate::assets::fonts::BookFont>,
 }
 
 /// Package file name of chapter `i`.
@@ -139,21 +141,22 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
     let css = stylesheet(doc, options);
     entries.push(text_entry("OEBPS/css/book.css", css.text));
     manifest_item(&mut manifest, "css", "css/book.css", "text/css", None);
-    for face in &css.faces {
+    for (i, face) in css.faces.iter().enumerate() {
         entries.push(Entry {
             name: format!("OEBPS/fonts/{}", face.file_name),
             bytes: face.bytes.to_vec(),
             compress: true,
         });
-        let id = format!(
-            "font-{}",
-            face.file_name.trim_end_matches(".ttf").to_ascii_lowercase()
-        );
+        let media_type = if face.file_name.to_ascii_lowercase().ends_with(".otf") {
+            "font/otf"
+        } else {
+            "font/ttf"
+        };
         manifest_item(
             &mut manifest,
-            &id,
+            &format!("font{}", i + 1),
             &format!("fonts/{}", face.file_name),
-            "font/ttf",
+            media_type,
             None,
         );
     }
@@ -248,12 +251,21 @@ fn usage(doc: &Document) -> Usage {
     u
 }
 
-struct Stylesheet {
+struct Stylesheet<'a> {
     text: String,
-    faces: Vec<&'static Face>,
+    faces: Vec<Embedded<'a>>,
 }
 
-fn stylesheet(doc: &Document, options: &Options) -> Stylesheet {
+/// A font file to embed: a bundled face, or the book's own face for that role and style.
+struct Embedded<'a> {
+    family: &'static str,
+    bold: bool,
+    italic: bool,
+    file_name: String,
+    bytes: &'a [u8],
+}
+
+fn stylesheet<'a>(doc: &Document, options: &'a Options) -> Stylesheet<'a> {
     let mut faces: Vec<&'static Face> = Vec::new();
     if options.embed_fonts {
         let u = usage(doc);
@@ -275,6 +287,49 @@ fn stylesheet(doc: &Document, options: &Options) -> Stylesheet {
             faces.push(fonts::face(Role::Code, false, false));
         }
     }
+    // The book's own face for a role and style takes the bundled face's place, under the same
+    // family name, so the styles need no change.
+    let faces: Vec<Embedded> = faces
+        .into_iter()
+        .map(|f| {
+            let own = options
+                .book_fonts
+                .iter()
+                .find(|b| b.role == Some((f.role, f.bold, f.italic)));
+            match own {
+                Some(b) => {
+                    let stem: String = b
+                        .name
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("font")
+                        .chars()
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                                c
+                            } else {
+                                '-'
+                            }
+                        })
+                        .collect();
+                    Embedded {
+                        family: f.family,
+                        bold: f.bold,
+                        italic: f.italic,
+                        file_name: format!("book-{stem}"),
+                        bytes: &b.bytes,
+                    }
+                }
+                None => Embedded {
+                    family: f.family,
+                    bold: f.bold,
+                    italic: f.italic,
+                    file_name: f.file_name.to_string(),
+                    bytes: f.bytes,
+                },
+            }
+        })
+        .collect();
     let mut text = String::new();
     for f in &faces {
         let _ = writeln!(
