@@ -1111,16 +1111,7 @@ impl Ctx<'_> {
                 tag(&mut lines, cell);
                 let mut y = pad;
                 for mut l in lines {
-                    let natural_w = l
-                        .items
-                        .iter()
-                        .filter_map(|i| match i {
-                            Item::Text {
-                                x, glyphs, size, ..
-                            } => Some(x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size),
-                            _ => None,
-                        })
-                        .fold(0.0f32, f32::max);
+                    let natural_w = text_end(&l);
                     let dx = match align.get(c) {
                         Some(Align::Right) => (cw - 2.0 * pad - natural_w).max(0.0),
                         Some(Align::Center) => ((cw - 2.0 * pad - natural_w) / 2.0).max(0.0),
@@ -1530,16 +1521,7 @@ impl Ctx<'_> {
                         false,
                     );
                     if let Some(last) = lines.last_mut() {
-                        let end = last
-                            .items
-                            .iter()
-                            .filter_map(|i| match i {
-                                Item::Text {
-                                    x, glyphs, size, ..
-                                } => Some(x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size),
-                                _ => None,
-                            })
-                            .fold(0.0f32, f32::max);
+                        let end = text_end(last);
                         let baseline = baseline_of(fs, self.settings.leading);
                         // Dot leaders between the title and the page number.
                         let dot_w = shape::measure(". ", style.face) * fs;
@@ -1982,9 +1964,9 @@ fn rule_left(entries: &mut [Entry], x: f32, color: Color) {
     }
 }
 
-fn center(e: &mut Entry, width: f32) {
-    let right = e
-        .items
+/// Where the entry's text ends on the right.
+fn text_end(e: &Entry) -> f32 {
+    e.items
         .iter()
         .filter_map(|i| match i {
             Item::Text {
@@ -1992,7 +1974,11 @@ fn center(e: &mut Entry, width: f32) {
             } => Some(x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size),
             _ => None,
         })
-        .fold(0.0f32, f32::max);
+        .fold(0.0f32, f32::max)
+}
+
+fn center(e: &mut Entry, width: f32) {
+    let right = text_end(e);
     let dx = ((width - right) / 2.0).max(0.0);
     for i in &mut e.items {
         i.shift(dx, 0.0);
