@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::diag::Severity;
 use crate::pipeline::{self, Format, HandoutOptions, PdfOverrides, Request};
 
 #[derive(Debug, Parser)]
@@ -201,9 +202,10 @@ fn run(req: &Request, quiet: bool, stderr: &mut impl Write) -> ExitCode {
                 outcome.diagnostics.warning_count(),
             );
             if outcome.failed() {
+                let kinds = kinds(&outcome.diagnostics, Severity::Error);
                 let _ = writeln!(
                     stderr,
-                    "bindery: {errors} error(s), {warnings} warning(s); nothing was written"
+                    "bindery: {errors} error(s){kinds}, {warnings} warning(s); nothing was written"
                 );
                 return ExitCode::from(1);
             }
@@ -214,15 +216,29 @@ fn run(req: &Request, quiet: bool, stderr: &mut impl Write) -> ExitCode {
                 for w in &outcome.written {
                     let _ = writeln!(stderr, "wrote {}", w.display());
                 }
+                let kinds = kinds(&outcome.diagnostics, Severity::Warning);
                 if !req.write {
-                    let _ = writeln!(stderr, "bindery: the book is fine ({warnings} warning(s))");
+                    let _ = writeln!(
+                        stderr,
+                        "bindery: the book is fine ({warnings} warning(s){kinds})"
+                    );
                 } else if warnings > 0 {
-                    let _ = writeln!(stderr, "bindery: {warnings} warning(s)");
+                    let _ = writeln!(stderr, "bindery: {warnings} warning(s){kinds}");
                 }
             }
             ExitCode::SUCCESS
         }
     }
+}
+
+/// ` (12 broken-anchor, 3 missing-include)`: the counts by kind, for the last line.
+fn kinds(diagnostics: &crate::diag::Diagnostics, severity: Severity) -> String {
+    let counts = diagnostics.counts_by_kind(severity);
+    if counts.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    format!(": {}", list.join(", "))
 }
 
 /// `3-10` (or `7` for one page) as a 1-based inclusive range.

@@ -72,6 +72,11 @@ pub struct BinderySection {
     /// Words on generated pages, over the built-in English and Vietnamese ones.
     pub labels: crate::labels::LabelOverrides,
     pub limits: Limits,
+    /// Every warning is an error (as `--deny-warnings`), for CI.
+    pub deny_warnings: bool,
+    /// Folder that `{{#include}}` may read from besides the book folder (relative to the book
+    /// root); default: the enclosing git work tree, if any.
+    pub include_root: Option<String>,
 }
 
 impl Default for BinderySection {
@@ -91,6 +96,8 @@ impl Default for BinderySection {
             handout: HandoutSettings::default(),
             labels: Default::default(),
             limits: Limits::default(),
+            deny_warnings: false,
+            include_root: None,
         }
     }
 }

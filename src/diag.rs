@@ -171,6 +171,9 @@ pub struct Diagnostic {
     /// A file the problem is about when there is no span in a loaded source (e.g. an unreadable file).
     pub path: Option<PathBuf>,
     pub hint: Option<String>,
+    /// What kind of problem this is (`broken-anchor`, `missing-include`): the last line of a run
+    /// counts warnings by kind, and `--deny-warnings` users can see which class to fix first.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -181,6 +184,7 @@ impl Diagnostic {
             span: None,
             path: None,
             hint: None,
+            code: None,
         }
     }
 
@@ -203,6 +207,11 @@ impl Diagnostic {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn code(mut self, code: &'static str) -> Diagnostic {
+        self.code = Some(code);
         self
     }
 }
@@ -238,6 +247,21 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.severity == severity).count()
     }
 
+    /// Counts by kind (`broken-link: 3`), most frequent first, for the diagnostics of `severity`;
+    /// diagnostics without a code count as `other`.
+    pub fn counts_by_kind(&self, severity: Severity) -> Vec<(&'static str, usize)> {
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        for d in self.items.iter().filter(|d| d.severity == severity) {
+            let kind = d.code.unwrap_or("other");
+            match counts.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((kind, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        counts
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
@@ -268,7 +292,14 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let _ = writeln!(out, "{label}: {}", d.message);
+    match d.code {
+        Some(code) => {
+            let _ = writeln!(out, "{label}[{code}]: {}", d.message);
+        }
+        None => {
+            let _ = writeln!(out, "{label}: {}", d.message);
+        }
+    }
     if let Some(span) = d.span {
         let loc = sources.locate(span);
         let _ = writeln!(out, "  --> {}:{}:{}", loc.display, loc.line, loc.column);

@@ -105,6 +105,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         }
         return outcome(diags, sources, Vec::new(), Vec::new());
     };
+    let deny_warnings = req.deny_warnings || config.bindery.deny_warnings;
     req.pdf.apply(&mut config.bindery.pdf)?;
     if let Some(h) = &req.handout {
         if h.grayscale {
@@ -177,7 +178,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     paths.extend(doc.images.iter().map(|i| i.path.clone()));
     doc.meta.modified = modified_time(&paths)?;
     if diags.has_errors() || !req.write {
-        if req.deny_warnings {
+        if deny_warnings {
             diags.deny_warnings();
         }
         return outcome(diags, sources, Vec::new(), Vec::new());
@@ -238,7 +239,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         )?;
         outputs.push((out_dir.join(format!("{name}-handout.pdf")), bytes));
     }
-    if req.deny_warnings {
+    if deny_warnings {
         diags.deny_warnings();
     }
     if diags.has_errors() {

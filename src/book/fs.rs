@@ -12,15 +12,47 @@ pub struct BookFs {
     /// How the root is shown in messages (as the user typed it).
     pub root_display: PathBuf,
     pub max_text_bytes: u64,
+    /// What `{{#include}}` may read: the book root, or a folder above it (`include-root`, or the
+    /// enclosing git work tree), so a book can show its repository's example code.
+    pub include_root: PathBuf,
+}
+
+/// Why a path named by the book was not used.
+#[derive(Debug)]
+pub enum Refused {
+    /// No such file: a defect of the book (a warning where a visible fallback exists).
+    Missing(Diagnostic),
+    /// Climbs (with `..`) or is absolute outside the allowed folder: never read.
+    Outside(Diagnostic),
+    /// Inside by name, outside through a symlink, or not a name at all: refused for safety.
+    Unsafe(Diagnostic),
+}
+
+impl Refused {
+    pub fn into_diagnostic(self) -> Diagnostic {
+        match self {
+            Refused::Missing(d) | Refused::Outside(d) | Refused::Unsafe(d) => d,
+        }
+    }
 }
 
 impl BookFs {
     pub fn new(root: &Path, max_text_bytes: u64) -> std::io::Result<BookFs> {
+        let canonical = root.canonicalize()?;
         Ok(BookFs {
-            root: root.canonicalize()?,
+            include_root: canonical.clone(),
+            root: canonical,
             root_display: root.to_path_buf(),
             max_text_bytes,
         })
+    }
+
+    /// Let includes read from `folder` too (it must hold the book root).
+    pub fn with_include_root(mut self, folder: PathBuf) -> BookFs {
+        if self.root.starts_with(&folder) {
+            self.include_root = folder;
+        }
+        self
     }
 
     /// Path for messages: relative to where the user ran bindery, as they named the book.
@@ -31,7 +63,22 @@ impl BookFs {
                 let s = shown.to_string_lossy().replace('\\', "/");
                 s.strip_prefix("./").unwrap_or(&s).to_string()
             }
-            Err(_) => path.display().to_string(),
+            Err(_) => match path.strip_prefix(&self.include_root) {
+                // Above the book (an include from the repository): `../examples/x.rs`.
+                Ok(rel) => {
+                    let up = self
+                        .root
+                        .strip_prefix(&self.include_root)
+                        .map_or(0, |r| r.components().count());
+                    let mut shown = self.root_display.clone();
+                    for _ in 0..up {
+                        shown.push("..");
+                    }
+                    let s = shown.join(rel).to_string_lossy().replace('\\', "/");
+                    s.strip_prefix("./").unwrap_or(&s).to_string()
+                }
+                Err(_) => path.display().to_string(),
+            },
         }
     }
 
@@ -45,28 +92,50 @@ impl BookFs {
 
     /// Resolve `rel` (as written in the book) against `dir`, refusing anything outside the root.
     pub fn resolve(&self, dir: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
+        self.resolve_in(dir, rel, &self.root)
+            .map_err(Refused::into_diagnostic)
+    }
+
+    /// Resolve the file of an `{{#include}}`: like [`BookFs::resolve`], within the include root.
+    pub fn resolve_include(&self, dir: &Path, rel: &str) -> Result<PathBuf, Refused> {
+        self.resolve_in(dir, rel, &self.include_root)
+    }
+
+    /// Resolve `rel` against `dir`, requiring the result to stay inside `allowed`, by name and
+    /// after following symlinks. Nothing is opened.
+    pub fn resolve_in(&self, dir: &Path, rel: &str, allowed: &Path) -> Result<PathBuf, Refused> {
         if rel.contains('\0') {
-            return Err(Diagnostic::error("path contains a NUL byte"));
+            return Err(Refused::Unsafe(Diagnostic::error(
+                "path contains a NUL byte",
+            )));
         }
+        let where_ = if allowed == self.root {
+            "the book folder".to_string()
+        } else {
+            format!("{}", allowed.display())
+        };
         let candidate = normalize(&dir.join(rel));
-        if !candidate.starts_with(&self.root) {
-            return Err(
-                Diagnostic::error(format!("{rel} is outside the book folder")).hint(
-                    "pictures, includes and fonts must be inside the folder that holds book.toml",
-                ),
-            );
+        if !candidate.starts_with(allowed) {
+            return Err(Refused::Outside(
+                Diagnostic::error(format!("{rel} is outside {where_}; it is not read"))
+                    .code("outside-book")
+                    .hint("pictures, includes and fonts must be inside the folder that holds book.toml; includes may also use [bindery] include-root"),
+            ));
         }
         let canonical = candidate.canonicalize().map_err(|e| {
-            Diagnostic::error(format!("cannot find {rel}: {}", io_reason(&e))).hint(format!(
-                "the path is resolved relative to {}",
-                self.display(dir)
-            ))
+            Refused::Missing(
+                Diagnostic::error(format!("cannot find {rel}: {}", io_reason(&e))).hint(format!(
+                    "the path is resolved relative to {}",
+                    self.display(dir)
+                )),
+            )
         })?;
-        if !canonical.starts_with(&self.root) {
-            return Err(Diagnostic::error(format!(
-                "{rel} is a link to a file outside the book folder"
-            ))
-            .hint("copy the file into the book folder instead of linking to it"));
+        if !canonical.starts_with(allowed) {
+            return Err(Refused::Unsafe(
+                Diagnostic::error(format!("{rel} is a link to a file outside {where_}"))
+                    .code("outside-book")
+                    .hint("copy the file into the book folder instead of linking to it"),
+            ));
         }
         Ok(canonical)
     }
@@ -76,6 +145,11 @@ impl BookFs {
         let shown = self.display(path);
         let meta = std::fs::metadata(path)
             .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", io_reason(&e))))?;
+        // A FIFO or a device would block or never end: only regular files are read.
+        if !meta.is_file() {
+            return Err(Diagnostic::error(format!("{shown} is not a regular file"))
+                .hint("name a Markdown or text file here"));
+        }
         if meta.len() > self.max_text_bytes {
             return Err(Diagnostic::error(format!(
                 "{shown} is {} MiB, over the limit of {} MiB for a report",

@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::book::fs::BookFs;
-use crate::diag::{Diagnostic, Diagnostics, FileId, Segment, SourceMap, Span};
+use crate::book::fs::{BookFs, Refused};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Segment, Severity, SourceMap, Span};
 
 /// A chapter's text after directive expansion.
 pub struct Expanded {
@@ -73,6 +73,47 @@ pub fn expand(
     }
 }
 
+/// A directive found in a text: `{{#name args}}` at `start..end`.
+struct Directive<'t> {
+    start: usize,
+    end: usize,
+    name: &'t str,
+    args: &'t str,
+}
+
+/// The next directive at or after `from`, read as mdBook reads them: `{{#name args}}` with a name
+/// of letters, digits and `_`, and arguments that are not empty and hold no `}`. Anything else
+/// (`{{#include}}` with no file, in a sentence about the syntax) stays literal text.
+fn next_directive(text: &str, mut from: usize) -> Option<Directive<'_>> {
+    while let Some(rel) = text[from..].find("{{") {
+        let start = from + rel;
+        from = start + 2;
+        let rest = text[start + 2..].trim_start();
+        let Some(rest) = rest.strip_prefix('#') else {
+            continue;
+        };
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let (name, after) = rest.split_at(name_len);
+        let Some(close) = after.find('}') else {
+            continue;
+        };
+        let args = after[..close].trim();
+        if name.is_empty() || args.is_empty() || !after[close..].starts_with("}}") {
+            continue;
+        }
+        let end = text.len() - after.len() + close + 2;
+        return Some(Directive {
+            start,
+            end,
+            name,
+            args,
+        });
+    }
+    None
+}
+
 /// Append the expansion of `text` (whose bytes start at `base` in `file`) to `out`.
 fn expand_into(
     ctx: &mut Ctx,
@@ -95,42 +136,28 @@ fn expand_into(
             out.push_str(&text[from..to]);
         }
     };
-    while let Some(rel) = text[search..].find("{{") {
-        let start = search + rel;
-        let Some(close_rel) = text[start..].find("}}") else {
-            break;
-        };
-        let end = start + close_rel + 2;
-        let inner = text[start + 2..end - 2].trim();
-        let Some(directive) = inner.strip_prefix('#') else {
-            search = start + 2;
-            continue;
-        };
+    while let Some(d) = next_directive(text, search) {
+        search = d.end;
         // `\{{#include x}}` is an escaped directive: keep it literally, without the backslash.
-        if start > 0 && text.as_bytes()[start - 1] == b'\\' {
-            push_piece(out, segments, copy_from, start - 1);
-            copy_from = start;
-            search = end;
+        if d.start > 0 && text.as_bytes()[d.start - 1] == b'\\' {
+            push_piece(out, segments, copy_from, d.start - 1);
+            copy_from = d.start;
             continue;
         }
-        let (name, arg) = directive
-            .split_once(char::is_whitespace)
-            .map_or((directive, ""), |(n, a)| (n, a.trim()));
-        let span = Span::new(file, base + start..base + end);
-        match name {
+        let span = Span::new(file, base + d.start..base + d.end);
+        match d.name {
             "include" | "rustdoc_include" | "playground" => {
-                push_piece(out, segments, copy_from, start);
-                copy_from = end;
-                include(ctx, name, arg, span, path, out, segments);
+                push_piece(out, segments, copy_from, d.start);
+                copy_from = d.end;
+                include(ctx, d.name, d.args, span, path, out, segments);
             }
             "title" => {
-                push_piece(out, segments, copy_from, start);
-                copy_from = end;
-                ctx.title = Some(arg.to_string());
+                push_piece(out, segments, copy_from, d.start);
+                copy_from = d.end;
+                ctx.title = Some(d.args.to_string());
             }
             _ => {} // `{{#something}}` we do not know: leave it as text, like mdBook
         }
-        search = end;
     }
     push_piece(out, segments, copy_from, text.len());
 }
@@ -143,7 +170,10 @@ enum Selection {
     Anchor(String),
 }
 
+/// `file.rs:anchor`, `file.rs:3:10` and so on; words after the file (`{{#playground x.rs
+/// editable}}`) are attributes, not part of the path.
 fn parse_selection(arg: &str) -> (&str, Selection) {
+    let arg = arg.split_whitespace().next().unwrap_or("");
     let mut parts = arg.splitn(3, ':');
     let file = parts.next().unwrap_or("").trim();
     let (Some(a), b) = (parts.next(), parts.next()) else {
@@ -160,6 +190,31 @@ fn parse_selection(arg: &str) -> (&str, Selection) {
     }
 }
 
+/// An anchor marker on a line, as mdBook matches them: `ANCHOR:` or `ANCHOR_END:`, optional
+/// spaces, then a name of word characters and `-`, in any comment syntax and with any text after
+/// it (`// ANCHOR: all`, `#ANCHOR:here`, `<!-- ANCHOR: x -->`, `[]:#(ANCHOR: x)`).
+fn anchor_marker(line: &str) -> Option<(bool, &str)> {
+    let (at, is_end) = match (line.find("ANCHOR_END:"), line.find("ANCHOR:")) {
+        (Some(e), _) => (e + "ANCHOR_END:".len(), true),
+        (None, Some(s)) => (s + "ANCHOR:".len(), false),
+        (None, None) => return None,
+    };
+    let rest = line[at..].trim_start();
+    let len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(rest.len());
+    (len > 0).then(|| (is_end, &rest[..len]))
+}
+
+/// What a missing or refused include leaves in the text, so the reader sees the gap.
+fn missing_note(out: &mut String, rel: &str, selection: &Selection) {
+    let what = match selection {
+        Selection::Anchor(a) => format!("{rel}:{a}"),
+        _ => rel.to_string(),
+    };
+    out.push_str(&format!("(missing include: {what})"));
+}
+
 fn include(
     ctx: &mut Ctx,
     kind: &str,
@@ -170,19 +225,21 @@ fn include(
     segments: &mut Vec<Segment>,
 ) {
     let (rel, selection) = parse_selection(arg);
-    if rel.is_empty() {
-        ctx.diags.push(
-            Diagnostic::error(format!("`{{{{#{kind}}}}}` names no file"))
-                .at(span)
-                .hint("write e.g. {{#include ../listings/example.rs}}"),
-        );
-        return;
-    }
     let dir = from.parent().unwrap_or(Path::new("."));
-    let target = match ctx.fs.resolve(dir, rel) {
+    let target = match ctx.fs.resolve_include(dir, rel) {
         Ok(t) => t,
-        Err(e) => {
-            ctx.diags.push(e.at(span));
+        Err(Refused::Unsafe(d)) => {
+            ctx.diags.push(d.at(span));
+            return;
+        }
+        Err(Refused::Missing(d) | Refused::Outside(d)) => {
+            let code = d.code.unwrap_or("missing-include");
+            ctx.diags.push(Diagnostic {
+                severity: Severity::Warning,
+                code: Some(code),
+                ..d.at(span)
+            });
+            missing_note(out, rel, &selection);
             return;
         }
     };
@@ -221,46 +278,52 @@ fn include(
         lines.push((pos, line));
         pos += line.len();
     }
-    let is_anchor_line = |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
+    let not_marker = |(_, l): &(usize, &str)| anchor_marker(l).is_none();
     let selected: Vec<(usize, &str)> = match &selection {
-        Selection::All => lines
-            .iter()
-            .copied()
-            .filter(|(_, l)| !is_anchor_line(l))
-            .collect(),
+        Selection::All => lines.iter().copied().filter(not_marker).collect(),
         Selection::Lines(a, b) => {
             let first = a.unwrap_or(1).max(1) - 1;
             let last = b.unwrap_or(usize::MAX).min(lines.len());
+            if first >= lines.len() || b.is_some_and(|b| b > lines.len()) {
+                ctx.diags.push(
+                    Diagnostic::warning(format!(
+                        "{rel} has {} lines; the range {}:{} goes past its end",
+                        lines.len(),
+                        a.map_or(String::new(), |a| a.to_string()),
+                        b.map_or(String::new(), |b| b.to_string()),
+                    ))
+                    .at(span)
+                    .code("include-range")
+                    .hint("the lines that exist are included; fix the range"),
+                );
+            }
             lines
+                .get(first..last.max(first))
+                .unwrap_or(&[])
                 .iter()
                 .copied()
-                .enumerate()
-                .filter(|(i, _)| *i >= first && *i < last)
-                .map(|(_, l)| l)
-                .filter(|(_, l)| !is_anchor_line(l))
+                .filter(not_marker)
                 .collect()
         }
         Selection::Anchor(name) => {
-            let start_marker = format!("ANCHOR: {name}");
-            let end_marker = format!("ANCHOR_END: {name}");
-            let Some(s) = lines
-                .iter()
-                .position(|(_, l)| ends_with_marker(l, &start_marker))
-            else {
+            let is = |l: &str, end: bool| anchor_marker(l) == Some((end, name.as_str()));
+            let Some(s) = lines.iter().position(|(_, l)| is(l, false)) else {
                 ctx.diags.push(
-                    Diagnostic::error(format!("no anchor `{name}` in {rel}"))
+                    Diagnostic::warning(format!("no anchor `{name}` in {rel}"))
                         .at(span)
+                        .code("missing-include")
                         .hint(format!(
                             "mark the lines with `ANCHOR: {name}` and `ANCHOR_END: {name}`"
                         )),
                 );
+                missing_note(out, rel, &selection);
                 return;
             };
             lines[s + 1..]
                 .iter()
                 .copied()
-                .take_while(|(_, l)| !ends_with_marker(l, &end_marker))
-                .filter(|(_, l)| !is_anchor_line(l))
+                .take_while(|(_, l)| !is(l, true))
+                .filter(not_marker)
                 .collect()
         }
     };
@@ -313,10 +376,6 @@ fn include(
     }
 }
 
-fn ends_with_marker(line: &str, marker: &str) -> bool {
-    line.trim_end().ends_with(marker)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,5 +399,30 @@ mod tests {
             parse_selection("a.rs:main"),
             ("a.rs", Selection::Anchor("main".into()))
         );
+        assert_eq!(
+            parse_selection("example.rs editable"),
+            ("example.rs", Selection::All)
+        );
+    }
+
+    #[test]
+    fn anchors_as_mdbook_matches_them() {
+        assert_eq!(anchor_marker("// ANCHOR: all"), Some((false, "all")));
+        assert_eq!(anchor_marker("//ANCHOR:here"), Some((false, "here")));
+        assert_eq!(anchor_marker("    //ANCHOR_END: here"), Some((true, "here")));
+        assert_eq!(anchor_marker("# ANCHOR: a_b-c trailing words"), Some((false, "a_b-c")));
+        assert_eq!(anchor_marker("<!-- ANCHOR: x -->"), Some((false, "x")));
+        assert_eq!(anchor_marker("/* ANCHOR_END: x */"), Some((true, "x")));
+        assert_eq!(anchor_marker("[]:#(ANCHOR: x)"), Some((false, "x")));
+        assert_eq!(anchor_marker("let anchor = 1;"), None);
+    }
+
+    #[test]
+    fn directives_need_arguments() {
+        let t = "see `{{#include}}` and {{#toc}}{{/toc}} and {{ #include a.md }}";
+        let d = next_directive(t, 0).unwrap();
+        assert_eq!((d.name, d.args), ("include", "a.md"));
+        assert_eq!(&t[d.start..d.end], "{{ #include a.md }}");
+        assert!(next_directive("{{#include a}b}}", 0).is_none());
     }
 }

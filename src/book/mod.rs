@@ -18,7 +18,7 @@ use crate::doc::{
     Block, Chapter, ChapterKind, Document, ImageId, ImageSource, Inline, Metadata, TocItem,
 };
 use crate::Error;
-use fs::BookFs;
+use fs::{BookFs, Refused};
 use markdown::{ImageRef, Resolver};
 use summary::{SummaryChapter, SummaryItem};
 
@@ -73,6 +73,10 @@ pub fn load(
     let limits = &config.bindery.limits;
     let fs = BookFs::new(root, limits.max_report_file_mib << 20)
         .map_err(|e| Error::Io(root.to_path_buf(), e))?;
+    let fs = match include_root(&fs.root, &config, root, diags) {
+        Some(folder) => fs.with_include_root(folder),
+        None => fs,
+    };
     let src_dir = fs::normalize(&fs.root.join(&config.book.src));
     if !src_dir.starts_with(&fs.root) || !src_dir.is_dir() {
         diags.push(
@@ -130,6 +134,38 @@ pub fn load(
         document,
         files_read,
     }))
+}
+
+/// The folder `{{#include}}` may read besides the book: `[bindery] include-root` (relative to the
+/// book root; it must contain the book), else the nearest enclosing git work tree, as a book kept
+/// in a repository includes that repository's example code.
+fn include_root(
+    canonical_root: &Path,
+    config: &Config,
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> Option<PathBuf> {
+    if let Some(rel) = &config.bindery.include_root {
+        let folder = canonical_root.join(rel).canonicalize().ok();
+        match folder.filter(|f| canonical_root.starts_with(f)) {
+            Some(f) => return Some(f),
+            None => {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "include-root `{rel}` is not a folder that contains the book; includes are read from the book folder only"
+                    ))
+                    .in_file(display_path(root, "book.toml"))
+                    .code("config")
+                    .hint("set [bindery] include-root to a folder above the book, such as \"..\""),
+                );
+                return None;
+            }
+        }
+    }
+    canonical_root
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 fn display_path(root: &Path, name: &str) -> String {
@@ -219,7 +255,12 @@ impl Loader<'_> {
         self.files_read.push(path.to_path_buf());
         let file = self.sources.add(path, self.fs.display(path), text);
         let items = match summary::parse(self.sources.text(file), file) {
-            Ok(items) => items,
+            Ok((items, warnings)) => {
+                for w in warnings {
+                    self.diags.push(w);
+                }
+                items
+            }
             Err(errors) => {
                 for e in errors {
                     self.diags.push(e);
@@ -264,19 +305,30 @@ impl Loader<'_> {
     ) -> Option<usize> {
         let rel = c.path.as_deref()?;
         let rel = rel.split('#').next().unwrap_or(rel);
-        let path = match self.fs.resolve(&self.src_dir, rel) {
+        let path = match self.fs.resolve_in(&self.src_dir, rel, &self.fs.root) {
             Ok(p) => p,
-            Err(d) => {
-                self.diags.push(d.at(c.span).hint(format!(
-                    "create {rel} next to SUMMARY.md, or fix or remove this entry"
-                )));
+            Err(Refused::Missing(d)) => {
+                // Listed but not written yet: kept in the contents as a draft, like `[T]()`.
+                self.diags.push(
+                    Diagnostic::warning(d.message)
+                        .at(c.span)
+                        .code("missing-chapter")
+                        .hint(format!(
+                            "create {rel} next to SUMMARY.md, or fix or remove this entry; it is listed as a draft"
+                        )),
+                );
+                return None;
+            }
+            Err(refused) => {
+                self.diags.push(refused.into_diagnostic().at(c.span));
                 return None;
             }
         };
         if Some(path.as_path()) == summary {
             self.diags.push(
-                Diagnostic::error("SUMMARY.md lists itself as a chapter")
+                Diagnostic::warning("SUMMARY.md lists itself as a chapter; the entry is skipped")
                     .at(c.span)
+                    .code("summary")
                     .hint("remove this entry; SUMMARY.md is the chapter list, not a chapter"),
             );
             return None;
@@ -284,8 +336,9 @@ impl Loader<'_> {
         if let Some(first) = self.seen.get(&path) {
             let first_line = self.sources.locate(*first).line;
             self.diags.push(
-                Diagnostic::error(format!("{rel} is listed twice"))
+                Diagnostic::warning(format!("{rel} is listed twice; the second entry is skipped"))
                     .at(c.span)
+                    .code("summary")
                     .hint(format!(
                         "it is already listed on line {first_line}; a chapter can appear once"
                     )),

@@ -25,9 +25,15 @@ pub struct SummaryChapter {
     pub span: Span,
 }
 
-/// Parse SUMMARY.md. Problems are returned all together.
-pub fn parse(text: &str, file: FileId) -> Result<Vec<SummaryItem>, Vec<Diagnostic>> {
+/// Parse SUMMARY.md into its items and the warnings about lines that were skipped (text that is
+/// not an entry). Structural problems, where the chapter order itself is unclear, are errors and
+/// are returned all together.
+pub fn parse(
+    text: &str,
+    file: FileId,
+) -> Result<(Vec<SummaryItem>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut items: Vec<SummaryItem> = Vec::new();
     // Stack of (indent, path of child indices) for nesting numbered chapters.
     let mut stack: Vec<usize> = Vec::new(); // indents of open levels
@@ -88,15 +94,18 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<SummaryItem>, Vec<Diagnosti
             trimmed
         };
         let link_col = indent_bytes + (trimmed.len() - link_text.len());
-        let Some((title, path)) = parse_link(link_text) else {
-            errors.push(
-                Diagnostic::error(format!("malformed SUMMARY.md line: {trimmed:?}"))
+        let links = parse_links(link_text);
+        let Some(&(at, len, ref title, ref path)) = links.first() else {
+            warnings.push(
+                Diagnostic::warning(format!("SUMMARY.md line is not a chapter entry: {trimmed:?}; skipped"))
                     .at(span(indent_bytes, trimmed.len()))
+                    .code("summary")
                     .hint("each entry is a link such as `- [Title](file.md)`, a `# Part title` or `---`"),
             );
             continue;
         };
-        let entry_span = span(link_col, link_text.len());
+        let (title, path) = (title.clone(), path.clone());
+        let entry_span = span(link_col + at, len);
         if !list_marker {
             if indent > 0 {
                 errors.push(
@@ -111,14 +120,18 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<SummaryItem>, Vec<Diagnosti
             } else {
                 ChapterKind::Prefix
             };
-            items.push(SummaryItem::Chapter(SummaryChapter {
-                title,
-                path,
-                kind,
-                number: None,
-                children: Vec::new(),
-                span: entry_span,
-            }));
+            // mdBook reads a paragraph of links as one chapter per link:
+            // `[The Book](title-page.md) [Foreword](foreword.md)`.
+            for (at, len, title, path) in links {
+                items.push(SummaryItem::Chapter(SummaryChapter {
+                    title,
+                    path,
+                    kind,
+                    number: None,
+                    children: Vec::new(),
+                    span: span(link_col + at, len),
+                }));
+            }
             continue;
         }
         if seen_numbered && has_suffix(&items) {
@@ -153,7 +166,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<SummaryItem>, Vec<Diagnosti
         return Err(errors);
     }
     number_chapters(&mut items);
-    Ok(items)
+    Ok((items, warnings))
 }
 
 fn has_suffix(items: &[SummaryItem]) -> bool {
@@ -215,8 +228,27 @@ fn number_chapters(items: &mut [SummaryItem]) {
     walk(items, &[], &mut counter);
 }
 
-/// `[Title](path)` → (title as plain text, Some(path) or None when empty).
-fn parse_link(s: &str) -> Option<(String, Option<String>)> {
+/// Every `[Title](path)` on a line, in order: (byte offset, length, title as plain text, path or
+/// `None` for a draft). Text between and after the links is not part of any entry, as in mdBook.
+fn parse_links(s: &str) -> Vec<(usize, usize, String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = s[from..].find('[') {
+        let at = from + rel;
+        match parse_link(&s[at..]) {
+            Some((len, title, path)) => {
+                out.push((at, len, title, path));
+                from = at + len;
+            }
+            None => from = at + 1,
+        }
+    }
+    out
+}
+
+/// `[Title](path)` at the start of `s` → (bytes used, title, path). The destination may be in
+/// `<…>` (spaces allowed), may hold balanced parentheses, and may be followed by a `"title"`.
+fn parse_link(s: &str) -> Option<(usize, String, Option<String>)> {
     let rest = s.strip_prefix('[')?;
     // Find the matching `]`, allowing nested brackets and escapes.
     let mut depth = 1usize;
@@ -243,13 +275,30 @@ fn parse_link(s: &str) -> Option<(String, Option<String>)> {
     let end = end?;
     let title = plain_title(&rest[..end]);
     let after = rest[end + 1..].strip_prefix('(')?;
-    let close = after.rfind(')')?;
-    if !after[close + 1..].trim().is_empty() {
-        return None;
-    }
+    let close = if after.trim_start().starts_with('<') {
+        let lt = after.find('<')?;
+        let gt = lt + after[lt..].find('>')?;
+        gt + after[gt..].find(')')?
+    } else {
+        let mut depth = 0usize;
+        let mut close = None;
+        for (i, c) in after.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    close = Some(i);
+                    break;
+                }
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        close?
+    };
+    let used = 1 + end + 1 + 1 + close + 1;
     let mut dest = after[..close].trim();
-    if let Some(inner) = dest.strip_prefix('<').and_then(|d| d.strip_suffix('>')) {
-        dest = inner;
+    if let Some(inner) = dest.strip_prefix('<').and_then(|d| d.split_once('>')) {
+        dest = inner.0;
     } else if let Some((path, _title)) = dest.split_once(char::is_whitespace) {
         dest = path; // `[T](file.md "title")`
     }
@@ -257,7 +306,7 @@ fn parse_link(s: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     let path = (!dest.is_empty()).then(|| percent_decode(dest));
-    Some((title, path))
+    Some((used, title, path))
 }
 
 /// Strip inline Markdown from an entry title: `*x*`, `` `x` ``, `\[`.
@@ -321,7 +370,7 @@ mod tests {
     #[test]
     fn full_mdbook_syntax() {
         let text = "# Summary\n\n[Intro](intro.md)\n\n---\n\n# Part one\n\n- [First](a.md)\n  - [Nested *em*](b/c.md)\n    - [Deep](d.md)\n  - [Draft]()\n- [Second](<with space.md>)\n\n# Part two\n\n* [Third](e%20f.md)\n\n---\n\n[Credits](credits.md)\n";
-        let items = parse(text, FileId(0)).unwrap();
+        let (items, _) = parse(text, FileId(0)).unwrap();
         let ch = chapters(&items);
         assert_eq!(
             ch[0],
@@ -374,21 +423,45 @@ mod tests {
     }
 
     #[test]
-    fn malformed_line_is_reported_with_its_position() {
+    fn a_line_without_a_link_is_a_warning_with_its_position() {
         let text = "# Summary\n- [Good](a.md)\n- not a link\n";
-        let errs = parse(text, FileId(0)).unwrap_err();
-        assert_eq!(errs.len(), 1);
-        assert!(errs[0].message.contains("malformed"));
+        let (items, warnings) = parse(text, FileId(0)).unwrap();
+        assert_eq!(chapters(&items).len(), 1);
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("not a chapter entry"));
         assert_eq!(
-            errs[0].span.unwrap().start,
+            warnings[0].span.unwrap().start,
             text.find("not a link").unwrap() - 2
+        );
+    }
+
+    #[test]
+    fn several_links_on_a_line_and_text_after_a_link() {
+        let text = "# Summary\n\n[The Book](title-page.md) [Foreword](foreword.md)\n[Intro](intro.md)\n\n- [Ch (1)](ch(1).md) — draft notes\n- [Spaced](<a b.md>) and [ignored](x.md)\n";
+        let (items, warnings) = parse(text, FileId(0)).unwrap();
+        assert!(warnings.is_empty());
+        let ch = chapters(&items);
+        let paths: Vec<_> = ch.iter().map(|c| c.1.clone().unwrap()).collect();
+        assert_eq!(
+            paths,
+            ["title-page.md", "foreword.md", "intro.md", "ch(1).md", "a b.md"]
+        );
+        assert_eq!(ch[0].0, "The Book");
+        assert_eq!(ch[1].2, ChapterKind::Prefix);
+        assert_eq!(ch[3].0, "Ch (1)");
+        let SummaryItem::Chapter(second) = &items[1] else {
+            panic!()
+        };
+        assert_eq!(
+            &text[second.span.start..second.span.end],
+            "[Foreword](foreword.md)"
         );
     }
 
     #[test]
     fn comments_and_crlf_are_handled() {
         let text = "# Summary\r\n<!-- a\r\n comment -->\r\n- [A](a.md)\r\n";
-        let ch = chapters(&parse(text, FileId(0)).unwrap());
+        let ch = chapters(&parse(text, FileId(0)).unwrap().0);
         assert_eq!(ch.len(), 1);
         assert_eq!(ch[0].1.as_deref(), Some("a.md"));
     }

@@ -137,7 +137,9 @@ pub fn number_footnotes(doc: &mut Document, diags: &mut Diagnostics) {
 }
 
 /// Resolve every link written as a path: to a chapter and anchor of this book, to the book's web
-/// site (`site-url`), or to plain text with a warning. A link to a missing chapter or anchor is an error.
+/// site (`site-url`), or to plain text. Like mdBook, a broken link is never fatal: a missing
+/// anchor links to the chapter itself, a missing page becomes a web link (with `site-url`) or
+/// text, and each is a warning at the link.
 pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnostics) {
     let by_path: HashMap<String, usize> = doc
         .chapters
@@ -146,7 +148,7 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
         .map(|(i, c)| (c.source_path.clone(), i))
         .collect();
     let site_url = doc.meta.site_url.clone();
-    let titles: Vec<String> = doc.chapters.iter().map(|c| c.source_path.clone()).collect();
+    let paths: Vec<String> = doc.chapters.iter().map(|c| c.source_path.clone()).collect();
     for (index, chapter) in doc.chapters.iter_mut().enumerate() {
         let dir = chapter
             .source_path
@@ -160,111 +162,163 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
             let LinkTarget::Unresolved(dest) = target.clone() else {
                 return;
             };
-            let (path, fragment) = match dest.split_once('#') {
-                Some((p, f)) => (p.to_string(), Some(crate::book::summary::percent_decode(f))),
-                None => (dest.clone(), None),
-            };
-            let path = path.split('?').next().unwrap_or("").to_string();
-            let find_anchor =
-                |chapter: usize, frag: &Option<String>| -> Result<Option<String>, ()> {
-                    match frag {
-                        None => Ok(None),
-                        Some(f) if f.is_empty() => Ok(None),
-                        Some(f) => anchors[chapter].get(f).cloned().map(Some).ok_or(()),
-                    }
-                };
-            if path.is_empty() {
-                match find_anchor(index, &fragment) {
-                    Ok(anchor) => {
-                        *target = LinkTarget::Internal {
-                            chapter: index,
-                            anchor,
-                        }
-                    }
-                    Err(()) => {
-                        diags.push(
-                            Diagnostic::error(format!("no heading or anchor #{} in this report", fragment.unwrap_or_default()))
-                                .at(*span)
-                                .hint("check the spelling; heading ids are the heading text in lower case with spaces as `-`"),
-                        );
-                        *target = LinkTarget::None;
-                    }
-                }
-                return;
-            }
-            let decoded = crate::book::summary::percent_decode(&path);
-            let joined = join_relative(&dir, &decoded);
-            let chapter_of = |p: &str| -> Option<usize> {
-                let candidates = [
-                    p.to_string(),
-                    p.strip_suffix(".html")
-                        .map(|s| format!("{s}.md"))
-                        .unwrap_or_default(),
-                    p.strip_suffix("index.html")
-                        .map(|s| format!("{s}README.md"))
-                        .unwrap_or_default(),
-                    p.strip_suffix("index.html")
-                        .map(|s| format!("{s}index.md"))
-                        .unwrap_or_default(),
-                    if p.ends_with('/') || p.is_empty() {
-                        format!("{p}README.md")
+            let resolved = resolve_one(&dest, index, &dir, &by_path, anchors);
+            *target = match resolved {
+                Resolved::Chapter(chapter, anchor) => LinkTarget::Internal { chapter, anchor },
+                Resolved::MissingAnchor(chapter, fragment) => {
+                    let place = if chapter == index {
+                        "this report".to_string()
                     } else {
-                        String::new()
-                    },
-                ];
-                candidates
-                    .iter()
-                    .filter(|c| !c.is_empty())
-                    .find_map(|c| by_path.get(c).copied())
-            };
-            match joined.as_deref().and_then(chapter_of) {
-                Some(target_chapter) => match find_anchor(target_chapter, &fragment) {
-                    Ok(anchor) => {
-                        *target = LinkTarget::Internal {
-                            chapter: target_chapter,
-                            anchor,
-                        }
-                    }
-                    Err(()) => {
-                        diags.push(
-                            Diagnostic::error(format!(
-                                "no heading or anchor #{} in {}",
-                                fragment.unwrap_or_default(),
-                                titles[target_chapter]
-                            ))
-                            .at(*span)
-                            .hint("check the spelling; heading ids are the heading text in lower case with spaces as `-`"),
-                        );
-                        *target = LinkTarget::None;
-                    }
-                },
-                None if joined.as_deref().is_some_and(|j| j.ends_with(".md")) => {
+                        paths[chapter].clone()
+                    };
                     diags.push(
-                        Diagnostic::error(format!(
-                            "link to {path}, which is not a chapter of this book"
+                        Diagnostic::warning(format!(
+                            "no heading or anchor #{fragment} in {place}; the link goes to the top of the chapter"
                         ))
                         .at(*span)
-                        .hint("check the file name, or add the report to SUMMARY.md"),
+                        .code("broken-anchor")
+                        .hint("check the spelling; heading ids are the heading text in lower case with spaces as `-`"),
                     );
-                    *target = LinkTarget::None;
+                    LinkTarget::Internal {
+                        chapter,
+                        anchor: None,
+                    }
                 }
-                None => match &site_url {
-                    Some(site) => *target = LinkTarget::External(join_url(site, &dir, &dest)),
+                Resolved::NotAChapter(path) => match &site_url {
+                    Some(site) => {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "link to {path}, which is not a chapter of this book; it links to the book's web site"
+                            ))
+                            .at(*span)
+                            .code("broken-link")
+                            .hint("check the file name, or add the report to SUMMARY.md"),
+                        );
+                        LinkTarget::External(join_url(site, &dir, &html_name(&dest)))
+                    }
+                    None => {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "link to {path}, which is not a chapter of this book; shown as plain text"
+                            ))
+                            .at(*span)
+                            .code("broken-link")
+                            .hint("check the file name, or add the report to SUMMARY.md"),
+                        );
+                        LinkTarget::None
+                    }
+                },
+                Resolved::Outside => match &site_url {
+                    Some(site) => LinkTarget::External(join_url(site, &dir, &dest)),
                     None => {
                         diags.push(
                             Diagnostic::warning(format!("link to {dest} leaves the book; shown as plain text"))
                                 .at(*span)
+                                .code("link-leaves-book")
                                 .hint("set [output.html] site-url in book.toml to turn such links into web links"),
                         );
-                        *target = LinkTarget::None;
+                        LinkTarget::None
                     }
                 },
-            }
+            };
         };
         visit_inlines_mut(&mut chapter.blocks, &mut visit);
         for f in &mut chapter.footnotes {
             visit_inlines_mut(&mut f.blocks, &mut visit);
         }
+    }
+}
+
+/// Where a relative link leads.
+#[derive(Debug, PartialEq)]
+enum Resolved {
+    Chapter(usize, Option<String>),
+    /// The chapter exists, the anchor (as written) does not.
+    MissingAnchor(usize, String),
+    /// A `.md` path that is no chapter of the book.
+    NotAChapter(String),
+    /// Anything else: a page of the web site the book belongs to.
+    Outside,
+}
+
+fn resolve_one(
+    dest: &str,
+    from: usize,
+    dir: &str,
+    by_path: &HashMap<String, usize>,
+    anchors: &Anchors,
+) -> Resolved {
+    // Only the first `#` starts the fragment; a second one belongs to it (mdBook keeps it too).
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, crate::book::summary::percent_decode(f)),
+        None => (dest, String::new()),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let with_anchor = |chapter: usize| {
+        if fragment.is_empty() {
+            return Resolved::Chapter(chapter, None);
+        }
+        match anchors[chapter].get(&fragment) {
+            Some(id) => Resolved::Chapter(chapter, Some(id.clone())),
+            None => Resolved::MissingAnchor(chapter, fragment.clone()),
+        }
+    };
+    if path.is_empty() {
+        return with_anchor(from);
+    }
+    let decoded = crate::book::summary::percent_decode(path);
+    // `/setup/start.md` is rooted at the source folder, as in mdBook.
+    let joined = match decoded.strip_prefix('/') {
+        Some(rooted) => join_relative("", rooted),
+        None => join_relative(dir, &decoded),
+    };
+    let Some(joined) = joined else {
+        return Resolved::Outside;
+    };
+    match chapter_of(&joined, by_path) {
+        Some(chapter) => with_anchor(chapter),
+        None if joined.ends_with(".md") => Resolved::NotAChapter(path.to_string()),
+        None => Resolved::Outside,
+    }
+}
+
+/// The chapter a joined path names: `x.md`, `x.html`, and a folder's `index`/`README` page under
+/// any of its names (mdBook treats `README.md` and `index.md` as the same page).
+fn chapter_of(p: &str, by_path: &HashMap<String, usize>) -> Option<usize> {
+    let stem = p
+        .strip_suffix(".md")
+        .or_else(|| p.strip_suffix(".html"))
+        .or_else(|| p.strip_suffix(".htm"));
+    let mut candidates = vec![p.to_string()];
+    if let Some(stem) = stem {
+        candidates.push(format!("{stem}.md"));
+    }
+    let folder = if p.is_empty() || p.ends_with('/') {
+        Some(p.to_string())
+    } else {
+        stem.and_then(|s| {
+            s.strip_suffix("index")
+                .or_else(|| s.strip_suffix("README"))
+                .filter(|d| d.is_empty() || d.ends_with('/'))
+                .map(str::to_string)
+        })
+    };
+    if let Some(folder) = folder {
+        candidates.push(format!("{folder}README.md"));
+        candidates.push(format!("{folder}index.md"));
+    }
+    candidates.iter().find_map(|c| by_path.get(c).copied())
+}
+
+/// `page.md#x` as the web site names it: `page.html#x`.
+fn html_name(dest: &str) -> String {
+    let (path, rest) = match dest.find(['#', '?']) {
+        Some(i) => dest.split_at(i),
+        None => (dest, ""),
+    };
+    match path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.html{rest}"),
+        None => dest.to_string(),
     }
 }
 
@@ -334,10 +388,13 @@ fn join_url(site: &str, dir: &str, dest: &str) -> String {
         None => ("", site),
     };
     let mut parts: Vec<&str> = base_path.split('/').filter(|s| !s.is_empty()).collect();
-    parts.extend(dir.split('/').filter(|s| !s.is_empty()));
+    // A destination starting with `/` is rooted at the site, not at the chapter's folder.
+    if !dest.starts_with('/') {
+        parts.extend(dir.split('/').filter(|s| !s.is_empty()));
+    }
     for seg in dest.split('/') {
         match seg {
-            "." => {}
+            "" | "." => {}
             ".." => {
                 parts.pop();
             }
@@ -498,5 +555,51 @@ mod tests {
             join_url("https://docs.rs/book/", "intro", "../../std/x.html"),
             "https://docs.rs/std/x.html"
         );
+        assert_eq!(
+            join_url("https://example.org/book/", "a", "/x/y.html"),
+            "https://example.org/book/x/y.html"
+        );
+    }
+
+    fn index(paths: &[&str]) -> HashMap<String, usize> {
+        paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.to_string(), i))
+            .collect()
+    }
+
+    #[test]
+    fn readme_and_index_are_the_same_page() {
+        let by_path = index(&["index.md", "ci/README.md", "a/b.md"]);
+        assert_eq!(chapter_of("README.md", &by_path), Some(0));
+        assert_eq!(chapter_of("index.html", &by_path), Some(0));
+        assert_eq!(chapter_of("", &by_path), Some(0));
+        assert_eq!(chapter_of("ci/index.md", &by_path), Some(1));
+        assert_eq!(chapter_of("ci/", &by_path), Some(1));
+        assert_eq!(chapter_of("a/b.html", &by_path), Some(2));
+        assert_eq!(chapter_of("a/reindex.md", &by_path), None);
+    }
+
+    #[test]
+    fn links_rooted_at_the_source_folder_and_broken_ones() {
+        let by_path = index(&["setup/start.md", "deep/er/page.md"]);
+        let mut a = HashMap::new();
+        a.insert("install".to_string(), "install".to_string());
+        let anchors = vec![a, HashMap::new()];
+        let r = |dest: &str| resolve_one(dest, 1, "deep/er", &by_path, &anchors);
+        assert_eq!(
+            r("/setup/start.md#install"),
+            Resolved::Chapter(0, Some("install".into()))
+        );
+        assert_eq!(r("../../setup/start.md"), Resolved::Chapter(0, None));
+        assert_eq!(
+            r("/setup/start.md#gone"),
+            Resolved::MissingAnchor(0, "gone".into())
+        );
+        assert_eq!(r("#x#y"), Resolved::MissingAnchor(1, "x#y".into()));
+        assert_eq!(r("deleted.md"), Resolved::NotAChapter("deleted.md".into()));
+        assert_eq!(r("../../../std/index.html"), Resolved::Outside);
+        assert_eq!(html_name("a/b.md#c"), "a/b.html#c");
     }
 }
