@@ -215,7 +215,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
                 "PDF/UA-1"
             };
             diags.push(
-                Diagnostic::warning(format!("the PDF does not conform to {standard}: {why}"))
+                Diagnostic::warning(format!("the PDF does not conform to {standard}: {why}")).code("pdf-standard")
                     .hint("the PDF is still written and tagged; fix the reasons above to get a conforming file"),
             );
         }
@@ -266,6 +266,7 @@ fn missing_glyph(doc: &Document, sources: &SourceMap, chapter: usize, c: char) -
         "no font has the character {c:?} (U+{:04X}); it is drawn as an empty box in the PDF",
         c as u32
     ))
+    .code("missing-glyph")
     .at(Span::new(file, at..at + c.len_utf8()))
     .hint("add a font that has it to the book's fonts/ folder, or replace the character")
 }

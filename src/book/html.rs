@@ -288,6 +288,7 @@ pub fn close_inline(tag: InlineTag, content: Vec<Inline>) -> Vec<Inline> {
 
 fn removed(name: &str, span: Span) -> Diagnostic {
     Diagnostic::warning(format!("removed <{name}> from raw HTML"))
+        .code("raw-html")
         .at(span)
         .hint(removal_reason(name))
 }
@@ -297,6 +298,7 @@ fn warn_event_handlers(attrs: &[(String, String)], span: Span, diags: &mut Diagn
         if name.starts_with("on") && name.len() > 2 {
             diags.push(
                 Diagnostic::warning(format!("removed event handler `{name}` from raw HTML"))
+                    .code("raw-html")
                     .at(span)
                     .hint("e-books cannot run scripts"),
             );
@@ -628,6 +630,7 @@ impl<S: HtmlSink> Walker<'_, S> {
                     Diagnostic::warning(format!(
                         "<{name}> cannot be shown; its fallback content is kept"
                     ))
+                    .code("raw-html")
                     .at(span)
                     .hint("link to the recording instead, e.g. [Watch the talk](https://…)"),
                 );

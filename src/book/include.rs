@@ -409,8 +409,14 @@ mod tests {
     fn anchors_as_mdbook_matches_them() {
         assert_eq!(anchor_marker("// ANCHOR: all"), Some((false, "all")));
         assert_eq!(anchor_marker("//ANCHOR:here"), Some((false, "here")));
-        assert_eq!(anchor_marker("    //ANCHOR_END: here"), Some((true, "here")));
-        assert_eq!(anchor_marker("# ANCHOR: a_b-c trailing words"), Some((false, "a_b-c")));
+        assert_eq!(
+            anchor_marker("    //ANCHOR_END: here"),
+            Some((true, "here"))
+        );
+        assert_eq!(
+            anchor_marker("# ANCHOR: a_b-c trailing words"),
+            Some((false, "a_b-c"))
+        );
         assert_eq!(anchor_marker("<!-- ANCHOR: x -->"), Some((false, "x")));
         assert_eq!(anchor_marker("/* ANCHOR_END: x */"), Some((true, "x")));
         assert_eq!(anchor_marker("[]:#(ANCHOR: x)"), Some((false, "x")));

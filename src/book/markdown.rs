@@ -259,6 +259,7 @@ impl<R: Resolver> Builder<'_, R> {
                             "nesting deeper than {} levels is flattened",
                             self.max_nesting
                         ))
+                        .code("nesting")
                         .at(span)
                         .hint(
                             "raise [bindery.limits] max-nesting in book.toml if this is intended",
@@ -615,6 +616,7 @@ pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<Li
                 "removed a `{}` link",
                 &lower[..lower.find(':').unwrap_or(0) + 1]
             ))
+            .code("unsafe-link")
             .at(span)
             .hint("scripts cannot run in an e-book; the link text is kept"),
         );

@@ -153,7 +153,7 @@ fn include_root(
                 diags.push(
                     Diagnostic::warning(format!(
                         "include-root `{rel}` is not a folder that contains the book; includes are read from the book folder only"
-                    ))
+                    )).code("config")
                     .in_file(display_path(root, "book.toml"))
                     .code("config")
                     .hint("set [bindery] include-root to a folder above the book, such as \"..\""),
@@ -336,12 +336,14 @@ impl Loader<'_> {
         if let Some(first) = self.seen.get(&path) {
             let first_line = self.sources.locate(*first).line;
             self.diags.push(
-                Diagnostic::warning(format!("{rel} is listed twice; the second entry is skipped"))
-                    .at(c.span)
-                    .code("summary")
-                    .hint(format!(
-                        "it is already listed on line {first_line}; a chapter can appear once"
-                    )),
+                Diagnostic::warning(format!(
+                    "{rel} is listed twice; the second entry is skipped"
+                ))
+                .at(c.span)
+                .code("summary")
+                .hint(format!(
+                    "it is already listed on line {first_line}; a chapter can appear once"
+                )),
             );
             return None;
         }
@@ -538,7 +540,7 @@ impl Loader<'_> {
                 "{}:{line}:{column}: {count} control character(s) (first U+{:04X}) replaced by spaces",
                 self.fs.display(path),
                 c as u32
-            ))
+            )).code("control-character")
             .hint("control characters cannot appear in an e-book; remove them from the file"),
         );
         text.chars()
@@ -581,7 +583,7 @@ impl Resolver for ImageResolver<'_> {
         let dest = dest.trim();
         if markdown::has_scheme(dest) || dest.starts_with("//") {
             diags.push(
-                Diagnostic::warning(format!("remote image {dest} is not downloaded"))
+                Diagnostic::warning(format!("remote image {dest} is not downloaded")).code("remote-picture")
                     .at(span)
                     .hint("download the picture into the book's pictures folder and link it by its path"),
             );
@@ -665,6 +667,7 @@ fn warn_undefined_footnotes(
             Diagnostic::warning(format!(
                 "footnote [^{label}] is not defined; it is shown as text"
             ))
+            .code("footnote")
             .at(Span::new(file, base + at..base + at + needle.len()))
             .hint(format!("add a line `[^{label}]: the note` to this report")),
         );

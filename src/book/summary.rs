@@ -97,10 +97,14 @@ pub fn parse(
         let links = parse_links(link_text);
         let Some(&(at, len, ref title, ref path)) = links.first() else {
             warnings.push(
-                Diagnostic::warning(format!("SUMMARY.md line is not a chapter entry: {trimmed:?}; skipped"))
-                    .at(span(indent_bytes, trimmed.len()))
-                    .code("summary")
-                    .hint("each entry is a link such as `- [Title](file.md)`, a `# Part title` or `---`"),
+                Diagnostic::warning(format!(
+                    "SUMMARY.md line is not a chapter entry: {trimmed:?}; skipped"
+                ))
+                .at(span(indent_bytes, trimmed.len()))
+                .code("summary")
+                .hint(
+                    "each entry is a link such as `- [Title](file.md)`, a `# Part title` or `---`",
+                ),
             );
             continue;
         };
@@ -444,7 +448,13 @@ mod tests {
         let paths: Vec<_> = ch.iter().map(|c| c.1.clone().unwrap()).collect();
         assert_eq!(
             paths,
-            ["title-page.md", "foreword.md", "intro.md", "ch(1).md", "a b.md"]
+            [
+                "title-page.md",
+                "foreword.md",
+                "intro.md",
+                "ch(1).md",
+                "a b.md"
+            ]
         );
         assert_eq!(ch[0].0, "The Book");
         assert_eq!(ch[1].2, ChapterKind::Prefix);

@@ -107,6 +107,7 @@ pub fn number_footnotes(doc: &mut Document, diags: &mut Diagnostics) {
                 if !defined.contains(label.as_str()) {
                     diags.push(
                         Diagnostic::warning(format!("footnote [^{label}] is not defined"))
+                            .code("footnote")
                             .at(*span)
                             .hint(format!("add a line `[^{label}]: the note` to this report")),
                     );
@@ -346,7 +347,7 @@ fn warn_alt(image: &super::Image, doc: &Document, diags: &mut Diagnostics) {
             format!("alt text \"{}\" that does not describe it", image.alt)
         };
         diags.push(
-            Diagnostic::warning(format!("picture {} has {what}", doc.images[image.id.0].rel_path))
+            Diagnostic::warning(format!("picture {} has {what}", doc.images[image.id.0].rel_path)).code("alt-text")
                 .at(image.span)
                 .hint("describe the picture for readers who cannot see it: ![Speakers on the keynote stage](...)"),
         );
