@@ -164,18 +164,34 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     }
     let mut processed: Vec<Processed> = Vec::with_capacity(doc.images.len());
     let mut processed_pdf: Vec<Processed> = Vec::with_capacity(doc.images.len());
-    for result in images::process_all_variants(&doc.images, &settings, &edges) {
+    let mut failed = Vec::new();
+    let mut paths: Vec<PathBuf> = files_read;
+    paths.extend(doc.images.iter().map(|i| i.path.clone()));
+    let results = images::process_all_variants(&doc.images, &settings, &edges);
+    for (index, result) in results.into_iter().enumerate() {
         match result {
             Ok(mut v) => {
+                for what in v.first().map(|p| p.removed.clone()).unwrap_or_default() {
+                    let image = &doc.images[index];
+                    diags.push(
+                        Diagnostic::warning(format!("picture {}: {what}", image.rel_path))
+                            .at(image.first_use)
+                            .code("picture-content")
+                            .hint("export the drawing with plain SVG text, or as PNG"),
+                    );
+                }
                 let last = v.pop().expect("one variant per edge");
                 processed.push(v.pop().unwrap_or_else(|| last.clone()));
                 processed_pdf.push(last);
             }
-            Err(d) => diags.push(d),
+            Err(d) => {
+                // A damaged picture is shown as a placeholder; a limit exceeded stops the build.
+                failed.push(crate::doc::ImageId(index));
+                diags.push(d);
+            }
         }
     }
-    let mut paths: Vec<PathBuf> = files_read;
-    paths.extend(doc.images.iter().map(|i| i.path.clone()));
+    doc.replace_pictures(&failed);
     doc.meta.modified = modified_time(&paths)?;
     if diags.has_errors() || !req.write {
         if deny_warnings {

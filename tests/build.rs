@@ -415,21 +415,61 @@ fn fails_with(files: &[(&str, &[u8])], expected: &[&str]) -> String {
 
 const TOML: (&str, &[u8]) = ("book.toml", b"[book]\ntitle = \"T\"\n");
 
+/// A defect in the book's own content: the build succeeds (exit 0) with each expected warning,
+/// and fails (exit 1, nothing written) with `--deny-warnings`. Returns the warnings and the
+/// built chapters' XHTML, joined.
+fn warns_with(files: &[(&str, &[u8])], expected: &[&str]) -> (String, String) {
+    let dir = book(files);
+    let (run, _out) = build(dir.path());
+    assert_eq!(
+        run.code, 0,
+        "expected a build with warnings:\n{}",
+        run.stderr
+    );
+    for e in expected {
+        assert!(run.stderr.contains(e), "expected {e:?} in:\n{}", run.stderr);
+    }
+    let xhtml: String = read_zip(run.epub.as_ref().expect("the EPUB is written"))
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .collect();
+    let out = tempfile::tempdir().unwrap();
+    let denied = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--deny-warnings",
+        ],
+        &[],
+    );
+    assert_eq!(
+        denied.code, 1,
+        "--deny-warnings must fail:\n{}",
+        denied.stderr
+    );
+    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+    (run.stderr, xhtml)
+}
+
 #[test]
 fn missing_summary_entry_file() {
-    fails_with(
+    let (stderr, _) = warns_with(
         &[
             TOML,
             ("src/SUMMARY.md", b"- [A](a.md)\n- [Missing](missing.md)\n"),
             ("src/a.md", b"# A\n"),
         ],
-        &["cannot find missing.md", "src/SUMMARY.md:2:3"],
+        &["cannot find missing.md", "src/SUMMARY.md:2:3", "draft"],
     );
+    assert!(stderr.contains("1 missing-chapter"), "{stderr}");
 }
 
 #[test]
 fn chapter_listed_twice() {
-    fails_with(
+    warns_with(
         &[
             TOML,
             ("src/SUMMARY.md", b"- [A](a.md)\n- [Again](a.md)\n"),
@@ -441,21 +481,42 @@ fn chapter_listed_twice() {
 
 #[test]
 fn summary_listing_itself() {
-    fails_with(
-        &[TOML, ("src/SUMMARY.md", b"- [Me](SUMMARY.md)\n")],
+    warns_with(
+        &[
+            TOML,
+            ("src/SUMMARY.md", b"- [Me](SUMMARY.md)\n- [A](a.md)\n"),
+            ("src/a.md", b"# A\n"),
+        ],
         &["lists itself"],
     );
 }
 
 #[test]
-fn malformed_summary_line() {
-    fails_with(
+fn summary_line_without_a_link() {
+    warns_with(
         &[
             TOML,
             ("src/SUMMARY.md", b"# Summary\n\n- [A](a.md)\n- just text\n"),
             ("src/a.md", b"# A\n"),
         ],
-        &["malformed SUMMARY.md line", "SUMMARY.md:4:1"],
+        &["not a chapter entry", "SUMMARY.md:4:1"],
+    );
+}
+
+#[test]
+fn summary_that_cannot_be_read_is_an_error() {
+    fails_with(
+        &[
+            TOML,
+            (
+                "src/SUMMARY.md",
+                b"- [A](a.md)\n\n[Suffix](s.md)\n- [B](b.md)\n",
+            ),
+            ("src/a.md", b"# A\n"),
+            ("src/s.md", b"# S\n"),
+            ("src/b.md", b"# B\n"),
+        ],
+        &["a numbered chapter after suffix chapters", "SUMMARY.md:4:3"],
     );
 }
 
@@ -544,27 +605,48 @@ fn fails_with_owned(files: Vec<(String, Vec<u8>)>, expected: &[&str]) -> String 
     fails_with(&refs, expected)
 }
 
+fn warns_with_owned(files: Vec<(String, Vec<u8>)>, expected: &[&str]) -> (String, String) {
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    warns_with(&refs, expected)
+}
+
 #[test]
-fn broken_pictures() {
-    fails_with_owned(
+fn broken_pictures_become_visible_placeholders() {
+    let (_, xhtml) = warns_with_owned(
         picture_book("empty.jpg", b""),
-        &["the file is empty", "src/a.md:5:1"],
+        &["the file is empty", "src/a.md:5:1", "bad-picture"],
     );
-    fails_with_owned(
+    assert!(
+        xhtml.contains("<span class=\"missing-picture\">Picture missing:")
+            && xhtml.contains("pictures/empty.jpg)</span>"),
+        "{xhtml}"
+    );
+    warns_with_owned(
         picture_book("text.png", b"hello, I am not a picture"),
         &["picture pictures/text.png", "src/a.md:5:1"],
     );
     let jpeg =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("pictures/dune.jpg")).unwrap();
-    fails_with_owned(
+    warns_with_owned(
         picture_book("cut.jpg", &jpeg[..jpeg.len() / 2]),
         &["picture pictures/cut.jpg", "src/a.md:5:1"],
     );
     let mut files = picture_book("x.jpg", &jpeg);
-    files[2].1 = b"# A\n\n![gone](../pictures/missing.jpg)\n".to_vec();
-    fails_with_owned(
+    files[2].1 = b"# A\n\n![The stage](../pictures/missing.jpg)\n".to_vec();
+    let (_, xhtml) = warns_with_owned(
         files,
-        &["cannot find ../pictures/missing.jpg", "src/a.md:3:1"],
+        &[
+            "cannot find ../pictures/missing.jpg",
+            "src/a.md:3:1",
+            "missing-picture",
+        ],
+    );
+    assert!(
+        xhtml.contains("Picture missing: The stage (../pictures/missing.jpg)"),
+        "{xhtml}"
     );
 }
 
@@ -623,7 +705,8 @@ fn picture_paths_leaving_the_book() {
         outside.path().join("secret.png").display()
     );
     let md = format!("# A\n\n![x]({rel})\n");
-    fails_with(
+    // Never read; the book still builds, with a placeholder where the picture was.
+    let (_, xhtml) = warns_with(
         &[
             TOML,
             ("src/SUMMARY.md", b"- [A](a.md)\n"),
@@ -631,6 +714,7 @@ fn picture_paths_leaving_the_book() {
         ],
         &["outside the book folder", "src/a.md:3:1"],
     );
+    assert!(xhtml.contains("Picture missing"), "{xhtml}");
     #[cfg(unix)]
     {
         let dir = book(&[
@@ -684,7 +768,7 @@ fn raw_script_is_removed_and_denied_with_deny_warnings() {
 
 #[test]
 fn link_to_a_missing_anchor_or_chapter() {
-    fails_with(
+    let (stderr, xhtml) = warns_with(
         &[
             TOML,
             ("src/SUMMARY.md", b"- [A](a.md)\n- [B](b.md)\n"),
@@ -696,6 +780,15 @@ fn link_to_a_missing_anchor_or_chapter() {
             "src/a.md:3:5",
             "link to c.md, which is not a chapter",
         ],
+    );
+    assert!(
+        stderr.contains("2 warning(s): 1 broken-anchor, 1 broken-link"),
+        "{stderr}"
+    );
+    // The broken anchor still leads to the chapter; the missing page is plain text.
+    assert!(
+        xhtml.contains("See <a href=\"ch002.xhtml\">b</a> and c."),
+        "{xhtml}"
     );
 }
 
@@ -710,7 +803,10 @@ fn failed_build_leaves_the_previous_epub_untouched() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let before = std::fs::read(dir.path().join("out/book.epub")).unwrap();
     std::fs::write(dir.path().join("src/a.md"), b"# A\n\n[broken](#missing)\n").unwrap();
-    let r = bindery(&["build", dir.path().to_str().unwrap()], &[]);
+    let r = bindery(
+        &["build", dir.path().to_str().unwrap(), "--deny-warnings"],
+        &[],
+    );
     assert_eq!(r.code, 1);
     assert_eq!(
         std::fs::read(dir.path().join("out/book.epub")).unwrap(),
@@ -729,18 +825,21 @@ fn failed_build_leaves_the_previous_epub_untouched() {
 
 #[test]
 fn diagnostics_are_all_reported_together() {
-    let stderr = fails_with(
+    let (stderr, _) = warns_with(
         &[
             TOML,
             ("src/SUMMARY.md", b"- [A](a.md)\n"),
             (
                 "src/a.md",
-                b"# A\n\n![x](../nope1.png)\n\n![y](../nope2.png)\n\n[z](#nope)\n",
+                b"# A\n\n![x](../nope1.png)\n\n![y](../nope2.png)\n\n[z](#nope)\n\n[w](gone.md)\n",
             ),
         ],
-        &["nope1.png", "nope2.png", "#nope", "3 error(s)"],
+        &["nope1.png", "nope2.png", "#nope", "gone.md"],
     );
-    assert!(stderr.contains("nothing was written"));
+    assert!(
+        stderr.contains("4 warning(s): 2 missing-picture, 1 broken-anchor, 1 broken-link"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -787,7 +886,7 @@ fn bare_folder_without_book_toml_with_bom_and_crlf() {
         ("pictures/p.png", &std::fs::read(golden("figures/pictures/red.png")).unwrap()),
     ]);
     let (run, _out) = build(dir.path());
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 0);
     // The BOM does not hide the heading, and the column counts characters after it.
     assert!(run.stderr.contains("reports/b.md:3:38"), "{}", run.stderr);
     assert!(!run.stderr.contains("anchor #second"), "{}", run.stderr);
@@ -1779,37 +1878,37 @@ fn hostile_books() {
         ("empty book", vec![toml.clone()], Some(false), "the source folder `src` does not exist"),
         ("empty folder without book.toml", vec![("src/.keep", Vec::new())], Some(false), "no reports found"),
         ("empty SUMMARY", vec![toml.clone(), ("src/SUMMARY.md", Vec::new())], None, ""),
-        ("SUMMARY listing itself", vec![toml.clone(), ("src/SUMMARY.md", t("- [S](SUMMARY.md)\n"))], Some(false), "lists itself"),
-        ("chapter listed twice", vec![toml.clone(), ("src/SUMMARY.md", t("- [A](a.md)\n- [A](a.md)\n")), ("src/a.md", t("# A\n"))], Some(false), "listed twice"),
+        ("SUMMARY listing itself", vec![toml.clone(), ("src/SUMMARY.md", t("- [S](SUMMARY.md)\n"))], Some(true), "lists itself"),
+        ("chapter listed twice", vec![toml.clone(), ("src/SUMMARY.md", t("- [A](a.md)\n- [A](a.md)\n")), ("src/a.md", t("# A\n"))], Some(true), "listed twice"),
         ("circular includes", one(t("{{#include b.md}}\n")).into_iter().chain([("src/b.md", t("{{#include a.md}}\n"))]).collect(), Some(false), "circular include"),
-        ("include escaping the book", one(t("{{#include ../../../../etc/passwd}}\n")), Some(false), "outside the book folder"),
+        ("include escaping the book", one(t("{{#include ../../../../etc/passwd}}\n")), Some(true), "outside the book folder"),
         ("report of one 1 MB line", one(long_line.into_bytes()), Some(true), ""),
         ("report over the size limit", vec![("book.toml", t("[book]\ntitle = \"T\"\n[bindery.limits]\nmax-report-file-mib = 1\n")), ("src/a.md", vec![b'a'; 2 << 20])], Some(false), "over the limit of 1 MiB"),
         ("50 MB report", one(vec![b'w'; 50 << 20]), Some(false), "over the limit of 16 MiB for a report"),
         ("NUL bytes", one(b"# A\n\nx\0y\0z\n".to_vec()), Some(true), "control character"),
         ("invalid UTF-8", one(b"# A\n\n\xc3\x28\n".to_vec()), Some(false), "not valid UTF-8"),
         ("UTF-16 with BOM", one(b"\xff\xfe#\0 \0A\0".to_vec()), Some(false), "UTF-16"),
-        ("CRLF line ends", one(t("# A\r\n\r\nText [x](#nope).\r\n")), Some(false), "src/a.md:3:6"),
+        ("CRLF line ends", one(t("# A\r\n\r\nText [x](#nope).\r\n")), Some(true), "src/a.md:3:6"),
         ("UTF-8 BOM", one(t("\u{feff}# A\n\nText.\n")), Some(true), ""),
-        ("tabs and Vietnamese before an error", one(t("# A\n\nViệt\t[x](#nope)\n")), Some(false), "src/a.md:3:6"),
+        ("tabs and Vietnamese before an error", one(t("# A\n\nViệt\t[x](#nope)\n")), Some(true), "src/a.md:3:6"),
         ("PNG bomb header", picture("bomb.png", {
             let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
             png.extend_from_slice(&50_000u32.to_be_bytes());
             png.extend_from_slice(&50_000u32.to_be_bytes());
             png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
             png
-        }), Some(false), "picture pictures/bomb.png"),
-        ("truncated JPEG", picture("cut.jpg", jpeg[..jpeg.len() / 2].to_vec()), Some(false), "truncated"),
+        }), Some(true), "picture pictures/bomb.png"),
+        ("truncated JPEG", picture("cut.jpg", jpeg[..jpeg.len() / 2].to_vec()), Some(true), "truncated"),
         ("JPEG with a corrupt EXIF block", picture("exif.jpg", corrupt_exif), None, ""),
         ("GIF with 1,000 frames", picture("anim.gif", gif), Some(true), ""),
-        ("SVG with an external entity", picture("e.svg", t("<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><svg xmlns=\"http://www.w3.org/2000/svg\"><text>&x;</text></svg>")), Some(false), "entity"),
-        ("SVG with a script", picture("s.svg", t("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>")), Some(false), "script"),
-        ("SVG with an event handler", picture("h.svg", t("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"x()\"><rect width=\"1\" height=\"1\"/></svg>")), Some(false), "event handler"),
-        ("picture that is text", picture("t.jpg", t("hello")), Some(false), "picture pictures/t.jpg"),
-        ("empty picture", picture("e.png", Vec::new()), Some(false), "empty"),
+        ("SVG with an external entity", picture("e.svg", t("<?xml version=\"1.0\"?><!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><svg xmlns=\"http://www.w3.org/2000/svg\"><text>&x;</text></svg>")), Some(true), "entity"),
+        ("SVG with a script", picture("s.svg", t("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>")), Some(true), "script"),
+        ("SVG with an event handler", picture("h.svg", t("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"x()\"><rect width=\"1\" height=\"1\"/></svg>")), Some(true), "event handler"),
+        ("picture that is text", picture("t.jpg", t("hello")), Some(true), "picture pictures/t.jpg"),
+        ("empty picture", picture("e.png", Vec::new()), Some(true), "empty"),
         ("100 px picture", picture("small.png", png_bytes(100, 60)), Some(true), ""),
         ("20,000 px tall picture", picture("tall.png", png_bytes(50, 20_000)), Some(true), ""),
-        ("image path with ..", one(t("![x](../../../../../etc/hostname)\n")), Some(false), "outside the book folder"),
+        ("image path with ..", one(t("![x](../../../../../etc/hostname)\n")), Some(true), "outside the book folder"),
         ("remote image", one(t("![x](https://example.org/x.png)\n")), Some(true), "not downloaded"),
         ("font that is not a font", one(t("# A\n")).into_iter().chain([("fonts/x.ttf", t("not a font"))]).collect(), Some(false), "not a font file"),
         ("book.toml with wrong types", vec![("book.toml", t("[book]\ntitle = [1, 2]\n")), ("src/a.md", t("# A\n"))], Some(false), "invalid book.toml"),

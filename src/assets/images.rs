@@ -34,6 +34,9 @@ pub struct Processed {
     pub height: u32,
     /// True when the pixels were re-encoded (resized, rotated or converted).
     pub reencoded: bool,
+    /// What was removed from the picture to make it usable (an SVG's embedded HTML), for a
+    /// warning at its first use.
+    pub removed: Vec<String>,
 }
 
 /// Process every picture; a problem with one is a diagnostic at its first use.
@@ -57,26 +60,40 @@ pub fn process_all_variants(
         .par_iter()
         .map(|src| {
             let bytes = std::fs::read(&src.path).map_err(|e| {
-                Diagnostic::error(format!(
-                    "cannot read picture {}: {}",
+                Diagnostic::warning(format!(
+                    "cannot read picture {}: {}; a placeholder is shown",
                     src.rel_path,
                     crate::book::fs::io_reason(&e)
                 ))
+                .code("bad-picture")
                 .at(src.first_use)
             })?;
-            process_variants(&bytes, settings, edges).map_err(|(msg, hint)| {
-                Diagnostic::error(format!("picture {}: {msg}", src.rel_path))
-                    .at(src.first_use)
-                    .hint(hint)
+            process_variants(&bytes, settings, edges).map_err(|(msg, hint, limit)| {
+                let d = if limit {
+                    Diagnostic::error(format!("picture {}: {msg}", src.rel_path))
+                } else {
+                    Diagnostic::warning(format!(
+                        "picture {}: {msg}; a placeholder is shown",
+                        src.rel_path
+                    ))
+                    .code("bad-picture")
+                };
+                d.at(src.first_use).hint(hint)
             })
         })
         .collect()
 }
 
-type Failure = (String, String);
+/// Why a picture cannot be used: message, hint, and whether a limit was exceeded (an error: the
+/// limits are the safety line) rather than the file being damaged (a warning and a placeholder).
+type Failure = (String, String, bool);
 
 fn fail(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
-    (msg.into(), hint.into())
+    (msg.into(), hint.into(), false)
+}
+
+fn over_limit(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
+    (msg.into(), hint.into(), true)
 }
 
 /// Process one picture file's bytes for the EPUB's long edge.
@@ -121,7 +138,7 @@ pub fn process_variants(
     reader.limits(limits);
     let memory_limit = |e: &image::ImageError| -> Option<Failure> {
         matches!(e, image::ImageError::Limits(_)).then(|| {
-            fail(
+            over_limit(
                 format!("decoding it needs more memory than the limit of {} MiB", settings.max_memory >> 20),
                 "scale the picture down, or raise [bindery.limits] max-image-memory-mib in book.toml",
             )
@@ -138,7 +155,7 @@ pub fn process_variants(
     let (width, height) = decoder.dimensions();
     let pixels = u64::from(width) * u64::from(height);
     if pixels > settings.max_pixels {
-        return Err(fail(
+        return Err(over_limit(
             format!(
                 "{width} x {height} pixels is over the limit of {} megapixels",
                 settings.max_pixels / 1_000_000
@@ -150,7 +167,7 @@ pub fn process_variants(
     // here, before any pixel is decoded.
     let needed = pixels.saturating_mul(u64::from(decoder.color_type().bytes_per_pixel()));
     if needed > settings.max_memory {
-        return Err(fail(
+        return Err(over_limit(
             format!(
                 "decoding it needs {} MiB, over the limit of {} MiB",
                 needed >> 20,
@@ -251,6 +268,7 @@ fn encode(
             width: w,
             height: h,
             reencoded: true,
+            removed: Vec::new(),
         })
     } else {
         let rgb = img.to_rgb8();
@@ -269,6 +287,7 @@ fn encode(
             width: w,
             height: h,
             reencoded: true,
+            removed: Vec::new(),
         })
     }
 }
@@ -287,6 +306,7 @@ fn kept(
         width,
         height,
         reencoded: false,
+        removed: Vec::new(),
     }
 }
 
@@ -370,7 +390,6 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
         ("<script", "a script"),
         ("<!entity", "an XML entity declaration (possibly external)"),
         ("javascript:", "a javascript: link"),
-        ("<foreignobject", "embedded HTML (foreignObject)"),
     ] {
         if lower.contains(needle) {
             return Err(fail(
@@ -392,6 +411,16 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
             "remove on…= attributes from the SVG",
         ));
     }
+    // Embedded HTML (`<foreignObject>`, as diagram tools write for wrapped labels) is neither
+    // drawn by the PDF's SVG renderer nor allowed by every e-reader: it is removed, and said so.
+    let (without_html, removed_html) = remove_elements(text, "foreignObject");
+    let text = without_html.as_str();
+    let mut removed = Vec::new();
+    if removed_html > 0 {
+        removed.push(format!(
+            "{removed_html} embedded HTML element(s) (<foreignObject>) removed from the drawing"
+        ));
+    }
     // Drop a DOCTYPE line: external DTDs are not fetched and not allowed in EPUB SVG.
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -410,7 +439,63 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
         width: 0,
         height: 0,
         reencoded: false,
+        removed,
     })
+}
+
+/// `text` without every `<name …>…</name>` (or `<name …/>`) element, matched without regard to
+/// case, and how many were removed. Elements of the same name nested inside are removed with
+/// their parent.
+fn remove_elements(text: &str, name: &str) -> (String, usize) {
+    let lower = text.to_ascii_lowercase();
+    let open = format!("<{}", name.to_ascii_lowercase());
+    let close = format!("</{}", name.to_ascii_lowercase());
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut from = 0;
+    let is_tag_end =
+        |i: usize| lower[i..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
+    while let Some(rel) = lower[from..].find(&open) {
+        let start = from + rel;
+        if !is_tag_end(start + open.len()) {
+            out.push_str(&text[from..start + open.len()]);
+            from = start + open.len();
+            continue;
+        }
+        out.push_str(&text[from..start]);
+        count += 1;
+        let tag_end = lower[start..]
+            .find('>')
+            .map_or(lower.len(), |i| start + i + 1);
+        if lower[..tag_end].ends_with("/>") {
+            from = tag_end;
+            continue;
+        }
+        // Find the matching end tag, counting nested elements of the same name.
+        let mut depth = 1;
+        let mut at = tag_end;
+        while depth > 0 {
+            let next_open = lower[at..].find(&open).map(|i| at + i);
+            let next_close = lower[at..].find(&close).map(|i| at + i);
+            match (next_open, next_close) {
+                (Some(o), Some(c)) if o < c => {
+                    depth += 1;
+                    at = o + open.len();
+                }
+                (_, Some(c)) => {
+                    depth -= 1;
+                    at = lower[c..].find('>').map_or(lower.len(), |i| c + i + 1);
+                }
+                (_, None) => {
+                    at = lower.len();
+                    break;
+                }
+            }
+        }
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    (out, count)
 }
 
 type JpegSegments = Vec<(u8, std::ops::Range<usize>)>;

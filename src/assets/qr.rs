@@ -33,6 +33,7 @@ pub fn png(text: &str, module: u32) -> Option<Processed> {
         width: size,
         height: size,
         reencoded: true,
+        removed: Vec::new(),
     })
 }
 

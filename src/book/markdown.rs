@@ -23,6 +23,8 @@ pub enum ImageRef {
     Remote(String),
     /// Could not be used; a diagnostic was already given.
     Unusable,
+    /// Missing or not usable as a picture (a warning was given): a placeholder names the file.
+    Missing(String),
 }
 
 /// The loader's side of parsing: resolving picture paths (which needs the file system).
@@ -536,6 +538,7 @@ impl<R: Resolver> Builder<'_, R> {
                 }]
             }
             ImageRef::Unusable => vec![Inline::Text(alt)],
+            ImageRef::Missing(path) => vec![Inline::MissingPicture { alt, path }],
         }
     }
 

@@ -591,16 +591,27 @@ impl Resolver for ImageResolver<'_> {
         }
         if dest.is_empty() {
             diags.push(
-                Diagnostic::error("image with an empty path")
+                Diagnostic::warning("picture with an empty path; a placeholder is shown")
                     .at(span)
+                    .code("missing-picture")
                     .hint("write ![description](../pictures/name.jpg)"),
             );
-            return ImageRef::Unusable;
+            return ImageRef::Missing(String::new());
         }
         let decoded = summary::percent_decode(dest.split(['?', '#']).next().unwrap_or(dest));
-        let path = match self.fs.resolve(&self.dir, &decoded) {
+        let path = match self.fs.resolve_in(&self.dir, &decoded, &self.fs.root) {
             Ok(p) => p,
-            Err(d) => {
+            Err(Refused::Missing(d) | Refused::Outside(d)) => {
+                let code = d.code.unwrap_or("missing-picture");
+                diags.push(Diagnostic {
+                    severity: crate::diag::Severity::Warning,
+                    code: Some(code),
+                    message: format!("{}; a placeholder is shown", d.message),
+                    ..d.at(span)
+                });
+                return ImageRef::Missing(decoded);
+            }
+            Err(Refused::Unsafe(d)) => {
                 diags.push(d.at(span));
                 return ImageRef::Unusable;
             }
@@ -618,8 +629,12 @@ impl Resolver for ImageResolver<'_> {
                 return ImageRef::Unusable;
             }
             Ok(m) if !m.is_file() => {
-                diags.push(Diagnostic::error(format!("{dest} is not a file")).at(span));
-                return ImageRef::Unusable;
+                diags.push(
+                    Diagnostic::warning(format!("{dest} is not a file; a placeholder is shown"))
+                        .at(span)
+                        .code("missing-picture"),
+                );
+                return ImageRef::Missing(self.fs.relative(&path));
             }
             _ => {}
         }

@@ -210,6 +210,12 @@ pub enum Inline {
     },
     LineBreak,
     SoftBreak,
+    /// A picture that could not be used (missing, unreadable, undecodable): shown as a framed
+    /// note with its description and file name, so the reader sees that something is missing.
+    MissingPicture {
+        alt: String,
+        path: String,
+    },
     /// A run in another language (`<span lang="vi">`) or with an anchor (`<a id=..>`).
     Span {
         id: Option<String>,
@@ -277,6 +283,7 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
             | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => collect_text(c, out),
             Inline::Image(image) => out.push_str(&image.alt),
+            Inline::MissingPicture { alt, .. } => out.push_str(alt),
             Inline::SoftBreak | Inline::LineBreak => out.push(' '),
             Inline::FootnoteRef { .. } => {}
         }
@@ -291,6 +298,77 @@ impl Document {
             Some(n) => format!("{} {}", section_number(n), ch.title),
             None => ch.title.clone(),
         }
+    }
+}
+
+impl Inline {
+    /// The words a missing picture's placeholder shows: its description and its file.
+    pub fn missing_picture_label(alt: &str, path: &str) -> String {
+        if alt.trim().is_empty() {
+            format!("Picture missing: {path}")
+        } else {
+            format!("Picture missing: {} ({path})", alt.trim())
+        }
+    }
+}
+
+impl Document {
+    /// Replace every use of the pictures in `failed` by a placeholder, drop them from the picture
+    /// list and renumber the rest (a picture that cannot be decoded is found after loading).
+    pub fn replace_pictures(&mut self, failed: &[ImageId]) {
+        if failed.is_empty() {
+            return;
+        }
+        let mut new_ids = Vec::with_capacity(self.images.len());
+        let mut next = 0;
+        for i in 0..self.images.len() {
+            if failed.contains(&ImageId(i)) {
+                new_ids.push(None);
+            } else {
+                new_ids.push(Some(ImageId(next)));
+                next += 1;
+            }
+        }
+        let paths: Vec<String> = self.images.iter().map(|i| i.rel_path.clone()).collect();
+        let placeholder = |image: &Image| Inline::MissingPicture {
+            alt: image.alt.clone(),
+            path: paths[image.id.0].clone(),
+        };
+        for chapter in &mut self.chapters {
+            passes::visit_blocks_mut(&mut chapter.blocks, &mut |b| {
+                if let Block::Figure { image, caption } = b {
+                    match new_ids[image.id.0] {
+                        Some(id) => image.id = id,
+                        None => {
+                            let mut inlines = vec![placeholder(image)];
+                            if !caption.is_empty() {
+                                inlines.push(Inline::LineBreak);
+                                inlines.append(caption);
+                            }
+                            *b = Block::Paragraph(inlines);
+                        }
+                    }
+                }
+            });
+            let mut fix = |i: &mut Inline| {
+                if let Inline::Image(image) = i {
+                    match new_ids[image.id.0] {
+                        Some(id) => image.id = id,
+                        None => *i = placeholder(image),
+                    }
+                }
+            };
+            passes::visit_inlines_mut(&mut chapter.blocks, &mut fix);
+            for f in &mut chapter.footnotes {
+                passes::visit_inlines_mut(&mut f.blocks, &mut fix);
+            }
+        }
+        self.meta.cover = self.meta.cover.and_then(|c| new_ids[c.0]);
+        let mut index = 0;
+        self.images.retain(|_| {
+            index += 1;
+            new_ids[index - 1].is_some()
+        });
     }
 }
 

@@ -378,6 +378,13 @@ impl Writer<'_> {
             Inline::SoftBreak => self.out.push('\n'),
             Inline::LineBreak => self.out.push_str("<br/>\n"),
             Inline::Image(image) => self.image(image, Some("inline")),
+            Inline::MissingPicture { alt, path } => {
+                let _ = write!(
+                    self.out,
+                    "<span class=\"missing-picture\">{}</span>",
+                    escape_text(&Inline::missing_picture_label(alt, path))
+                );
+            }
             Inline::Span { id, lang, content } => {
                 self.out.push_str("<span");
                 self.id_lang(id.as_deref(), lang.as_deref());

@@ -311,7 +311,16 @@ impl Ctx<'_> {
         let gap = fs * 0.6;
         match block {
             Block::Paragraph(inlines) => {
-                let mut lines = self.paragraph(inlines, self.body_style(), width, true);
+                let mut lines = if matches!(inlines.first(), Some(Inline::MissingPicture { .. })) {
+                    let pad = fs * 0.5;
+                    let inner =
+                        self.paragraph(inlines, self.body_style(), width - 2.0 * pad, false);
+                    let mut framed = indent(inner, pad);
+                    frame(&mut framed, width, model::LINK);
+                    framed
+                } else {
+                    self.paragraph(inlines, self.body_style(), width, true)
+                };
                 space(&mut lines, gap);
                 widows_and_orphans(&mut lines);
                 lines
@@ -1737,6 +1746,15 @@ fn flatten(
                 };
                 flatten(content, st, t.or(link.clone()), out, ctx);
             }
+            Inline::MissingPicture { alt, path } => out.push(Span {
+                kind: SpanKind::Text(format!("[{}]", Inline::missing_picture_label(alt, path))),
+                style: Style {
+                    color: model::LINK,
+                    ..style
+                },
+                link: link.clone(),
+                footnote: None,
+            }),
             Inline::Image(image) => out.push(Span {
                 kind: SpanKind::Image(image.id.0, image.alt.clone()),
                 style,
@@ -1961,6 +1979,33 @@ fn rule_left(entries: &mut [Entry], x: f32, color: Color) {
             width: 1.5,
             color,
         });
+    }
+}
+
+/// A box drawn around a run of entries (a missing picture's placeholder): sides on every
+/// entry, the top on the first and the bottom on the last.
+fn frame(entries: &mut [Entry], width: f32, color: Color) {
+    let last = entries.len().saturating_sub(1);
+    for (i, e) in entries.iter_mut().enumerate() {
+        let h = e.height;
+        let mut line = |x1: f32, y1: f32, x2: f32, y2: f32| {
+            e.items.push(Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width: 0.75,
+                color,
+            })
+        };
+        line(0.5, 0.0, 0.5, h);
+        line(width - 0.5, 0.0, width - 0.5, h);
+        if i == 0 {
+            line(0.5, 0.0, width - 0.5, 0.0);
+        }
+        if i == last {
+            line(0.5, h, width - 0.5, h);
+        }
     }
 }
 
