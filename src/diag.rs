@@ -169,8 +169,9 @@ pub struct Diagnostic {
     pub message: String,
     pub span: Option<Span>,
     /// A file the problem is about when there is no span in a loaded source (e.g. an unreadable file).
-    pub path: Option<PathBuf>,
-    pub hint: Option<String>,
+    pub path: Option<Box<Path>>,
+    /// Boxed: diagnostics travel inside `Result`s, so they are kept small.
+    pub hint: Option<Box<str>>,
     /// What kind of problem this is (`broken-anchor`, `missing-include`): the last line of a run
     /// counts warnings by kind, and `--deny-warnings` users can see which class to fix first.
     pub code: Option<&'static str>,
@@ -201,12 +202,12 @@ impl Diagnostic {
     }
 
     pub fn in_file(mut self, path: impl Into<PathBuf>) -> Diagnostic {
-        self.path = Some(path.into());
+        self.path = Some(path.into().into_boxed_path());
         self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
