@@ -14,7 +14,7 @@ use scraper::{Html, Node};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
-use crate::doc::{Align, Block, DefinitionItem, Inline, LinkTarget, ListItem};
+use crate::doc::{Align, Block, DefinitionItem, Inline, Length, LinkTarget, ListItem};
 
 /// What the HTML code needs from the Markdown builder.
 pub trait HtmlSink {
@@ -49,6 +49,14 @@ enum InlineKind {
         id: Option<String>,
         lang: Option<String>,
     },
+    /// `<span class="caption">`: the caption of the picture before it.
+    Caption,
+}
+
+impl InlineTag {
+    pub fn is_caption(&self) -> bool {
+        matches!(self.kind, InlineKind::Caption)
+    }
 }
 
 /// One tag as written in inline HTML.
@@ -218,9 +226,10 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                 "br" => return sink.push_inline(Inline::LineBreak),
                 "img" => {
                     let src = attr(&attrs, "src").unwrap_or("").to_string();
-                    let alt = nfc(attr(&attrs, "alt").unwrap_or("").trim());
-                    let title = attr(&attrs, "title").map(nfc);
-                    for i in sink.image(&src, alt, title, span) {
+                    let alt = nfc(&fold_ws(attr(&attrs, "alt").unwrap_or("")));
+                    let title = attr(&attrs, "title").map(|t| nfc(&fold_ws(t)));
+                    let width = Length::from_attributes(attr(&attrs, "width"), attr(&attrs, "style"));
+                    for i in with_width(sink.image(&src, alt.trim().to_string(), title, span), width) {
                         sink.push_inline(i);
                     }
                     return;
@@ -233,6 +242,7 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                     ),
                     None => InlineKind::Span { id, lang },
                 },
+                _ if is_caption(&name, attr(&attrs, "class")) => InlineKind::Caption,
                 // Unknown or custom element: unwrapped, its content kept.
                 _ => match formatting(&name, id, lang) {
                     Some(kind) => kind,
@@ -281,7 +291,8 @@ pub fn close_inline(tag: InlineTag, content: Vec<Inline>) -> Vec<Inline> {
         InlineKind::Span {
             id: None,
             lang: None,
-        } => content,
+        }
+        | InlineKind::Caption => content,
         InlineKind::Span { id, lang } => vec![Inline::Span { id, lang, content }],
     }
 }
@@ -466,6 +477,15 @@ impl<S: HtmlSink> Walker<'_, S> {
                         self.check_element(child);
                         continue;
                     }
+                    if is_caption(name, e.attr("class")) {
+                        flush(&mut pending, &mut out);
+                        if let Some(Block::Figure { caption, .. }) = out.last_mut() {
+                            if caption.is_empty() {
+                                *caption = trim(self.inlines(child, depth + 1));
+                                continue;
+                            }
+                        }
+                    }
                     if is_block_element(name) || has_block_descendant(child) {
                         flush(&mut pending, &mut out);
                         out.extend(self.block(child, depth + 1));
@@ -535,16 +555,22 @@ impl<S: HtmlSink> Walker<'_, S> {
                     match child.value() {
                         Node::Element(c) if c.name() == "li" => items.push(ListItem {
                             task: None,
+                            tight: !has_paragraph_child(child),
                             blocks: self.blocks(child, depth + 1),
                         }),
                         Node::Element(_) => {
                             let blocks = self.block(child, depth + 1);
                             if !blocks.is_empty() {
-                                items.push(ListItem { task: None, blocks });
+                                items.push(ListItem {
+                                    task: None,
+                                    tight: true,
+                                    blocks,
+                                });
                             }
                         }
                         Node::Text(t) if !t.trim().is_empty() => items.push(ListItem {
                             task: None,
+                            tight: true,
                             blocks: vec![Block::Paragraph(vec![Inline::Text(fold_ws(t))])],
                         }),
                         _ => {}
@@ -576,16 +602,33 @@ impl<S: HtmlSink> Walker<'_, S> {
                         continue;
                     };
                     match c.name() {
-                        "dt" => items.push(DefinitionItem {
-                            term: trim(self.inlines(child, depth + 1)),
-                            definitions: Vec::new(),
-                        }),
+                        "dt" => {
+                            let mut term = trim(self.inlines(child, depth + 1));
+                            // `<dt id="x">`: a link target, kept on the term.
+                            if let Some(id) = c.attr("id").map(str::to_string) {
+                                term = vec![Inline::Span {
+                                    id: Some(id),
+                                    lang: None,
+                                    content: term,
+                                }];
+                            }
+                            items.push(DefinitionItem {
+                                term,
+                                tight: true,
+                                definitions: Vec::new(),
+                            });
+                        }
                         "dd" => {
                             let blocks = self.blocks(child, depth + 1);
+                            let loose = has_paragraph_child(child);
                             match items.last_mut() {
-                                Some(item) => item.definitions.push(blocks),
+                                Some(item) => {
+                                    item.tight &= !loose;
+                                    item.definitions.push(blocks)
+                                }
                                 None => items.push(DefinitionItem {
                                     term: Vec::new(),
+                                    tight: !loose,
                                     definitions: vec![blocks],
                                 }),
                             }
@@ -726,9 +769,11 @@ impl<S: HtmlSink> Walker<'_, S> {
             "img" => {
                 let span = self.span_of("img");
                 let src = e.attr("src").unwrap_or("").to_string();
-                let alt = nfc(e.attr("alt").unwrap_or("").trim());
-                let title = e.attr("title").map(nfc);
-                self.sink.image(&src, alt, title, span)
+                // Line breaks inside an attribute value are spaces.
+                let alt = nfc(fold_ws(e.attr("alt").unwrap_or("")).trim());
+                let title = e.attr("title").map(|t| nfc(&fold_ws(t)));
+                let width = Length::from_attributes(e.attr("width"), e.attr("style"));
+                with_width(self.sink.image(&src, alt, title, span), width)
             }
             "a" => {
                 let content = self.inlines(node, depth);
@@ -762,9 +807,26 @@ impl<S: HtmlSink> Walker<'_, S> {
 /// A paragraph from an inline run: nothing when it shows nothing (html5ever re-opens formatting
 /// elements after a `</p>`, leaving empty shells), a figure when it is one picture alone.
 fn paragraph(inlines: Vec<Inline>) -> Vec<Block> {
-    let has_image = inlines.iter().any(|i| matches!(i, Inline::Image(_)));
+    let has_image = inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Image(_) | Inline::MissingPicture { .. }));
     if !has_image && Inline::plain_text(&inlines).trim().is_empty() {
-        return Vec::new();
+        // Nothing to show, but an anchor (`<a id="x"></a>`) is still a link target: kept as an
+        // empty group that takes no space.
+        let mut ids = Vec::new();
+        crate::doc::passes::walk_inlines(&inlines, &mut |i| {
+            if let Inline::Span { id: Some(id), .. } = i {
+                ids.push(id.clone());
+            }
+        });
+        return ids
+            .into_iter()
+            .map(|id| Block::Div {
+                id: Some(id),
+                lang: None,
+                blocks: Vec::new(),
+            })
+            .collect();
     }
     if let [Inline::Image(img)] = inlines.as_slice() {
         let caption = img
@@ -786,6 +848,32 @@ fn wrap(id: Option<String>, lang: Option<String>, blocks: Vec<Block>) -> Vec<Blo
     } else {
         vec![Block::Div { id, lang, blocks }]
     }
+}
+
+/// The source's width on the picture the sink made (not on a placeholder or a link).
+fn with_width(mut inlines: Vec<Inline>, width: Option<Length>) -> Vec<Inline> {
+    for i in &mut inlines {
+        if let Inline::Image(image) = i {
+            image.width = width;
+        }
+    }
+    inlines
+}
+
+/// `<span class="caption">`, `<p class="caption">`, `<figcaption>`: the caption of the picture
+/// before it, as real books write figures.
+fn is_caption(name: &str, class: Option<&str>) -> bool {
+    name == "figcaption"
+        || class.is_some_and(|c| {
+            c.split_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("caption") || w.eq_ignore_ascii_case("figcaption"))
+        })
+}
+
+/// Whether an `<li>` or `<dd>` holds its text in `<p>` elements (a loose item).
+fn has_paragraph_child(node: NodeRef<Node>) -> bool {
+    node.children()
+        .any(|c| matches!(c.value(), Node::Element(e) if e.name() == "p"))
 }
 
 fn has_block_descendant(node: NodeRef<Node>) -> bool {

@@ -106,6 +106,10 @@ struct Frame {
     cells: Vec<Vec<Inline>>,
     rows: Vec<Vec<Vec<Inline>>>,
     head: Vec<Vec<Inline>>,
+    /// A Markdown paragraph was closed in this frame: a list item or definition is loose.
+    had_paragraph: bool,
+    /// An inline caption element (`<span class="caption">`) was closed in this frame.
+    has_caption: bool,
 }
 
 impl Frame {
@@ -121,6 +125,8 @@ impl Frame {
             cells: Vec::new(),
             rows: Vec::new(),
             head: Vec::new(),
+            had_paragraph: false,
+            has_caption: false,
         }
     }
 
@@ -410,7 +416,17 @@ impl<R: Resolver> Builder<'_, R> {
                 }
             }
             Kind::Paragraph => {
+                parent.had_paragraph = true;
                 let inlines = frame.inlines;
+                // `<img …>` then `<span class="caption">Figure 1: …</span>`: one figure.
+                if frame.has_caption {
+                    if let Some(Block::Figure { caption, .. }) = parent.blocks.last_mut() {
+                        if caption.is_empty() && parent.inlines.is_empty() {
+                            *caption = trim_inlines(inlines);
+                            return;
+                        }
+                    }
+                }
                 if let Some(figure) = as_figure(&inlines) {
                     parent.push_block(figure);
                 } else if !is_blank(&inlines) {
@@ -442,8 +458,13 @@ impl<R: Resolver> Builder<'_, R> {
             }),
             Kind::Item => {
                 let task = frame.task;
+                let tight = !frame.had_paragraph;
                 let blocks = frame_blocks(frame.blocks, frame.inlines);
-                parent.items.push(ListItem { task, blocks });
+                parent.items.push(ListItem {
+                    task,
+                    tight,
+                    blocks,
+                });
             }
             Kind::CodeBlock(lang) => {
                 let mut code = nfc(&frame.text);
@@ -469,14 +490,20 @@ impl<R: Resolver> Builder<'_, R> {
             Kind::DefList => parent.push_block(Block::DefinitionList(frame.defs)),
             Kind::DefTitle => parent.defs.push(DefinitionItem {
                 term: frame.inlines,
+                tight: true,
                 definitions: Vec::new(),
             }),
             Kind::DefDefinition => {
+                let loose = frame.had_paragraph;
                 let blocks = frame_blocks(frame.blocks, frame.inlines);
                 match parent.defs.last_mut() {
-                    Some(item) => item.definitions.push(blocks),
+                    Some(item) => {
+                        item.tight &= !loose;
+                        item.definitions.push(blocks)
+                    }
                     None => parent.defs.push(DefinitionItem {
                         term: Vec::new(),
+                        tight: !loose,
                         definitions: vec![blocks],
                     }),
                 }
@@ -514,6 +541,7 @@ impl<R: Resolver> Builder<'_, R> {
                 self.top().inlines.extend(inline);
             }
             Kind::Html(tag) => {
+                parent.has_caption |= tag.is_caption();
                 let inline = html::close_inline(tag, frame.inlines);
                 parent.inlines.extend(inline);
             }
@@ -527,6 +555,7 @@ impl<R: Resolver> Builder<'_, R> {
                 alt,
                 title,
                 span,
+                width: None,
             })],
             ImageRef::Remote(url) => {
                 let text = if alt.is_empty() { url.clone() } else { alt };
@@ -655,7 +684,9 @@ fn frame_blocks(mut blocks: Vec<Block>, inlines: Vec<Inline>) -> Vec<Block> {
     blocks
 }
 
-/// An image alone in its paragraph becomes a figure, captioned with its title or meaningful alt text.
+/// An image alone in its paragraph becomes a figure, captioned with its title. The alt text is
+/// not printed: it is the picture's description for screen readers (the EPUB's `alt`, the PDF's
+/// tag tree), and printing it as well would make them read it twice.
 fn as_figure(inlines: &[Inline]) -> Option<Block> {
     let mut images = inlines
         .iter()
@@ -666,11 +697,7 @@ fn as_figure(inlines: &[Inline]) -> Option<Block> {
     if images.next().is_some() {
         return None;
     }
-    let caption = match &image.title {
-        Some(t) => t.clone(),
-        None if is_placeholder_alt(&image.alt) => String::new(),
-        None => image.alt.clone(),
-    };
+    let caption = image.title.clone().unwrap_or_default();
     let caption = if caption.is_empty() {
         Vec::new()
     } else {

@@ -132,12 +132,17 @@ impl AlertKind {
 pub struct ListItem {
     /// `Some(checked)` for a task-list item.
     pub task: Option<bool>,
+    /// In a tight list (`- a\n- b`) the item's text is not in paragraphs; in a loose one
+    /// (`- a\n\n- b`) it is. Kept as written, as CommonMark says.
+    pub tight: bool,
     pub blocks: Vec<Block>,
 }
 
 #[derive(Debug, Clone)]
 pub struct DefinitionItem {
     pub term: Vec<Inline>,
+    /// As for list items: the definitions' text is not in paragraphs.
+    pub tight: bool,
     pub definitions: Vec<Vec<Block>>,
 }
 
@@ -249,6 +254,55 @@ pub struct Image {
     pub alt: String,
     pub title: Option<String>,
     pub span: Span,
+    /// The width the source asks for (`width="300"`, `style="width: 50%"`); `None`: natural.
+    pub width: Option<Length>,
+}
+
+/// A length written in the source.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Length {
+    /// Percent of the text column.
+    Percent(f32),
+    /// CSS pixels (1/96 inch).
+    Px(f32),
+}
+
+impl Length {
+    /// `50%`, `300`, `300px`, `12em` (16 px each) as HTML and CSS write widths; `None` for
+    /// anything else (`auto`, `calc(…)`), zero, or absurd values.
+    pub fn parse(s: &str) -> Option<Length> {
+        let s = s.trim();
+        let (number, unit) = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map_or((s, ""), |i| s.split_at(i));
+        let n: f32 = number.parse().ok()?;
+        let length = match unit.trim() {
+            "%" if n > 0.0 && n <= 100.0 => Length::Percent(n),
+            "" | "px" if n > 0.0 && n <= 10_000.0 => Length::Px(n),
+            "em" | "rem" if n > 0.0 && n <= 500.0 => Length::Px(n * 16.0),
+            _ => return None,
+        };
+        Some(length)
+    }
+
+    /// The width from an element's `width` attribute or its `style="width: …"`.
+    pub fn from_attributes(width: Option<&str>, style: Option<&str>) -> Option<Length> {
+        let from_style = style.and_then(|st| {
+            st.split(';').find_map(|decl| {
+                let (k, v) = decl.split_once(':')?;
+                (k.trim().eq_ignore_ascii_case("width")).then(|| Length::parse(v))?
+            })
+        });
+        from_style.or_else(|| width.and_then(Length::parse))
+    }
+
+    /// As CSS: `50%`, `300px`.
+    pub fn css(self) -> String {
+        match self {
+            Length::Percent(p) => format!("{p}%"),
+            Length::Px(px) => format!("{px}px"),
+        }
+    }
 }
 
 /// A picture file the book refers to.

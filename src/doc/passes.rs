@@ -70,19 +70,31 @@ pub fn assign_ids(doc: &mut Document) -> Anchors {
                 );
                 *id = unique;
             }
-            Block::Div { id: Some(id), .. } => {
-                let x = xml_id(id);
-                used.insert(x.clone());
-                anchors.insert(id.clone(), x.clone());
-                *id = x;
-            }
             _ => {}
         });
+        // Ids written in raw HTML (`<div id>`, `<dt id>`, `<a id>`, `<span id>`) are link targets
+        // too. One that repeats an id already given (an `<a id="x">` beside the heading `x`, as
+        // books write for old links) is written once: the anchor already leads there.
+        let mut html_id = |id: &mut Option<String>| {
+            let Some(written) = id.clone() else { return };
+            let x = xml_id(&written);
+            if used.contains(&x) {
+                anchors.entry(written).or_insert(x);
+                *id = None;
+            } else {
+                used.insert(x.clone());
+                anchors.insert(written, x.clone());
+                *id = Some(x);
+            }
+        };
+        visit_blocks_mut(&mut chapter.blocks, &mut |block| {
+            if let Block::Div { id, .. } = block {
+                html_id(id);
+            }
+        });
         visit_inlines_mut(&mut chapter.blocks, &mut |inline| {
-            if let Inline::Span { id: Some(id), .. } = inline {
-                let x = xml_id(id);
-                anchors.insert(id.clone(), x.clone());
-                *id = x;
+            if let Inline::Span { id, .. } = inline {
+                html_id(id);
             }
         });
         all.push(anchors);
@@ -502,7 +514,7 @@ fn walk_inlines_mut(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
     }
 }
 
-fn walk_inlines(inlines: &[Inline], f: &mut impl FnMut(&Inline)) {
+pub fn walk_inlines(inlines: &[Inline], f: &mut impl FnMut(&Inline)) {
     for i in inlines {
         f(i);
         if let Some(c) = inline_children(i) {

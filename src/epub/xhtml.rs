@@ -69,6 +69,9 @@ struct Writer<'a> {
     out: String,
     /// How many times each footnote has been referenced so far (for unique back-link ids).
     ref_counts: HashMap<u32, u32>,
+    /// Inside an `<a>`: a link may not hold another (a badge `[![alt](remote.svg)](url)`, an
+    /// autolink inside a link), so inner links are written as their content.
+    in_link: bool,
 }
 
 /// Render one chapter as a complete XHTML document.
@@ -80,6 +83,7 @@ pub fn chapter(ctx: &Context, index: usize) -> String {
         chapter: index,
         out: String::new(),
         ref_counts: HashMap::new(),
+        in_link: false,
     };
     document_head(&mut w.out, lang, &ch.title, "../css/book.css");
     let _ = writeln!(w.out, "<body epub:type=\"bodymatter\">");
@@ -216,14 +220,7 @@ impl Writer<'_> {
                         }
                         None => self.out.push_str("<li>"),
                     }
-                    // A single paragraph is written bare, as a tight list would show it.
-                    match item.blocks.as_slice() {
-                        [Block::Paragraph(inlines)] => self.inlines(inlines),
-                        blocks => {
-                            self.out.push('\n');
-                            self.blocks(blocks);
-                        }
-                    }
+                    self.item_blocks(&item.blocks, item.tight);
                     self.out.push_str("</li>\n");
                 }
                 self.out.push_str(if start.is_some() {
@@ -240,10 +237,7 @@ impl Writer<'_> {
                     self.out.push_str("</dt>\n");
                     for d in &item.definitions {
                         self.out.push_str("<dd>");
-                        match d.as_slice() {
-                            [Block::Paragraph(inlines)] => self.inlines(inlines),
-                            blocks => self.blocks(blocks),
-                        }
+                        self.item_blocks(d, item.tight);
                         self.out.push_str("</dd>\n");
                     }
                 }
@@ -307,6 +301,30 @@ impl Writer<'_> {
         }
     }
 
+    /// The content of a list item or definition: in a tight list its text is written without
+    /// `<p>`, in a loose list with, as CommonMark renders them.
+    fn item_blocks(&mut self, blocks: &[Block], tight: bool) {
+        if !tight {
+            self.out.push('\n');
+            self.blocks(blocks);
+            return;
+        }
+        for (i, b) in blocks.iter().enumerate() {
+            match b {
+                Block::Paragraph(inlines) => {
+                    if i > 0 {
+                        self.out.push('\n');
+                    }
+                    self.inlines(inlines);
+                }
+                other => {
+                    self.out.push('\n');
+                    self.block(other);
+                }
+            }
+        }
+    }
+
     fn blocks(&mut self, blocks: &[Block]) {
         for b in blocks {
             self.block(b);
@@ -348,6 +366,9 @@ impl Writer<'_> {
         }
         if let Some(t) = &image.title {
             let _ = write!(self.out, " title=\"{}\"", escape(t));
+        }
+        if let Some(w) = image.width {
+            let _ = write!(self.out, " style=\"width: {}\"", w.css());
         }
         self.out.push_str("/>");
     }
@@ -397,6 +418,10 @@ impl Writer<'_> {
                     let _ = write!(self.out, "[^{}]", escape(label));
                     return;
                 }
+                if self.in_link {
+                    let _ = write!(self.out, "<sup>{number}</sup>");
+                    return;
+                }
                 let count = self.ref_counts.entry(*number).or_insert(0);
                 *count += 1;
                 let _ = write!(
@@ -429,6 +454,7 @@ impl Writer<'_> {
                     LinkTarget::Unresolved(_) | LinkTarget::None => None,
                 };
                 match href {
+                    Some(_) if self.in_link => self.inlines(content),
                     Some((href, external)) => {
                         let _ = write!(self.out, "<a href=\"{}\"", escape(&href));
                         if external {
@@ -438,7 +464,9 @@ impl Writer<'_> {
                             let _ = write!(self.out, " title=\"{}\"", escape(t));
                         }
                         self.out.push('>');
+                        self.in_link = true;
                         self.inlines(content);
+                        self.in_link = false;
                         self.out.push_str("</a>");
                     }
                     None => self.inlines(content),

@@ -103,6 +103,7 @@ pub fn prepare(
                             alt: format!("QR code for {url}"),
                             title: None,
                             span: *span,
+                            width: None,
                         },
                         caption: Vec::new(),
                     });
@@ -135,7 +136,11 @@ pub fn prepare(
                     start: Some(1),
                     items: notes
                         .into_iter()
-                        .map(|blocks| ListItem { task: None, blocks })
+                        .map(|blocks| ListItem {
+                            task: None,
+                            tight: true,
+                            blocks,
+                        })
                         .collect(),
                 });
             }

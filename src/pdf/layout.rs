@@ -15,7 +15,7 @@ use super::linebreak::{self, Item as Lb, INFINITY};
 use super::model::{self, Bookmark, Color, Item, Numbering, Page, StructKind, StructNode, Target};
 use super::shape::{self, FaceId, Shaped};
 use crate::assets::fonts::Role;
-use crate::doc::{section_number, Align, Block, Document, Image, Inline, LinkTarget, TocItem};
+use crate::doc::{section_number, Align, Block, Document, Image, Inline, Length, LinkTarget, TocItem};
 
 /// Page geometry and type sizes, in points.
 #[derive(Debug, Clone)]
@@ -470,6 +470,14 @@ impl Ctx<'_> {
                 }
                 let mut e = self.blocks(blocks, width);
                 self.lang = saved;
+                if e.is_empty() && id.is_some() {
+                    // An anchor alone (`<a id="x"></a>`): a target that takes no space, kept
+                    // with what follows so a link lands on it.
+                    e.push(Entry {
+                        keep_with_next: true,
+                        ..Entry::default()
+                    });
+                }
                 if let (Some(first), Some(id)) = (e.first_mut(), id) {
                     first.anchors.push((self.chapter, Some(id.clone())));
                 }
@@ -1222,10 +1230,12 @@ impl Ctx<'_> {
                 .rel_path
                 .to_ascii_lowercase()
                 .ends_with(".svg");
-            let natural = if vector {
-                width
-            } else {
-                pw as f32 * 0.75 * 1.5
+            let natural = match image.width {
+                // The width the source asks for: a share of the column, or CSS pixels (0.75 pt).
+                Some(Length::Percent(p)) => width * p / 100.0,
+                Some(Length::Px(px)) => px * 0.75,
+                None if vector => width,
+                None => pw as f32 * 0.75 * 1.5,
             };
             let mut w = width.min(natural);
             let mut h = w * ph as f32 / pw as f32;
