@@ -48,6 +48,8 @@ pub struct OutputSection {
 #[serde(default, rename_all = "kebab-case")]
 pub struct HtmlOutput {
     pub site_url: Option<String>,
+    /// mdBook's switch for TeX maths between `\\(`..`\\)`, `\\[`..`\\]` and `$$`..`$$`.
+    pub mathjax_support: bool,
 }
 
 /// bindery's own settings. Every key is documented in `docs/CONFIG.md`.

@@ -546,16 +546,17 @@ fn invalid_book_toml() {
 }
 
 #[test]
-fn invalid_front_matter() {
-    fails_with(
+fn invalid_front_matter_is_read_as_markdown_with_a_warning() {
+    let (_, xhtml) = warns_with(
         &[
             TOML,
             ("src/SUMMARY.md", b"- [A](a.md)\n"),
             ("src/a.md", b"---\ntitle: [oops\n---\n# A\n"),
         ],
-        &["invalid YAML front matter", "src/a.md:"],
+        &["invalid YAML front matter", "src/a.md:", "read as Markdown"],
     );
-    fails_with(
+    assert!(xhtml.contains("title: [oops"), "nothing dropped: {xhtml}");
+    warns_with(
         &[
             TOML,
             ("src/SUMMARY.md", b"- [A](a.md)\n"),
@@ -1924,7 +1925,7 @@ fn hostile_books() {
         ("javascript: link", one(t("[x](javascript:alert(1))\n")), Some(true), "javascript:"),
         ("deep inline emphasis", one(("*".repeat(5000) + "x" + &"*".repeat(5000)).into_bytes()), Some(true), ""),
         ("unclosed HTML soup", one(t("<div><table><tr><td><ul><li><b><i>x\n")), Some(true), ""),
-        ("front matter not closed", one(t("+++\ntitle = \"x\"\n")), Some(false), "not closed"),
+        ("front matter not closed", one(t("+++\ntitle = \"x\"\n")), Some(true), "not closed"),
         ("5,000-character word", one(("y".repeat(5000) + "\n").into_bytes()), Some(true), ""),
         ("200 footnotes in a paragraph", one(((0..200).map(|i| format!("w[^{i}] ")).collect::<String>() + "\n\n" + &(0..200).map(|i| format!("[^{i}]: n{i}\n\n")).collect::<String>()).into_bytes()), Some(true), ""),
     ];
@@ -2029,5 +2030,208 @@ fn output_folder_that_is_the_source_folder_is_refused() {
         std::fs::read_dir(&src).unwrap().count(),
         1,
         "nothing written among the sources"
+    );
+}
+
+// ---- Real books (issue #8): mdBook's syntax and leniency, end to end ----
+
+/// The XHTML of a one-report book made from `markdown` (no files behind it).
+fn chapter_xhtml(markdown: &str) -> String {
+    let doc = bindery::pipeline::book_from_markdown(markdown);
+    let epub = bindery::epub::write(
+        &doc,
+        &[],
+        &bindery::epub::Options {
+            embed_fonts: false,
+            contents_label: "Contents".into(),
+            book_fonts: Vec::new(),
+        },
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.epub");
+    std::fs::write(&path, epub).unwrap();
+    entry(&read_zip(&path), "OEBPS/text/ch001.xhtml")
+}
+
+#[test]
+fn tight_lists_have_no_paragraphs_and_loose_lists_do() {
+    let x = chapter_xhtml("- a\n- b\n  - c\n\nText.\n\n1. d\n\n2. e\n");
+    assert!(x.contains("<li>a</li>"), "{x}");
+    assert!(x.contains("<li>b\n<ul>"), "{x}");
+    assert!(x.contains("<li>\n<p>d</p>\n</li>"), "{x}");
+}
+
+#[test]
+fn a_link_never_ends_up_inside_a_link() {
+    let x = chapter_xhtml(
+        "[![badge](https://img.example/b.svg)](https://example.org) and [see <https://x.org>](https://y.org)\n",
+    );
+    assert_eq!(x.matches("<a ").count(), 2, "{x}");
+    assert!(!x.contains("<a href=\"https://img.example"), "{x}");
+}
+
+#[test]
+fn real_mdbook_syntax_builds_with_every_defect_named() {
+    let dir = book(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"Real\"\n[output.html]\nmathjax-support = true\n",
+        ),
+        (
+            "src/SUMMARY.md",
+            b"# Summary\n\n[The Book](title-page.md) [Foreword](foreword.md)\n\n- [Setup](setup/index.md) with notes\n  - [Start (quick)](<setup/get started.md>)\n- [Draft]()\n- [Listings](listings.md)\n",
+        ),
+        ("src/title-page.md", b"# The Book\n"),
+        ("src/foreword.md", b"Foreword text with \\\\(a*b*c\\\\).\n"),
+        (
+            "src/setup/index.md",
+            b"# Setup\n\n<a id=\"setup\"></a>\n\n## Old name {#setup-2}\n\nSee [start](/setup/get%20started.md#install), [home](../title-page.md), [readme](README.md), [gone](#renamed) and [deleted](deleted.md).\n\n<dl><dt id=\"term\">Term</dt><dd>Def</dd></dl>\n\n[term](#term)\n",
+        ),
+        ("src/setup/get started.md", b"# Start\n\n## Install\n\nDone.\n"),
+        (
+            "src/listings.md",
+            b"# Listings\n\n```rust\n{{#include ../code/main.rs:main}}\n```\n\n```rust\n{{#include ../code/main.rs:nowhere}}\n```\n\n{{#include ../code/missing.md}}\n\nThe syntax is `{{#include}}`.\n\n![A stage](../pictures/none.jpg)\n",
+        ),
+        (
+            "code/main.rs",
+            b"// ANCHOR:main\nfn main() {}\n  //ANCHOR_END: main trailing words\n",
+        ),
+    ]);
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "no heading or anchor #renamed in this report",
+        "link to deleted.md, which is not a chapter",
+        "no anchor `nowhere` in ../code/main.rs",
+        "cannot find ../code/missing.md",
+        "cannot find ../pictures/none.jpg",
+        "5 warning(s): 2 missing-include, 1 broken-anchor, 1 broken-link, 1 missing-picture",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected:?} in\n{}",
+            run.stderr
+        );
+    }
+    let files = read_zip(run.epub.as_ref().unwrap());
+    let nav = entry(&files, "OEBPS/nav.xhtml");
+    for title in ["The Book", "Foreword", "Setup", "Start (quick)", "Listings"] {
+        assert!(nav.contains(title), "{title} in {nav}");
+    }
+    let all: String = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("OEBPS/text/ch"))
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .collect();
+    assert!(
+        all.contains("<span class=\"math\">\\(a*b*c\\)</span>"),
+        "{all}"
+    );
+    assert!(all.contains("fn main() {}\n</code>"), "{all}");
+    assert!(!all.contains("ANCHOR"), "{all}");
+    assert!(
+        all.contains("(missing include: ../code/main.rs:nowhere)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("(missing include: ../code/missing.md)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("The syntax is <code>{{#include}}</code>."),
+        "{all}"
+    );
+    assert!(
+        all.contains("Picture missing: A stage (../pictures/none.jpg)"),
+        "{all}"
+    );
+    assert!(all.contains("#install\">start</a>"), "{all}");
+    // `<a id="setup">` beside the heading `setup`: the id is written once, and nothing empty.
+    assert_eq!(all.matches("id=\"setup\"").count(), 1, "{all}");
+    assert!(
+        !all.contains("<span></span>") && !all.contains("<p></p>"),
+        "{all}"
+    );
+    assert!(
+        all.contains("<dt><span id=\"term\">Term</span></dt>"),
+        "{all}"
+    );
+    assert!(all.contains("href=\"#term\""), "{all}");
+    // `README.md` is the folder's `index.md`, as in mdBook.
+    assert!(!run.stderr.contains("link to README.md"), "{}", run.stderr);
+}
+
+#[test]
+fn includes_reach_the_include_root_and_never_past_it() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("examples")).unwrap();
+    std::fs::write(root.path().join("examples/hello.rs"), "fn hello() {}\n").unwrap();
+    std::fs::write(root.path().join("secret.txt"), "secret\n").unwrap();
+    let guide = root.path().join("guide");
+    for (path, text) in [
+        ("book.toml", "[book]\ntitle = \"G\"\n"),
+        (
+            "src/a.md",
+            "# A\n\n```rust\n{{#include ../../examples/hello.rs}}\n```\n",
+        ),
+    ] {
+        let p = guide.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    // No git work tree and no include-root: the file outside the book is not read.
+    let (run, _out) = build(&guide);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("outside the book folder"),
+        "{}",
+        run.stderr
+    );
+    let x = entry(
+        &read_zip(run.epub.as_ref().unwrap()),
+        "OEBPS/text/ch001.xhtml",
+    );
+    assert!(
+        x.contains("(missing include: ../../examples/hello.rs)"),
+        "{x}"
+    );
+    // The enclosing git work tree is the include root.
+    std::fs::create_dir(root.path().join(".git")).unwrap();
+    let (run, _out) = build(&guide);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let x = entry(
+        &read_zip(run.epub.as_ref().unwrap()),
+        "OEBPS/text/ch001.xhtml",
+    );
+    assert!(x.contains("fn hello() {}"), "{x}");
+    // Never past it, and never an absolute path.
+    std::fs::write(
+        guide.join("src/a.md"),
+        format!(
+            "# A\n\n{{{{#include ../../../secret.txt}}}}\n\n{{{{#include {}}}}}\n",
+            root.path().join("secret.txt").display()
+        ),
+    )
+    .unwrap();
+    std::fs::remove_dir(root.path().join(".git")).unwrap();
+    std::fs::write(
+        guide.join("book.toml"),
+        "[book]\ntitle = \"G\"\n[bindery]\ninclude-root = \"..\"\n",
+    )
+    .unwrap();
+    let (run, _out) = build(&guide);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let x = entry(
+        &read_zip(run.epub.as_ref().unwrap()),
+        "OEBPS/text/ch001.xhtml",
+    );
+    assert!(!x.contains("secret\n"), "{x}");
+    assert_eq!(
+        run.stderr.matches("outside-book").count(),
+        2,
+        "{}",
+        run.stderr
     );
 }

@@ -24,9 +24,39 @@ enum Value {
     Other,
 }
 
-/// Split front matter off `text`. Returns the front matter and the byte offset where the Markdown
-/// body starts (0 when there is none).
-pub fn split(text: &str, file: FileId) -> Result<(FrontMatter, usize), Diagnostic> {
+/// Front matter split off a report.
+#[derive(Debug, Default)]
+pub struct Split {
+    pub front: FrontMatter,
+    /// Where the Markdown body starts (0 when there is no front matter).
+    pub body_start: usize,
+    /// Keys with values of the wrong kind (ignored), or a block that looked like front matter
+    /// but did not parse (read as Markdown).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Split front matter off `text`. A block between `---` (or `+++`) lines is front matter only
+/// when it parses as a YAML (or TOML) mapping; anything else is Markdown (`---\nFoo\n---` is a
+/// thematic break and a heading), so nothing is ever dropped.
+pub fn split(text: &str, file: FileId) -> Split {
+    match split_strict(text, file) {
+        Ok((front, body_start, warnings)) => Split {
+            front,
+            body_start,
+            warnings,
+        },
+        Err(None) => Split::default(),
+        Err(Some(d)) => Split {
+            warnings: vec![d],
+            ..Split::default()
+        },
+    }
+}
+
+/// `Err(Some(warning))`: it looked like front matter and is read as Markdown.
+type Strict = Result<(FrontMatter, usize, Vec<Diagnostic>), Option<Diagnostic>>;
+
+fn split_strict(text: &str, file: FileId) -> Strict {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     let (fence, is_yaml) = if rest.starts_with("---") {
@@ -34,11 +64,11 @@ pub fn split(text: &str, file: FileId) -> Result<(FrontMatter, usize), Diagnosti
     } else if rest.starts_with("+++") {
         ("+++", false)
     } else {
-        return Ok((FrontMatter::default(), 0));
+        return Err(None);
     };
     let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     if rest[..first_line_end].trim_end() != fence {
-        return Ok((FrontMatter::default(), 0)); // `----` or `--- x`: not front matter
+        return Err(None); // `----` or `--- x`: not front matter
     }
     let content_start = start + first_line_end;
     // Find the closing fence on a line of its own (YAML also allows `...`).
@@ -53,22 +83,43 @@ pub fn split(text: &str, file: FileId) -> Result<(FrontMatter, usize), Diagnosti
         pos += line.len();
     }
     let Some((content_end, body_start)) = close else {
-        if is_yaml {
-            // A lone `---` at the top is a thematic break in Markdown, not front matter.
-            return Ok((FrontMatter::default(), 0));
-        }
-        return Err(Diagnostic::error("front matter is not closed")
-            .at(Span::new(file, start..start + 3))
-            .hint(format!("end the front matter with a line `{fence}`")));
+        // A lone `---` at the top is a thematic break in Markdown, not front matter.
+        let looks_like = looks_like_keys(&text[content_start..]);
+        return Err(looks_like.then(|| {
+            Diagnostic::warning("front matter is not closed; it is read as Markdown")
+                .at(Span::new(file, start..start + 3))
+                .code("front-matter")
+                .hint(format!("end the front matter with a line `{fence}`"))
+        }));
     };
     let source = &text[content_start..content_end];
-    let value = if is_yaml {
-        parse_yaml(source, file, content_start)?
+    let parsed = if is_yaml {
+        parse_yaml(source, file, content_start)
     } else {
-        parse_toml(source, file, content_start)?
+        parse_toml(source, file, content_start)
     };
-    let fm = extract(value, file, content_start..content_end)?;
-    Ok((fm, body_start))
+    let value = match parsed {
+        Ok(Value::List(pairs)) => Value::List(pairs),
+        Ok(Value::Other) if source.trim().is_empty() => Value::Other,
+        // A scalar or a list: Markdown between two rules, not front matter.
+        Ok(_) => return Err(None),
+        Err(d) => return Err(looks_like_keys(source).then_some(d)),
+    };
+    let mut warnings = Vec::new();
+    let fm = extract(value, file, content_start..content_end, &mut warnings);
+    Ok((fm, body_start, warnings))
+}
+
+/// Whether a block's first line reads as a `key: value` (or `key = value`) line: then a parse
+/// error is worth a warning, since the author meant front matter.
+fn looks_like_keys(block: &str) -> bool {
+    let Some(line) = block.lines().find(|l| !l.trim().is_empty()) else {
+        return false;
+    };
+    let key_len = line
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(line.len());
+    key_len > 0 && matches!(line[key_len..].trim_start().chars().next(), Some(':' | '='))
 }
 
 fn parse_yaml(source: &str, file: FileId, base: usize) -> Result<Value, Diagnostic> {
@@ -77,9 +128,12 @@ fn parse_yaml(source: &str, file: FileId, base: usize) -> Result<Value, Diagnost
     }
     let v: serde_norway::Value = serde_norway::from_str(source).map_err(|e| {
         let at = e.location().map_or(0, |l| l.index());
-        Diagnostic::error(format!("invalid YAML front matter: {e}"))
-            .at(Span::new(file, base + at..base + at))
-            .hint("front matter is YAML between two `---` lines, e.g. `title: My report`")
+        Diagnostic::warning(format!(
+            "invalid YAML front matter: {e}; the lines are read as Markdown"
+        ))
+        .code("front-matter")
+        .at(Span::new(file, base + at..base + at))
+        .hint("front matter is YAML between two `---` lines, e.g. `title: My report`")
     })?;
     Ok(from_yaml(v))
 }
@@ -110,9 +164,13 @@ fn from_yaml(v: serde_norway::Value) -> Value {
 fn parse_toml(source: &str, file: FileId, base: usize) -> Result<Value, Diagnostic> {
     let table: toml::Table = toml::from_str(source).map_err(|e| {
         let at = e.span().unwrap_or(0..0);
-        Diagnostic::error(format!("invalid TOML front matter: {}", e.message()))
-            .at(Span::new(file, base + at.start..base + at.end))
-            .hint("front matter is TOML between two `+++` lines, e.g. `title = \"My report\"`")
+        Diagnostic::warning(format!(
+            "invalid TOML front matter: {}; the lines are read as Markdown",
+            e.message()
+        ))
+        .code("front-matter")
+        .at(Span::new(file, base + at.start..base + at.end))
+        .hint("front matter is TOML between two `+++` lines, e.g. `title = \"My report\"`")
     })?;
     Ok(Value::List(
         table
@@ -138,22 +196,22 @@ fn extract(
     value: Value,
     file: FileId,
     range: std::ops::Range<usize>,
-) -> Result<FrontMatter, Diagnostic> {
+    warnings: &mut Vec<Diagnostic>,
+) -> FrontMatter {
     let mut fm = FrontMatter::default();
     let Value::List(pairs) = value else {
-        if matches!(value, Value::Other) {
-            return Ok(fm);
-        }
-        return Err(
-            Diagnostic::error("front matter must be a set of `key: value` lines")
-                .at(Span::new(file, range))
-                .hint("write e.g. `title: My report` on its own line"),
-        );
+        return fm;
     };
-    let wrong = |key: &str, what: &str| {
-        Diagnostic::error(format!("front matter key `{key}` must be {what}"))
+    // A value of the wrong kind: the key is ignored, with a warning; the rest is kept.
+    let mut wrong = |key: &str, what: &str| {
+        warnings.push(
+            Diagnostic::warning(format!(
+                "front matter key `{key}` must be {what}; it is ignored"
+            ))
             .at(Span::new(file, range.clone()))
-            .hint("fix the value or remove the key")
+            .code("front-matter")
+            .hint("fix the value or remove the key"),
+        );
     };
     for pair in pairs {
         let Value::List(mut kv) = pair else { continue };
@@ -165,36 +223,37 @@ fn extract(
             continue;
         };
         match key.as_str() {
-            "title" => fm.title = Some(text(v).ok_or_else(|| wrong(&key, "text"))?),
-            "date" => {
-                fm.date = Some(text(v).ok_or_else(|| wrong(&key, "a date such as 2024-05-01"))?)
-            }
-            "lang" | "language" => {
-                let lang = text(v).ok_or_else(|| wrong(&key, "a language tag such as `vi`"))?;
-                if !is_language_tag(&lang) {
-                    return Err(wrong(&key, "a language tag such as `vi` or `en-GB`"));
-                }
-                fm.lang = Some(lang);
-            }
-            "description" | "summary" => {
-                fm.description = Some(text(v).ok_or_else(|| wrong(&key, "text"))?)
-            }
-            "author" | "authors" => {
-                fm.authors = match v {
-                    Value::List(items) => items.into_iter().filter_map(text).collect(),
-                    other => {
-                        vec![text(other).ok_or_else(|| wrong(&key, "a name or a list of names"))?]
-                    }
-                }
-            }
+            "title" => match text(v) {
+                Some(t) => fm.title = Some(t),
+                None => wrong(&key, "text"),
+            },
+            "date" => match text(v) {
+                Some(t) => fm.date = Some(t),
+                None => wrong(&key, "a date such as 2024-05-01"),
+            },
+            "lang" | "language" => match text(v) {
+                Some(lang) if is_language_tag(&lang) => fm.lang = Some(lang),
+                _ => wrong(&key, "a language tag such as `vi` or `en-GB`"),
+            },
+            "description" | "summary" => match text(v) {
+                Some(t) => fm.description = Some(t),
+                None => wrong(&key, "text"),
+            },
+            "author" | "authors" => match v {
+                Value::List(items) => fm.authors = items.into_iter().filter_map(text).collect(),
+                other => match text(other) {
+                    Some(t) => fm.authors = vec![t],
+                    None => wrong(&key, "a name or a list of names"),
+                },
+            },
             "weight" => match v {
                 Value::Number(n) => fm.weight = Some(n),
-                _ => return Err(wrong(&key, "a whole number")),
+                _ => wrong(&key, "a whole number"),
             },
             _ => {}
         }
     }
-    Ok(fm)
+    fm
 }
 
 fn text(v: Value) -> Option<String> {
@@ -222,7 +281,11 @@ mod tests {
     #[test]
     fn yaml_front_matter() {
         let text = "---\ntitle: Hội nghị\nauthors: [An, Bình]\ndate: 2024-05-01\nlang: vi\nweight: 3\ntags: [x]\n---\nBody";
-        let (fm, body) = split(text, FileId(0)).unwrap();
+        let Split {
+            front: fm,
+            body_start: body,
+            ..
+        } = split(text, FileId(0));
         assert_eq!(fm.title.as_deref(), Some("Hội nghị"));
         assert_eq!(fm.authors, vec!["An", "Bình"]);
         assert_eq!(fm.date.as_deref(), Some("2024-05-01"));
@@ -234,7 +297,11 @@ mod tests {
     #[test]
     fn toml_front_matter_with_native_date() {
         let text = "+++\ntitle = \"T\"\ndate = 2024-05-01\nauthor = \"A\"\n+++\n\nBody";
-        let (fm, body) = split(text, FileId(0)).unwrap();
+        let Split {
+            front: fm,
+            body_start: body,
+            ..
+        } = split(text, FileId(0));
         assert_eq!(fm.date.as_deref(), Some("2024-05-01"));
         assert_eq!(fm.authors, vec!["A"]);
         assert_eq!(text[body..].trim(), "Body");
@@ -242,14 +309,21 @@ mod tests {
 
     #[test]
     fn no_front_matter_and_thematic_break() {
-        assert_eq!(split("# Title\n", FileId(0)).unwrap().1, 0);
-        assert_eq!(split("---\nnot closed, a rule\n", FileId(0)).unwrap().1, 0);
+        assert_eq!(split("# Title\n", FileId(0)).body_start, 0);
+        assert_eq!(split("---\nnot closed, a rule\n", FileId(0)).body_start, 0);
+        // Not a mapping: a thematic break and a setext heading, nothing dropped, no warning.
+        let s = split("---\nFoo\n---\n\nText", FileId(0));
+        assert_eq!((s.body_start, s.warnings.len()), (0, 0));
+        let s = split("+++\njust words\n+++\n", FileId(0));
+        assert_eq!((s.body_start, s.warnings.len()), (0, 0));
     }
 
     #[test]
-    fn invalid_yaml_points_into_the_block() {
+    fn invalid_yaml_points_into_the_block_and_is_read_as_markdown() {
         let text = "---\ntitle: [unclosed\n---\n";
-        let d = split(text, FileId(0)).unwrap_err();
+        let s = split(text, FileId(0));
+        assert_eq!(s.body_start, 0);
+        let d = &s.warnings[0];
         assert!(d.message.contains("YAML"));
         assert!(d.span.unwrap().start >= 4);
     }
@@ -258,17 +332,17 @@ mod tests {
         #[test]
         fn any_text_splits_or_fails_cleanly(body in "\\PC{0,200}", fence in proptest::prelude::prop_oneof![proptest::prelude::Just("---"), proptest::prelude::Just("+++"), proptest::prelude::Just("")]) {
             let text = format!("{fence}\n{body}\n{fence}\n");
-            if let Ok((_, start)) = split(&text, FileId(0)) {
-                proptest::prop_assert!(start <= text.len() && text.is_char_boundary(start));
-            }
+            let start = split(&text, FileId(0)).body_start;
+            proptest::prop_assert!(start <= text.len() && text.is_char_boundary(start));
         }
     }
 
     #[test]
     fn wrong_type_is_named() {
-        let d = split("---\nweight: heavy\n---\n", FileId(0)).unwrap_err();
-        assert!(d.message.contains("weight"));
-        let d = split("---\nlang: \"not a tag!\"\n---\n", FileId(0)).unwrap_err();
-        assert!(d.message.contains("lang"));
+        let s = split("---\nweight: heavy\ntitle: T\n---\n", FileId(0));
+        assert!(s.warnings[0].message.contains("weight"));
+        assert_eq!(s.front.title.as_deref(), Some("T"));
+        let s = split("---\nlang: \"not a tag!\"\n---\n", FileId(0));
+        assert!(s.warnings[0].message.contains("lang"));
     }
 }

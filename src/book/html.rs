@@ -228,8 +228,11 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                     let src = attr(&attrs, "src").unwrap_or("").to_string();
                     let alt = nfc(&fold_ws(attr(&attrs, "alt").unwrap_or("")));
                     let title = attr(&attrs, "title").map(|t| nfc(&fold_ws(t)));
-                    let width = Length::from_attributes(attr(&attrs, "width"), attr(&attrs, "style"));
-                    for i in with_width(sink.image(&src, alt.trim().to_string(), title, span), width) {
+                    let width =
+                        Length::from_attributes(attr(&attrs, "width"), attr(&attrs, "style"));
+                    for i in
+                        with_width(sink.image(&src, alt.trim().to_string(), title, span), width)
+                    {
                         sink.push_inline(i);
                     }
                     return;
@@ -356,7 +359,14 @@ const MAX_HTML_DEPTH: usize = 64;
 
 /// Convert an HTML block (starting at byte `start` of `file`) into blocks.
 pub fn to_blocks(text: &str, file: FileId, start: usize, sink: &mut impl HtmlSink) -> Vec<Block> {
-    let fragment = Html::parse_fragment(text);
+    let with_cdata;
+    let parse_text = if text.contains("<![CDATA[") {
+        with_cdata = cdata_as_text(text);
+        with_cdata.as_str()
+    } else {
+        text
+    };
+    let fragment = Html::parse_fragment(parse_text);
     let mut w = Walker {
         sink,
         file,
@@ -371,6 +381,45 @@ pub fn to_blocks(text: &str, file: FileId, start: usize, sink: &mut impl HtmlSin
         .find(|c| matches!(c.value(), Node::Element(e) if e.name() == "html"))
         .unwrap_or(root);
     w.blocks(container, 0)
+}
+
+/// Whether an HTML block leaves a `<table>` open (its rows go on after a blank line).
+pub fn opens_more_tables_than_it_closes(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let opens = lower
+        .match_indices("<table")
+        .filter(|(i, _)| {
+            lower[i + 6..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '>' || c.is_whitespace())
+        })
+        .count();
+    opens > lower.matches("</table").count()
+}
+
+/// `<![CDATA[a < b]]>` is text in XHTML; the HTML parser would drop it as a comment, so it is
+/// written as escaped text first.
+fn cdata_as_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<![CDATA[") {
+        out.push_str(&rest[..i]);
+        let inner = &rest[i + 9..];
+        let (content, after) = match inner.find("]]>") {
+            Some(e) => (&inner[..e], &inner[e + 3..]),
+            None => (inner, ""),
+        };
+        out.push_str(
+            &content
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+        );
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_block_element(name: &str) -> bool {
@@ -723,8 +772,9 @@ impl<S: HtmlSink> Walker<'_, S> {
         for row in rows.iter_mut() {
             row.resize(columns, Vec::new());
         }
-        if head.iter().all(Vec::is_empty) && !rows.is_empty() {
-            head = rows.remove(0);
+        // Rows as written: a first row of `<td>` is a row, not a header.
+        if head.iter().all(Vec::is_empty) {
+            head.clear();
         }
         vec![Block::Table {
             align: vec![Align::None; columns],
@@ -766,6 +816,21 @@ impl<S: HtmlSink> Walker<'_, S> {
         let lang = e.attr("lang").map(str::to_string);
         match name.as_str() {
             "br" => vec![Inline::LineBreak],
+            // Preformatted text where only inline content fits (a table cell): its lines and
+            // spaces kept, in the code face.
+            "pre" => {
+                let text = nfc(text_content(node).trim_end_matches('\n'));
+                let mut out = Vec::new();
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push(Inline::LineBreak);
+                    }
+                    if !line.is_empty() {
+                        out.push(Inline::Code(line.to_string()));
+                    }
+                }
+                out
+            }
             "img" => {
                 let span = self.span_of("img");
                 let src = e.attr("src").unwrap_or("").to_string();

@@ -172,6 +172,17 @@ struct Builder<'a, R: Resolver> {
     warned_depth: bool,
     /// Inside `<script>`, `<style>` or another element whose content is dropped.
     suppress: Option<String>,
+    /// An HTML block that opened a `<table>` it did not close: a blank line ends the block in
+    /// Markdown, but the table goes on in the next HTML block (as a browser reads it).
+    pending_html: Option<(String, usize)>,
+}
+
+/// How a body is read, beyond the Markdown options.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseOptions {
+    pub max_nesting: usize,
+    /// mdBook's `mathjax-support`: TeX between `\\(`..`\\)`, `\\[`..`\\]`, `$$`..`$$` is maths.
+    pub math: bool,
 }
 
 /// Parse a report body. `base` is the byte offset of `body` in the file (after front matter), so
@@ -184,6 +195,38 @@ pub fn parse<R: Resolver>(
     resolver: &mut R,
     diags: &mut Diagnostics,
 ) -> Parsed {
+    let options = ParseOptions {
+        max_nesting,
+        math: false,
+    };
+    parse_with(body, file, base, options, resolver, diags)
+}
+
+/// [`parse`] with every option.
+pub fn parse_with<R: Resolver>(
+    body: &str,
+    file: FileId,
+    base: usize,
+    options: ParseOptions,
+    resolver: &mut R,
+    diags: &mut Diagnostics,
+) -> Parsed {
+    let max_nesting = options.max_nesting;
+    // Maths is found before parsing and masked with letters of the same length, so the parser
+    // sees plain text there (no emphasis, links or escapes inside TeX); the original text is
+    // put back as one maths node.
+    let math = if options.math {
+        math_ranges(body)
+    } else {
+        Vec::new()
+    };
+    let masked;
+    let parse_text = if math.is_empty() {
+        body
+    } else {
+        masked = mask(body, &math);
+        masked.as_str()
+    };
     let mut b = Builder {
         file,
         base,
@@ -196,15 +239,33 @@ pub fn parse<R: Resolver>(
         depth: 0,
         warned_depth: false,
         suppress: None,
+        pending_html: None,
     };
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let mut next_math = 0;
+    for (event, range) in Parser::new_ext(parse_text, self::options()).into_offset_iter() {
         let span = Span::new(file, base + range.start..base + range.end);
+        while math.get(next_math).is_some_and(|m| m.end <= range.start) {
+            next_math += 1;
+        }
+        if let Some(m) = math.get(next_math) {
+            let overlaps = range.start < m.end && range.end > m.start;
+            if overlaps && matches!(event, Event::Text(_)) {
+                next_math = b.text_with_math(body, range, &math, next_math);
+                continue;
+            }
+            // Line breaks inside maths that spans lines belong to the maths node.
+            let inside = m.start <= range.start && range.end <= m.end;
+            if inside && matches!(event, Event::SoftBreak | Event::HardBreak) {
+                continue;
+            }
+        }
         b.event(event, span);
     }
     // Close anything left open (only inline HTML frames can be).
     while b.stack.len() > 1 {
         b.close_top();
     }
+    b.flush_html();
     let root = b.stack.pop().expect("root frame");
     Parsed {
         blocks: root.into_blocks(),
@@ -216,7 +277,148 @@ fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// Byte ranges of TeX in mdBook's MathJax delimiters (`\\(`..`\\)`, `\\[`..`\\]`, `$$`..`$$`,
+/// delimiters included), outside code. A delimiter never closed is text.
+pub fn math_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut line_start = true;
+    while i < bytes.len() {
+        if line_start {
+            // Fenced code blocks: nothing inside is maths.
+            let indent = bytes[i..].iter().take_while(|&&c| c == b' ').count();
+            let at = i + indent;
+            let run = |c: u8| bytes[at..].iter().take_while(|&&b| b == c).count();
+            if indent < 4 && at < bytes.len() && matches!(bytes[at], b'`' | b'~') {
+                let (c, n) = (bytes[at], run(bytes[at]));
+                match fence {
+                    None if n >= 3 => fence = Some((c, n)),
+                    Some((fc, fn_)) if fc == c && n >= fn_ => fence = None,
+                    _ => {}
+                }
+            }
+        }
+        line_start = false;
+        if fence.is_some() {
+            match text[i..].find('\n') {
+                Some(n) => {
+                    i += n + 1;
+                    line_start = true;
+                }
+                None => break,
+            }
+            continue;
+        }
+        match bytes[i] {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+            }
+            b'`' => {
+                // An inline code span: skip to the closing run of the same length.
+                let n = bytes[i..].iter().take_while(|&&c| c == b'`').count();
+                let run = "`".repeat(n);
+                i = match text[i + n..].find(&run) {
+                    Some(close) => i + n + close + n,
+                    None => i + n,
+                };
+            }
+            _ => {
+                let rest = &text[i..];
+                let delimiters = [("\\\\(", "\\\\)"), ("\\\\[", "\\\\]"), ("$$", "$$")];
+                let found = delimiters.iter().find_map(|(open, close)| {
+                    let inner = rest.strip_prefix(open)?;
+                    let e = inner.find(close).filter(|&e| e > 0)?;
+                    Some(open.len() + e + close.len())
+                });
+                match found {
+                    Some(len) => {
+                        out.push(i..i + len);
+                        i += len;
+                    }
+                    None => i += rest.chars().next().map_or(1, char::len_utf8),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `text` with every range replaced by as many plain letters (line breaks kept), so the
+/// Markdown parser reads no syntax there and every byte offset stays where it was.
+fn mask(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for r in ranges {
+        out.push_str(&text[from..r.start]);
+        for c in text[r.clone()].chars() {
+            if c == '\n' {
+                out.push('\n');
+            } else {
+                out.extend(std::iter::repeat_n('m', c.len_utf8()));
+            }
+        }
+        from = r.end;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// TeX as a book shows it with MathJax: `\\(x\\)` in the Markdown is `\(x\)` on the page.
+fn math_text(source: &str) -> String {
+    let tex = if let Some(inner) = source
+        .strip_prefix("\\\\(")
+        .and_then(|s| s.strip_suffix("\\\\)"))
+    {
+        format!("\\({inner}\\)")
+    } else if let Some(inner) = source
+        .strip_prefix("\\\\[")
+        .and_then(|s| s.strip_suffix("\\\\]"))
+    {
+        format!("\\[{inner}\\]")
+    } else {
+        source.to_string()
+    };
+    nfc(&tex)
+}
+
 impl<R: Resolver> Builder<'_, R> {
+    /// A text event that reaches into maths: the text before it, the maths (once, at the event
+    /// where it starts), the text after. Returns the index of the next maths range to look for.
+    fn text_with_math(
+        &mut self,
+        body: &str,
+        range: std::ops::Range<usize>,
+        math: &[std::ops::Range<usize>],
+        mut next: usize,
+    ) -> usize {
+        let mut at = range.start;
+        while let Some(m) = math.get(next) {
+            if m.start >= range.end {
+                break;
+            }
+            if m.start > at {
+                self.push_inline(Inline::Text(nfc(&body[at..m.start])));
+            }
+            if m.start >= range.start {
+                self.push_inline(Inline::Math(math_text(&body[m.clone()])));
+            }
+            if m.end > range.end {
+                // The maths goes on past this event (escapes split the parser's text): the
+                // next events up to its end are part of it.
+                return next;
+            }
+            at = m.end;
+            next += 1;
+        }
+        if at < range.end {
+            self.push_inline(Inline::Text(nfc(&body[at..range.end])));
+        }
+        next
+    }
+
     fn top(&mut self) -> &mut Frame {
         self.stack.last_mut().expect("root frame")
     }
@@ -320,7 +522,20 @@ impl<R: Resolver> Builder<'_, R> {
         }
     }
 
+    /// Parse an HTML block held back for its table's end, as it stands.
+    fn flush_html(&mut self) {
+        if let Some((text, start)) = self.pending_html.take() {
+            let blocks = html::to_blocks(&text, self.file, start, self);
+            for b in blocks {
+                self.top().push_block(b);
+            }
+        }
+    }
+
     fn start(&mut self, tag: Tag, span: Span) {
+        if !matches!(tag, Tag::HtmlBlock) {
+            self.flush_html();
+        }
         let kind = match tag {
             Tag::Paragraph => Kind::Paragraph,
             Tag::Heading {
@@ -382,6 +597,9 @@ impl<R: Resolver> Builder<'_, R> {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        if !matches!(tag, TagEnd::HtmlBlock) {
+            self.flush_html();
+        }
         // Close inline HTML frames the author left open inside this Markdown element.
         while matches!(self.stack.last().map(|f| &f.kind), Some(Kind::Html(_)))
             && self.stack.len() > 1
@@ -474,7 +692,19 @@ impl<R: Resolver> Builder<'_, R> {
                 parent.push_block(Block::CodeBlock { lang, code });
             }
             Kind::HtmlBlock(start) => {
-                let blocks = html::to_blocks(&frame.text, self.file, start, self);
+                let (text, start) = match self.pending_html.take() {
+                    Some((mut held, held_start)) => {
+                        held.push('\n');
+                        held.push_str(&frame.text);
+                        (held, held_start)
+                    }
+                    None => (frame.text, start),
+                };
+                if html::opens_more_tables_than_it_closes(&text) {
+                    self.pending_html = Some((text, start));
+                    return;
+                }
+                let blocks = html::to_blocks(&text, self.file, start, self);
                 for b in blocks {
                     self.top().push_block(b);
                 }
@@ -557,6 +787,16 @@ impl<R: Resolver> Builder<'_, R> {
                 span,
                 width: None,
             })],
+            ImageRef::Remote(url)
+                if !(url.starts_with("https://") || url.starts_with("http://")) =>
+            {
+                // `data:`, `javascript:`, `file:`: never a link (the warning was given).
+                vec![Inline::Text(if alt.is_empty() {
+                    "[picture]".into()
+                } else {
+                    alt
+                })]
+            }
             ImageRef::Remote(url) => {
                 let text = if alt.is_empty() { url.clone() } else { alt };
                 vec![Inline::Link {
@@ -655,6 +895,21 @@ pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<Li
         return None;
     }
     if has_scheme(trimmed) {
+        // One allow-list for every address written to either output: web and mail links.
+        // Anything else (`file:`, `std:`, an intra-doc link of another tool) is not a working
+        // link in a book: its text is kept and the reader is told.
+        let scheme = &lower[..lower.find(':').unwrap_or(0)];
+        if !matches!(scheme, "http" | "https" | "mailto") {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "link to {trimmed} uses the `{scheme}:` scheme, which a book cannot follow; shown as plain text"
+                ))
+                .code("unsafe-link")
+                .at(span)
+                .hint("use an http(s) address, or a path to a chapter of this book"),
+            );
+            return None;
+        }
         return Some(LinkTarget::External(trimmed.to_string()));
     }
     Some(LinkTarget::Unresolved(trimmed.to_string()))
@@ -853,5 +1108,206 @@ mod tests {
         assert!(!has_scheme("C:/x")); // one letter: a Windows drive, not a scheme
         assert_eq!(code_lang("rust,ignore"), Some("rust".into()));
         assert_eq!(code_lang(""), None);
+    }
+}
+
+/// Markdown as real books write it, case by case: the tree keeps what CommonMark and mdBook say.
+#[cfg(test)]
+mod real_book_syntax {
+    use super::*;
+
+    /// Every picture resolves to picture 0.
+    struct AnyPicture;
+    impl Resolver for AnyPicture {
+        fn image(&mut self, _dest: &str, _span: Span, _d: &mut Diagnostics) -> ImageRef {
+            ImageRef::Local(ImageId(0))
+        }
+    }
+
+    fn tree(text: &str, math: bool) -> (Vec<Block>, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let options = ParseOptions {
+            max_nesting: 64,
+            math,
+        };
+        let parsed = parse_with(text, FileId(0), 0, options, &mut AnyPicture, &mut diags);
+        (parsed.blocks, diags)
+    }
+
+    fn list_tightness(blocks: &[Block]) -> Vec<bool> {
+        match blocks {
+            [Block::List { items, .. }] => items.iter().map(|i| i.tight).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn tight_and_loose_lists_stay_as_written() {
+        assert_eq!(list_tightness(&tree("- a\n- b\n", false).0), [true, true]);
+        assert_eq!(
+            list_tightness(&tree("- a\n\n- b\n", false).0),
+            [false, false]
+        );
+        let dl_tight = |text: &str| match tree(text, false).0.first() {
+            Some(Block::DefinitionList(items)) => items.iter().map(|i| i.tight).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(dl_tight("Term\n: one\n"), [true]);
+        assert_eq!(dl_tight("Term\n\n: one\n"), [false]);
+    }
+
+    #[test]
+    fn maths_is_kept_exactly_with_its_delimiters() {
+        let text = "Area \\\\(a*b*c_1\\\\) and [x](y) and\n\n$$\n\\sum_{i} x_i [a](b)\n$$\n\n`\\\\(code\\\\)` and \\\\[ d^2 \\\\]\n";
+        let (blocks, _) = tree(text, true);
+        let mut maths = Vec::new();
+        crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+            if let Inline::Math(t) = i {
+                maths.push(t.clone());
+            }
+        });
+        assert_eq!(
+            maths,
+            [
+                "\\(a*b*c_1\\)",
+                "$$\n\\sum_{i} x_i [a](b)\n$$",
+                "\\[ d^2 \\]"
+            ]
+        );
+        let Block::Paragraph(first) = &blocks[0] else {
+            panic!()
+        };
+        assert!(matches!(first[0], Inline::Text(ref t) if t == "Area "));
+        assert!(matches!(first[2], Inline::Text(ref t) if t == " and "));
+        assert!(matches!(first[3], Inline::Link { .. }), "{first:?}");
+        // Without mathjax-support the same text is Markdown: emphasis inside.
+        let (blocks, _) = tree("\\\\(a*b*c\\\\)\n", false);
+        let mut emphasis = false;
+        crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+            emphasis |= matches!(i, Inline::Emphasis(_));
+        });
+        assert!(emphasis);
+    }
+
+    #[test]
+    fn math_ranges_skip_code() {
+        let text = "```\n$$x$$\n```\n`$$y$$` $$z$$ \\\\(open";
+        let r = math_ranges(text);
+        assert_eq!(r.len(), 1);
+        assert_eq!(&text[r[0].clone()], "$$z$$");
+    }
+
+    #[test]
+    fn picture_and_caption_span_are_one_figure_without_printing_the_alt_text() {
+        let text = "<img src=\"x.svg\" alt=\"A diagram\nof two\nboxes\" style=\"width: 50%;\" />\n\n<span class=\"caption\">Figure 4-1: Two boxes</span>\n\n![Keynote hall](y.jpg)\n";
+        let (blocks, _) = tree(text, false);
+        let Block::Figure { image, caption } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(image.alt, "A diagram of two boxes");
+        assert_eq!(image.width, Some(crate::doc::Length::Percent(50.0)));
+        assert_eq!(Inline::plain_text(caption), "Figure 4-1: Two boxes");
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
+        let Block::Figure { caption, .. } = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert!(caption.is_empty(), "the alt text is not a caption");
+        let (blocks, _) = tree("![Alt](y.jpg \"The caption\")\n", false);
+        assert!(
+            matches!(&blocks[0], Block::Figure { caption, .. } if Inline::plain_text(caption) == "The caption")
+        );
+    }
+
+    #[test]
+    fn figure_element_and_html_block_caption() {
+        let text = "<figure>\n<img src=\"a.png\" alt=\"x\" width=\"300\">\n<figcaption>Cap</figcaption>\n</figure>\n\n<div>\n<img src=\"b.png\" alt=\"y\">\n<p class=\"caption\">Second</p>\n</div>\n";
+        let (blocks, _) = tree(text, false);
+        let figures: Vec<_> = blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::Div { blocks, .. } => blocks.clone(),
+                other => vec![other.clone()],
+            })
+            .filter_map(|b| match b {
+                Block::Figure { image, caption } => {
+                    Some((image.width, Inline::plain_text(&caption)))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            figures,
+            [
+                (Some(crate::doc::Length::Px(300.0)), "Cap".to_string()),
+                (None, "Second".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_tables_keep_their_rows() {
+        let text = "<table>\n<tr><td>a</td><td>b</td></tr>\n\n<tr><td>c</td><td><pre>x  y\nz</pre></td></tr>\n</table>\n";
+        let (blocks, _) = tree(text, false);
+        let Some(Block::Table { head, rows, .. }) = blocks.first() else {
+            panic!("{blocks:?}")
+        };
+        assert!(head.is_empty(), "a first row of <td> is not a header");
+        assert_eq!(rows.len(), 2, "one table across the blank line: {rows:?}");
+        assert!(
+            matches!(rows[1][1].as_slice(), [Inline::Code(a), Inline::LineBreak, Inline::Code(b)] if a == "x  y" && b == "z"),
+            "{:?}",
+            rows[1][1]
+        );
+    }
+
+    #[test]
+    fn cdata_and_entities_in_attributes() {
+        let (blocks, _) = tree("<div><![CDATA[a < b && c]]></div>\n", false);
+        let mut text = String::new();
+        crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+            if let Inline::Text(t) = i {
+                text.push_str(t);
+            }
+        });
+        assert_eq!(text, "a < b && c");
+        let (blocks, _) = tree(
+            "A <a href=\"https://x.org/?a=1&amp;b=2\">link</a>.\n",
+            false,
+        );
+        let mut hrefs = Vec::new();
+        crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+            if let Inline::Link { target, .. } = i {
+                hrefs.push(target.clone());
+            }
+        });
+        assert_eq!(
+            hrefs,
+            [LinkTarget::External("https://x.org/?a=1&b=2".into())]
+        );
+    }
+
+    #[test]
+    fn fenced_code_keeps_trailing_blank_lines() {
+        let (blocks, _) = tree("```text\na\n\n\n```\n", false);
+        assert!(
+            matches!(&blocks[0], Block::CodeBlock { code, .. } if code == "a\n\n\n"),
+            "{blocks:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_schemes_are_text_with_a_warning() {
+        let (blocks, diags) = tree(
+            "[Vec](std::vec::Vec) [x](std:vec) [y](file:///etc/passwd) [ok](https://a.org/#x#y)\n",
+            false,
+        );
+        let mut targets = Vec::new();
+        crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+            if let Inline::Link { target, .. } = i {
+                targets.push(target.clone());
+            }
+        });
+        assert_eq!(targets, [LinkTarget::External("https://a.org/#x#y".into())]);
+        assert_eq!(diags.warning_count(), 3);
     }
 }

@@ -373,7 +373,7 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            let (fm, _) = frontmatter::split(&text, FileId(u32::MAX)).unwrap_or_default();
+            let fm = frontmatter::split(&text, FileId(u32::MAX)).front;
             let rel = path
                 .strip_prefix(&self.src_dir)
                 .unwrap_or(&path)
@@ -431,13 +431,11 @@ impl Loader<'_> {
         let text = self.replace_control_chars(text, &entry.path);
         let file = self.sources.add(&entry.path, display.clone(), text);
         let text = self.sources.text(file).to_string();
-        let (fm, body_start) = match frontmatter::split(&text, file) {
-            Ok(x) => x,
-            Err(d) => {
-                self.diags.push(d);
-                (Default::default(), 0)
-            }
-        };
+        let split = frontmatter::split(&text, file);
+        for d in split.warnings {
+            self.diags.push(d);
+        }
+        let (fm, body_start) = (split.front, split.body_start);
         // A byte-order mark would hide a heading on the first line from the Markdown parser.
         let body_start = if body_start == 0 && text.starts_with('\u{feff}') {
             3
@@ -476,14 +474,12 @@ impl Loader<'_> {
             index: &mut self.image_index,
             max_bytes: self.config.bindery.limits.max_image_file_mib << 20,
         };
-        let parsed = markdown::parse(
-            &body,
-            parse_file,
-            base,
-            self.config.bindery.limits.max_nesting,
-            &mut resolver,
-            self.diags,
-        );
+        let options = markdown::ParseOptions {
+            max_nesting: self.config.bindery.limits.max_nesting,
+            math: self.config.output.html.mathjax_support,
+        };
+        let parsed =
+            markdown::parse_with(&body, parse_file, base, options, &mut resolver, self.diags);
         warn_undefined_footnotes(&parsed, &body, parse_file, base, self.diags);
         let first_heading = parsed.blocks.iter().find_map(|b| match b {
             Block::Heading { content, .. } => Some(Inline::plain_text(content)),

@@ -215,6 +215,9 @@ pub enum Inline {
     },
     LineBreak,
     SoftBreak,
+    /// TeX as written between mdBook's MathJax delimiters, with them (`\(x^2\)`, `$$…$$`):
+    /// kept exactly (no emphasis or links inside); typesetting it is later work.
+    Math(String),
     /// A picture that could not be used (missing, unreadable, undecodable): shown as a framed
     /// note with its description and file name, so the reader sees that something is missing.
     MissingPicture {
@@ -338,6 +341,7 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
             | Inline::Span { content: c, .. } => collect_text(c, out),
             Inline::Image(image) => out.push_str(&image.alt),
             Inline::MissingPicture { alt, .. } => out.push_str(alt),
+            Inline::Math(tex) => out.push_str(tex),
             Inline::SoftBreak | Inline::LineBreak => out.push(' '),
             Inline::FootnoteRef { .. } => {}
         }

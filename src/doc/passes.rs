@@ -37,8 +37,8 @@ pub fn assign_ids(doc: &mut Document) -> Anchors {
             used.insert(footnote_id(n));
         }
         let mut anchors = HashMap::new();
-        visit_blocks_mut(&mut chapter.blocks, &mut |block| match block {
-            Block::Heading { id, content, .. } => {
+        visit_blocks_mut(&mut chapter.blocks, &mut |block| {
+            if let Block::Heading { id, content, .. } = block {
                 let source = if id.is_empty() {
                     slug(&Inline::plain_text(content))
                 } else {
@@ -70,7 +70,6 @@ pub fn assign_ids(doc: &mut Document) -> Anchors {
                 );
                 *id = unique;
             }
-            _ => {}
         });
         // Ids written in raw HTML (`<div id>`, `<dt id>`, `<a id>`, `<span id>`) are link targets
         // too. One that repeats an id already given (an `<a id="x">` beside the heading `x`, as
@@ -547,9 +546,64 @@ fn inline_children(i: &Inline) -> Option<&Vec<Inline>> {
     }
 }
 
+/// Drop what shows nothing and marks nothing: a span left without id and language (an anchor
+/// whose id a heading already has), and a paragraph left empty by that.
+pub fn prune_empty(doc: &mut Document) {
+    fn prune(blocks: &mut Vec<Block>) {
+        visit_blocks_mut(blocks, &mut |b| {
+            for run in inline_runs_mut(b) {
+                prune_inlines(run);
+            }
+        });
+        blocks.retain(|b| !matches!(b, Block::Paragraph(i) if i.is_empty()));
+        for b in blocks.iter_mut() {
+            match b {
+                Block::BlockQuote(bs)
+                | Block::Alert { blocks: bs, .. }
+                | Block::Div { blocks: bs, .. } => prune(bs),
+                Block::List { items, .. } => items.iter_mut().for_each(|i| prune(&mut i.blocks)),
+                Block::DefinitionList(items) => items
+                    .iter_mut()
+                    .flat_map(|i| i.definitions.iter_mut())
+                    .for_each(prune),
+                _ => {}
+            }
+        }
+    }
+    fn prune_inlines(inlines: &mut Vec<Inline>) {
+        let mut i = 0;
+        while i < inlines.len() {
+            if let Inline::Span {
+                id: None,
+                lang: None,
+                content,
+            } = &mut inlines[i]
+            {
+                let content = std::mem::take(content);
+                inlines.splice(i..=i, content);
+                continue;
+            }
+            if let Some(children) = inline_children_mut(&mut inlines[i]) {
+                prune_inlines(children);
+            }
+            i += 1;
+        }
+        if inlines.iter().all(|i| {
+            matches!(i, Inline::SoftBreak | Inline::LineBreak)
+                || matches!(i, Inline::Text(t) if t.trim().is_empty())
+        }) {
+            inlines.clear();
+        }
+    }
+    for chapter in &mut doc.chapters {
+        prune(&mut chapter.blocks);
+    }
+}
+
 /// Run every pass in order.
 pub fn run(doc: &mut Document, diags: &mut Diagnostics) {
     let anchors = assign_ids(doc);
+    prune_empty(doc);
     number_footnotes(doc, diags);
     resolve_links(doc, &anchors, diags);
     check_alt_text(doc, diags);

@@ -244,7 +244,7 @@ fn usage(doc: &Document) -> Usage {
         visit_inlines(&blocks, &mut |i| match i {
             Inline::Emphasis(_) => u.emphasis = true,
             Inline::Strong(_) => u.strong = true,
-            Inline::Code(_) => u.code = true,
+            Inline::Code(_) | Inline::Math(_) => u.code = true,
             _ => {}
         });
     }

@@ -29,8 +29,22 @@ pub fn escape_text(s: &str) -> std::borrow::Cow<'_, str> {
 /// control characters); everything else, including non-ASCII letters, stays readable.
 pub fn encode_url(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
+    let mut seen_hash = false;
+    let bytes = url.as_bytes();
+    for (i, c) in url.char_indices() {
         match c {
+            // Only one `#` may start the fragment; a later one is part of it.
+            '#' if seen_hash => out.push_str("%23"),
+            '#' => {
+                seen_hash = true;
+                out.push('#');
+            }
+            // A `%` that does not start an escape stands for itself.
+            '%' if !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)) =>
+            {
+                out.push_str("%25")
+            }
             ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => {
                 let mut buf = [0u8; 4];
                 for b in c.encode_utf8(&mut buf).bytes() {
@@ -399,6 +413,9 @@ impl Writer<'_> {
             Inline::SoftBreak => self.out.push('\n'),
             Inline::LineBreak => self.out.push_str("<br/>\n"),
             Inline::Image(image) => self.image(image, Some("inline")),
+            Inline::Math(tex) => {
+                let _ = write!(self.out, "<span class=\"math\">{}</span>", escape_text(tex));
+            }
             Inline::MissingPicture { alt, path } => {
                 let _ = write!(
                     self.out,
@@ -499,5 +516,8 @@ mod tests {
             "https://x.org/a%20b%22c"
         );
         assert_eq!(encode_url("ch002.xhtml#hội-nghị"), "ch002.xhtml#hội-nghị");
+        assert_eq!(encode_url("https://x.org/a#b#c"), "https://x.org/a#b%23c");
+        assert_eq!(encode_url("https://x.org/100%"), "https://x.org/100%25");
+        assert_eq!(encode_url("https://x.org/a%20b"), "https://x.org/a%20b");
     }
 }

@@ -15,7 +15,9 @@ use super::linebreak::{self, Item as Lb, INFINITY};
 use super::model::{self, Bookmark, Color, Item, Numbering, Page, StructKind, StructNode, Target};
 use super::shape::{self, FaceId, Shaped};
 use crate::assets::fonts::Role;
-use crate::doc::{section_number, Align, Block, Document, Image, Inline, Length, LinkTarget, TocItem};
+use crate::doc::{
+    section_number, Align, Block, Document, Image, Inline, Length, LinkTarget, TocItem,
+};
 
 /// Page geometry and type sizes, in points.
 #[derive(Debug, Clone)]
@@ -1722,7 +1724,7 @@ fn flatten(
                 out,
                 ctx,
             ),
-            Inline::Code(t) => {
+            Inline::Code(t) | Inline::Math(t) => {
                 let f = shape::face(style.face);
                 let code = Style {
                     face: ctx.settings.face(Role::Code, f.bold, false),
