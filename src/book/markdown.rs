@@ -175,6 +175,9 @@ struct Builder<'a, R: Resolver> {
     /// An HTML block that opened a `<table>` it did not close: a blank line ends the block in
     /// Markdown, but the table goes on in the next HTML block (as a browser reads it).
     pending_html: Option<(String, usize)>,
+    /// Formatting opened by an HTML block of its own (`<del>` on a line, paragraphs, `</del>`):
+    /// it applies to the paragraphs in between, as a browser shows them.
+    block_formatting: Vec<String>,
 }
 
 /// How a body is read, beyond the Markdown options.
@@ -240,6 +243,7 @@ pub fn parse_with<R: Resolver>(
         warned_depth: false,
         suppress: None,
         pending_html: None,
+        block_formatting: Vec::new(),
     };
     let mut next_math = 0;
     for (event, range) in Parser::new_ext(parse_text, self::options()).into_offset_iter() {
@@ -648,6 +652,15 @@ impl<R: Resolver> Builder<'_, R> {
                 if let Some(figure) = as_figure(&inlines) {
                     parent.push_block(figure);
                 } else if !is_blank(&inlines) {
+                    let mut inlines = inlines;
+                    for name in self.block_formatting.iter().rev() {
+                        inlines = match name.as_str() {
+                            "del" | "s" | "strike" => vec![Inline::Strikethrough(inlines)],
+                            "em" | "i" => vec![Inline::Emphasis(inlines)],
+                            "strong" | "b" => vec![Inline::Strong(inlines)],
+                            _ => inlines,
+                        };
+                    }
                     parent.push_block(Block::Paragraph(inlines));
                 }
             }
@@ -703,6 +716,24 @@ impl<R: Resolver> Builder<'_, R> {
                 if html::opens_more_tables_than_it_closes(&text) {
                     self.pending_html = Some((text, start));
                     return;
+                }
+                // `<del>` or `</del>` alone: formatting around the Markdown blocks between.
+                match html::lex_tag(text.trim()) {
+                    Some(html::Token::Open {
+                        name,
+                        self_closing: false,
+                        ..
+                    }) if text.trim().lines().count() == 1 && wraps_blocks(&name) => {
+                        self.block_formatting.push(name);
+                        return;
+                    }
+                    Some(html::Token::Close(name))
+                        if self.block_formatting.last() == Some(&name) =>
+                    {
+                        self.block_formatting.pop();
+                        return;
+                    }
+                    _ => {}
                 }
                 let blocks = html::to_blocks(&text, self.file, start, self);
                 for b in blocks {
@@ -930,6 +961,14 @@ pub fn has_scheme(s: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Inline formatting elements that, written alone on a line around paragraphs, format them.
+fn wraps_blocks(name: &str) -> bool {
+    matches!(
+        name,
+        "del" | "s" | "strike" | "em" | "i" | "strong" | "b" | "ins" | "u" | "span"
+    )
 }
 
 fn frame_blocks(mut blocks: Vec<Block>, inlines: Vec<Inline>) -> Vec<Block> {
@@ -1257,6 +1296,19 @@ mod real_book_syntax {
             matches!(rows[1][1].as_slice(), [Inline::Code(a), Inline::LineBreak, Inline::Code(b)] if a == "x  y" && b == "z"),
             "{:?}",
             rows[1][1]
+        );
+    }
+
+    #[test]
+    fn del_around_a_paragraph_is_kept() {
+        let (blocks, _) = tree("<del>\n\nGone *now*.\n\n</del>\n\nKept.\n", false);
+        assert!(
+            matches!(&blocks[0], Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Strikethrough(_)])),
+            "{blocks:?}"
+        );
+        assert!(
+            matches!(&blocks[1], Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Text(t)] if t == "Kept.")),
+            "{blocks:?}"
         );
     }
 

@@ -1731,12 +1731,23 @@ fn flatten(
                     size: style.size * 0.9,
                     ..style
                 };
-                out.push(Span {
-                    kind: SpanKind::Text(t.clone()),
-                    style: code,
-                    link: link.clone(),
-                    footnote: None,
-                });
+                // Maths written over several lines keeps its lines.
+                for (n, line) in t.split('\n').enumerate() {
+                    if n > 0 {
+                        out.push(Span {
+                            kind: SpanKind::Break,
+                            style: code,
+                            link: None,
+                            footnote: None,
+                        });
+                    }
+                    out.push(Span {
+                        kind: SpanKind::Text(line.to_string()),
+                        style: code,
+                        link: link.clone(),
+                        footnote: None,
+                    });
+                }
             }
             Inline::Link {
                 target, content, ..
