@@ -188,7 +188,12 @@ impl Writer<'_> {
     fn block(&mut self, b: &Block) {
         match b {
             Block::Paragraph(inlines) => {
-                self.out.push_str("<p>");
+                // A missing picture in place of a figure: a framed box, as in the PDF.
+                if matches!(inlines.first(), Some(Inline::MissingPicture { .. })) {
+                    self.out.push_str("<p class=\"missing-picture\">");
+                } else {
+                    self.out.push_str("<p>");
+                }
                 self.inlines(inlines);
                 self.out.push_str("</p>\n");
             }
