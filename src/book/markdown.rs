@@ -295,12 +295,29 @@ pub fn math_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
             let indent = bytes[i..].iter().take_while(|&&c| c == b' ').count();
             let at = i + indent;
             let run = |c: u8| bytes[at..].iter().take_while(|&&b| b == c).count();
+            let mut fence_line = false;
             if indent < 4 && at < bytes.len() && matches!(bytes[at], b'`' | b'~') {
                 let (c, n) = (bytes[at], run(bytes[at]));
                 match fence {
-                    None if n >= 3 => fence = Some((c, n)),
-                    Some((fc, fn_)) if fc == c && n >= fn_ => fence = None,
+                    None if n >= 3 => {
+                        fence = Some((c, n));
+                        fence_line = true;
+                    }
+                    Some((fc, fn_)) if fc == c && n >= fn_ => {
+                        fence = None;
+                        fence_line = true;
+                    }
                     _ => {}
+                }
+            }
+            // A fence line (opening or closing) holds no maths: skip it whole.
+            if fence_line {
+                match text[i..].find('\n') {
+                    Some(n) => {
+                        i += n + 1;
+                        continue;
+                    }
+                    None => break,
                 }
             }
         }
@@ -1230,10 +1247,9 @@ mod real_book_syntax {
 
     #[test]
     fn math_ranges_skip_code() {
-        let text = "```\n$$x$$\n```\n`$$y$$` $$z$$ \\\\(open";
-        let r = math_ranges(text);
-        assert_eq!(r.len(), 1);
-        assert_eq!(&text[r[0].clone()], "$$z$$");
+        let text = "```toml\na = 1\n```\n\nText \\\\(a\\\\) here.\n```\n$$x$$\n```\n`$$y$$` $$z$$ \\\\(open";
+        let r: Vec<&str> = math_ranges(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(r, ["\\\\(a\\\\)", "$$z$$"]);
     }
 
     #[test]

@@ -49,11 +49,16 @@ def words(text, root):
 
 mdbook_dir, epub = sys.argv[1], sys.argv[2]
 reference = collections.Counter()
+seen_pages = set()
 for folder, _, files in os.walk(mdbook_dir):
-    for name in files:
+    for name in sorted(files):
         if name.endswith(".html") and name not in ("print.html", "404.html", "toc.html"):
             text = open(os.path.join(folder, name), encoding="utf-8", errors="replace").read()
-            reference.update(words(text, "main"))
+            page = tuple(words(text, "main"))
+            # mdBook's index.html repeats the first chapter's page: counted once.
+            if page not in seen_pages:
+                seen_pages.add(page)
+                reference.update(page)
 ours = collections.Counter()
 with zipfile.ZipFile(epub) as z:
     for name in z.namelist():
