@@ -306,6 +306,24 @@ pub struct Limits {
     pub max_nesting: usize,
     /// Deepest chain of `{{#include}}`s.
     pub max_include_depth: usize,
+    /// Largest font file, in MiB.
+    pub max_font_file_mib: u64,
+}
+
+impl Limits {
+    /// Every limit with the range the code can honour: a larger value would let deep input
+    /// overflow the stack or memory, so it is refused at the key rather than obeyed.
+    fn ranges(&self) -> [(&'static str, u64, u64, u64); 7] {
+        [
+            ("max-image-pixels", self.max_image_pixels, 1, 1_000_000_000),
+            ("max-image-memory-mib", self.max_image_memory_mib, 1, 16_384),
+            ("max-image-file-mib", self.max_image_file_mib, 1, 4_096),
+            ("max-report-file-mib", self.max_report_file_mib, 1, 1_024),
+            ("max-nesting", self.max_nesting as u64, 1, 256),
+            ("max-include-depth", self.max_include_depth as u64, 1, 64),
+            ("max-font-file-mib", self.max_font_file_mib, 1, 1_024),
+        ]
+    }
 }
 
 impl Default for Limits {
@@ -317,6 +335,7 @@ impl Default for Limits {
             max_report_file_mib: 16,
             max_nesting: 64,
             max_include_depth: 16,
+            max_font_file_mib: 64,
         }
     }
 }
@@ -360,6 +379,17 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
             .at(at_key(key))
             .hint("see docs/CONFIG.md, [bindery.pdf]")
     })?;
+    for (key, value, low, high) in config.bindery.limits.ranges() {
+        if !(low..=high).contains(&value) {
+            return Err(
+                Diagnostic::error(format!("{key} = {value} is out of range"))
+                    .at(at_key(key))
+                    .hint(format!(
+                "use a value from {low} to {high}; larger values could exhaust the stack or memory"
+            )),
+            );
+        }
+    }
     let name = &config.bindery.output_name;
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(

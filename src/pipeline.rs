@@ -119,8 +119,11 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             .map_err(Error::Usage)?;
     }
     passes::run(&mut doc, &mut diags);
-    let (book_fonts, font_errors) =
-        crate::assets::fonts::read_book_fonts(&fs, &config.bindery.fonts);
+    let (book_fonts, font_errors) = crate::assets::fonts::read_book_fonts(
+        &fs,
+        &config.bindery.fonts,
+        config.bindery.limits.max_font_file_mib << 20,
+    );
     for d in font_errors {
         diags.push(d);
     }

@@ -1369,7 +1369,7 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
         body: Some("fonts/my-body.ttf".into()),
         ..Default::default()
     };
-    let (fonts, errors) = bindery::assets::fonts::read_book_fonts(&fs, &files);
+    let (fonts, errors) = bindery::assets::fonts::read_book_fonts(&fs, &files, 64 << 20);
     assert!(errors.is_empty());
     let choice = bindery::pdf::font_choice(fonts).unwrap();
     let mut settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
@@ -2234,4 +2234,60 @@ fn includes_reach_the_include_root_and_never_past_it() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn limits_have_ceilings_and_every_read_goes_through_one_gate() {
+    // A limit the code cannot honour is refused at its key.
+    let stderr = fails_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"T\"\n[bindery.limits]\nmax-nesting = 100000\n",
+            ),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["max-nesting = 100000 is out of range", "book.toml:4:1"],
+    );
+    assert!(stderr.contains("from 1 to 256"), "{stderr}");
+    // A sparse 2 GB file in fonts/ is refused by its size, never read.
+    let dir = book(&[TOML, ("src/a.md", b"# A\n")]);
+    std::fs::create_dir(dir.path().join("fonts")).unwrap();
+    let f = std::fs::File::create(dir.path().join("fonts/huge.ttf")).unwrap();
+    f.set_len(2 << 30).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("is 2048 MiB, over the limit of 64 MiB for a font"),
+        "{}",
+        r.stderr
+    );
+    // A FIFO reached through an include is refused, not opened (opening it would block).
+    #[cfg(unix)]
+    {
+        let dir = book(&[TOML, ("src/a.md", b"# A\n\n{{#include pipe.md}}\n")]);
+        let fifo = dir.path().join("src/pipe.md");
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let (run, _out) = build(dir.path());
+            assert_eq!(run.code, 1, "{}", run.stderr);
+            assert!(
+                run.stderr.contains("is not a regular file"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
 }

@@ -136,6 +136,7 @@ pub struct BookFont {
 pub fn read_book_fonts(
     fs: &crate::book::fs::BookFs,
     files: &crate::config::FontFiles,
+    max_bytes: u64,
 ) -> (Vec<BookFont>, Vec<crate::diag::Diagnostic>) {
     use crate::diag::Diagnostic;
     let mut fonts = Vec::new();
@@ -146,7 +147,12 @@ pub fn read_book_fonts(
                fonts: &mut Vec<BookFont>,
                errors: &mut Vec<Diagnostic>| {
         let name = fs.relative(&path);
-        match std::fs::read(&path) {
+        let limit = crate::book::fs::Limit {
+            bytes: max_bytes,
+            what: "a font",
+            key: "max-font-file-mib",
+        };
+        match fs.read_bytes(&path, limit) {
             // A copy of a bundled face (this repository's own fonts/ folder) adds nothing.
             Ok(bytes) if role.is_none() && BUNDLED.iter().any(|b| b.bytes == bytes.as_slice()) => {}
             Ok(bytes) if is_font(&bytes) => fonts.push(BookFont { name, bytes, role }),
@@ -155,7 +161,7 @@ pub fn read_book_fonts(
                     .in_file(fs.display(&path))
                     .hint("use a TrueType (.ttf) or OpenType (.otf) font, or remove the file from fonts/"),
             ),
-            Err(e) => errors.push(Diagnostic::error(format!("cannot read {name}: {}", crate::book::fs::io_reason(&e)))),
+            Err(d) => errors.push(d),
         }
     };
     for (key, rel, role, bold, italic) in files.faces() {

@@ -17,6 +17,14 @@ pub struct BookFs {
     pub include_root: PathBuf,
 }
 
+/// The size limit for one kind of file, and the book.toml key that sets it.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub bytes: u64,
+    pub what: &'static str,
+    pub key: &'static str,
+}
+
 /// Why a path named by the book was not used.
 #[derive(Debug)]
 pub enum Refused {
@@ -142,25 +150,53 @@ impl BookFs {
 
     /// Read a text file: size limit, UTF-8 (with the position of the first bad byte).
     pub fn read_text(&self, path: &Path) -> Result<String, Diagnostic> {
+        let limit = Limit {
+            bytes: self.max_text_bytes,
+            what: "a report",
+            key: "max-report-file-mib",
+        };
+        let bytes = self.read_bytes(path, limit)?;
+        decode_utf8(bytes, &self.display(path))
+    }
+
+    /// Read a file the book names, through one gate: only a regular file (a FIFO or a device
+    /// would block or never end), and only when its size is within `limit`, checked before
+    /// reading (a sparse 2 GB file is refused without being read).
+    pub fn read_bytes(&self, path: &Path, limit: Limit) -> Result<Vec<u8>, Diagnostic> {
         let shown = self.display(path);
         let meta = std::fs::metadata(path)
             .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", io_reason(&e))))?;
-        // A FIFO or a device would block or never end: only regular files are read.
         if !meta.is_file() {
             return Err(Diagnostic::error(format!("{shown} is not a regular file"))
-                .hint("name a Markdown or text file here"));
+                .hint("name an ordinary file here, not a folder, a pipe or a device"));
         }
-        if meta.len() > self.max_text_bytes {
+        if meta.len() > limit.bytes {
             return Err(Diagnostic::error(format!(
-                "{shown} is {} MiB, over the limit of {} MiB for a report",
+                "{shown} is {} MiB, over the limit of {} MiB for {}",
                 meta.len() >> 20,
-                self.max_text_bytes >> 20
+                limit.bytes >> 20,
+                limit.what
             ))
-            .hint("split the report, or raise [bindery.limits] max-report-file-mib in book.toml"));
+            .hint(format!(
+                "make it smaller, or raise [bindery.limits] {} in book.toml",
+                limit.key
+            )));
         }
-        let bytes = std::fs::read(path)
+        use std::io::Read;
+        let file = std::fs::File::open(path)
             .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", io_reason(&e))))?;
-        decode_utf8(bytes, &shown)
+        // Read at most one byte past the limit, in case the file grew since it was measured.
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(limit.bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", io_reason(&e))))?;
+        if bytes.len() as u64 > limit.bytes {
+            return Err(Diagnostic::error(format!(
+                "{shown} grew past the limit of {} MiB while it was read",
+                limit.bytes >> 20
+            )));
+        }
+        Ok(bytes)
     }
 }
 

@@ -102,11 +102,11 @@ fn lex_attrs(s: &str) -> Vec<(String, String)> {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        while i < b.len() && (b[i] as char).is_whitespace() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
         }
         let start = i;
-        while i < b.len() && !(b[i] as char).is_whitespace() && b[i] != b'=' {
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'=' {
             i += 1;
         }
         if start == i {
@@ -114,13 +114,13 @@ fn lex_attrs(s: &str) -> Vec<(String, String)> {
             continue;
         }
         let name = s[start..i].to_ascii_lowercase();
-        while i < b.len() && (b[i] as char).is_whitespace() {
+        while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
         }
         let mut value = String::new();
         if i < b.len() && b[i] == b'=' {
             i += 1;
-            while i < b.len() && (b[i] as char).is_whitespace() {
+            while i < b.len() && b[i].is_ascii_whitespace() {
                 i += 1;
             }
             if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
@@ -134,7 +134,7 @@ fn lex_attrs(s: &str) -> Vec<(String, String)> {
                 i += 1;
             } else {
                 let vs = i;
-                while i < b.len() && !(b[i] as char).is_whitespace() {
+                while i < b.len() && !b[i].is_ascii_whitespace() {
                     i += 1;
                 }
                 value = s[vs..i].to_string();

@@ -735,12 +735,15 @@ impl<R: Resolver> Builder<'_, R> {
                     return;
                 }
                 // `<del>` or `</del>` alone: formatting around the Markdown blocks between.
-                match html::lex_tag(text.trim()) {
+                let one_tag = (text.trim().lines().count() == 1)
+                    .then(|| html::lex_tag(text.trim()))
+                    .flatten();
+                match one_tag {
                     Some(html::Token::Open {
                         name,
                         self_closing: false,
                         ..
-                    }) if text.trim().lines().count() == 1 && wraps_blocks(&name) => {
+                    }) if wraps_blocks(&name) => {
                         self.block_formatting.push(name);
                         return;
                     }
@@ -1326,6 +1329,18 @@ mod real_book_syntax {
             matches!(&blocks[1], Block::Paragraph(i) if matches!(i.as_slice(), [Inline::Text(t)] if t == "Kept.")),
             "{blocks:?}"
         );
+    }
+
+    #[test]
+    fn tags_with_non_ascii_spaces_and_symbols_do_not_panic() {
+        for text in [
+            "<pre>\n.\n├── lib.rs\n</pre>\n",
+            "<span title=a\u{a0}b>x</span> and <a href=\"…\">y</a>\n",
+            "<del>\u{85}</del>\n\n<b title=├>\n",
+        ] {
+            let _ = tree(text, true);
+            let _ = html::lex_tag(text);
+        }
     }
 
     #[test]
