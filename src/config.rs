@@ -472,8 +472,18 @@ pub fn validate_pdf(p: &PdfSettings) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
+/// Days in a month of the Gregorian calendar (`2024-02-30` is no date).
+fn days_in_month(year: u32, month: u8) -> u8 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the forms `dc:date` accepts without a time.
-fn is_w3c_date(s: &str) -> bool {
+pub(crate) fn is_w3c_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let digits = |p: &str, n: usize| p.len() == n && p.chars().all(|c| c.is_ascii_digit());
     match parts.as_slice() {
@@ -484,7 +494,8 @@ fn is_w3c_date(s: &str) -> bool {
                 && digits(m, 2)
                 && digits(d, 2)
                 && (1..=12).contains(&m.parse::<u8>().unwrap_or(0))
-                && (1..=31).contains(&d.parse::<u8>().unwrap_or(0))
+                && (1..=days_in_month(y.parse().unwrap_or(0), m.parse().unwrap_or(0)))
+                    .contains(&d.parse::<u8>().unwrap_or(0))
         }
         _ => false,
     }
@@ -528,6 +539,11 @@ mod tests {
         assert!(parse("[bindery]\ndate = \"2024-06-01\"\n", FileId(0)).is_ok());
         let d = parse("[bindery]\ndate = \"June 2024\"\n", FileId(0)).unwrap_err();
         assert!(d.message.contains("not a date"));
+        assert!(parse("[bindery]\ndate = \"2024-02-29\"\n", FileId(0)).is_ok());
+        for impossible in ["2024-02-30", "2023-02-29", "2024-04-31", "2024-13-01"] {
+            let text = format!("[bindery]\ndate = \"{impossible}\"\n");
+            assert!(parse(&text, FileId(0)).is_err(), "{impossible}");
+        }
     }
 
     #[test]

@@ -6,8 +6,32 @@ use std::path::Path;
 
 use crate::Error;
 
+/// Write several outputs as one set: every temporary file is written and synced first, and only
+/// then renamed into place, so an interrupted build leaves the previous set or the new one (the
+/// renames follow each other at once), never a new EPUB beside a PDF that failed to write.
+pub fn write_all_atomic(outputs: &[(std::path::PathBuf, Vec<u8>)]) -> Result<(), Error> {
+    let mut staged = Vec::with_capacity(outputs.len());
+    for (path, bytes) in outputs {
+        staged.push((stage(path, bytes)?, path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path)
+            .map_err(|e| Error::Io(path.to_path_buf(), e.error))?;
+    }
+    Ok(())
+}
+
 /// Write `bytes` to `path` through a temporary file in the same folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    stage(path, bytes)?
+        .persist(path)
+        .map_err(|e| Error::Io(path.to_path_buf(), e.error))?;
+    Ok(())
+}
+
+/// A temporary file beside `path`, created exclusively (never an existing file or link), with
+/// `bytes` written and synced. Dropped without persisting, it removes itself.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Error> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -35,9 +59,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::Io(tmp.path().to_path_buf(), e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::Io(path.to_path_buf(), e.error))?;
-    Ok(())
+    Ok(tmp)
 }
 
 /// Remove temporary files a killed earlier run left behind (`.book.epub.XXXX.tmp`).

@@ -204,6 +204,9 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     }
     let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
     check_out_dir(&out_dir, &req.root, &config.book.src)?;
+    if req.out_dir.is_none() {
+        check_default_out_dir(&out_dir, &fs.root)?;
+    }
     // Make every output in memory first: a problem found while typesetting (a character no font
     // has, with --deny-warnings) must stop the build before anything is written.
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
@@ -264,16 +267,15 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     if diags.has_errors() {
         return outcome(diags, sources, Vec::new(), Vec::new());
     }
-    let mut written = Vec::new();
-    for (target, bytes) in outputs {
+    for (target, _) in &outputs {
         let file_name = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         output::clean_stale_temporaries(&out_dir, &file_name);
-        output::write_atomic(&target, &bytes)?;
-        written.push(target);
     }
+    output::write_all_atomic(&outputs)?;
+    let written = outputs.into_iter().map(|(target, _)| target).collect();
     outcome(diags, sources, written, Vec::new())
 }
 
@@ -303,6 +305,25 @@ fn check_out_dir(out_dir: &Path, root: &Path, src: &str) -> Result<(), Error> {
             "the output folder {} is the source folder {}; choose another with --out",
             out_dir.display(),
             root.join(src).display()
+        )));
+    }
+    Ok(())
+}
+
+/// The default `out/` belongs to the book: a book that ships `out` as a symlink to somewhere
+/// else must not make bindery write there.
+fn check_default_out_dir(out_dir: &Path, book_root: &Path) -> Result<(), Error> {
+    let Ok(meta) = std::fs::symlink_metadata(out_dir) else {
+        return Ok(()); // not there yet: it is created as a folder
+    };
+    let leads_out = meta.file_type().is_symlink()
+        && !out_dir
+            .canonicalize()
+            .is_ok_and(|target| target.starts_with(book_root));
+    if leads_out {
+        return Err(Error::Usage(format!(
+            "the output folder {} is a link to a place outside the book; bindery does not write through it",
+            out_dir.display()
         )));
     }
     Ok(())

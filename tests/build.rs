@@ -1653,7 +1653,7 @@ fn handout_impossible_combinations_name_the_settings() {
         (
             toml("[bindery.handout]\ncreep-mm = 40\n"),
             vec![],
-            "creep-mm = 40 is larger than the inner margin",
+            "creep-mm = 40 is not between 0 and the inner margin",
         ),
         (toml(""), vec!["--pages", "50-60"], "selects no page"),
         (toml(""), vec!["--pages", "9-3"], "empty page range"),
@@ -2290,4 +2290,73 @@ fn limits_have_ceilings_and_every_read_goes_through_one_gate() {
             );
         }
     }
+}
+
+#[test]
+fn include_fan_out_has_a_budget_and_settings_are_checked_at_the_key() {
+    // Five files of sixteen includes each: 16^5 expansions under the depth limit.
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("book.toml".into(), b"[book]\ntitle = \"T\"\n".to_vec()),
+        ("src/a.md".into(), b"# A\n\n{{#include f0.md}}\n".to_vec()),
+    ];
+    for level in 0..5 {
+        let line = format!("{{{{#include f{}.md}}}}\n", level + 1);
+        files.push((format!("src/f{level}.md"), line.repeat(16).into_bytes()));
+    }
+    files.push(("src/f5.md".into(), b"leaf text\n".to_vec()));
+    let started = std::time::Instant::now();
+    let stderr = fails_with_owned(files, &["expand past the budget (4096 includes"]);
+    assert!(started.elapsed().as_secs() < 60, "{stderr}");
+    // NaN and impossible dates are refused at their key.
+    fails_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"T\"\n[bindery]\ndate = \"2024-02-30\"\n",
+            ),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["date = \"2024-02-30\" is not a date", "book.toml:4:1"],
+    );
+    let dir = book(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[bindery.handout]\ncreep-mm = nan\n",
+        ),
+        ("src/a.md", b"# A\n"),
+    ]);
+    let r = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--profile",
+            "handout",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("creep-mm = NaN is not between 0"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_book_shipping_out_as_a_link_elsewhere_is_not_written_through() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let dir = book(&[TOML, ("src/a.md", b"# A\n")]);
+    std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("out")).unwrap();
+    let r = bindery(&["build", dir.path().to_str().unwrap()], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is a link to a place outside the book"),
+        "{}",
+        r.stderr
+    );
+    assert!(std::fs::read_dir(elsewhere.path())
+        .unwrap()
+        .next()
+        .is_none());
 }

@@ -228,8 +228,15 @@ fn extract(
                 None => wrong(&key, "text"),
             },
             "date" => match text(v) {
-                Some(t) => fm.date = Some(t),
-                None => wrong(&key, "a date such as 2024-05-01"),
+                // A time may follow the day (`2024-05-01T10:00`); the day must exist.
+                Some(t)
+                    if crate::config::is_w3c_date(
+                        t.get(..10).filter(|_| t.len() > 10).unwrap_or(&t),
+                    ) =>
+                {
+                    fm.date = Some(t)
+                }
+                _ => wrong(&key, "a date such as 2024-05-01"),
             },
             "lang" | "language" => match text(v) {
                 Some(lang) if is_language_tag(&lang) => fm.lang = Some(lang),
@@ -344,5 +351,10 @@ mod tests {
         assert_eq!(s.front.title.as_deref(), Some("T"));
         let s = split("---\nlang: \"not a tag!\"\n---\n", FileId(0));
         assert!(s.warnings[0].message.contains("lang"));
+        let s = split("---\ndate: 2024-02-30\ntitle: T\n---\n", FileId(0));
+        assert!(s.warnings[0].message.contains("date"), "{:?}", s.warnings);
+        assert_eq!(s.front.date, None);
+        let s = split("---\ndate: 2024-02-29T10:00\n---\n", FileId(0));
+        assert!(s.warnings.is_empty() && s.front.date.is_some());
     }
 }

@@ -24,7 +24,18 @@ struct Ctx<'a> {
     max_depth: usize,
     stack: Vec<PathBuf>,
     title: Option<String>,
+    /// Expansions done so far, against [`MAX_EXPANSIONS`].
+    expansions: usize,
+    /// Set once a budget is exceeded: one error, and no further expansion.
+    over_budget: bool,
 }
+
+/// Most `{{#include}}` expansions in one chapter: depth alone does not bound the work (nine files
+/// of sixteen includes each, nested nine deep, are 16^9 expansions under a depth limit of 16).
+pub const MAX_EXPANSIONS: usize = 4096;
+
+/// The expanded chapter may be at most this many times the report size limit.
+pub const EXPANSION_FACTOR: u64 = 4;
 
 /// Where a text to expand came from: bytes `base..` of `file`, read from `path`.
 pub struct Origin<'a> {
@@ -62,6 +73,8 @@ pub fn expand(
         max_depth,
         stack: vec![path.to_path_buf()],
         title: None,
+        expansions: 0,
+        over_budget: false,
     };
     let mut out = String::with_capacity(text.len());
     let mut segments = Vec::new();
@@ -190,6 +203,28 @@ fn parse_selection(arg: &str) -> (&str, Selection) {
     }
 }
 
+/// Whether the chapter's expansion has gone past its budget (the first time: an error at the
+/// include that crossed it; after that, every further include is skipped).
+fn over_budget(ctx: &mut Ctx, span: Span, expanded_len: usize) -> bool {
+    if ctx.over_budget {
+        return true;
+    }
+    let max_bytes = ctx.fs.max_text_bytes.saturating_mul(EXPANSION_FACTOR) as usize;
+    if ctx.expansions <= MAX_EXPANSIONS && expanded_len <= max_bytes {
+        return false;
+    }
+    ctx.over_budget = true;
+    ctx.diags.push(
+        Diagnostic::error(format!(
+            "this chapter's includes expand past the budget ({MAX_EXPANSIONS} includes, {} MiB of text)",
+            max_bytes >> 20
+        ))
+        .at(span)
+        .hint("include fewer or smaller files; the budget grows with [bindery.limits] max-report-file-mib"),
+    );
+    true
+}
+
 /// An anchor marker on a line, as mdBook matches them: `ANCHOR:` or `ANCHOR_END:`, optional
 /// spaces, then a name of word characters and `-`, in any comment syntax and with any text after
 /// it (`// ANCHOR: all`, `#ANCHOR:here`, `<!-- ANCHOR: x -->`, `[]:#(ANCHOR: x)`).
@@ -225,6 +260,10 @@ fn include(
     segments: &mut Vec<Segment>,
 ) {
     let (rel, selection) = parse_selection(arg);
+    ctx.expansions += 1;
+    if over_budget(ctx, span, out.len()) {
+        return;
+    }
     let dir = from.parent().unwrap_or(Path::new("."));
     let target = match ctx.fs.resolve_include(dir, rel) {
         Ok(t) => t,
@@ -368,6 +407,7 @@ fn include(
         segments.push(seg);
     }
     out.push_str(&inner_out);
+    over_budget(ctx, span, out.len());
     if wrap {
         if !out.ends_with('\n') {
             out.push('\n');

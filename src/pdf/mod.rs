@@ -199,9 +199,10 @@ pub fn handout_geometry(
             h.link_notes
         ));
     }
-    if h.creep_mm < 0.0 || h.creep_mm > pages.margin_inner_mm {
+    // Written as a range test so NaN (which compares false with everything) is refused too.
+    if !(0.0..=pages.margin_inner_mm).contains(&h.creep_mm) {
         return Err(format!(
-            "[bindery.handout] creep-mm = {} is larger than the inner margin ({} mm, [bindery.pdf] margin-inner-mm)",
+            "[bindery.handout] creep-mm = {} is not between 0 and the inner margin ({} mm, [bindery.pdf] margin-inner-mm)",
             h.creep_mm, pages.margin_inner_mm
         ));
     }
