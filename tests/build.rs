@@ -2360,3 +2360,81 @@ fn a_book_shipping_out_as_a_link_elsewhere_is_not_written_through() {
         .next()
         .is_none());
 }
+
+#[test]
+fn svg_resources_are_resolved_by_bindery_not_the_svg_library() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.png");
+    image::RgbaImage::from_pixel(4, 4, image::Rgba([255, 0, 0, 255]))
+        .save(&secret)
+        .unwrap();
+    // A 20 x 20 PNG held in the drawing, over a limit of 100 pixels.
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(image::RgbaImage::new(20, 20))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut data = String::new();
+    for chunk in png.chunks(3) {
+        let n = chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
+        for k in 0..4 {
+            data.push(if k <= chunk.len() {
+                B64[(n >> (18 - 6 * k) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"100\" height=\"50\">\
+         <style>@import url(http://example.org/x.css);</style>\
+         <image href=\"{}\" width=\"10\" height=\"10\"/>\
+         <image xlink:href=\"http://example.org/a.png\" width=\"10\" height=\"10\"/>\
+         <use href=\"http://example.org/s.svg#x\"/>\
+         <image href=\"data:image/png;base64,{data}\" width=\"10\" height=\"10\"/>\
+         <rect id=\"r\" width=\"10\" height=\"10\"/><use href=\"#r\" x=\"20\"/></svg>",
+        secret.display()
+    );
+    let dir = book(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[bindery.limits]\nmax-image-pixels = 100\n",
+        ),
+        ("src/a.md", b"# A\n\n![A drawing of two squares](d.svg)\n"),
+        ("src/d.svg", svg.as_bytes()),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let r = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("4 reference(s) to files or web addresses outside the drawing removed"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("1 embedded picture(s) over the limit"),
+        "{}",
+        r.stderr
+    );
+    let files = read_zip(&out.path().join("book.epub"));
+    let drawing = files
+        .iter()
+        .find(|(n, _)| n.ends_with(".svg"))
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .unwrap();
+    for gone in ["secret.png", "http://example.org", "@import", "base64"] {
+        assert!(!drawing.contains(gone), "{gone} in {drawing}");
+    }
+    assert!(drawing.contains("href=\"#r\""), "{drawing}");
+    // The PDF is written too; its SVG library is given no way to read files (`pdf::write`).
+    assert!(out.path().join("book.pdf").exists());
+}

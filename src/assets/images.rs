@@ -115,7 +115,7 @@ pub fn process_variants(
         ));
     }
     if looks_like_svg(bytes) {
-        let svg = process_svg(bytes)?;
+        let svg = process_svg(bytes, settings.max_pixels)?;
         return Ok(edges.iter().map(|_| svg.clone()).collect());
     }
     let reader = ImageReader::new(Cursor::new(bytes))
@@ -381,8 +381,18 @@ fn looks_like_svg(bytes: &[u8]) -> bool {
     head.contains("<svg")
 }
 
+/// Whether a picture embedded in an SVG (`data:` URL) is small enough to decode: its header's
+/// size within `max_pixels`. A picture whose size cannot be read is refused.
+pub fn embedded_picture_fits(bytes: &[u8], max_pixels: u64) -> bool {
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_dimensions().ok())
+        .is_some_and(|(w, h)| u64::from(w) * u64::from(h) <= max_pixels)
+}
+
 /// SVG is kept as vectors, but only when it cannot run code or reach outside the file.
-fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
+fn process_svg(bytes: &[u8], max_pixels: u64) -> Result<Processed, Failure> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| fail("the SVG file is not UTF-8", "save it as UTF-8"))?;
     let lower = text.to_ascii_lowercase();
@@ -413,14 +423,49 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
     }
     // Embedded HTML (`<foreignObject>`, as diagram tools write for wrapped labels) is neither
     // drawn by the PDF's SVG renderer nor allowed by every e-reader: it is removed, and said so.
-    let (without_html, removed_html) = remove_elements(text, "foreignObject");
-    let text = without_html.as_str();
+    let (without_html, removed_html) = remove_elements(text, "foreignObject", |_| true);
     let mut removed = Vec::new();
     if removed_html > 0 {
         removed.push(format!(
             "{removed_html} embedded HTML element(s) (<foreignObject>) removed from the drawing"
         ));
     }
+    // References out of the drawing (a file, a web address) are never followed: bindery resolves
+    // an SVG's resources itself, and allows only what the file holds (`data:` pictures, `#id`).
+    let mut text = without_html;
+    let mut outside = 0;
+    for name in ["image", "feImage"] {
+        let (t, n) = remove_elements(&text, name, |tag| {
+            !href_of(tag).is_some_and(|h| h.starts_with("data:") || h.starts_with('#'))
+        });
+        text = t;
+        outside += n;
+    }
+    // A picture held in the drawing obeys the same pixel limit as any picture.
+    let (t, too_large) = remove_elements(&text, "image", |tag| {
+        data_url_payload(tag).is_some_and(|bytes| !embedded_picture_fits(&bytes, max_pixels))
+    });
+    text = t;
+    if too_large > 0 {
+        removed.push(format!(
+            "{too_large} embedded picture(s) over the limit of {} megapixels removed",
+            max_pixels / 1_000_000
+        ));
+    }
+    let (t, n) = remove_elements(&text, "use", |tag| {
+        !href_of(tag).is_some_and(|h| h.starts_with('#'))
+    });
+    text = t;
+    outside += n;
+    let (t, imports) = remove_imports(&text);
+    text = t;
+    outside += imports;
+    if outside > 0 {
+        removed.push(format!(
+            "{outside} reference(s) to files or web addresses outside the drawing removed (<image>, <use> or @import)"
+        ));
+    }
+    let text = text.as_str();
     // Drop a DOCTYPE line: external DTDs are not fetched and not allowed in EPUB SVG.
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -443,10 +488,79 @@ fn process_svg(bytes: &[u8]) -> Result<Processed, Failure> {
     })
 }
 
-/// `text` without every `<name …>…</name>` (or `<name …/>`) element, matched without regard to
-/// case, and how many were removed. Elements of the same name nested inside are removed with
-/// their parent.
-fn remove_elements(text: &str, name: &str) -> (String, usize) {
+/// The `href` (or `xlink:href`) of a start tag, lower-cased and trimmed.
+fn href_of(tag: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.match_indices("href").map(|(i, _)| i).find(|&i| {
+        i > 0 && (lower.as_bytes()[i - 1].is_ascii_whitespace() || lower.as_bytes()[i - 1] == b':')
+    })?;
+    let rest = lower[at + 4..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let value = rest[1..].split(quote).next()?;
+    Some(value.trim().to_string())
+}
+
+/// The bytes of a base64 `data:` URL in a start tag's `href` (`None` for anything else).
+fn data_url_payload(tag: &str) -> Option<Vec<u8>> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.find("data:")?;
+    let comma = at + tag[at..].find(',')?;
+    if !lower[at..comma].contains(";base64") {
+        return None;
+    }
+    let end = comma + tag[comma..].find(['"', '\'']).unwrap_or(tag.len() - comma);
+    base64_decode(&tag[comma + 1..end])
+}
+
+/// Standard base64 (whitespace ignored); `None` when it is not base64.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// `@import …;` rules removed from an SVG's style sheets, and how many.
+fn remove_imports(text: &str) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut rest = text;
+    while let Some(i) = rest.to_ascii_lowercase().find("@import") {
+        out.push_str(&rest[..i]);
+        count += 1;
+        rest = match rest[i..].find([';', '\n']) {
+            Some(e) => &rest[i + e + 1..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    (out, count)
+}
+
+/// `text` without every `<name …>…</name>` (or `<name …/>`) element whose start tag `drop`
+/// accepts, matched without regard to case, and how many were removed. Elements of the same name
+/// nested inside are removed with their parent.
+fn remove_elements(text: &str, name: &str, drop: impl Fn(&str) -> bool) -> (String, usize) {
     let lower = text.to_ascii_lowercase();
     let open = format!("<{}", name.to_ascii_lowercase());
     let close = format!("</{}", name.to_ascii_lowercase());
@@ -462,11 +576,16 @@ fn remove_elements(text: &str, name: &str) -> (String, usize) {
             from = start + open.len();
             continue;
         }
-        out.push_str(&text[from..start]);
-        count += 1;
         let tag_end = lower[start..]
             .find('>')
             .map_or(lower.len(), |i| start + i + 1);
+        if !drop(&text[start..tag_end]) {
+            out.push_str(&text[from..tag_end]);
+            from = tag_end;
+            continue;
+        }
+        out.push_str(&text[from..start]);
+        count += 1;
         if lower[..tag_end].ends_with("/>") {
             from = tag_end;
             continue;

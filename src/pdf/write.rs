@@ -528,8 +528,23 @@ fn svg_tree(bytes: &[u8]) -> Option<usvg::Tree> {
         db.set_monospace_family("Noto Sans Mono");
         std::sync::Arc::new(db)
     });
+    // bindery resolves the drawing's resources itself: nothing named by a path or an address is
+    // ever read (the asset stage removed such references, with a warning), and a picture held
+    // in the file (`data:`) is used only when its size is within the picture limit.
+    let max_pixels = crate::config::Limits::default().max_image_pixels;
+    let image_href_resolver = usvg::ImageHrefResolver {
+        resolve_data: Box::new(move |mime, data, opts| {
+            let raster = mime != "image/svg+xml";
+            if raster && !crate::assets::images::embedded_picture_fits(&data, max_pixels) {
+                return None;
+            }
+            (usvg::ImageHrefResolver::default_data_resolver())(mime, data, opts)
+        }),
+        resolve_string: Box::new(|_, _| None),
+    };
     let options = usvg::Options {
         fontdb: fontdb.clone(),
+        image_href_resolver,
         ..usvg::Options::default()
     };
     usvg::Tree::from_data(bytes, &options).ok()
