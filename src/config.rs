@@ -342,14 +342,96 @@ impl Default for Limits {
 
 /// Parse book.toml text; a problem becomes a diagnostic at the offending key or value.
 pub fn parse(text: &str, file: FileId) -> Result<Config, Diagnostic> {
-    let config: Config = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        Diagnostic::error(format!("invalid book.toml: {}", e.message()))
-            .at(Span::new(file, span))
-            .hint("see docs/CONFIG.md for the keys bindery reads; mdBook's own keys go in [book]")
-    })?;
-    validate(&config, text, file)?;
-    Ok(config)
+    parse_all(text, file).map_err(|mut all| all.remove(0))
+}
+
+/// Parse book.toml, reporting every unknown key under `[bindery]` (each at its line, with the
+/// nearest known key when one is close), not only the first.
+pub fn parse_all(text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    // Each unknown key found is blanked out (spaces keep every offset) and the text read again.
+    let mut current = text.to_string();
+    for _ in 0..64 {
+        match toml::from_str::<Config>(&current) {
+            Ok(config) if errors.is_empty() => {
+                validate(&config, text, file).map_err(|d| vec![d])?;
+                return Ok(config);
+            }
+            Ok(_) => {
+                // In the order they appear in the file.
+                errors.sort_by_key(|d: &Diagnostic| d.span.map_or(0, |s| s.start));
+                return Err(errors);
+            }
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let Some((key, known)) = unknown_field(e.message()) else {
+                    errors.push(
+                        Diagnostic::error(format!("invalid book.toml: {}", e.message()))
+                            .at(Span::new(file, span))
+                            .hint("see docs/CONFIG.md for the keys bindery reads; mdBook's own keys go in [book]"),
+                    );
+                    return Err(errors);
+                };
+                let hint = match closest(&key, &known) {
+                    Some(near) => format!("did you mean `{near}`? see docs/CONFIG.md"),
+                    None => format!("the keys here are {}", known.join(", ")),
+                };
+                errors.push(
+                    Diagnostic::error(format!("invalid book.toml: unknown key `{key}`"))
+                        .at(Span::new(file, span.clone()))
+                        .hint(hint),
+                );
+                let line_start = current[..span.start.min(current.len())]
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let line_end = current[line_start..]
+                    .find('\n')
+                    .map_or(current.len(), |i| line_start + i);
+                let blank = " ".repeat(line_end - line_start);
+                current.replace_range(line_start..line_end, &blank);
+            }
+        }
+    }
+    Err(errors)
+}
+
+/// From serde's "unknown field `x`, expected one of `a`, `b`": the key and the known keys.
+fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let known = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((key.to_string(), known))
+}
+
+/// The known key nearest to a mistyped one: at most two edits away.
+fn closest<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(key, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cost = usize::from(ca != b[j]);
+            let next = (row[j] + 1).min(row[j + 1] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic> {
@@ -525,6 +607,27 @@ mod tests {
         let d = parse(text, FileId(0)).unwrap_err();
         assert!(d.message.contains("subtitel"), "{}", d.message);
         assert_eq!(d.span.unwrap().start, text.find("subtitel").unwrap());
+    }
+
+    #[test]
+    fn every_unknown_key_is_named_with_the_nearest_known_one() {
+        let text = "[bindery]\nsubtitel = \"x\"\n[bindery.pdf]\nfont-sise = 11\nzzz = 1\n";
+        let all = parse_all(text, FileId(0)).unwrap_err();
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert!(all[0].message.contains("subtitel"));
+        assert!(all[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `subtitle`"));
+        assert!(all[1].message.contains("font-sise"));
+        assert!(all[1].hint.as_deref().unwrap().contains("`font-size`"));
+        assert_eq!(all[1].span.unwrap().start, text.find("font-sise").unwrap());
+        assert!(all[2]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("the keys here are"));
     }
 
     #[test]

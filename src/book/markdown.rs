@@ -557,6 +557,20 @@ impl<R: Resolver> Builder<'_, R> {
         if !matches!(tag, Tag::HtmlBlock) {
             self.flush_html();
         }
+        if let Tag::Heading { attrs, .. } = &tag {
+            if !attrs.is_empty() {
+                let names: Vec<&str> = attrs.iter().map(|(k, _)| k.as_ref()).collect();
+                self.diags.push(
+                    Diagnostic::warning(format!(
+                        "heading attribute(s) {} removed; only an id (#x) and classes (.x) are kept",
+                        names.join(", ")
+                    ))
+                    .at(span)
+                    .code("raw-html")
+                    .hint("remove the attributes from the heading's { }"),
+                );
+            }
+        }
         let kind = match tag {
             Tag::Paragraph => Kind::Paragraph,
             Tag::Heading {
@@ -1316,6 +1330,16 @@ mod real_book_syntax {
             "{:?}",
             rows[1][1]
         );
+    }
+
+    #[test]
+    fn removed_heading_attributes_are_named() {
+        let (blocks, diags) = tree("# Title {#t .c onclick=alert(1) data-x=y}\n", false);
+        assert!(
+            matches!(&blocks[0], Block::Heading { id, classes, .. } if id == "t" && classes == &["c"])
+        );
+        let d = diags.iter().next().expect("a warning");
+        assert!(d.message.contains("onclick, data-x"), "{}", d.message);
     }
 
     #[test]

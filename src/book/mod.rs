@@ -55,10 +55,12 @@ pub fn load(
         };
         let file = sources.add(&toml_path, display, text);
         files_read.push(toml_path.clone());
-        match config::parse(sources.text(file), file) {
+        match config::parse_all(sources.text(file), file) {
             Ok(c) => c,
-            Err(d) => {
-                diags.push(d);
+            Err(all) => {
+                for d in all {
+                    diags.push(d);
+                }
                 return Ok(None);
             }
         }
