@@ -2438,3 +2438,38 @@ fn svg_resources_are_resolved_by_bindery_not_the_svg_library() {
     // The PDF is written too; its SVG library is given no way to read files (`pdf::write`).
     assert!(out.path().join("book.pdf").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn summary_and_reports_linked_out_of_the_book_are_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("SUMMARY.md"), "- [Secret](secret.md)\n").unwrap();
+    std::fs::write(outside.path().join("secret.md"), "# Secret words\n").unwrap();
+    let dir = book(&[TOML, ("src/a.md", b"# A\n")]);
+    std::os::unix::fs::symlink(
+        outside.path().join("SUMMARY.md"),
+        dir.path().join("src/SUMMARY.md"),
+    )
+    .unwrap();
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("link to a file outside the book folder"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(dir.path().join("src/SUMMARY.md")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        dir.path().join("src/secret.md"),
+    )
+    .unwrap();
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("secret.md is a link to a file outside"),
+        "{}",
+        run.stderr
+    );
+}

@@ -247,6 +247,16 @@ struct Entry {
 
 impl Loader<'_> {
     fn chapters_from_summary(&mut self, path: &Path) -> Option<Vec<TocItem>> {
+        // Through the gate like every other file: a SUMMARY.md that links out of the book is
+        // not read.
+        let resolved = match self.fs.resolve(&self.src_dir, "SUMMARY.md") {
+            Ok(p) => p,
+            Err(d) => {
+                self.diags.push(d.in_file(self.fs.display(path)));
+                return None;
+            }
+        };
+        let path = resolved.as_path();
         let text = match self.fs.read_text(path) {
             Ok(t) => t,
             Err(d) => {
@@ -367,7 +377,20 @@ impl Loader<'_> {
         let mut files = Vec::new();
         collect_markdown(&self.src_dir, &self.fs.root.join("out"), &mut files, 0);
         let mut entries = Vec::new();
-        for path in files {
+        for found in files {
+            let name = found
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let dir = found.parent().unwrap_or(&self.src_dir).to_path_buf();
+            // A report that is a symlink out of the book is not read.
+            let path = match self.fs.resolve(&dir, &name) {
+                Ok(p) => p,
+                Err(d) => {
+                    self.diags.push(d.in_file(self.fs.display(&found)));
+                    continue;
+                }
+            };
             let text = match self.fs.read_text(&path) {
                 Ok(t) => t,
                 Err(d) => {
