@@ -6,6 +6,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 const EPOCH: &str = "1700000000";
 
 struct Run {
@@ -2035,24 +2037,7 @@ fn output_folder_that_is_the_source_folder_is_refused() {
 
 // ---- Real books (issue #8): mdBook's syntax and leniency, end to end ----
 
-/// The XHTML of a one-report book made from `markdown` (no files behind it).
-fn chapter_xhtml(markdown: &str) -> String {
-    let doc = bindery::pipeline::book_from_markdown(markdown);
-    let epub = bindery::epub::write(
-        &doc,
-        &[],
-        &bindery::epub::Options {
-            embed_fonts: false,
-            contents_label: "Contents".into(),
-            book_fonts: Vec::new(),
-        },
-    )
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b.epub");
-    std::fs::write(&path, epub).unwrap();
-    entry(&read_zip(&path), "OEBPS/text/ch001.xhtml")
-}
+use common::chapter_xhtml;
 
 #[test]
 fn tight_lists_have_no_paragraphs_and_loose_lists_do() {
