@@ -49,6 +49,19 @@ fn build(dir: &Path) -> (Run, tempfile::TempDir) {
     (run, out)
 }
 
+/// Build `dir` with `extra` arguments into a fresh temporary folder.
+fn build_with(dir: &Path, extra: &[&str]) -> (Run, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "build",
+        dir.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    (bindery(&args, &[]), out)
+}
+
 fn golden(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/books")
@@ -436,17 +449,7 @@ fn warns_with(files: &[(&str, &[u8])], expected: &[&str]) -> (String, String) {
         .filter(|(n, _)| n.ends_with(".xhtml"))
         .map(|(_, b)| String::from_utf8(b).unwrap())
         .collect();
-    let out = tempfile::tempdir().unwrap();
-    let denied = bindery(
-        &[
-            "build",
-            dir.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--deny-warnings",
-        ],
-        &[],
-    );
+    let (denied, out) = build_with(dir.path(), &["--deny-warnings"]);
     assert_eq!(
         denied.code, 1,
         "--deny-warnings must fail:\n{}",
@@ -2240,18 +2243,7 @@ fn limits_have_ceilings_and_every_read_goes_through_one_gate() {
     std::fs::create_dir(dir.path().join("fonts")).unwrap();
     let f = std::fs::File::create(dir.path().join("fonts/huge.ttf")).unwrap();
     f.set_len(2 << 30).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let r = bindery(
-        &[
-            "build",
-            dir.path().to_str().unwrap(),
-            "--format",
-            "pdf",
-            "--out",
-            out.path().to_str().unwrap(),
-        ],
-        &[],
-    );
+    let (r, _out) = build_with(dir.path(), &["--format", "pdf"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr
@@ -2388,16 +2380,7 @@ fn svg_resources_are_resolved_by_bindery_not_the_svg_library() {
         ("src/a.md", b"# A\n\n![A drawing of two squares](d.svg)\n"),
         ("src/d.svg", svg.as_bytes()),
     ]);
-    let out = tempfile::tempdir().unwrap();
-    let r = bindery(
-        &[
-            "build",
-            dir.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-        ],
-        &[],
-    );
+    let (r, out) = build_with(dir.path(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr
