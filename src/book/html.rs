@@ -359,6 +359,26 @@ const MAX_HTML_DEPTH: usize = 64;
 
 /// Convert an HTML block (starting at byte `start` of `file`) into blocks.
 pub fn to_blocks(text: &str, file: FileId, start: usize, sink: &mut impl HtmlSink) -> Vec<Block> {
+    // The HTML parser's time grows with the square of the nesting depth (each start tag looks
+    // through the open elements), and no real page nests hundreds deep: such a block is shown
+    // as its text, with a warning, in time linear in its length.
+    let depth = nesting_depth(text);
+    if depth > MAX_PARSED_NESTING {
+        sink.diags().push(
+            Diagnostic::warning(format!(
+                "raw HTML nested {depth} elements deep (more than {MAX_PARSED_NESTING}) is shown as its text"
+            ))
+            .at(Span::new(file, start..start))
+            .code("nesting")
+            .hint("close the elements, or write the content in Markdown"),
+        );
+        let plain = fold_ws(&strip_tags(text));
+        return if plain.trim().is_empty() {
+            Vec::new()
+        } else {
+            vec![Block::Paragraph(vec![Inline::Text(nfc(plain.trim()))])]
+        };
+    }
     let with_cdata;
     let parse_text = if text.contains("<![CDATA[") {
         with_cdata = cdata_as_text(text);
@@ -381,6 +401,62 @@ pub fn to_blocks(text: &str, file: FileId, start: usize, sink: &mut impl HtmlSin
         .find(|c| matches!(c.value(), Node::Element(e) if e.name() == "html"))
         .unwrap_or(root);
     w.blocks(container, 0)
+}
+
+/// Deepest nesting before the HTML parser is not trusted with a block (see [`to_blocks`]).
+const MAX_PARSED_NESTING: usize = 512;
+
+/// How deep the elements of an HTML text nest, read from its tags alone (void elements and
+/// `<x/>` do not open a level; an end tag closes one).
+fn nesting_depth(text: &str) -> usize {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices('<') {
+        match bytes.get(i + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let rest = &text[i + 1..];
+                let name_len = rest
+                    .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+                    .unwrap_or(rest.len());
+                let name = rest[..name_len].to_ascii_lowercase();
+                // A tag ends within a few KiB; looking no further keeps the scan linear.
+                let window = &rest.as_bytes()[..rest.len().min(4096)];
+                let self_closing = window
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .is_some_and(|end| end > 0 && window[end - 1] == b'/');
+                if !VOID.contains(&name.as_str()) && !self_closing {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Text with every tag removed (for a block too deep to parse).
+fn strip_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Whether an HTML block leaves a `<table>` open (its rows go on after a blank line).

@@ -1343,6 +1343,26 @@ mod real_book_syntax {
     }
 
     #[test]
+    fn raw_html_nested_too_deep_is_text_in_linear_time() {
+        let deep = format!("# A\n\n{}deep text\n", "<div>".repeat(200_000));
+        let started = std::time::Instant::now();
+        let (blocks, diags) = tree(&deep, false);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        assert!(diags
+            .iter()
+            .any(|d| d.message.contains("nested 200000 elements deep")));
+        let mut text = String::new();
+        crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+            if let Inline::Text(t) = i {
+                text.push_str(t);
+            }
+        });
+        assert!(text.contains("deep text"), "{text}");
+        let (_, diags) = tree(&"<div>".repeat(100), false);
+        assert!(diags.is_empty());
+    }
+
+    #[test]
     fn del_around_a_paragraph_is_kept() {
         let (blocks, _) = tree("<del>\n\nGone *now*.\n\n</del>\n\nKept.\n", false);
         assert!(
