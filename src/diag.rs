@@ -215,6 +215,14 @@ impl Diagnostic {
         self.code = Some(code);
         self
     }
+
+    /// The same problem as a warning (the book still builds, with a visible fallback), of kind
+    /// `code` unless it already has one.
+    pub fn into_warning(mut self, code: &'static str) -> Diagnostic {
+        self.severity = Severity::Warning;
+        self.code = self.code.or(Some(code));
+        self
+    }
 }
 
 /// Every diagnostic of a run, in the order found.

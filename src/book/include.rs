@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::book::fs::{BookFs, Refused};
-use crate::diag::{Diagnostic, Diagnostics, FileId, Segment, Severity, SourceMap, Span};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Segment, SourceMap, Span};
 
 /// A chapter's text after directive expansion.
 pub struct Expanded {
@@ -272,12 +272,7 @@ fn include(
             return;
         }
         Err(Refused::Missing(d) | Refused::Outside(d)) => {
-            let code = d.code.unwrap_or("missing-include");
-            ctx.diags.push(Diagnostic {
-                severity: Severity::Warning,
-                code: Some(code),
-                ..d.at(span)
-            });
+            ctx.diags.push(d.at(span).into_warning("missing-include"));
             missing_note(out, rel, &selection);
             return;
         }

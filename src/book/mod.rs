@@ -155,7 +155,7 @@ fn include_root(
                 diags.push(
                     Diagnostic::warning(format!(
                         "include-root `{rel}` is not a folder that contains the book; includes are read from the book folder only"
-                    )).code("config")
+                    ))
                     .in_file(display_path(root, "book.toml"))
                     .code("config")
                     .hint("set [bindery] include-root to a folder above the book, such as \"..\""),
@@ -322,11 +322,10 @@ impl Loader<'_> {
             Err(Refused::Missing(d)) => {
                 // Listed but not written yet: kept in the contents as a draft, like `[T]()`.
                 self.diags.push(
-                    Diagnostic::warning(d.message)
-                        .at(c.span)
-                        .code("missing-chapter")
+                    d.at(c.span)
+                        .into_warning("missing-chapter")
                         .hint(format!(
-                            "create {rel} next to SUMMARY.md, or fix or remove this entry; it is listed as a draft"
+                            "create {rel} next to SUMMARY.md, or fix or remove this entry; until then it is a draft (a title without a page in the PDF's contents)"
                         )),
                 );
                 return None;
@@ -623,13 +622,12 @@ impl Resolver for ImageResolver<'_> {
         let path = match self.fs.resolve_in(&self.dir, &decoded, &self.fs.root) {
             Ok(p) => p,
             Err(Refused::Missing(d) | Refused::Outside(d)) => {
-                let code = d.code.unwrap_or("missing-picture");
-                diags.push(Diagnostic {
-                    severity: crate::diag::Severity::Warning,
-                    code: Some(code),
-                    message: format!("{}; a placeholder is shown", d.message),
-                    ..d.at(span)
-                });
+                let message = format!("{}; a placeholder is shown", d.message);
+                diags.push(
+                    Diagnostic { message, ..d }
+                        .at(span)
+                        .into_warning("missing-picture"),
+                );
                 return ImageRef::Missing(decoded);
             }
             Err(Refused::Unsafe(d)) => {
