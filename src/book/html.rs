@@ -678,11 +678,25 @@ impl<S: HtmlSink> Walker<'_, S> {
                 let mut items = Vec::new();
                 for child in node.children() {
                     match child.value() {
-                        Node::Element(c) if c.name() == "li" => items.push(ListItem {
-                            task: None,
-                            tight: !has_paragraph_child(child),
-                            blocks: self.blocks(child, depth + 1),
-                        }),
+                        Node::Element(c) if c.name() == "li" => {
+                            let mut blocks = self.blocks(child, depth + 1);
+                            // `<li id="x">`: an anchor at the start of the item.
+                            if let Some(id) = c.attr("id") {
+                                blocks.insert(
+                                    0,
+                                    Block::Div {
+                                        id: Some(id.to_string()),
+                                        lang: None,
+                                        blocks: Vec::new(),
+                                    },
+                                );
+                            }
+                            items.push(ListItem {
+                                task: None,
+                                tight: !has_paragraph_child(child),
+                                blocks,
+                            })
+                        }
                         Node::Element(_) => {
                             let blocks = self.block(child, depth + 1);
                             if !blocks.is_empty() {
@@ -832,7 +846,8 @@ impl<S: HtmlSink> Walker<'_, S> {
                     continue;
                 }
                 all_th &= c.name() == "th";
-                cells.push(trim(self.inlines(cell, depth + 1)));
+                let content = trim(self.inlines(cell, depth + 1));
+                cells.push(anchored(c.attr("id").map(str::to_string), content));
             }
             if (in_head || (i == 0 && all_th)) && head.is_empty() {
                 head = cells;
@@ -937,9 +952,20 @@ impl<S: HtmlSink> Walker<'_, S> {
             }
             _ => {
                 let content = self.inlines(node, depth);
-                let kind = formatting(&name, id.clone(), lang.clone())
-                    .unwrap_or(InlineKind::Span { id, lang });
-                close_inline(InlineTag { name, kind }, content)
+                match formatting(&name, id.clone(), lang.clone()) {
+                    // `<code id="x">`: the formatting, and the id kept as an anchor around it.
+                    Some(kind) if !matches!(kind, InlineKind::Span { .. }) => {
+                        anchored(id, close_inline(InlineTag { name, kind }, content))
+                    }
+                    Some(kind) => close_inline(InlineTag { name, kind }, content),
+                    None => close_inline(
+                        InlineTag {
+                            name,
+                            kind: InlineKind::Span { id, lang },
+                        },
+                        content,
+                    ),
+                }
             }
         }
     }
@@ -1009,6 +1035,19 @@ fn is_caption(name: &str, class: Option<&str>) -> bool {
             c.split_whitespace()
                 .any(|w| w.eq_ignore_ascii_case("caption") || w.eq_ignore_ascii_case("figcaption"))
         })
+}
+
+/// Content with an id kept as an anchor around it (an id on an element whose own meaning is
+/// formatting, or on a table cell).
+fn anchored(id: Option<String>, content: Vec<Inline>) -> Vec<Inline> {
+    match id {
+        Some(id) => vec![Inline::Span {
+            id: Some(id),
+            lang: None,
+            content,
+        }],
+        None => content,
+    }
 }
 
 /// Whether an `<li>` or `<dd>` holds its text in `<p>` elements (a loose item).

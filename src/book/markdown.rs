@@ -1333,6 +1333,25 @@ mod real_book_syntax {
     }
 
     #[test]
+    fn an_id_on_any_raw_html_element_is_an_anchor() {
+        let text = "<ul><li id=\"item\">one</li></ul>\n\n<table><tr><td id=\"cell\">c</td></tr></table>\n\n<p>See <code id=\"fn-x\">x()</code> and <em id=\"e\">this</em>.</p>\n";
+        let (blocks, _) = tree(text, false);
+        let mut ids = Vec::new();
+        crate::doc::passes::visit_blocks(&blocks, &mut |b| {
+            if let Block::Div { id: Some(id), .. } = b {
+                ids.push(id.clone());
+            }
+        });
+        crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+            if let Inline::Span { id: Some(id), .. } = i {
+                ids.push(id.clone());
+            }
+        });
+        ids.sort();
+        assert_eq!(ids, ["cell", "e", "fn-x", "item"], "{blocks:?}");
+    }
+
+    #[test]
     fn removed_heading_attributes_are_named() {
         let (blocks, diags) = tree("# Title {#t .c onclick=alert(1) data-x=y}\n", false);
         assert!(
