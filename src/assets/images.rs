@@ -37,6 +37,41 @@ pub struct Processed {
     /// What was removed from the picture to make it usable (an SVG's embedded HTML), for a
     /// warning at its first use.
     pub removed: Vec<String>,
+    /// For an SVG: the limits its `data:` pictures were screened against, which every later
+    /// decoder of the drawing (the PDF's SVG renderer) applies again.
+    pub embedded_limits: Option<EmbeddedLimits>,
+}
+
+/// The limits a picture held inside an SVG (`data:` URL) must meet: the same as any picture's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbeddedLimits {
+    pub max_pixels: u64,
+    pub max_memory: u64,
+}
+
+impl EmbeddedLimits {
+    /// Whether a picture embedded in an SVG is small enough to decode, judged from its header
+    /// before any pixel is decoded. A picture whose size cannot be read is refused.
+    pub fn fits(&self, bytes: &[u8]) -> bool {
+        ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .ok()
+            .and_then(|r| r.into_dimensions().ok())
+            .is_some_and(|(w, h)| {
+                let pixels = u64::from(w) * u64::from(h);
+                // Four bytes a pixel: the widest colour type a renderer decodes to.
+                pixels <= self.max_pixels && pixels.saturating_mul(4) <= self.max_memory
+            })
+    }
+}
+
+impl Settings {
+    pub fn embedded_limits(&self) -> EmbeddedLimits {
+        EmbeddedLimits {
+            max_pixels: self.max_pixels,
+            max_memory: self.max_memory,
+        }
+    }
 }
 
 /// Process every picture; a problem with one is a diagnostic at its first use.
@@ -115,7 +150,7 @@ pub fn process_variants(
         ));
     }
     if looks_like_svg(bytes) {
-        let svg = process_svg(bytes, settings.max_pixels)?;
+        let svg = process_svg(bytes, settings.embedded_limits())?;
         return Ok(edges.iter().map(|_| svg.clone()).collect());
     }
     let reader = ImageReader::new(Cursor::new(bytes))
@@ -269,6 +304,7 @@ fn encode(
             height: h,
             reencoded: true,
             removed: Vec::new(),
+            embedded_limits: None,
         })
     } else {
         let rgb = img.to_rgb8();
@@ -288,6 +324,7 @@ fn encode(
             height: h,
             reencoded: true,
             removed: Vec::new(),
+            embedded_limits: None,
         })
     }
 }
@@ -307,6 +344,7 @@ fn kept(
         height,
         reencoded: false,
         removed: Vec::new(),
+        embedded_limits: None,
     }
 }
 
@@ -381,18 +419,8 @@ fn looks_like_svg(bytes: &[u8]) -> bool {
     head.contains("<svg")
 }
 
-/// Whether a picture embedded in an SVG (`data:` URL) is small enough to decode: its header's
-/// size within `max_pixels`. A picture whose size cannot be read is refused.
-pub fn embedded_picture_fits(bytes: &[u8], max_pixels: u64) -> bool {
-    ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()
-        .and_then(|r| r.into_dimensions().ok())
-        .is_some_and(|(w, h)| u64::from(w) * u64::from(h) <= max_pixels)
-}
-
 /// SVG is kept as vectors, but only when it cannot run code or reach outside the file.
-fn process_svg(bytes: &[u8], max_pixels: u64) -> Result<Processed, Failure> {
+fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failure> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| fail("the SVG file is not UTF-8", "save it as UTF-8"))?;
     let lower = text.to_ascii_lowercase();
@@ -443,13 +471,14 @@ fn process_svg(bytes: &[u8], max_pixels: u64) -> Result<Processed, Failure> {
     }
     // A picture held in the drawing obeys the same pixel limit as any picture.
     let (t, too_large) = remove_elements(&text, "image", |tag| {
-        data_url_payload(tag).is_some_and(|bytes| !embedded_picture_fits(&bytes, max_pixels))
+        data_url_payload(tag).is_some_and(|bytes| !limits.fits(&bytes))
     });
     text = t;
     if too_large > 0 {
         removed.push(format!(
-            "{too_large} embedded picture(s) over the limit of {} megapixels removed",
-            max_pixels / 1_000_000
+            "{too_large} embedded picture(s) over the limit of {} megapixels or {} MiB removed",
+            limits.max_pixels / 1_000_000,
+            limits.max_memory >> 20
         ));
     }
     let (t, n) = remove_elements(&text, "use", |tag| {
@@ -485,6 +514,7 @@ fn process_svg(bytes: &[u8], max_pixels: u64) -> Result<Processed, Failure> {
         height: 0,
         reencoded: false,
         removed,
+        embedded_limits: Some(limits),
     })
 }
 
@@ -833,5 +863,60 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.media_type, "image/svg+xml");
+    }
+
+    /// A PNG header that claims `w` x `h` pixels (the size is read from the header alone).
+    fn png_header(w: u32, h: u32) -> Vec<u8> {
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(image::RgbImage::new(1, 1))
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        png[16..20].copy_from_slice(&w.to_be_bytes());
+        png[20..24].copy_from_slice(&h.to_be_bytes());
+        // The IHDR chunk's CRC covers its type and data (bytes 12..29).
+        let mut crc = !0u32;
+        for &b in &png[12..29] {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        png[29..33].copy_from_slice(&(!crc).to_be_bytes());
+        png
+    }
+
+    #[test]
+    fn embedded_pictures_meet_the_pixel_and_the_memory_limit() {
+        let limits = EmbeddedLimits {
+            max_pixels: 1_000_000_000,
+            max_memory: 64 << 20,
+        };
+        assert!(limits.fits(&png_header(1000, 1000)));
+        // 100 megapixels is within the pixel limit but needs 400 MB to decode.
+        assert!(!limits.fits(&png_header(10_000, 10_000)));
+        let few_pixels = EmbeddedLimits {
+            max_pixels: 100,
+            max_memory: 1 << 30,
+        };
+        assert!(!few_pixels.fits(&png_header(20, 20)));
+        assert!(!limits.fits(b"not a picture"));
+    }
+
+    #[test]
+    fn a_drawing_carries_the_limits_it_was_screened_against() {
+        let svg = process(
+            b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>",
+            &settings(),
+        )
+        .unwrap();
+        assert_eq!(svg.embedded_limits, Some(settings().embedded_limits()));
+        assert_eq!(
+            process(&jpeg(40, 30), &settings()).unwrap().embedded_limits,
+            None
+        );
     }
 }

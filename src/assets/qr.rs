@@ -34,6 +34,7 @@ pub fn png(text: &str, module: u32) -> Option<Processed> {
         height: size,
         reencoded: true,
         removed: Vec::new(),
+        embedded_limits: None,
     })
 }
 

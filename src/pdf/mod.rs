@@ -132,7 +132,7 @@ pub fn pixel_sizes(images: &[Processed]) -> Vec<layout::PixelSize> {
     images
         .iter()
         .map(|p| match p.media_type {
-            "image/svg+xml" => write::svg_size(&p.bytes).unwrap_or((0, 0)),
+            "image/svg+xml" => write::svg_size(p).unwrap_or((0, 0)),
             _ => (p.width, p.height),
         })
         .collect()

@@ -507,14 +507,14 @@ fn to_image(p: &Processed) -> Option<Picture> {
         "image/jpeg" => Image::from_jpeg(data, true).ok().map(Picture::Raster),
         "image/png" => Image::from_png(data, true).ok().map(Picture::Raster),
         "image/gif" => Image::from_gif(data, true).ok().map(Picture::Raster),
-        "image/svg+xml" => svg_tree(&p.bytes).map(|t| Picture::Vector(std::sync::Arc::new(t))),
+        "image/svg+xml" => svg_tree(p).map(|t| Picture::Vector(std::sync::Arc::new(t))),
         _ => None,
     }
 }
 
 /// Parse an SVG (already screened for scripts and entities by `assets::images`). Text in it is
 /// drawn with the bundled fonts, or installed ones.
-fn svg_tree(bytes: &[u8]) -> Option<usvg::Tree> {
+fn svg_tree(svg: &Processed) -> Option<usvg::Tree> {
     use std::sync::OnceLock;
     static FONTS: OnceLock<std::sync::Arc<usvg::fontdb::Database>> = OnceLock::new();
     let fontdb = FONTS.get_or_init(|| {
@@ -530,12 +530,12 @@ fn svg_tree(bytes: &[u8]) -> Option<usvg::Tree> {
     });
     // bindery resolves the drawing's resources itself: nothing named by a path or an address is
     // ever read (the asset stage removed such references, with a warning), and a picture held
-    // in the file (`data:`) is used only when its size is within the picture limit.
-    let max_pixels = crate::config::Limits::default().max_image_pixels;
+    // in the file (`data:`) is decoded only within the limits the drawing was screened against.
+    let limits = svg.embedded_limits?;
     let image_href_resolver = usvg::ImageHrefResolver {
         resolve_data: Box::new(move |mime, data, opts| {
             let raster = mime != "image/svg+xml";
-            if raster && !crate::assets::images::embedded_picture_fits(&data, max_pixels) {
+            if raster && !limits.fits(&data) {
                 return None;
             }
             (usvg::ImageHrefResolver::default_data_resolver())(mime, data, opts)
@@ -547,12 +547,12 @@ fn svg_tree(bytes: &[u8]) -> Option<usvg::Tree> {
         image_href_resolver,
         ..usvg::Options::default()
     };
-    usvg::Tree::from_data(bytes, &options).ok()
+    usvg::Tree::from_data(&svg.bytes, &options).ok()
 }
 
 /// The size of an SVG drawing in CSS pixels (for layout), or `None` when it cannot be read.
-pub fn svg_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    let tree = svg_tree(bytes)?;
+pub fn svg_size(svg: &Processed) -> Option<(u32, u32)> {
+    let tree = svg_tree(svg)?;
     let s = tree.size();
     Some((
         s.width().ceil().max(1.0) as u32,
