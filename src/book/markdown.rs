@@ -367,6 +367,31 @@ pub fn math_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// The cells of one GFM table row as written: split at every `|` that is not escaped (code
+/// spans do not protect a `|` in GFM), outer pipes removed, each cell trimmed.
+fn table_row_cells(line: &str) -> Vec<&str> {
+    let line = line.trim();
+    let line = line.strip_prefix('|').unwrap_or(line);
+    let mut cells = Vec::new();
+    let mut from = 0;
+    let mut escaped = false;
+    for (i, b) in line.bytes().enumerate() {
+        match b {
+            b'\\' => escaped = !escaped,
+            b'|' if !escaped => {
+                cells.push(line[from..i].trim());
+                from = i + 1;
+            }
+            _ => escaped = false,
+        }
+    }
+    let last = line[from..].trim();
+    if !last.is_empty() {
+        cells.push(last);
+    }
+    cells
+}
+
 /// `text` with every range replaced by as many plain letters (line breaks kept), so the
 /// Markdown parser reads no syntax there and every byte offset stays where it was.
 fn mask(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
@@ -508,6 +533,10 @@ impl<R: Resolver> Builder<'_, R> {
     fn event(&mut self, event: Event, span: Span) {
         match event {
             Event::Start(tag) => self.start(tag, span),
+            Event::End(TagEnd::TableRow) => {
+                self.keep_cells_beyond_header(span);
+                self.end(TagEnd::TableRow)
+            }
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
                 if let Some(Kind::CodeBlock(_) | Kind::HtmlBlock(_)) =
@@ -541,6 +570,50 @@ impl<R: Resolver> Builder<'_, R> {
                 }
             }
         }
+    }
+
+    /// GFM drops the cells of a row beyond the header's width; a book must not lose them in
+    /// silence. They are kept, as plain text, in extra columns (the table is widened when it
+    /// closes), with a warning at the row.
+    fn keep_cells_beyond_header(&mut self, span: Span) {
+        let n = self.stack.len();
+        if n < 2 || !matches!(self.stack[n - 1].kind, Kind::TableRow) {
+            return;
+        }
+        let header = self.stack[n - 2].head.len();
+        let Some(line) = span
+            .start
+            .checked_sub(self.base)
+            .and_then(|from| self.source.get(from..span.end - self.base))
+        else {
+            return;
+        };
+        let cells = table_row_cells(line);
+        if cells.len() <= header {
+            return;
+        }
+        let extra: Vec<String> = cells[header..]
+            .iter()
+            .map(|c| c.replace("\\|", "|"))
+            .collect();
+        self.diags.push(
+            Diagnostic::warning(format!(
+                "this table row has {} cells but the header has {header}; the {} extra cell(s) are kept in new columns, as plain text",
+                cells.len(),
+                extra.len()
+            ))
+            .at(span)
+            .code("table")
+            .hint("add the missing columns to the header row (and the |---| line), or escape a | that is text as \\|"),
+        );
+        let row = &mut self.stack[n - 1].cells;
+        row.extend(extra.into_iter().map(|t| {
+            if t.is_empty() {
+                Vec::new()
+            } else {
+                vec![Inline::Text(nfc(&t))]
+            }
+        }));
     }
 
     /// Parse an HTML block held back for its table's end, as it stands.
@@ -803,11 +876,22 @@ impl<R: Resolver> Builder<'_, R> {
                     }),
                 }
             }
-            Kind::Table(align) => parent.push_block(Block::Table {
-                align,
-                head: frame.head,
-                rows: frame.rows,
-            }),
+            Kind::Table(mut align) => {
+                // Rows widened by cells beyond the header (see `keep_cells_beyond_header`).
+                let width = frame
+                    .rows
+                    .iter()
+                    .map(Vec::len)
+                    .fold(frame.head.len(), usize::max);
+                let mut head = frame.head;
+                head.resize_with(width, Vec::new);
+                align.resize(width, Align::None);
+                let mut rows = frame.rows;
+                for row in &mut rows {
+                    row.resize_with(width, Vec::new);
+                }
+                parent.push_block(Block::Table { align, head, rows })
+            }
             Kind::TableHead => parent.head = frame.cells,
             Kind::TableRow => parent.rows.push(frame.cells),
             Kind::TableCell => parent.cells.push(trim_inlines(frame.inlines)),
@@ -1314,6 +1398,38 @@ mod real_book_syntax {
                 (None, "Second".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn cells_beyond_the_header_are_kept_with_a_warning() {
+        let text = "# T\n\n| a | b |\n|---|--:|\n| 1 | 2 | 3 \\| x | `4` |\n| y |\n";
+        let (blocks, diags) = tree(text, false);
+        let Some(Block::Table { align, head, rows }) = blocks.get(1) else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(
+            align,
+            &[Align::None, Align::Right, Align::None, Align::None]
+        );
+        assert_eq!(head.len(), 4);
+        assert!(rows.iter().all(|r| r.len() == 4), "{rows:?}");
+        assert!(
+            matches!(rows[0][2].as_slice(), [Inline::Text(t)] if t == "3 | x"),
+            "{rows:?}"
+        );
+        assert!(
+            matches!(rows[0][3].as_slice(), [Inline::Text(t)] if t == "`4`"),
+            "{rows:?}"
+        );
+        let warnings: Vec<_> = diags.iter().filter(|d| d.code == Some("table")).collect();
+        assert_eq!(warnings.len(), 1, "{diags:?}");
+        assert!(warnings[0].message.contains("4 cells but the header has 2"));
+        assert_eq!(
+            warnings[0].span.map(|s| s.start),
+            Some(text.find("| 1").unwrap())
+        );
+        assert_eq!(table_row_cells("| a | b \\| c |"), ["a", "b \\| c"]);
+        assert_eq!(table_row_cells("a | | c"), ["a", "", "c"]);
     }
 
     #[test]
