@@ -258,6 +258,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             &request,
             &fonts,
             &labels,
+            &mut diags,
         )?;
         outputs.push((out_dir.join(format!("{name}-handout.pdf")), bytes));
     }

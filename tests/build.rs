@@ -1718,12 +1718,28 @@ fn handout_prints_links_as_notes_with_qr_codes_and_a_cover() {
     );
     let mut images = Vec::new();
     use bindery::pdf::handout::{prepare, LinkNotes};
-    let notes = prepare(&doc, &mut images, LinkNotes::Footnotes, true, &labels);
+    let mut handout_diags = bindery::diag::Diagnostics::default();
+    let notes = prepare(
+        &doc,
+        &mut images,
+        LinkNotes::Footnotes,
+        true,
+        &labels,
+        &mut handout_diags,
+    );
+    assert_eq!(handout_diags.warning_count(), 0);
     let ch = &notes.chapters[0];
     assert_eq!(ch.footnotes.len(), 2, "the same address is noted once");
     assert_eq!(images.len(), 2, "one QR code per address");
     assert_eq!(notes.images.len(), doc.images.len() + 2);
-    let end = prepare(&doc, &mut Vec::new(), LinkNotes::Endnotes, false, &labels);
+    let end = prepare(
+        &doc,
+        &mut Vec::new(),
+        LinkNotes::Endnotes,
+        false,
+        &labels,
+        &mut handout_diags,
+    );
     assert!(
         matches!(end.chapters[0].blocks.iter().rev().nth(1), Some(bindery::doc::Block::Heading { content, .. }) if bindery::doc::Inline::plain_text(content) == "Addresses")
     );
@@ -1731,6 +1747,28 @@ fn handout_prints_links_as_notes_with_qr_codes_and_a_cover() {
     let (run, _out) = handout(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(labels.contents, "Mục lục");
+}
+
+#[test]
+fn an_address_too_long_for_a_qr_code_is_printed_with_a_warning() {
+    let long = format!("https://example.org/{}", "a".repeat(5000));
+    let report = format!("# A\n\nSee [the page]({long}).\n");
+    let dir = book(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[bindery.handout]\nqr-codes = true\n",
+        ),
+        ("src/a.md", report.as_bytes()),
+    ]);
+    let (run, out) = handout(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning[qr-code]: no QR code for this 5020-byte address")
+            && run.stderr.contains("a.md:3:5"),
+        "{}",
+        run.stderr
+    );
+    assert!(out.path().join("book-handout.pdf").exists());
 }
 
 // ---- No panic on any input (property tests; the fuzz targets of issue #4 will go further) ----

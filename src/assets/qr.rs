@@ -5,6 +5,9 @@ use std::io::Cursor;
 
 use super::images::Processed;
 
+/// The most bytes a QR code holds (version 40, lowest error correction, byte mode).
+pub const MAX_BYTES: usize = 2953;
+
 /// A QR code for `text` with `module` pixels per module and the 4-module quiet zone the standard
 /// asks for. `None` when the text is too long for a QR code.
 pub fn png(text: &str, module: u32) -> Option<Processed> {

@@ -56,6 +56,7 @@ pub fn prepare(
     mode: LinkNotes,
     qr: bool,
     labels: &Labels,
+    diags: &mut crate::diag::Diagnostics,
 ) -> Document {
     let mut doc = doc.clone();
     images.truncate(doc.images.len());
@@ -89,24 +90,22 @@ pub fn prepare(
         for (k, (url, span)) in urls.iter().enumerate() {
             let mut body = vec![Block::Paragraph(vec![Inline::Code(url.clone())])];
             if qr {
-                if let Some(png) = crate::assets::qr::png(url, 2) {
-                    let id = add_picture(
-                        &mut doc,
-                        images,
-                        png,
-                        format!("qr-{}-{}.png", c + 1, k + 1),
-                        *span,
-                    );
-                    body.push(Block::Figure {
-                        image: Image {
-                            id,
-                            alt: format!("QR code for {url}"),
-                            title: None,
-                            span: *span,
-                            width: None,
-                        },
-                        caption: Vec::new(),
-                    });
+                match crate::assets::qr::png(url, 2) {
+                    Some(png) => {
+                        let name = format!("qr-{}-{}.png", c + 1, k + 1);
+                        let id = add_picture(&mut doc, images, png, name, *span);
+                        body.push(Block::Figure {
+                            image: Image {
+                                id,
+                                alt: format!("QR code for {url}"),
+                                title: None,
+                                span: *span,
+                                width: None,
+                            },
+                            caption: Vec::new(),
+                        });
+                    }
+                    None => diags.push(no_qr_code(url).at(*span)),
                 }
             }
             notes.push(body);
@@ -187,10 +186,30 @@ fn annotate(inlines: &mut Vec<Inline>, note: &mut dyn FnMut(&str, crate::diag::S
     }
 }
 
+/// The warning for an address too long for a QR code; the address itself is still printed.
+fn no_qr_code(url: &str) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::warning(format!(
+        "no QR code for this {}-byte address: a QR code holds at most {} bytes; only the address is printed",
+        url.len(),
+        crate::assets::qr::MAX_BYTES
+    ))
+    .code("qr-code")
+    .hint("link to a shorter address (a redirect), or set [bindery.handout] qr-codes = false")
+}
+
 /// A QR code picture for the cover (the book's web address), added to the document's pictures.
-pub fn cover_qr(doc: &mut Document, images: &mut Vec<Processed>) -> Option<ImageId> {
+pub fn cover_qr(
+    doc: &mut Document,
+    images: &mut Vec<Processed>,
+    diags: &mut crate::diag::Diagnostics,
+) -> Option<ImageId> {
     let url = doc.meta.site_url.clone()?;
-    let png = crate::assets::qr::png(&url, 3)?;
+    let Some(png) = crate::assets::qr::png(&url, 3) else {
+        diags.push(no_qr_code(&url).hint(
+            "shorten [output.html] site-url in book.toml, or set [bindery.handout] cover = false",
+        ));
+        return None;
+    };
     let span = crate::diag::Span::file_start(doc.chapters.first()?.file);
     Some(add_picture(doc, images, png, "qr-site.png".into(), span))
 }

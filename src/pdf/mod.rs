@@ -224,15 +224,16 @@ pub fn write_handout(
     request: &HandoutRequest,
     fonts: &layout::FontChoice,
     labels: &crate::labels::Labels,
+    diags: &mut crate::diag::Diagnostics,
 ) -> Result<Vec<u8>, Error> {
     let (layout_kind, sheet, page_settings) =
         handout_geometry(pdf, handout).map_err(Error::Usage)?;
     let mode =
         handout::LinkNotes::parse(&handout.link_notes).unwrap_or(handout::LinkNotes::Footnotes);
     let mut images: Vec<Processed> = images.to_vec();
-    let mut doc = handout::prepare(doc, &mut images, mode, handout.qr_codes, labels);
+    let mut doc = handout::prepare(doc, &mut images, mode, handout.qr_codes, labels, diags);
     let qr = if handout.cover {
-        handout::cover_qr(&mut doc, &mut images)
+        handout::cover_qr(&mut doc, &mut images, diags)
     } else {
         None
     };
