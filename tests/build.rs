@@ -1750,6 +1750,45 @@ fn handout_prints_links_as_notes_with_qr_codes_and_a_cover() {
 }
 
 #[test]
+fn a_long_link_is_one_annotation_per_page_and_an_absurd_one_is_text() {
+    // 20 KB: cut into hundreds of lines over several pages, one annotation on each page.
+    let long = format!("https://example.org/{}", "a".repeat(20_000));
+    let absurd = format!("https://example.org/{}", "b".repeat(40_000));
+    let report = format!("# A\n\nSee <{long}>.\n\nAnd <{absurd}>.\n");
+    let dir = book(&[TOML, ("src/a.md", report.as_bytes())]);
+    let (run, out) = build_with(dir.path(), &["--format", "pdf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning[long-link]: this link's address is 40020 bytes long")
+            && run.stderr.contains("a.md:5:5"),
+        "{}",
+        run.stderr
+    );
+    let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
+    let count = |needle: &[u8]| pdf.windows(needle.len()).filter(|w| *w == needle).count();
+    let web_links = count(b"/S/URI");
+    let pages = count(b"/Type/Page") - count(b"/Type/Pages");
+    // The address is cut into hundreds of lines; one annotation per line would be hundreds.
+    assert!(
+        (2..pages).contains(&web_links),
+        "{web_links} links on {pages} pages"
+    );
+    // Each annotation holds the address twice (its action and its alternative text).
+    assert_eq!(
+        count(b"https://example.org/aaaa"),
+        2 * web_links,
+        "one annotation per page"
+    );
+    assert!(count(b"/QuadPoints") >= 1);
+    assert_eq!(
+        count(b"https://example.org/bbbb"),
+        0,
+        "the absurd address is no link"
+    );
+}
+
+#[test]
 fn an_address_too_long_for_a_qr_code_is_printed_with_a_warning() {
     let long = format!("https://example.org/{}", "a".repeat(5000));
     let report = format!("# A\n\nSee [the page]({long}).\n");
@@ -1763,7 +1802,8 @@ fn an_address_too_long_for_a_qr_code_is_printed_with_a_warning() {
     let (run, out) = handout(dir.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("warning[qr-code]: no QR code for this 5020-byte address")
+        run.stderr
+            .contains("warning[qr-code]: no QR code for this 5020-byte address")
             && run.stderr.contains("a.md:3:5"),
         "{}",
         run.stderr

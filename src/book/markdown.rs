@@ -1023,6 +1023,18 @@ impl<R: Resolver> HtmlSink for Builder<'_, R> {
 /// Classify a link destination as written. `None`: not usable as a link (a warning was given).
 pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<LinkTarget> {
     let trimmed = dest.trim();
+    if trimmed.len() > MAX_LINK_BYTES {
+        diags.push(
+            Diagnostic::warning(format!(
+                "this link's address is {} bytes long, over the {MAX_LINK_BYTES} bytes a link may have; its text is kept, not linked",
+                trimmed.len()
+            ))
+            .code("long-link")
+            .at(span)
+            .hint("link to a shorter address (a redirect or a short link)"),
+        );
+        return None;
+    }
     let lower: String = trimmed
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -1063,6 +1075,11 @@ pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<Li
     }
     Some(LinkTarget::Unresolved(trimmed.to_string()))
 }
+
+/// The longest link address written to either output. Web servers refuse far shorter ones
+/// (8 KiB is common), and a PDF repeats the address in every page's annotation of a link, so
+/// an address of megabytes would cost its length times the pages it spans.
+pub const MAX_LINK_BYTES: usize = 32 * 1024;
 
 /// `https:`, `mailto:`, `tel:`: a URI scheme (RFC 3986) before any `/`, `?` or `#`.
 pub fn has_scheme(s: &str) -> bool {

@@ -1753,7 +1753,7 @@ fn flatten(
                 target, content, ..
             } => {
                 let t = match target {
-                    LinkTarget::External(u) => Some(Target::Uri(u.clone())),
+                    LinkTarget::External(u) => Some(Target::Uri(u.as_str().into())),
                     LinkTarget::Internal { chapter, anchor } => {
                         Some(Target::Anchor(*chapter, anchor.clone()))
                     }

@@ -17,7 +17,8 @@ pub const LINK: Color = Color(26, 77, 143);
 /// Where a link goes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
-    Uri(String),
+    /// Shared: a long address is one allocation however many lines and pieces it is cut into.
+    Uri(std::sync::Arc<str>),
     /// A chapter and an id in it (`None`: the chapter's start).
     Anchor(usize, Option<String>),
 }

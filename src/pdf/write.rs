@@ -11,7 +11,7 @@ use krilla::annotation::{Annotation, LinkAnnotation, Target as KTarget};
 use krilla::color::rgb;
 use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, Validator};
 use krilla::destination::{Destination, XyzDestination};
-use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::geom::{PathBuilder, Point, Quadrilateral, Rect, Size, Transform};
 use krilla::image::Image;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
@@ -292,12 +292,14 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
             }
             surface.finish();
         }
-        for (x, y, w, h, target, tag) in links {
-            let Some(rect) = Rect::from_xywh(x, y, w.max(1.0), h.max(1.0)) else {
-                continue;
-            };
+        // One annotation per link and page: the pieces of a link cut across lines are its
+        // quadrilaterals, so a long address is written once, not once per line.
+        for (rects, target, tag) in group_links(links) {
             let (t, alt) = match target {
-                Target::Uri(u) => (KTarget::Action(Action::Link(LinkAction::new(u.clone()))), u),
+                Target::Uri(u) => (
+                    KTarget::Action(Action::Link(LinkAction::new(u.to_string()))),
+                    u.to_string(),
+                ),
                 Target::Anchor(c, a) => match book
                     .anchors
                     .get(&(c, a.clone()))
@@ -313,7 +315,14 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                     None => continue,
                 },
             };
-            let annotation = Annotation::new_link(LinkAnnotation::new(rect, t), Some(alt));
+            let link = match rects.as_slice() {
+                [rect] => LinkAnnotation::new(*rect, t),
+                _ => LinkAnnotation::new_with_quad_points(
+                    rects.into_iter().map(Quadrilateral::from).collect(),
+                    t,
+                ),
+            };
+            let annotation = Annotation::new_link(link, Some(alt));
             match tag {
                 Some(t) => {
                     let id = kpage.add_tagged_annotation(annotation);
@@ -495,6 +504,24 @@ fn node(b: &Bookmark) -> OutlineNode {
     n
 }
 
+/// A page's link pieces, in order, as links: consecutive pieces with the same target in the
+/// same structure element are one link cut across lines. Pieces with no area are dropped.
+fn group_links(
+    pieces: Vec<(f32, f32, f32, f32, Target, Option<usize>)>,
+) -> Vec<(Vec<Rect>, Target, Option<usize>)> {
+    let mut links: Vec<(Vec<Rect>, Target, Option<usize>)> = Vec::new();
+    for (x, y, w, h, target, tag) in pieces {
+        let Some(rect) = Rect::from_xywh(x, y, w.max(1.0), h.max(1.0)) else {
+            continue;
+        };
+        match links.last_mut() {
+            Some((rects, t, g)) if *t == target && *g == tag => rects.push(rect),
+            _ => links.push((vec![rect], target, tag)),
+        }
+    }
+    links
+}
+
 #[derive(Clone)]
 enum Picture {
     Raster(Image),
@@ -558,4 +585,25 @@ pub fn svg_size(svg: &Processed) -> Option<(u32, u32)> {
         s.width().ceil().max(1.0) as u32,
         s.height().ceil().max(1.0) as u32,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_of_one_link_are_one_annotation_and_distinct_links_stay_apart() {
+        let uri = |s: &str| Target::Uri(s.into());
+        let pieces = vec![
+            (10.0, 10.0, 200.0, 12.0, uri("https://a.org/long"), Some(3)),
+            (10.0, 24.0, 80.0, 12.0, uri("https://a.org/long"), Some(3)),
+            (95.0, 24.0, 40.0, 12.0, uri("https://b.org/"), Some(3)),
+            (10.0, 38.0, 40.0, 12.0, uri("https://b.org/"), Some(4)),
+            (10.0, 52.0, 40.0, 12.0, Target::Anchor(1, None), None),
+        ];
+        let links = group_links(pieces);
+        let shape: Vec<(usize, Option<usize>)> =
+            links.iter().map(|(r, _, t)| (r.len(), *t)).collect();
+        assert_eq!(shape, [(2, Some(3)), (1, Some(3)), (1, Some(4)), (1, None)]);
+    }
 }
