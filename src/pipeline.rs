@@ -250,7 +250,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             doc.select_chapters(&h.chapters).map_err(Error::Usage)?
         };
         let request = pdf::HandoutRequest { pages: h.pages };
-        let bytes = pdf::write_handout(
+        let (bytes, handout_diags) = pdf::write_handout(
             &part,
             &processed_pdf,
             &config.bindery.pdf,
@@ -258,8 +258,8 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             &request,
             &fonts,
             &labels,
-            &mut diags,
         )?;
+        diags.extend(handout_diags);
         outputs.push((out_dir.join(format!("{name}-handout.pdf")), bytes));
     }
     if deny_warnings {

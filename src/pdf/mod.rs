@@ -215,7 +215,8 @@ pub fn handout_geometry(
     Ok((layout, sheet, pages))
 }
 
-/// Typeset the book for the handout and impose it on sheets.
+/// Typeset the book for the handout and impose it on sheets; also returns the handout's own
+/// warnings (an address too long for a QR code).
 pub fn write_handout(
     doc: &Document,
     images: &[Processed],
@@ -224,16 +225,16 @@ pub fn write_handout(
     request: &HandoutRequest,
     fonts: &layout::FontChoice,
     labels: &crate::labels::Labels,
-    diags: &mut crate::diag::Diagnostics,
-) -> Result<Vec<u8>, Error> {
+) -> Result<(Vec<u8>, crate::diag::Diagnostics), Error> {
+    let mut diags = crate::diag::Diagnostics::default();
     let (layout_kind, sheet, page_settings) =
         handout_geometry(pdf, handout).map_err(Error::Usage)?;
     let mode =
         handout::LinkNotes::parse(&handout.link_notes).unwrap_or(handout::LinkNotes::Footnotes);
     let mut images: Vec<Processed> = images.to_vec();
-    let mut doc = handout::prepare(doc, &mut images, mode, handout.qr_codes, labels, diags);
+    let mut doc = handout::prepare(doc, &mut images, mode, handout.qr_codes, labels, &mut diags);
     let qr = if handout.cover {
-        handout::cover_qr(&mut doc, &mut images, diags)
+        handout::cover_qr(&mut doc, &mut images, &mut diags)
     } else {
         None
     };
@@ -266,7 +267,7 @@ pub fn write_handout(
     // An imposed handout has no reading structure: no standard to claim.
     let info = write::Info::of(&doc, false, false);
     match write::write(&imposed, &images, &info) {
-        Ok(b) => Ok(b),
+        Ok(b) => Ok((b, diags)),
         Err(write::Failure::Other(e)) => Err(e),
         Err(write::Failure::NotConforming(why)) => Err(Error::Encode(why)),
     }
