@@ -266,7 +266,11 @@ impl Loader<'_> {
         };
         self.files_read.push(path.to_path_buf());
         let file = self.sources.add(path, self.fs.display(path), text);
-        let items = match summary::parse(self.sources.text(file), file) {
+        let items = match summary::parse(
+            self.sources.text(file),
+            file,
+            self.config.bindery.limits.max_nesting,
+        ) {
             Ok((items, warnings)) => {
                 for w in warnings {
                     self.diags.push(w);

@@ -28,9 +28,14 @@ pub struct SummaryChapter {
 /// Parse SUMMARY.md into its items and the warnings about lines that were skipped (text that is
 /// not an entry). Structural problems, where the chapter order itself is unclear, are errors and
 /// are returned all together.
+///
+/// Chapters nested deeper than `max_depth` levels are kept at that depth, with one warning: the
+/// chapter numbers, the contents page and the PDF outline then cost time and memory in proportion
+/// to the number of chapters, never to the square of an indentation.
 pub fn parse(
     text: &str,
     file: FileId,
+    max_depth: usize,
 ) -> Result<(Vec<SummaryItem>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
@@ -40,6 +45,7 @@ pub fn parse(
     let mut seen_numbered = false;
     let mut seen_title = false;
     let mut in_comment = false;
+    let mut flattened = false;
     let mut offset = 0;
     let text_no_bom = text.strip_prefix('\u{feff}');
     if text_no_bom.is_some() {
@@ -151,7 +157,19 @@ pub fn parse(
             stack.pop();
         }
         if stack.last().is_none_or(|&i| indent > i) {
-            stack.push(indent);
+            if stack.len() <= max_depth {
+                stack.push(indent);
+            } else if !flattened {
+                flattened = true;
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "chapters nested deeper than {max_depth} levels are kept at level {max_depth}"
+                    ))
+                    .at(entry_span)
+                    .code("nesting")
+                    .hint("indent less, or raise [bindery.limits] max-nesting in book.toml"),
+                );
+            }
         }
         let depth = stack.len() - 1;
         let chapter = SummaryChapter {
@@ -374,7 +392,7 @@ mod tests {
     #[test]
     fn full_mdbook_syntax() {
         let text = "# Summary\n\n[Intro](intro.md)\n\n---\n\n# Part one\n\n- [First](a.md)\n  - [Nested *em*](b/c.md)\n    - [Deep](d.md)\n  - [Draft]()\n- [Second](<with space.md>)\n\n# Part two\n\n* [Third](e%20f.md)\n\n---\n\n[Credits](credits.md)\n";
-        let (items, _) = parse(text, FileId(0)).unwrap();
+        let (items, _) = parse(text, FileId(0), 64).unwrap();
         let ch = chapters(&items);
         assert_eq!(
             ch[0],
@@ -429,7 +447,7 @@ mod tests {
     #[test]
     fn a_line_without_a_link_is_a_warning_with_its_position() {
         let text = "# Summary\n- [Good](a.md)\n- not a link\n";
-        let (items, warnings) = parse(text, FileId(0)).unwrap();
+        let (items, warnings) = parse(text, FileId(0), 64).unwrap();
         assert_eq!(chapters(&items).len(), 1);
         assert_eq!(warnings.len(), 1);
         assert!(warnings[0].message.contains("not a chapter entry"));
@@ -442,7 +460,7 @@ mod tests {
     #[test]
     fn several_links_on_a_line_and_text_after_a_link() {
         let text = "# Summary\n\n[The Book](title-page.md) [Foreword](foreword.md)\n[Intro](intro.md)\n\n- [Ch (1)](ch(1).md) — draft notes\n- [Spaced](<a b.md>) and [ignored](x.md)\n";
-        let (items, warnings) = parse(text, FileId(0)).unwrap();
+        let (items, warnings) = parse(text, FileId(0), 64).unwrap();
         assert!(warnings.is_empty());
         let ch = chapters(&items);
         let paths: Vec<_> = ch.iter().map(|c| c.1.clone().unwrap()).collect();
@@ -471,7 +489,7 @@ mod tests {
     #[test]
     fn comments_and_crlf_are_handled() {
         let text = "# Summary\r\n<!-- a\r\n comment -->\r\n- [A](a.md)\r\n";
-        let ch = chapters(&parse(text, FileId(0)).unwrap().0);
+        let ch = chapters(&parse(text, FileId(0), 64).unwrap().0);
         assert_eq!(ch.len(), 1);
         assert_eq!(ch[0].1.as_deref(), Some("a.md"));
     }
@@ -479,13 +497,33 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn any_text_parses_or_fails_cleanly(text in "\\PC{0,300}") {
-            let _ = parse(&text, FileId(0));
+            let _ = parse(&text, FileId(0), 64);
         }
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_kept_at_the_limit() {
+        let text: String = (0..300)
+            .map(|i| format!("{}- [C{i}](c{i}.md)\n", "  ".repeat(i)))
+            .collect();
+        let (items, warnings) = parse(&text, FileId(0), 8).unwrap();
+        let ch = chapters(&items);
+        assert_eq!(ch.len(), 300, "no chapter is lost");
+        let deepest = ch.iter().map(|c| c.3.as_ref().unwrap().len()).max();
+        assert_eq!(deepest, Some(9), "a top level and eight nested levels");
+        // Entries past the limit are siblings at the deepest level, numbered in order.
+        assert_eq!(
+            ch[299].3.as_deref(),
+            Some(&[1, 1, 1, 1, 1, 1, 1, 1, 292][..])
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].code, Some("nesting"));
+        assert_eq!(warnings[0].span.unwrap().start, text.find("[C9]").unwrap());
     }
 
     #[test]
     fn numbered_after_suffix_is_an_error() {
         let text = "- [A](a.md)\n\n[S](s.md)\n- [B](b.md)\n";
-        assert!(parse(text, FileId(0)).is_err());
+        assert!(parse(text, FileId(0), 64).is_err());
     }
 }

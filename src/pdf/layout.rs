@@ -1524,7 +1524,8 @@ impl Ctx<'_> {
                     children,
                 } => {
                     let item_id = self.node(StructKind::TocItem, None, None);
-                    let ind = fs * 1.5 * depth as f32;
+                    // Deep levels share the deepest indent, so an entry always has a measure.
+                    let ind = fs * 1.5 * depth.min(MAX_TOC_INDENT_LEVELS) as f32;
                     let label = match chapter {
                         Some(c) => self.doc.chapter_label(*c),
                         None => title.clone(),
@@ -1585,6 +1586,9 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// Levels of the contents page that are indented; deeper entries line up with the last.
+const MAX_TOC_INDENT_LEVELS: usize = 6;
 
 fn column_widths(natural: &[f32], minimal: &[f32], width: f32) -> Vec<f32> {
     let total: f32 = natural.iter().sum();
