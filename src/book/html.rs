@@ -34,6 +34,19 @@ pub trait HtmlSink {
 pub struct InlineTag {
     pub name: String,
     kind: InlineKind,
+    /// The element's id when its node has no place for one (`<code id="x">`, `<a href id>`):
+    /// kept as an anchor around it, so links to it still land.
+    anchor: Option<String>,
+}
+
+impl InlineTag {
+    fn new(name: String, kind: InlineKind, id: Option<String>) -> InlineTag {
+        let anchor = match kind {
+            InlineKind::Span { .. } | InlineKind::Caption => None,
+            _ => id,
+        };
+        InlineTag { name, kind, anchor }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -243,17 +256,20 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                         attr(&attrs, "title").map(nfc),
                         span,
                     ),
-                    None => InlineKind::Span { id, lang },
+                    None => InlineKind::Span {
+                        id: id.clone(),
+                        lang,
+                    },
                 },
                 _ if is_caption(&name, attr(&attrs, "class")) => InlineKind::Caption,
                 // Unknown or custom element: unwrapped, its content kept.
-                _ => match formatting(&name, id, lang) {
+                _ => match formatting(&name, id.clone(), lang) {
                     Some(kind) => kind,
                     None => return,
                 },
             };
             if !self_closing {
-                sink.open_inline(InlineTag { name, kind }, span);
+                sink.open_inline(InlineTag::new(name, kind, id), span);
             }
         }
     }
@@ -277,7 +293,7 @@ fn formatting(name: &str, id: Option<String>, lang: Option<String>) -> Option<In
 
 /// Build the inline node for a closed inline element.
 pub fn close_inline(tag: InlineTag, content: Vec<Inline>) -> Vec<Inline> {
-    match tag.kind {
+    let node = match tag.kind {
         InlineKind::Emphasis => vec![Inline::Emphasis(content)],
         InlineKind::Strong => vec![Inline::Strong(content)],
         InlineKind::Strike => vec![Inline::Strikethrough(content)],
@@ -297,7 +313,8 @@ pub fn close_inline(tag: InlineTag, content: Vec<Inline>) -> Vec<Inline> {
         }
         | InlineKind::Caption => content,
         InlineKind::Span { id, lang } => vec![Inline::Span { id, lang, content }],
-    }
+    };
+    anchored(tag.anchor, node)
 }
 
 fn removed(name: &str, span: Span) -> Diagnostic {
@@ -936,7 +953,7 @@ impl<S: HtmlSink> Walker<'_, S> {
                 match e.attr("href") {
                     Some(href) => {
                         let span = self.span_of("a");
-                        match self.sink.link_target(href, span) {
+                        let link = match self.sink.link_target(href, span) {
                             Some(target) => vec![Inline::Link {
                                 target,
                                 title: e.attr("title").map(nfc),
@@ -944,7 +961,8 @@ impl<S: HtmlSink> Walker<'_, S> {
                                 span,
                             }],
                             None => content,
-                        }
+                        };
+                        anchored(id.clone(), link)
                     }
                     None if id.is_some() => vec![Inline::Span { id, lang, content }],
                     None => content,
@@ -952,20 +970,13 @@ impl<S: HtmlSink> Walker<'_, S> {
             }
             _ => {
                 let content = self.inlines(node, depth);
-                match formatting(&name, id.clone(), lang.clone()) {
-                    // `<code id="x">`: the formatting, and the id kept as an anchor around it.
-                    Some(kind) if !matches!(kind, InlineKind::Span { .. }) => {
-                        anchored(id, close_inline(InlineTag { name, kind }, content))
-                    }
-                    Some(kind) => close_inline(InlineTag { name, kind }, content),
-                    None => close_inline(
-                        InlineTag {
-                            name,
-                            kind: InlineKind::Span { id, lang },
-                        },
-                        content,
-                    ),
-                }
+                // `<code id="x">`: the formatting, and the id kept as an anchor around it.
+                let kind =
+                    formatting(&name, id.clone(), lang.clone()).unwrap_or(InlineKind::Span {
+                        id: id.clone(),
+                        lang,
+                    });
+                close_inline(InlineTag::new(name, kind, id), content)
             }
         }
     }

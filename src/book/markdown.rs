@@ -1467,7 +1467,7 @@ mod real_book_syntax {
 
     #[test]
     fn an_id_on_any_raw_html_element_is_an_anchor() {
-        let text = "<ul><li id=\"item\">one</li></ul>\n\n<table><tr><td id=\"cell\">c</td></tr></table>\n\n<p>See <code id=\"fn-x\">x()</code> and <em id=\"e\">this</em>.</p>\n";
+        let text = "<ul><li id=\"item\">one</li></ul>\n\n<table><tr><td id=\"cell\">c</td></tr></table>\n\n<p>See <code id=\"fn-x\">x()</code> and <em id=\"e\">this</em> <a href=\"https://x.org/\" id=\"a1\">x</a>.</p>\n\nIn Markdown: <code id=\"md-code\">y()</code>, <strong id=\"md-strong\">z</strong>, <a id=\"md-a\" href=\"https://x.org/\">w</a>.\n";
         let (blocks, _) = tree(text, false);
         let mut ids = Vec::new();
         crate::doc::passes::visit_blocks(&blocks, &mut |b| {
@@ -1481,7 +1481,20 @@ mod real_book_syntax {
             }
         });
         ids.sort();
-        assert_eq!(ids, ["cell", "e", "fn-x", "item"], "{blocks:?}");
+        assert_eq!(
+            ids,
+            [
+                "a1",
+                "cell",
+                "e",
+                "fn-x",
+                "item",
+                "md-a",
+                "md-code",
+                "md-strong"
+            ],
+            "{blocks:?}"
+        );
     }
 
     #[test]
