@@ -207,6 +207,8 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     if req.out_dir.is_none() {
         check_default_out_dir(&out_dir, &fs.root)?;
     }
+    // A build killed while renaming its outputs left a commit record: finish that set first.
+    output::finish_interrupted_commit(&out_dir);
     // Make every output in memory first: a problem found while typesetting (a character no font
     // has, with --deny-warnings) must stop the build before anything is written.
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();

@@ -1789,6 +1789,33 @@ fn a_long_link_is_one_annotation_per_page_and_an_absurd_one_is_text() {
 }
 
 #[test]
+fn the_next_build_completes_a_set_whose_renames_were_interrupted() {
+    let dir = book(&[TOML, ("src/a.md", b"# A\n")]);
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // What a build killed after renaming its EPUB leaves: the new PDF staged, and the record.
+    std::fs::write(out.join("book.pdf"), b"old pdf").unwrap();
+    std::fs::write(out.join(".book.pdf.k1ll3d.tmp"), b"new pdf").unwrap();
+    std::fs::write(
+        out.join(".bindery-commit"),
+        ".book.epub.k1ll3d.tmp\tbook.epub\n.book.pdf.k1ll3d.tmp\tbook.pdf\n",
+    )
+    .unwrap();
+    let run = bindery(
+        &["build", dir.path().to_str().unwrap(), "--format", "epub"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read(out.join("book.pdf")).unwrap(), b"new pdf");
+    let mut names: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["book.epub", "book.pdf"]);
+}
+
+#[test]
 fn an_address_too_long_for_a_qr_code_is_printed_with_a_warning() {
     let long = format!("https://example.org/{}", "a".repeat(5000));
     let report = format!("# A\n\nSee [the page]({long}).\n");
