@@ -212,7 +212,10 @@ mod tests {
         epub_tmp.persist(path).unwrap();
         let _kept = pdf_tmp.keep().unwrap(); // a killed process removes nothing
         assert_eq!(std::fs::read(&pdf).unwrap(), b"old pdf");
-        assert_eq!(finish_interrupted_commit(dir.path()), std::slice::from_ref(&pdf));
+        assert_eq!(
+            finish_interrupted_commit(dir.path()),
+            std::slice::from_ref(&pdf)
+        );
         assert_eq!(std::fs::read(&epub).unwrap(), b"new epub");
         assert_eq!(std::fs::read(&pdf).unwrap(), b"new pdf");
         let names: Vec<_> = std::fs::read_dir(dir.path())

@@ -3,6 +3,11 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let settings = bindery::assets::images::Settings { max_edge: 256, jpeg_quality: 80, max_pixels: 4_000_000, max_memory: 64 << 20 };
+    let settings = bindery::assets::images::Settings {
+        max_edge: 256,
+        jpeg_quality: 80,
+        max_pixels: 4_000_000,
+        max_memory: 64 << 20,
+    };
     let _ = bindery::assets::images::process_variants(data, &settings, &[64, 256]);
 });

@@ -3,9 +3,15 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let doc = bindery::pipeline::book_from_markdown(text);
-    let options = bindery::epub::Options { embed_fonts: false, contents_label: "Contents".into(), book_fonts: Vec::new() };
+    let options = bindery::epub::Options {
+        embed_fonts: false,
+        contents_label: "Contents".into(),
+        book_fonts: Vec::new(),
+    };
     let _ = bindery::epub::write(&doc, &[], &options);
     let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
     let _ = bindery::pdf::layout::typeset(&doc, &settings, &[]);

@@ -230,21 +230,7 @@ pub fn parse_with<R: Resolver>(
         masked = mask(body, &math);
         masked.as_str()
     };
-    let mut b = Builder {
-        file,
-        base,
-        source: body,
-        stack: vec![Frame::new(Kind::Root)],
-        footnotes: Vec::new(),
-        resolver,
-        diags,
-        max_nesting,
-        depth: 0,
-        warned_depth: false,
-        suppress: None,
-        pending_html: None,
-        block_formatting: Vec::new(),
-    };
+    let mut b = Builder::new(file, base, body, resolver, diags, max_nesting);
     let mut next_math = 0;
     for (event, range) in Parser::new_ext(parse_text, self::options()).into_offset_iter() {
         let span = Span::new(file, base + range.start..base + range.end);
@@ -275,6 +261,20 @@ pub fn parse_with<R: Resolver>(
         blocks: root.into_blocks(),
         footnotes: b.footnotes,
     }
+}
+
+/// One raw HTML block through the sanitiser alone, as the Markdown builder hands it over
+/// (`file` 0, offset 0; pictures left unresolved): the stage the `html` fuzz target drives.
+pub fn html_block_to_tree(text: &str, diags: &mut Diagnostics) -> Vec<Block> {
+    struct NoPictures;
+    impl Resolver for NoPictures {
+        fn image(&mut self, _dest: &str, _span: Span, _diags: &mut Diagnostics) -> ImageRef {
+            ImageRef::Unusable
+        }
+    }
+    let mut resolver = NoPictures;
+    let mut b = Builder::new(FileId(0), 0, text, &mut resolver, diags, 64);
+    html::to_blocks(text, FileId(0), 0, &mut b)
 }
 
 fn nfc(s: &str) -> String {
@@ -430,7 +430,32 @@ fn math_text(source: &str) -> String {
     nfc(&tex)
 }
 
-impl<R: Resolver> Builder<'_, R> {
+impl<'a, R: Resolver> Builder<'a, R> {
+    fn new(
+        file: FileId,
+        base: usize,
+        source: &'a str,
+        resolver: &'a mut R,
+        diags: &'a mut Diagnostics,
+        max_nesting: usize,
+    ) -> Builder<'a, R> {
+        Builder {
+            file,
+            base,
+            source,
+            stack: vec![Frame::new(Kind::Root)],
+            footnotes: Vec::new(),
+            resolver,
+            diags,
+            max_nesting,
+            depth: 0,
+            warned_depth: false,
+            suppress: None,
+            pending_html: None,
+            block_formatting: Vec::new(),
+        }
+    }
+
     /// A text event that reaches into maths: the text before it, the maths (once, at the event
     /// where it starts), the text after. Returns the index of the next maths range to look for.
     fn text_with_math(
