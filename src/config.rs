@@ -354,7 +354,7 @@ pub fn parse_all(text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
     for _ in 0..64 {
         match toml::from_str::<Config>(&current) {
             Ok(config) if errors.is_empty() => {
-                validate(&config, text, file).map_err(|d| vec![d])?;
+                validate(&config, text, file).map_err(|d| vec![d.code("config")])?;
                 return Ok(config);
             }
             Ok(_) => {
@@ -367,6 +367,7 @@ pub fn parse_all(text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
                 let Some((key, known)) = unknown_field(e.message()) else {
                     errors.push(
                         Diagnostic::error(format!("invalid book.toml: {}", e.message()))
+                            .code("config")
                             .at(Span::new(file, span))
                             .hint("see docs/CONFIG.md for the keys bindery reads; mdBook's own keys go in [book]"),
                     );
@@ -378,6 +379,7 @@ pub fn parse_all(text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
                 };
                 errors.push(
                     Diagnostic::error(format!("invalid book.toml: unknown key `{key}`"))
+                        .code("config")
                         .at(Span::new(file, span.clone()))
                         .hint(hint),
                 );
@@ -434,10 +436,69 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Where `key` of `table` (`"bindery.pdf"`, `""` for the top level) is written in book.toml:
+/// the key on its line, whether under a `[table]` header or as a dotted key
+/// (`pdf.font-size = 11` under `[bindery]`). `None` when the file does not set it.
+pub fn key_span(text: &str, table: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let wanted = if table.is_empty() {
+        key.to_string()
+    } else {
+        format!("{table}.{key}")
+    };
+    let mut current = String::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(header) = trimmed.strip_prefix('[') {
+            let name = header.trim_start_matches('[');
+            if let Some(end) = name.find(']') {
+                current = normalize_key_path(&name[..end]);
+            }
+            continue;
+        }
+        let Some(eq) = trimmed.find('=') else {
+            continue;
+        };
+        let written = trimmed[..eq].trim_end();
+        let path = normalize_key_path(written);
+        let full = if current.is_empty() {
+            path
+        } else {
+            format!("{current}.{path}")
+        };
+        if full == wanted {
+            return Some(start + indent..start + indent + written.len());
+        }
+    }
+    None
+}
+
+/// `bindery . "pdf"` → `bindery.pdf`: a TOML key path without spaces or simple quotes.
+fn normalize_key_path(path: &str) -> String {
+    path.split('.')
+        .map(|part| part.trim().trim_matches('"').trim_matches('\''))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic> {
-    let at_key = |key: &str| {
-        let start = text.find(key).unwrap_or(0);
-        Span::new(file, start..start + key.len())
+    // An error is shown at the key that holds the value, found in its own table (a title that
+    // mentions "margin" is not the margin); a key left at its default points at the table.
+    let at = |table: &str, key: &str| {
+        let range = key_span(text, table, key)
+            .or_else(|| {
+                let (parent, name) = table.rsplit_once('.').unwrap_or(("", table));
+                key_span(text, parent, name)
+            })
+            .or_else(|| {
+                text.find(&format!("[{table}]"))
+                    .map(|i| i..i + table.len() + 2)
+            })
+            .unwrap_or(0..0);
+        Span::new(file, range)
     };
     let e = &config.bindery.epub;
     if !(64..=10_000).contains(&e.max_image_edge) {
@@ -445,7 +506,7 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
             "max-image-edge = {} is out of range",
             e.max_image_edge
         ))
-        .at(at_key("max-image-edge"))
+        .at(at("bindery.epub", "max-image-edge"))
         .hint("use a value from 64 to 10000 pixels (default 1600)"));
     }
     if !(1..=100).contains(&e.jpeg_quality) {
@@ -453,19 +514,19 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
             "jpeg-quality = {} is out of range",
             e.jpeg_quality
         ))
-        .at(at_key("jpeg-quality"))
+        .at(at("bindery.epub", "jpeg-quality"))
         .hint("use a value from 1 to 100 (default 85)"));
     }
     validate_pdf(&config.bindery.pdf).map_err(|(key, msg)| {
         Diagnostic::error(msg)
-            .at(at_key(key))
+            .at(at("bindery.pdf", key))
             .hint("see docs/CONFIG.md, [bindery.pdf]")
     })?;
     for (key, value, low, high) in config.bindery.limits.ranges() {
         if !(low..=high).contains(&value) {
             return Err(
                 Diagnostic::error(format!("{key} = {value} is out of range"))
-                    .at(at_key(key))
+                    .at(at("bindery.limits", key))
                     .hint(format!(
                 "use a value from {low} to {high}; larger values could exhaust the stack or memory"
             )),
@@ -476,20 +537,20 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(
             Diagnostic::error(format!("output-name = {name:?} is not a plain file name"))
-                .at(at_key("output-name"))
+                .at(at("bindery", "output-name"))
                 .hint("give a name without slashes, such as \"book\""),
         );
     }
     if let Some(date) = &config.bindery.date {
         if !is_w3c_date(date) {
             return Err(Diagnostic::error(format!("date = {date:?} is not a date"))
-                .at(at_key("date"))
+                .at(at("bindery", "date"))
                 .hint("write it as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2024-06-01\""));
         }
     }
     if config.book.src.trim().is_empty() {
         return Err(Diagnostic::error("[book] src is empty")
-            .at(at_key("src"))
+            .at(at("book", "src"))
             .hint("name the folder that holds the reports, such as \"src\""));
     }
     Ok(())
@@ -516,18 +577,30 @@ pub fn validate_pdf(p: &PdfSettings) -> Result<(), (&'static str, String)> {
         ));
     }
     let margins = [
-        p.margin_top_mm,
-        p.margin_bottom_mm,
-        p.margin_inner_mm,
-        p.margin_outer_mm,
+        ("margin-top-mm", p.margin_top_mm),
+        ("margin-bottom-mm", p.margin_bottom_mm),
+        ("margin-inner-mm", p.margin_inner_mm),
+        ("margin-outer-mm", p.margin_outer_mm),
     ];
-    if margins.iter().any(|m| !(0.0..=500.0).contains(m))
-        || p.margin_inner_mm + p.margin_outer_mm > w * 0.7
-        || p.margin_top_mm + p.margin_bottom_mm > h * 0.7
-    {
+    if let Some((key, m)) = margins.iter().find(|(_, m)| !(0.0..=500.0).contains(m)) {
+        return Err((key, format!("{key} = {m} is out of range (0 to 500 mm)")));
+    }
+    if p.margin_inner_mm + p.margin_outer_mm > w * 0.7 {
         return Err((
-            "margin",
-            format!("the margins leave too little room on a {w} x {h} mm page"),
+            "margin-inner-mm",
+            format!(
+                "the inner and outer margins ({} + {} mm) leave too little room across a {w} mm page",
+                p.margin_inner_mm, p.margin_outer_mm
+            ),
+        ));
+    }
+    if p.margin_top_mm + p.margin_bottom_mm > h * 0.7 {
+        return Err((
+            "margin-top-mm",
+            format!(
+                "the top and bottom margins ({} + {} mm) leave too little room down a {h} mm page",
+                p.margin_top_mm, p.margin_bottom_mm
+            ),
         ));
     }
     if !(5.0..=30.0).contains(&p.font_size) {
@@ -653,5 +726,26 @@ mod tests {
     fn out_of_range_setting_is_rejected() {
         let d = parse("[bindery.epub]\nmax-image-edge = 1\n", FileId(0)).unwrap_err();
         assert!(d.message.contains("max-image-edge"));
+    }
+
+    #[test]
+    fn an_error_points_at_its_key_in_its_table_not_at_the_first_mention() {
+        let text = "[book]\ntitle = \"margin-top-mm and font-size tips\"\n\n[bindery.pdf]\n# font-size = 9\nmargin-top-mm = 120\nmargin-bottom-mm = 100\n";
+        let d = parse(text, FileId(0)).unwrap_err();
+        assert_eq!(d.code, Some("config"));
+        assert!(
+            d.message.contains("top and bottom margins"),
+            "{}",
+            d.message
+        );
+        assert_eq!(
+            d.span.unwrap().start,
+            text.find("margin-top-mm = 120").unwrap()
+        );
+        let dotted = "[bindery]\ndate = \"2024\"\npdf.font-size = 40\n";
+        let d = parse(dotted, FileId(0)).unwrap_err();
+        assert_eq!(d.span.unwrap().start, dotted.find("pdf.font-size").unwrap());
+        assert_eq!(key_span("[a]\nx = 1\n[b]\nx = 2\n", "b", "x"), Some(14..15));
+        assert_eq!(key_span("[b]\ny = 1\n", "b", "x"), None);
     }
 }

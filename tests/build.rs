@@ -460,6 +460,20 @@ fn warns_with(files: &[(&str, &[u8])], expected: &[&str]) -> (String, String) {
 }
 
 #[test]
+fn a_missing_cover_is_a_warning_at_its_key() {
+    warns_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"A cover story\"\n\n[bindery]\ncover = \"pictures/cover.jpg\"\n",
+            ),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["cannot find pictures/cover.jpg", "book.toml:5:1"],
+    );
+}
+
+#[test]
 fn missing_summary_entry_file() {
     let (stderr, _) = warns_with(
         &[

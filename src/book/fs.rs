@@ -69,7 +69,11 @@ impl BookFs {
             Ok(rel) => {
                 let shown = self.root_display.join(rel);
                 let s = shown.to_string_lossy().replace('\\', "/");
-                s.strip_prefix("./").unwrap_or(&s).to_string()
+                match s.strip_prefix("./").unwrap_or(&s) {
+                    // The book folder itself, when bindery runs inside it.
+                    "" => ".".to_string(),
+                    s => s.to_string(),
+                }
             }
             Err(_) => match path.strip_prefix(&self.include_root) {
                 // Above the book (an include from the repository): `../examples/x.rs`.

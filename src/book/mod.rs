@@ -43,6 +43,7 @@ pub fn load(
     }
     let toml_path = root.join("book.toml");
     let mut files_read = Vec::new();
+    let mut config_file = None;
     let config = if toml_path.is_file() {
         let bytes = std::fs::read(&toml_path).map_err(|e| Error::Io(toml_path.clone(), e))?;
         let display = display_path(root, "book.toml");
@@ -54,6 +55,7 @@ pub fn load(
             }
         };
         let file = sources.add(&toml_path, display, text);
+        config_file = Some(file);
         files_read.push(toml_path.clone());
         match config::parse_all(sources.text(file), file) {
             Ok(c) => c,
@@ -102,6 +104,7 @@ pub fn load(
         chapters: Vec::new(),
         seen: HashMap::new(),
         files_read: &mut files_read,
+        config_file,
     };
     let summary_path = src_dir.join("SUMMARY.md");
     let toc = if summary_path.is_file() {
@@ -233,6 +236,8 @@ struct Loader<'a> {
     /// Chapter files already listed, with where they were listed first.
     seen: HashMap<PathBuf, Span>,
     files_read: &'a mut Vec<PathBuf>,
+    /// book.toml in the source map, so a problem with a file it names points at the key.
+    config_file: Option<FileId>,
 }
 
 /// One report file to load, with what the chapter list says about it.
@@ -582,12 +587,11 @@ impl Loader<'_> {
             index: &mut self.image_index,
             max_bytes: self.config.bindery.limits.max_image_file_mib << 20,
         };
-        let file = self.sources.add(
-            &self.fs.root.join("book.toml"),
-            "book.toml".into(),
-            String::new(),
-        );
-        match resolver.image(&rel, Span::file_start(file), self.diags) {
+        // The cover is only set in book.toml, so the file is in the source map.
+        let file = self.config_file?;
+        let at = crate::config::key_span(self.sources.text(file), "bindery", "cover")
+            .map_or(Span::file_start(file), |range| Span::new(file, range));
+        match resolver.image(&rel, at, self.diags) {
             ImageRef::Local(id) => Some(id),
             _ => None,
         }
