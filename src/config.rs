@@ -533,6 +533,11 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
             );
         }
     }
+    validate_handout(&config.bindery.handout).map_err(|(key, msg)| {
+        Diagnostic::error(msg)
+            .at(at("bindery.handout", key))
+            .hint("see docs/CONFIG.md, [bindery.handout]")
+    })?;
     let name = &config.bindery.output_name;
     if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
         return Err(
@@ -555,6 +560,53 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
     }
     Ok(())
 }
+
+/// Handout settings checked when book.toml is read, whether or not a handout is built: a
+/// value a handout could not use is a mistake to show now, at its key. (How the pages fit
+/// the sheet is checked when a handout is made, against the page setup of that build.)
+fn validate_handout(h: &HandoutSettings) -> Result<(), (&'static str, String)> {
+    if !["booklet", "2-up", "4-up"].contains(&h.layout.as_str()) {
+        return Err((
+            "layout",
+            format!(
+                "layout = {:?} is not known; use booklet, 2-up or 4-up",
+                h.layout
+            ),
+        ));
+    }
+    if paper_mm(&h.sheet).is_none() {
+        return Err((
+            "sheet",
+            format!(
+                "sheet = {:?} is not known; use a4, letter, a3 or tabloid",
+                h.sheet
+            ),
+        ));
+    }
+    if !["footnotes", "endnotes", "none"].contains(&h.link_notes.as_str()) {
+        return Err((
+            "link-notes",
+            format!(
+                "link-notes = {:?} is not known; use footnotes, endnotes or none",
+                h.link_notes
+            ),
+        ));
+    }
+    // Written as a range test so NaN (which compares false with everything) is refused too.
+    if !(0.0..=MAX_CREEP_MM).contains(&h.creep_mm) {
+        return Err((
+            "creep-mm",
+            format!(
+                "creep-mm = {} is out of range (0 to {MAX_CREEP_MM} mm, and at most the inner margin)",
+                h.creep_mm
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// More creep than this is no booklet a stapler can hold.
+const MAX_CREEP_MM: f32 = 20.0;
 
 /// Page setup that can be typeset: a known size, margins that leave room for text.
 pub fn validate_pdf(p: &PdfSettings) -> Result<(), (&'static str, String)> {

@@ -1670,17 +1670,12 @@ fn handout_impossible_combinations_name_the_settings() {
             "does not fit two to a a5 sheet",
         ),
         (
-            toml("[bindery.handout]\ncreep-mm = 40\n"),
+            toml("[bindery.pdf]\nmargin-inner-mm = 10\n[bindery.handout]\ncreep-mm = 15\n"),
             vec![],
-            "creep-mm = 40 is not between 0 and the inner margin",
+            "creep-mm = 15 is not between 0 and the inner margin",
         ),
         (toml(""), vec!["--pages", "50-60"], "selects no page"),
         (toml(""), vec!["--pages", "9-3"], "empty page range"),
-        (
-            toml("[bindery.handout]\nlayout = \"9-up\"\n"),
-            vec![],
-            "layout = \"9-up\" is not known",
-        ),
         (
             toml(""),
             vec!["--chapters", "nope.md"],
@@ -2414,28 +2409,28 @@ fn include_fan_out_has_a_budget_and_settings_are_checked_at_the_key() {
         ],
         &["date = \"2024-02-30\" is not a date", "book.toml:4:1"],
     );
-    let dir = book(&[
+    // Handout settings are checked at their key when book.toml is read, handout or not.
+    for (setting, expected) in [
+        ("creep-mm = nan", "creep-mm = NaN is out of range"),
+        ("creep-mm = 40", "creep-mm = 40 is out of range"),
+        ("layout = \"9-up\"", "layout = \"9-up\" is not known"),
+        ("sheet = \"a9\"", "sheet = \"a9\" is not known"),
         (
-            "book.toml",
-            b"[book]\ntitle = \"T\"\n[bindery.handout]\ncreep-mm = nan\n",
+            "link-notes = \"inline\"",
+            "link-notes = \"inline\" is not known",
         ),
-        ("src/a.md", b"# A\n"),
-    ]);
-    let r = bindery(
-        &[
-            "build",
-            dir.path().to_str().unwrap(),
-            "--profile",
-            "handout",
-        ],
-        &[],
-    );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("creep-mm = NaN is not between 0"),
-        "{}",
-        r.stderr
-    );
+    ] {
+        let toml = format!("[book]\ntitle = \"T\"\n[bindery.handout]\n{setting}\n");
+        let dir = book(&[("book.toml", toml.as_bytes()), ("src/a.md", b"# A\n")]);
+        let (r, out) = build_with(dir.path(), &[]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(expected) && r.stderr.contains("book.toml:4:1"),
+            "{}",
+            r.stderr
+        );
+        assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+    }
 }
 
 #[cfg(unix)]
