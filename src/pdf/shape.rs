@@ -122,6 +122,10 @@ pub fn face_id(role: Role, bold: bool, italic: bool) -> FaceId {
 /// machine always picks the same fallback.
 struct System {
     candidates: Vec<(PathBuf, u32)>,
+    /// Per candidate scanned: the characters it maps, as sorted ranges. A search keeps this,
+    /// not the font: the CJK and emoji collections a machine has run to hundreds of megabytes,
+    /// and a book usually needs one or two of their faces.
+    coverage: HashMap<usize, Vec<(u32, u32)>>,
     /// Per candidate: its face id once loaded, or `None` when it could not be read.
     loaded: HashMap<usize, Option<FaceId>>,
     by_char: HashMap<char, Option<FaceId>>,
@@ -143,26 +147,74 @@ fn system() -> &'static Mutex<System> {
         candidates.dedup();
         Mutex::new(System {
             candidates,
+            coverage: HashMap::new(),
             loaded: HashMap::new(),
             by_char: HashMap::new(),
         })
     })
 }
 
-/// A system font that has `c`, loading fonts as needed.
+/// The characters face `index` of a font file maps, as sorted inclusive ranges.
+fn coverage_of(bytes: &[u8], index: u32) -> Vec<(u32, u32)> {
+    let Ok(font) = skrifa::FontRef::from_index(bytes, index) else {
+        return Vec::new();
+    };
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for (c, _) in font.charmap().mappings() {
+        match ranges.last_mut() {
+            Some((_, end)) if c == *end + 1 => *end = c,
+            _ => ranges.push((c, c)),
+        }
+    }
+    ranges.sort_unstable();
+    ranges
+}
+
+/// The font file read last: candidates are sorted by path, so the faces of a collection follow
+/// each other and share one read.
+struct LastRead(Option<(PathBuf, Vec<u8>)>);
+
+impl LastRead {
+    fn get(&mut self, path: &std::path::Path) -> Option<&[u8]> {
+        if self.0.as_ref().is_none_or(|(p, _)| p != path) {
+            self.0 = std::fs::read(path).ok().map(|b| (path.to_path_buf(), b));
+        }
+        self.0.as_ref().map(|(_, b)| b.as_slice())
+    }
+}
+
+fn in_ranges(ranges: &[(u32, u32)], c: u32) -> bool {
+    let i = ranges.partition_point(|&(_, end)| end < c);
+    ranges.get(i).is_some_and(|&(start, _)| start <= c)
+}
+
+/// A system font that has `c`, in the fixed candidate order. Each file is read once to learn
+/// what it covers (faces of one collection share the read), and only a face that is used is
+/// kept.
 fn system_face_for(c: char) -> Option<FaceId> {
     let mut sys = system().lock().unwrap_or_else(|e| e.into_inner());
     if let Some(hit) = sys.by_char.get(&c) {
         return *hit;
     }
+    let mut files = LastRead(None);
     let mut found = None;
     for i in 0..sys.candidates.len() {
+        let (path, index) = sys.candidates[i].clone();
+        if !sys.coverage.contains_key(&i) {
+            let ranges = files
+                .get(&path)
+                .map_or_else(Vec::new, |b| coverage_of(b, index));
+            sys.coverage.insert(i, ranges);
+        }
+        if !in_ranges(&sys.coverage[&i], u32::from(c)) {
+            continue;
+        }
         let id = match sys.loaded.get(&i) {
             Some(id) => *id,
             None => {
-                let (path, index) = sys.candidates[i].clone();
-                let id = std::fs::read(&path).ok().and_then(|bytes| {
-                    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+                let id = files.get(&path).and_then(|bytes| {
+                    // Kept for the whole run, like every face the typesetter uses.
+                    let bytes: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
                     let name = path
                         .file_stem()
                         .map(|s| s.to_string_lossy().to_string())
@@ -176,11 +228,9 @@ fn system_face_for(c: char) -> Option<FaceId> {
                 id
             }
         };
-        if let Some(id) = id {
-            if face(id).charmap.map(c).is_some() {
-                found = Some(id);
-                break;
-            }
+        if id.is_some() {
+            found = id;
+            break;
         }
     }
     sys.by_char.insert(c, found);
@@ -354,6 +404,23 @@ pub fn measure(text: &str, face: FaceId) -> f32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn coverage_is_read_from_the_font_as_ranges() {
+        let ranges = coverage_of(BUNDLED[0].bytes, 0);
+        assert!(
+            ranges.windows(2).all(|w| w[0].1 + 1 < w[1].0),
+            "sorted, merged"
+        );
+        for c in ['A', 'z', 'ặ', 'Ữ', '’'] {
+            assert!(in_ranges(&ranges, u32::from(c)), "{c}");
+        }
+        assert!(!in_ranges(&ranges, u32::from('中')));
+        assert!(coverage_of(b"not a font", 0).is_empty());
+        let r = [(10, 20), (30, 30)];
+        let hits: Vec<u32> = (0..40).filter(|&c| in_ranges(&r, c)).collect();
+        assert_eq!(hits, (10..=20).chain([30]).collect::<Vec<_>>());
+    }
+
     use super::*;
 
     #[test]
