@@ -200,13 +200,12 @@ fn system_face_for(c: char) -> Option<FaceId> {
     let mut found = None;
     for i in 0..sys.candidates.len() {
         let (path, index) = sys.candidates[i].clone();
-        if !sys.coverage.contains_key(&i) {
-            let ranges = files
+        let ranges = sys.coverage.entry(i).or_insert_with(|| {
+            files
                 .get(&path)
-                .map_or_else(Vec::new, |b| coverage_of(b, index));
-            sys.coverage.insert(i, ranges);
-        }
-        if !in_ranges(&sys.coverage[&i], u32::from(c)) {
+                .map_or_else(Vec::new, |b| coverage_of(b, index))
+        });
+        if !in_ranges(ranges, u32::from(c)) {
             continue;
         }
         let id = match sys.loaded.get(&i) {
