@@ -2591,4 +2591,173 @@ mod tests {
         assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01);
         assert!(w[0] >= 50.0 && w[1] >= 80.0);
     }
+
+    // ---- Pagination with synthetic entries: no fonts, only heights ----
+
+    /// An entry of height `h` whose one item (a rectangle of width `id`) says which it is.
+    fn entry(id: usize, h: f32) -> Entry {
+        Entry {
+            height: h,
+            items: vec![Item::Rect {
+                x: 0.0,
+                y: 0.0,
+                w: id as f32,
+                h,
+                color: model::RULE,
+            }],
+            ..Entry::default()
+        }
+    }
+
+    /// (entry id, page index, top y) of every entry placed, in page order.
+    fn placed(p: &Paginated) -> Vec<(usize, usize, f32)> {
+        let mut out = Vec::new();
+        for (page, pg) in p.pages.iter().enumerate() {
+            for it in &pg.items {
+                if let Item::Rect { w, y, .. } = it {
+                    out.push((*w as usize, page, *y));
+                }
+            }
+        }
+        out
+    }
+
+    fn pages_of(p: &Paginated, ids: &[usize]) -> Vec<usize> {
+        let at = placed(p);
+        ids.iter()
+            .map(|id| {
+                at.iter()
+                    .find(|(i, _, _)| i == id)
+                    .map(|(_, pg, _)| *pg)
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    fn settings() -> Settings {
+        crate::pdf::layout_settings(&crate::config::PdfSettings::default())
+    }
+
+    #[test]
+    fn entries_fill_a_page_and_go_on_to_the_next_never_below_the_text_area() {
+        let s = settings();
+        let ch = content_height(&s);
+        let flow: Vec<Entry> = (1..=30).map(|i| entry(i, ch / 10.0 - 0.01)).collect();
+        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        assert_eq!(p.pages.len(), 3);
+        assert_eq!(pages_of(&p, &[1, 10, 11, 20, 21, 30]), [0, 0, 1, 1, 2, 2]);
+        for (id, _, y) in placed(&p) {
+            let bottom = y + flow[id - 1].height;
+            assert!(
+                y >= s.top && bottom <= s.height - s.bottom + 0.01,
+                "{id} at {y}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_heading_kept_with_next_moves_to_the_next_page_with_it() {
+        let s = settings();
+        let ch = content_height(&s);
+        let mut flow = vec![entry(1, ch * 0.9)];
+        let mut heading = entry(2, ch * 0.05);
+        heading.keep_with_next = true;
+        flow.push(heading);
+        flow.push(entry(3, ch * 0.2));
+        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        assert_eq!(
+            pages_of(&p, &[1, 2, 3]),
+            [0, 1, 1],
+            "the heading is not left alone"
+        );
+    }
+
+    #[test]
+    fn an_entry_taller_than_the_page_gets_a_page_of_its_own_and_the_flow_goes_on() {
+        let s = settings();
+        let ch = content_height(&s);
+        let flow = vec![entry(1, ch * 0.3), entry(2, ch * 3.0), entry(3, ch * 0.3)];
+        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        assert_eq!(pages_of(&p, &[1, 2, 3]), [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_chapter_break_starts_a_page_and_a_right_hand_one_skips_a_left_page() {
+        let s = settings();
+        let mut chapter = entry(0, 0.0);
+        chapter.items.clear();
+        let mut right = chapter.clone();
+        chapter.page_break = Some(false);
+        right.page_break = Some(true);
+        let flow = vec![
+            entry(1, 10.0),
+            chapter,
+            entry(2, 10.0),
+            right,
+            entry(3, 10.0),
+        ];
+        // No pages before this flow: page index i is page number i + 1, odd on the right.
+        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 0);
+        assert_eq!(
+            pages_of(&p, &[1, 2, 3]),
+            [0, 1, 2],
+            "page 3 is already a right page"
+        );
+        let flow = vec![entry(1, 10.0), flow[3].clone(), entry(3, 10.0)];
+        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 0);
+        assert_eq!(
+            pages_of(&p, &[1, 3]),
+            [0, 2],
+            "page 2 (a left page) is left blank"
+        );
+        // After one page of front matter, the same flow's first page is page 2.
+        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        assert_eq!(pages_of(&p, &[1, 3]), [0, 1], "page 3 is a right page");
+    }
+
+    #[test]
+    fn a_footnote_goes_to_the_foot_of_the_page_that_refers_to_it() {
+        let s = settings();
+        let ch = content_height(&s);
+        let mut notes = HashMap::new();
+        notes.insert((0, 1), vec![entry(100, 20.0)]);
+        let mut referring = entry(2, ch * 0.1);
+        referring.footnotes = vec![(0, 1)];
+        let flow = vec![
+            entry(1, ch * 0.5),
+            referring,
+            entry(3, ch * 0.2),
+            entry(4, ch * 0.3),
+        ];
+        let p = paginate(&flow, &notes, &s, Numbering::Arabic, 1);
+        let at = placed(&p);
+        let note = at.iter().find(|(id, _, _)| *id == 100).unwrap();
+        assert_eq!(note.1, 0, "on the page of its reference");
+        assert!(note.2 + 20.0 <= s.height - s.bottom + 0.01 && note.2 > s.top + ch * 0.6);
+        // The note's room is taken from the text: the last entry no longer fits on page 1.
+        assert_eq!(pages_of(&p, &[1, 2, 3, 4]), [0, 0, 0, 1]);
+        assert!(
+            p.pages[0]
+                .items
+                .iter()
+                .any(|i| matches!(i, Item::Line { .. })),
+            "a rule above the notes"
+        );
+    }
+
+    #[test]
+    fn a_picture_that_does_not_fit_waits_while_the_text_after_it_flows_up() {
+        let s = settings();
+        let ch = content_height(&s);
+        let mut picture = entry(2, ch * 0.6);
+        picture.float = true;
+        let flow = vec![
+            entry(1, ch * 0.6),
+            picture,
+            entry(3, ch * 0.1),
+            entry(4, ch * 0.1),
+        ];
+        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        assert_eq!(pages_of(&p, &[1, 3, 4, 2]), [0, 0, 0, 1]);
+    }
 }
