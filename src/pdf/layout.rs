@@ -3,21 +3,19 @@
 //! Stages, in order: inline content is flattened to styled spans, shaped ([`super::shape`]),
 //! turned into boxes, glue and penalties (hyphenation points from `hypher` for languages with
 //! patterns; never for Vietnamese), broken into lines by Knuth-Plass ([`super::linebreak`]), and
-//! stacked as entries; the paginator then fills pages, keeping headings with what follows,
-//! avoiding widows and orphans, placing footnotes at the bottom of the page that references them
-//! and repeating table headers.
+//! stacked as entries (widows and orphans avoided, table headers marked for repetition);
+//! [`super::pages`] then distributes the entries onto pages. [`typeset`] states the order.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::linebreak::{self, Item as Lb, INFINITY};
-use super::model::{self, Bookmark, Color, Item, Numbering, Page, StructKind, StructNode, Target};
+use super::model::{self, Color, Item, Numbering, StructKind, StructNode, Target};
+use super::pages::{decorate, number_front, outline, paginate};
 use super::shape::{self, FaceId, Shaped};
 use crate::assets::fonts::Role;
-use crate::doc::{
-    section_number, Align, Block, Document, Image, Inline, Length, LinkTarget, TocItem,
-};
+use crate::doc::{Align, Block, Document, Image, Inline, Length, LinkTarget, TocItem};
 
 /// Page geometry and type sizes, in points.
 #[derive(Debug, Clone)]
@@ -53,7 +51,7 @@ pub struct FontChoice {
 }
 
 impl Settings {
-    fn face(&self, role: Role, bold: bool, italic: bool) -> FaceId {
+    pub(super) fn face(&self, role: Role, bold: bool, italic: bool) -> FaceId {
         self.fonts
             .chosen
             .get(&(role, bold, italic))
@@ -79,19 +77,19 @@ struct Style {
 
 /// A vertical piece of the flow. Items are relative to the entry's top-left at the text indent 0.
 #[derive(Clone, Debug, Default)]
-struct Entry {
-    height: f32,
-    space_before: f32,
-    items: Vec<Item>,
-    keep_with_next: bool,
-    footnotes: Vec<(usize, u32)>,
-    anchors: Vec<(usize, Option<String>)>,
-    page_break: Option<bool>,
+pub(super) struct Entry {
+    pub(super) height: f32,
+    pub(super) space_before: f32,
+    pub(super) items: Vec<Item>,
+    pub(super) keep_with_next: bool,
+    pub(super) footnotes: Vec<(usize, u32)>,
+    pub(super) anchors: Vec<(usize, Option<String>)>,
+    pub(super) page_break: Option<bool>,
     /// A table row: the header row to repeat when the table continues on a new page.
-    repeat_header: Option<Box<Entry>>,
-    bookmark: Option<(usize, String)>,
+    pub(super) repeat_header: Option<Box<Entry>>,
+    pub(super) bookmark: Option<(usize, String)>,
     /// A picture that may move to the next page, letting the following text flow up.
-    float: bool,
+    pub(super) float: bool,
 }
 
 struct Ctx<'a> {
@@ -109,11 +107,11 @@ struct Ctx<'a> {
     parent: Option<usize>,
 }
 
-fn text_width(s: &Settings) -> f32 {
+pub(super) fn text_width(s: &Settings) -> f32 {
     s.width - s.inner - s.outer
 }
 
-fn content_height(s: &Settings) -> f32 {
+pub(super) fn content_height(s: &Settings) -> f32 {
     s.height - s.top - s.bottom
 }
 
@@ -1858,7 +1856,7 @@ fn set_tag(item: &mut Item, id: usize) {
 }
 
 /// A repeated table header: the same look, but not content a second time.
-fn as_artifact(e: &Entry) -> Entry {
+pub(super) fn as_artifact(e: &Entry) -> Entry {
     let mut e = e.clone();
     for it in &mut e.items {
         if let Item::Text { artifact, tag, .. } = it {
@@ -2057,707 +2055,14 @@ fn center(e: &mut Entry, width: f32) {
     }
 }
 
-/// A bookmarked heading as placed: page, y, chapter, level (0 for the chapter title), title.
-type Placed = (usize, f32, usize, usize, String);
-
-struct Paginated {
-    pages: Vec<Page>,
-    anchors: HashMap<(usize, Option<String>), (usize, f32)>,
-    /// (page, y, chapter, level, title) of every bookmarked entry.
-    headings: Vec<Placed>,
-    chapter_of_page: Vec<Option<(usize, bool)>>,
-}
-
-/// Fill pages with the flow. Never loops forever: an entry is always placed on an empty page,
-/// even when it is taller than the page (it is then cut by the page edge, never retried).
-fn paginate(
-    flow: &[Entry],
-    notes: &HashMap<(usize, u32), Vec<Entry>>,
-    s: &Settings,
-    numbering: Numbering,
-    first_index: usize,
-) -> Paginated {
-    let ch = content_height(s);
-    let mut out = Paginated {
-        pages: Vec::new(),
-        anchors: HashMap::new(),
-        headings: Vec::new(),
-        chapter_of_page: Vec::new(),
-    };
-    let mut used = 0.0f32;
-    let mut notes_h = 0.0f32;
-    let mut page_notes: Vec<Entry> = Vec::new();
-    let mut carry: Vec<Entry> = Vec::new();
-    let mut placed_notes: std::collections::HashSet<(usize, u32)> =
-        std::collections::HashSet::new();
-    let mut current_chapter: Option<usize> = None;
-    let mut fresh_chapter = false;
-    let mut placed_any = false;
-    let new_page = |out: &mut Paginated,
-                    page_notes: &mut Vec<Entry>,
-                    notes_h: f32,
-                    chapter: Option<usize>,
-                    first: bool| {
-        let x0 = left_margin(s, (first_index + out.pages.len()).saturating_sub(1));
-        if let Some(p) = out.pages.last_mut() {
-            // Footnotes at the bottom of the finished page, under a short rule.
-            let mut y = s.height - s.bottom - notes_h;
-            if !page_notes.is_empty() {
-                p.items.push(Item::Line {
-                    x1: x0,
-                    y1: y - 3.0,
-                    x2: x0 + text_width(s) * 0.3,
-                    y2: y - 3.0,
-                    width: 0.5,
-                    color: model::RULE,
-                });
-            }
-            for n in page_notes.drain(..) {
-                y += n.space_before;
-                for mut it in n.items {
-                    it.shift(x0, y);
-                    p.items.push(it);
-                }
-                y += n.height;
-            }
-        }
-        out.pages.push(Page {
-            width: s.width,
-            height: s.height,
-            numbering,
-            items: Vec::new(),
-        });
-        out.chapter_of_page.push(chapter.map(|c| (c, first)));
-    };
-    // Work through the flow in order, except that a picture which does not fit waits (with its
-    // caption) for the next page while the text after it fills this one.
-    let mut queue: std::collections::VecDeque<usize> = (0..flow.len()).collect();
-    let mut deferred: Vec<usize> = Vec::new();
-    let mut force_new_page = false;
-    loop {
-        let idx = match queue.pop_front() {
-            Some(i) => i,
-            None if !deferred.is_empty() => {
-                queue.extend(deferred.drain(..));
-                force_new_page = true;
-                continue;
-            }
-            None => break,
-        };
-        let e = &flow[idx];
-        if let Some(right) = e.page_break {
-            if !deferred.is_empty() {
-                // Waiting pictures go before the next chapter starts.
-                queue.push_front(idx);
-                for d in deferred.drain(..).rev() {
-                    queue.push_front(d);
-                }
-                force_new_page = true;
-                continue;
-            }
-            if placed_any || out.pages.is_empty() {
-                new_page(&mut out, &mut page_notes, notes_h, None, false);
-                // Right-hand start in a two-sided book: page numbers are odd on the right.
-                if right && (first_index + out.pages.len()) % 2 == 0 {
-                    new_page(&mut out, &mut page_notes, 0.0, None, false);
-                }
-                used = 0.0;
-                notes_h = 0.0;
-                placed_any = false;
-            }
-            fresh_chapter = true;
-            continue;
-        }
-        if out.pages.is_empty() {
-            new_page(&mut out, &mut page_notes, notes_h, None, false);
-        }
-        if std::mem::take(&mut force_new_page) && used > 0.0 {
-            new_page(&mut out, &mut page_notes, notes_h, current_chapter, false);
-            used = 0.0;
-            notes_h = take_notes(&mut carry, &mut page_notes, ch * 0.5);
-        }
-        // Height needed: this entry, what must stay with it, and its footnotes.
-        let mut need = e.height + if used > 0.0 { e.space_before } else { 0.0 };
-        let mut k = idx;
-        while flow[k].keep_with_next
-            && k + 1 < flow.len()
-            && flow[k + 1].page_break.is_none()
-            && need < ch * 0.5
-        {
-            k += 1;
-            need += flow[k].space_before + flow[k].height;
-        }
-        // Each note once, at its first reference.
-        let mut fresh: Vec<(usize, u32)> = Vec::new();
-        for k in &e.footnotes {
-            if !placed_notes.contains(k) && !fresh.contains(k) {
-                fresh.push(*k);
-            }
-        }
-        let entry_notes: Vec<Entry> = fresh
-            .iter()
-            .filter_map(|key| notes.get(key))
-            .flatten()
-            .cloned()
-            .collect();
-        let note_need: f32 = entry_notes
-            .iter()
-            .map(|n| n.height + n.space_before)
-            .sum::<f32>()
-            + if page_notes.is_empty() && !entry_notes.is_empty() {
-                s.font_size
-            } else {
-                0.0
-            };
-        if used > 0.0 && used + need + notes_h + note_need.min(ch * 0.5) > ch {
-            if e.float && queue.len() >= k - idx {
-                // The picture and its caption wait for the next page.
-                deferred.push(idx);
-                for _ in idx..k {
-                    if let Some(next) = queue.pop_front() {
-                        deferred.push(next);
-                    }
-                }
-                continue;
-            }
-            let chapter = current_chapter;
-            new_page(&mut out, &mut page_notes, notes_h, chapter, false);
-            used = 0.0;
-            // Footnotes that did not fit on the previous page continue here (up to half the page).
-            notes_h = take_notes(&mut carry, &mut page_notes, ch * 0.5);
-            if !deferred.is_empty() {
-                // Pictures that waited go first on the new page.
-                queue.push_front(idx);
-                for d in deferred.drain(..).rev() {
-                    queue.push_front(d);
-                }
-                continue;
-            }
-            if let Some(h) = &e.repeat_header {
-                place(&mut out, &as_artifact(h), &mut used, s, first_index, idx);
-            }
-        }
-        if let Some((_, title)) = &e.bookmark {
-            if e.anchors.iter().any(|a| a.1.is_none()) {
-                current_chapter = e.anchors.iter().find(|a| a.1.is_none()).map(|a| a.0);
-                let last = out.chapter_of_page.len() - 1;
-                out.chapter_of_page[last] = current_chapter.map(|c| (c, fresh_chapter));
-                let _ = title;
-            }
-        }
-        let y = place(&mut out, e, &mut used, s, first_index, idx);
-        let page = out.pages.len() - 1;
-        for a in &e.anchors {
-            out.anchors.entry(a.clone()).or_insert((page, y));
-        }
-        if let Some((level, title)) = &e.bookmark {
-            if let Some(c) = e.anchors.first().map(|a| a.0).or(current_chapter) {
-                out.headings.push((page, y, c, *level, title.clone()));
-            }
-        }
-        placed_notes.extend(fresh);
-        for n in entry_notes {
-            let h = n.height + n.space_before;
-            if used + notes_h + h + s.font_size <= ch
-                || page_notes.is_empty() && notes_h + h <= ch * 0.6
-            {
-                notes_h += h;
-                page_notes.push(n);
-            } else {
-                carry.push(n);
-            }
-        }
-        if page_notes.len() == 1 && notes_h > 0.0 && !page_notes.is_empty() {
-            notes_h = notes_h.max(
-                page_notes
-                    .iter()
-                    .map(|n| n.height + n.space_before)
-                    .sum::<f32>(),
-            );
-        }
-        fresh_chapter = false;
-        placed_any = true;
-    }
-    // Last page: its footnotes, and any carried ones on a page of their own.
-    while !carry.is_empty() {
-        let chapter = current_chapter;
-        new_page(&mut out, &mut page_notes, notes_h, chapter, false);
-        notes_h = take_notes(&mut carry, &mut page_notes, ch);
-    }
-    new_page(&mut out, &mut page_notes, notes_h, None, false);
-    out.pages.pop();
-    out.chapter_of_page.pop();
-    out
-}
-
-/// Move carried footnote lines onto the page, up to `capacity` points (at least one line, so
-/// this always makes progress); returns the height taken.
-fn take_notes(carry: &mut Vec<Entry>, page_notes: &mut Vec<Entry>, capacity: f32) -> f32 {
-    let mut h = 0.0;
-    let mut n = 0;
-    for e in carry.iter() {
-        let eh = e.height + e.space_before;
-        if n > 0 && h + eh > capacity {
-            break;
-        }
-        h += eh;
-        n += 1;
-    }
-    page_notes.extend(carry.drain(..n));
-    h
-}
-
-fn left_margin(s: &Settings, page_index: usize) -> f32 {
-    // Page 1 is a right-hand page: inner margin on the left of odd pages.
-    if !s.two_sided || page_index % 2 == 0 {
-        s.inner
-    } else {
-        s.outer
-    }
-}
-
-/// Place an entry on the current page; returns its top y on the page.
-fn place(
-    out: &mut Paginated,
-    e: &Entry,
-    used: &mut f32,
-    s: &Settings,
-    first_index: usize,
-    _idx: usize,
-) -> f32 {
-    let page_index = out.pages.len() - 1;
-    if *used > 0.0 {
-        *used += e.space_before;
-    }
-    let y = s.top + *used;
-    let x = left_margin(s, first_index + page_index);
-    let page = out.pages.last_mut().expect("a page");
-    for it in &e.items {
-        let mut it = it.clone();
-        it.shift(x, y);
-        page.items.push(it);
-    }
-    *used += e.height;
-    y
-}
-
-/// Running headers (book title on left pages, chapter title on right pages; none on a chapter's
-/// first page) and page numbers, as artifacts.
-fn decorate(
-    doc: &Document,
-    pages: &mut [Page],
-    chapter_of_page: &[Option<(usize, bool)>],
-    s: &Settings,
-) {
-    let fs = s.font_size * 0.8;
-    let face = s.face(Role::Heading, false, false);
-    let mut last_chapter = None;
-    for (i, page) in pages.iter_mut().enumerate() {
-        let info = chapter_of_page.get(i).copied().flatten();
-        if let Some((c, _)) = info {
-            last_chapter = Some(c);
-        }
-        let first_of_chapter = info.is_some_and(|(_, first)| first);
-        let x0 = left_margin(s, i);
-        let w = text_width(s);
-        let number = (i + 1).to_string();
-        let nw = shape::measure(&number, face) * fs;
-        push_artifact(
-            page,
-            &number,
-            x0 + (w - nw) / 2.0,
-            s.height - s.bottom * 0.45,
-            fs,
-            face,
-        );
-        if first_of_chapter || page.items.len() <= 1 {
-            continue;
-        }
-        let text = match (s.two_sided && i % 2 == 1, last_chapter) {
-            (true, _) | (false, None) => doc.meta.title.clone(),
-            (false, Some(c)) => doc.chapters[c].title.clone(),
-        };
-        let text = if s.two_sided {
-            text
-        } else {
-            last_chapter.map_or(doc.meta.title.clone(), |c| doc.chapters[c].title.clone())
-        };
-        let text = fit_header(&text, face, fs, w);
-        let tw = shape::measure(&text, face) * fs;
-        let x = if s.two_sided && i % 2 == 0 {
-            x0 + w - tw.min(w)
-        } else {
-            x0
-        };
-        push_artifact(page, &text, x, s.top * 0.55, fs, face);
-        page.items.push(Item::Line {
-            x1: x0,
-            y1: s.top * 0.55 + fs * 0.35,
-            x2: x0 + w,
-            y2: s.top * 0.55 + fs * 0.35,
-            width: 0.4,
-            color: model::RULE,
-        });
-    }
-}
-
-/// A running header shortened with an ellipsis when a long title would not fit on one line.
-fn fit_header(text: &str, face: FaceId, size: f32, width: f32) -> String {
-    if shape::measure(text, face) * size <= width {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let (mut lo, mut hi) = (0, chars.len());
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        let candidate: String = chars[..mid]
-            .iter()
-            .collect::<String>()
-            .trim_end()
-            .to_string()
-            + "…";
-        if shape::measure(&candidate, face) * size <= width {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    chars[..lo]
-        .iter()
-        .collect::<String>()
-        .trim_end()
-        .to_string()
-        + "…"
-}
-
-fn number_front(pages: &mut [Page], s: &Settings) {
-    let fs = s.font_size * 0.8;
-    let face = s.face(Role::Heading, false, false);
-    for (i, page) in pages.iter_mut().enumerate().skip(1) {
-        let number = roman(i + 1);
-        let x0 = left_margin(s, i);
-        let nw = shape::measure(&number, face) * fs;
-        push_artifact(
-            page,
-            &number,
-            x0 + (text_width(s) - nw) / 2.0,
-            s.height - s.bottom * 0.45,
-            fs,
-            face,
-        );
-    }
-}
-
-fn push_artifact(page: &mut Page, text: &str, x: f32, y: f32, size: f32, face: FaceId) {
-    let mut missing = Vec::new();
-    let mut px = x;
-    for sh in shape::shape(text, face, "en", &[], &mut missing) {
-        page.items.push(Item::Text {
-            x: px,
-            y,
-            size,
-            face: sh.face,
-            color: model::GREY,
-            glyphs: sh.glyphs.clone(),
-            text: sh.text.clone(),
-            artifact: true,
-            tag: None,
-        });
-        px += sh.width * size;
-    }
-}
-
-pub fn roman(mut n: usize) -> String {
-    let table = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut out = String::new();
-    for (v, s) in table {
-        while n >= v {
-            out.push_str(s);
-            n -= v;
-        }
-    }
-    out
-}
-
-/// Nested bookmarks: chapters as in the table of contents, their level-2 and 3 headings below.
-fn outline(doc: &Document, headings: &[Placed], offset: usize) -> Vec<Bookmark> {
-    let mut by_chapter: HashMap<usize, Vec<&Placed>> = HashMap::new();
-    for h in headings {
-        by_chapter.entry(h.2).or_default().push(h);
-    }
-    fn build(
-        doc: &Document,
-        items: &[TocItem],
-        by_chapter: &HashMap<usize, Vec<&Placed>>,
-        offset: usize,
-    ) -> Vec<Bookmark> {
-        let mut out = Vec::new();
-        for item in items {
-            if let TocItem::Entry {
-                chapter: Some(c),
-                children,
-                ..
-            } = item
-            {
-                let Some(hs) = by_chapter.get(c) else {
-                    continue;
-                };
-                let Some(top) = hs.iter().find(|h| h.3 == 0) else {
-                    continue;
-                };
-                let mut node = Bookmark {
-                    title: doc.chapter_label(*c),
-                    page: top.0 + offset,
-                    y: top.1,
-                    children: Vec::new(),
-                };
-                let mut current_l2: Option<usize> = None;
-                for h in hs.iter().filter(|h| h.3 > 0) {
-                    let b = Bookmark {
-                        title: h.4.clone(),
-                        page: h.0 + offset,
-                        y: h.1,
-                        children: Vec::new(),
-                    };
-                    if h.3 == 1 {
-                        node.children.push(b);
-                        current_l2 = Some(node.children.len() - 1);
-                    } else if let Some(i) = current_l2 {
-                        node.children[i].children.push(b);
-                    } else {
-                        node.children.push(b);
-                    }
-                }
-                node.children
-                    .extend(build(doc, children, by_chapter, offset));
-                out.push(node);
-            } else if let TocItem::Entry {
-                chapter: None,
-                children,
-                ..
-            } = item
-            {
-                out.extend(build(doc, children, by_chapter, offset));
-            }
-        }
-        out
-    }
-    let _ = section_number;
-    build(doc, &doc.toc, &by_chapter, offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn long_running_headers_are_shortened() {
-        let face = shape::face_id(Role::Heading, false, false);
-        let long =
-            "A very long chapter title that goes on and on about the summit and the hallway track";
-        let fitted = fit_header(long, face, 8.0, 150.0);
-        assert!(
-            fitted.ends_with('…') && shape::measure(&fitted, face) * 8.0 <= 150.0,
-            "{fitted}"
-        );
-        assert_eq!(fit_header("Short", face, 8.0, 150.0), "Short");
-    }
-
-    #[test]
-    fn roman_numerals() {
-        assert_eq!(roman(1), "i");
-        assert_eq!(roman(4), "iv");
-        assert_eq!(roman(14), "xiv");
-        assert_eq!(roman(1994), "mcmxciv");
-    }
 
     #[test]
     fn column_widths_fill_the_measure() {
         let w = column_widths(&[100.0, 300.0], &[50.0, 80.0], 200.0);
         assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01);
         assert!(w[0] >= 50.0 && w[1] >= 80.0);
-    }
-
-    // ---- Pagination with synthetic entries: no fonts, only heights ----
-
-    /// An entry of height `h` whose one item (a rectangle of width `id`) says which it is.
-    fn entry(id: usize, h: f32) -> Entry {
-        Entry {
-            height: h,
-            items: vec![Item::Rect {
-                x: 0.0,
-                y: 0.0,
-                w: id as f32,
-                h,
-                color: model::RULE,
-            }],
-            ..Entry::default()
-        }
-    }
-
-    /// (entry id, page index, top y) of every entry placed, in page order.
-    fn placed(p: &Paginated) -> Vec<(usize, usize, f32)> {
-        let mut out = Vec::new();
-        for (page, pg) in p.pages.iter().enumerate() {
-            for it in &pg.items {
-                if let Item::Rect { w, y, .. } = it {
-                    out.push((*w as usize, page, *y));
-                }
-            }
-        }
-        out
-    }
-
-    fn pages_of(p: &Paginated, ids: &[usize]) -> Vec<usize> {
-        let at = placed(p);
-        ids.iter()
-            .map(|id| {
-                at.iter()
-                    .find(|(i, _, _)| i == id)
-                    .map(|(_, pg, _)| *pg)
-                    .unwrap()
-            })
-            .collect()
-    }
-
-    fn settings() -> Settings {
-        crate::pdf::layout_settings(&crate::config::PdfSettings::default())
-    }
-
-    #[test]
-    fn entries_fill_a_page_and_go_on_to_the_next_never_below_the_text_area() {
-        let s = settings();
-        let ch = content_height(&s);
-        let flow: Vec<Entry> = (1..=30).map(|i| entry(i, ch / 10.0 - 0.01)).collect();
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
-        assert_eq!(p.pages.len(), 3);
-        assert_eq!(pages_of(&p, &[1, 10, 11, 20, 21, 30]), [0, 0, 1, 1, 2, 2]);
-        for (id, _, y) in placed(&p) {
-            let bottom = y + flow[id - 1].height;
-            assert!(
-                y >= s.top && bottom <= s.height - s.bottom + 0.01,
-                "{id} at {y}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_heading_kept_with_next_moves_to_the_next_page_with_it() {
-        let s = settings();
-        let ch = content_height(&s);
-        let mut flow = vec![entry(1, ch * 0.9)];
-        let mut heading = entry(2, ch * 0.05);
-        heading.keep_with_next = true;
-        flow.push(heading);
-        flow.push(entry(3, ch * 0.2));
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
-        assert_eq!(
-            pages_of(&p, &[1, 2, 3]),
-            [0, 1, 1],
-            "the heading is not left alone"
-        );
-    }
-
-    #[test]
-    fn an_entry_taller_than_the_page_gets_a_page_of_its_own_and_the_flow_goes_on() {
-        let s = settings();
-        let ch = content_height(&s);
-        let flow = vec![entry(1, ch * 0.3), entry(2, ch * 3.0), entry(3, ch * 0.3)];
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
-        assert_eq!(pages_of(&p, &[1, 2, 3]), [0, 1, 2]);
-    }
-
-    #[test]
-    fn a_chapter_break_starts_a_page_and_a_right_hand_one_skips_a_left_page() {
-        let s = settings();
-        let mut chapter = entry(0, 0.0);
-        chapter.items.clear();
-        let mut right = chapter.clone();
-        chapter.page_break = Some(false);
-        right.page_break = Some(true);
-        let flow = vec![
-            entry(1, 10.0),
-            chapter,
-            entry(2, 10.0),
-            right,
-            entry(3, 10.0),
-        ];
-        // No pages before this flow: page index i is page number i + 1, odd on the right.
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 0);
-        assert_eq!(
-            pages_of(&p, &[1, 2, 3]),
-            [0, 1, 2],
-            "page 3 is already a right page"
-        );
-        let flow = vec![entry(1, 10.0), flow[3].clone(), entry(3, 10.0)];
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 0);
-        assert_eq!(
-            pages_of(&p, &[1, 3]),
-            [0, 2],
-            "page 2 (a left page) is left blank"
-        );
-        // After one page of front matter, the same flow's first page is page 2.
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
-        assert_eq!(pages_of(&p, &[1, 3]), [0, 1], "page 3 is a right page");
-    }
-
-    #[test]
-    fn a_footnote_goes_to_the_foot_of_the_page_that_refers_to_it() {
-        let s = settings();
-        let ch = content_height(&s);
-        let mut notes = HashMap::new();
-        notes.insert((0, 1), vec![entry(100, 20.0)]);
-        let mut referring = entry(2, ch * 0.1);
-        referring.footnotes = vec![(0, 1)];
-        let flow = vec![
-            entry(1, ch * 0.5),
-            referring,
-            entry(3, ch * 0.2),
-            entry(4, ch * 0.3),
-        ];
-        let p = paginate(&flow, &notes, &s, Numbering::Arabic, 1);
-        let at = placed(&p);
-        let note = at.iter().find(|(id, _, _)| *id == 100).unwrap();
-        assert_eq!(note.1, 0, "on the page of its reference");
-        assert!(note.2 + 20.0 <= s.height - s.bottom + 0.01 && note.2 > s.top + ch * 0.6);
-        // The note's room is taken from the text: the last entry no longer fits on page 1.
-        assert_eq!(pages_of(&p, &[1, 2, 3, 4]), [0, 0, 0, 1]);
-        assert!(
-            p.pages[0]
-                .items
-                .iter()
-                .any(|i| matches!(i, Item::Line { .. })),
-            "a rule above the notes"
-        );
-    }
-
-    #[test]
-    fn a_picture_that_does_not_fit_waits_while_the_text_after_it_flows_up() {
-        let s = settings();
-        let ch = content_height(&s);
-        let mut picture = entry(2, ch * 0.6);
-        picture.float = true;
-        let flow = vec![
-            entry(1, ch * 0.6),
-            picture,
-            entry(3, ch * 0.1),
-            entry(4, ch * 0.1),
-        ];
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
-        assert_eq!(pages_of(&p, &[1, 3, 4, 2]), [0, 0, 0, 1]);
     }
 }

@@ -10,6 +10,7 @@ pub mod impose;
 pub mod layout;
 pub mod linebreak;
 pub mod model;
+pub mod pages;
 pub mod shape;
 pub mod write;
 
