@@ -15,7 +15,7 @@ use super::model::{self, Color, Item, Numbering, StructKind, StructNode, Target}
 use super::pages::{decorate, number_front, outline, paginate};
 use super::shape::{self, FaceId, Shaped};
 use crate::assets::fonts::Role;
-use crate::doc::{Align, Block, Document, Image, Inline, Length, LinkTarget, TocItem};
+use crate::doc::{Align, Block, Document, Image, Inline, Length, LinkTarget};
 
 /// Page geometry and type sizes, in points.
 #[derive(Debug, Clone)]
@@ -67,12 +67,12 @@ pub type PixelSize = (u32, u32);
 pub type MissingChars = Vec<(usize, char)>;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Style {
-    face: FaceId,
-    size: f32,
-    color: Color,
-    rise: f32,
-    strike: bool,
+pub(super) struct Style {
+    pub(super) face: FaceId,
+    pub(super) size: f32,
+    pub(super) color: Color,
+    pub(super) rise: f32,
+    pub(super) strike: bool,
 }
 
 /// A vertical piece of the flow. Items are relative to the entry's top-left at the text indent 0.
@@ -92,19 +92,19 @@ pub(super) struct Entry {
     pub(super) float: bool,
 }
 
-struct Ctx<'a> {
-    doc: &'a Document,
-    settings: &'a Settings,
-    image_sizes: &'a [PixelSize],
-    chapter: usize,
-    lang: String,
-    missing: MissingChars,
+pub(super) struct Ctx<'a> {
+    pub(super) doc: &'a Document,
+    pub(super) settings: &'a Settings,
+    pub(super) image_sizes: &'a [PixelSize],
+    pub(super) chapter: usize,
+    pub(super) lang: String,
+    pub(super) missing: MissingChars,
     /// Footnote bodies per (chapter, number), laid out at the measure.
-    notes: HashMap<(usize, u32), Vec<Entry>>,
+    pub(super) notes: HashMap<(usize, u32), Vec<Entry>>,
     /// The tagged-PDF structure, shared with the contexts made for notes and tables.
-    structure: Rc<RefCell<Vec<StructNode>>>,
+    pub(super) structure: Rc<RefCell<Vec<StructNode>>>,
     /// The structure element new elements go under.
-    parent: Option<usize>,
+    pub(super) parent: Option<usize>,
 }
 
 pub(super) fn text_width(s: &Settings) -> f32 {
@@ -231,7 +231,7 @@ fn chapter_heading_label(doc: &Document, i: usize, numbered: bool) -> String {
 }
 
 impl Ctx<'_> {
-    fn body_style(&self) -> Style {
+    pub(super) fn body_style(&self) -> Style {
         Style {
             face: self.settings.face(Role::Body, false, false),
             size: self.settings.font_size,
@@ -241,7 +241,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn blocks(&mut self, blocks: &[Block], width: f32) -> Vec<Entry> {
+    pub(super) fn blocks(&mut self, blocks: &[Block], width: f32) -> Vec<Entry> {
         let mut out = Vec::new();
         for b in blocks {
             out.extend(self.block(b, width));
@@ -250,7 +250,12 @@ impl Ctx<'_> {
     }
 
     /// A new structure element under the current parent.
-    fn node(&mut self, kind: StructKind, alt: Option<String>, lang: Option<String>) -> usize {
+    pub(super) fn node(
+        &mut self,
+        kind: StructKind,
+        alt: Option<String>,
+        lang: Option<String>,
+    ) -> usize {
         let mut st = self.structure.borrow_mut();
         st.push(StructNode {
             kind,
@@ -262,7 +267,11 @@ impl Ctx<'_> {
     }
 
     /// Lay out `f` with `id` as the parent of the elements it makes; its untagged content is `id`'s.
-    fn within(&mut self, id: usize, f: impl FnOnce(&mut Self) -> Vec<Entry>) -> Vec<Entry> {
+    pub(super) fn within(
+        &mut self,
+        id: usize,
+        f: impl FnOnce(&mut Self) -> Vec<Entry>,
+    ) -> Vec<Entry> {
         let saved = self.parent.replace(id);
         let mut e = f(self);
         self.parent = saved;
@@ -486,7 +495,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn heading(
+    pub(super) fn heading(
         &mut self,
         level: u8,
         content: &[Inline],
@@ -527,7 +536,7 @@ impl Ctx<'_> {
         lines
     }
 
-    fn shape_text(&mut self, text: &str, face: FaceId) -> Vec<Shaped> {
+    pub(super) fn shape_text(&mut self, text: &str, face: FaceId) -> Vec<Shaped> {
         let mut missing = Vec::new();
         let out = shape::shape(
             text,
@@ -591,7 +600,7 @@ impl Ctx<'_> {
     }
 
     /// Break inline content into line entries.
-    fn paragraph(
+    pub(super) fn paragraph(
         &mut self,
         inlines: &[Inline],
         base: Style,
@@ -1203,7 +1212,7 @@ impl Ctx<'_> {
         out
     }
 
-    fn figure(&mut self, image: &Image, caption: &[Inline], width: f32) -> Vec<Entry> {
+    pub(super) fn figure(&mut self, image: &Image, caption: &[Inline], width: f32) -> Vec<Entry> {
         let fs = self.settings.font_size;
         let (pw, ph) = self.image_sizes.get(image.id.0).copied().unwrap_or((0, 0));
         let mut out = Vec::new();
@@ -1282,311 +1291,7 @@ impl Ctx<'_> {
         }
         out
     }
-
-    fn title_page(&mut self) -> Vec<Entry> {
-        let m = &self.doc.meta;
-        let width = text_width(self.settings);
-        let fs = self.settings.font_size;
-        let ch = content_height(self.settings);
-        // The cover picture, when the book has one, above the title; else some air.
-        let cover = m.cover.and_then(|c| {
-            let (pw, ph) = self
-                .image_sizes
-                .get(c.0)
-                .copied()
-                .filter(|(w, h)| *w > 0 && *h > 0)?;
-            // A handout cover also holds a contents list and a QR code: a smaller picture.
-            let mut h = ch
-                * if self.settings.handout_cover.is_some() {
-                    0.22
-                } else {
-                    0.4
-                };
-            let mut w = h * pw as f32 / ph as f32;
-            if w > width {
-                w = width;
-                h = w * ph as f32 / pw as f32;
-            }
-            Some((c.0, w, h))
-        });
-        let mut out = match cover {
-            Some((image, w, h)) => {
-                let mut e = Entry {
-                    height: h + fs * 2.0,
-                    ..Entry::default()
-                };
-                let alt = format!("Cover: {}", m.title);
-                e.items.push(Item::Image {
-                    x: (width - w) / 2.0,
-                    y: 0.0,
-                    w,
-                    h,
-                    image,
-                    alt: alt.clone(),
-                    tag: None,
-                });
-                let id = self.node(StructKind::Figure, Some(alt), None);
-                tag(std::slice::from_mut(&mut e), id);
-                vec![e]
-            }
-            None => vec![Entry {
-                height: ch * 0.22,
-                ..Entry::default()
-            }],
-        };
-        let title = Style {
-            face: self.settings.face(Role::Heading, true, false),
-            size: fs * 2.4,
-            color: model::BLACK,
-            rise: 0.0,
-            strike: false,
-        };
-        let sub = Style {
-            face: self.settings.face(Role::Heading, false, false),
-            size: fs * 1.3,
-            color: model::GREY,
-            rise: 0.0,
-            strike: false,
-        };
-        let body = Style {
-            size: fs * 1.15,
-            ..self.body_style()
-        };
-        let mut push = |ctx: &mut Self, text: &str, style: Style, gap: f32| {
-            let kind = if out.is_empty() {
-                StructKind::Title
-            } else {
-                StructKind::P
-            };
-            let id = ctx.node(kind, None, None);
-            let content = [Inline::Text(text.to_string())];
-            let mut lines = ctx.within(id, |ctx| ctx.paragraph(&content, style, width, false));
-            for l in &mut lines {
-                center(l, width);
-            }
-            if let Some(f) = lines.first_mut() {
-                f.space_before = gap;
-            }
-            out.extend(lines);
-        };
-        push(self, &m.title.clone(), title, 0.0);
-        if let Some(s) = m.subtitle.clone() {
-            push(self, &s, sub, fs);
-        }
-        if !m.authors.is_empty() {
-            push(self, &m.authors.join(", "), body, fs * 3.0);
-        }
-        let imprint: Vec<String> = [m.publisher.clone(), m.date.clone()]
-            .into_iter()
-            .flatten()
-            .collect();
-        if !imprint.is_empty() {
-            push(
-                self,
-                &imprint.join(" · "),
-                Style {
-                    size: fs * 0.9,
-                    ..body
-                },
-                fs * 6.0,
-            );
-        }
-        if let Some(cover) = self.settings.handout_cover.clone() {
-            self.handout_cover(&mut out, &cover, width);
-        }
-        out
-    }
-
-    /// The handout cover's short contents list (top-level chapters) and the QR code to the book.
-    fn handout_cover(&mut self, out: &mut Vec<Entry>, cover: &HandoutCover, width: f32) {
-        let fs = self.settings.font_size;
-        let label = self.settings.labels.in_this_handout.clone();
-        let heading = Style {
-            face: self.settings.face(Role::Heading, true, false),
-            ..self.body_style()
-        };
-        let id = self.node(StructKind::P, None, None);
-        let mut lines = self.within(id, |ctx| {
-            ctx.paragraph(&[Inline::Text(label)], heading, width, false)
-        });
-        if let Some(f) = lines.first_mut() {
-            f.space_before = fs * 2.5;
-            f.keep_with_next = true;
-        }
-        out.extend(lines);
-        let list = self.node(StructKind::List { ordered: false }, None, None);
-        let saved = self.parent.replace(list);
-        for item in self.doc.toc.clone() {
-            if let TocItem::Entry {
-                chapter: Some(c), ..
-            } = item
-            {
-                let li = self.node(StructKind::ListItem, None, None);
-                let text = format!("• {}", self.doc.chapter_label(c));
-                let style = self.body_style();
-                let mut l = self.within(li, |ctx| {
-                    ctx.paragraph(&[Inline::Text(text)], style, width, false)
-                });
-                out.append(&mut l);
-            }
-        }
-        self.parent = saved;
-        if let (Some(qr), Some(url)) = (cover.qr, self.doc.meta.site_url.clone()) {
-            let size = fs * 6.0;
-            let mut e = Entry {
-                height: size + fs,
-                space_before: fs * 2.0,
-                ..Entry::default()
-            };
-            e.items.push(Item::Image {
-                x: (width - size) / 2.0,
-                y: 0.0,
-                w: size,
-                h: size,
-                image: qr,
-                alt: format!("QR code for {url}"),
-                tag: None,
-            });
-            let fig = self.node(StructKind::Figure, Some(format!("QR code for {url}")), None);
-            tag(std::slice::from_mut(&mut e), fig);
-            out.push(e);
-            let style = Style {
-                face: self.settings.face(Role::Code, false, false),
-                size: fs * 0.8,
-                color: model::GREY,
-                rise: 0.0,
-                strike: false,
-            };
-            let id = self.node(StructKind::Caption, None, None);
-            let mut lines = self.within(id, |ctx| {
-                ctx.paragraph(&[Inline::Text(url)], style, width, false)
-            });
-            for l in &mut lines {
-                center(l, width);
-            }
-            out.extend(lines);
-        }
-    }
-
-    fn contents(
-        &mut self,
-        anchors: &HashMap<(usize, Option<String>), (usize, f32)>,
-        width: f32,
-    ) -> Vec<Entry> {
-        let fs = self.settings.font_size;
-        let heading_label = self.settings.labels.contents.clone();
-        let toc = self.node(StructKind::Toc, None, None);
-        let saved = self.parent.replace(toc);
-        let h = self.node(StructKind::H(1), Some(heading_label.clone()), None);
-        let title = [Inline::Text(heading_label.to_string())];
-        let mut out = self.within(h, |ctx| ctx.heading(1, &title, width, None));
-        if let Some(f) = out.first_mut() {
-            f.space_before = 0.0;
-        }
-        let items = self.doc.toc.clone();
-        self.toc_entries(&items, 0, anchors, width, fs, &mut out);
-        self.parent = saved;
-        tag(&mut out, toc);
-        out
-    }
-
-    fn toc_entries(
-        &mut self,
-        items: &[TocItem],
-        depth: usize,
-        anchors: &HashMap<(usize, Option<String>), (usize, f32)>,
-        width: f32,
-        fs: f32,
-        out: &mut Vec<Entry>,
-    ) {
-        for item in items {
-            match item {
-                TocItem::Separator => {}
-                TocItem::PartTitle(t) => {
-                    let item_id = self.node(StructKind::TocItem, None, None);
-                    let style = Style {
-                        face: self.settings.face(Role::Heading, true, false),
-                        ..self.body_style()
-                    };
-                    let mut l = self.paragraph(&[Inline::Text(t.clone())], style, width, false);
-                    if let Some(f) = l.first_mut() {
-                        f.space_before = fs * 0.8;
-                        f.keep_with_next = true;
-                    }
-                    tag(&mut l, item_id);
-                    out.extend(l);
-                }
-                TocItem::Entry {
-                    title,
-                    chapter,
-                    children,
-                } => {
-                    let item_id = self.node(StructKind::TocItem, None, None);
-                    // Deep levels share the deepest indent, so an entry always has a measure.
-                    let ind = fs * 1.5 * depth.min(MAX_TOC_INDENT_LEVELS) as f32;
-                    let label = match chapter {
-                        Some(c) => self.doc.chapter_label(*c),
-                        None => title.clone(),
-                    };
-                    let page = chapter
-                        .and_then(|c| anchors.get(&(c, None)))
-                        .map(|(p, _)| p + 1);
-                    let style = self.body_style();
-                    let num = page.map(|p| p.to_string()).unwrap_or_default();
-                    let num_w = shape::measure(&num, style.face) * fs;
-                    let mut lines = self.paragraph(
-                        &[Inline::Text(label)],
-                        style,
-                        width - ind - fs * 3.0,
-                        false,
-                    );
-                    if let Some(last) = lines.last_mut() {
-                        let end = text_end(last);
-                        let baseline = baseline_of(fs, self.settings.leading);
-                        // Dot leaders between the title and the page number.
-                        let dot_w = shape::measure(". ", style.face) * fs;
-                        let from = end + fs * 0.5;
-                        let to = width - ind - num_w - fs * 0.5;
-                        if to > from && !num.is_empty() {
-                            let count = ((to - from) / dot_w).floor() as usize;
-                            let dots = ". ".repeat(count);
-                            let grey = Style {
-                                color: model::GREY,
-                                ..style
-                            };
-                            let mut x = to - count as f32 * dot_w;
-                            for s in self.shape_text(&dots, style.face) {
-                                last.items.push(text_item(x, baseline, grey, &s));
-                                x += s.width * fs;
-                            }
-                        }
-                        let mut x = width - ind - num_w;
-                        for s in self.shape_text(&num, style.face) {
-                            last.items.push(text_item(x, baseline, style, &s));
-                            x += s.width * fs;
-                        }
-                        if let Some(c) = chapter {
-                            last.items.push(Item::Link {
-                                x: 0.0,
-                                y: 0.0,
-                                w: width - ind,
-                                h: last.height,
-                                target: Target::Anchor(*c, None),
-                                tag: None,
-                            });
-                        }
-                    }
-                    tag(&mut lines, item_id);
-                    out.extend(indent(lines, ind));
-                    self.toc_entries(children, depth + 1, anchors, width, fs, out);
-                }
-            }
-        }
-    }
 }
-
-/// Levels of the contents page that are indented; deeper entries line up with the last.
-const MAX_TOC_INDENT_LEVELS: usize = 6;
 
 fn column_widths(natural: &[f32], minimal: &[f32], width: f32) -> Vec<f32> {
     let total: f32 = natural.iter().sum();
@@ -1834,7 +1539,7 @@ fn flatten(
 }
 
 /// Give untagged content of the entries to structure element `id`.
-fn tag(entries: &mut [Entry], id: usize) {
+pub(super) fn tag(entries: &mut [Entry], id: usize) {
     for e in entries {
         for it in &mut e.items {
             set_tag(it, id);
@@ -1952,7 +1657,7 @@ fn push_text(items: &mut Vec<Item>, item: Item) {
     items.push(item);
 }
 
-fn text_item(x: f32, y: f32, style: Style, s: &Shaped) -> Item {
+pub(super) fn text_item(x: f32, y: f32, style: Style, s: &Shaped) -> Item {
     Item::Text {
         x,
         y,
@@ -1966,7 +1671,7 @@ fn text_item(x: f32, y: f32, style: Style, s: &Shaped) -> Item {
     }
 }
 
-fn baseline_of(fs: f32, leading: f32) -> f32 {
+pub(super) fn baseline_of(fs: f32, leading: f32) -> f32 {
     fs * (0.5 * (leading - 1.0) + 0.86)
 }
 
@@ -1985,7 +1690,7 @@ fn widows_and_orphans(lines: &mut [Entry]) {
     }
 }
 
-fn indent(mut entries: Vec<Entry>, by: f32) -> Vec<Entry> {
+pub(super) fn indent(mut entries: Vec<Entry>, by: f32) -> Vec<Entry> {
     for e in &mut entries {
         for i in &mut e.items {
             i.shift(by, 0.0);
@@ -2035,7 +1740,7 @@ fn frame(entries: &mut [Entry], width: f32, color: Color) {
 }
 
 /// Where the entry's text ends on the right.
-fn text_end(e: &Entry) -> f32 {
+pub(super) fn text_end(e: &Entry) -> f32 {
     e.items
         .iter()
         .filter_map(|i| match i {
@@ -2047,7 +1752,7 @@ fn text_end(e: &Entry) -> f32 {
         .fold(0.0f32, f32::max)
 }
 
-fn center(e: &mut Entry, width: f32) {
+pub(super) fn center(e: &mut Entry, width: f32) {
     let right = text_end(e);
     let dx = ((width - right) / 2.0).max(0.0);
     for i in &mut e.items {

@@ -4,6 +4,7 @@
 //! the positioned page model in `model`) → `write` (krilla, the only module that knows the PDF
 //! writer). No TeX, browser or external program at run time.
 
+mod front;
 pub mod handout;
 pub mod highlight;
 pub mod impose;

@@ -1,0 +1,319 @@
+//! Front matter: the title page, the contents page (with dot leaders and page numbers from the
+//! paginated body) and a handout's cover. Made after the body, whose page numbers they show.
+
+use std::collections::HashMap;
+
+use super::layout::{
+    baseline_of, center, content_height, indent, tag, text_end, text_item, text_width, Ctx, Entry,
+    HandoutCover, Style,
+};
+use super::model::{self, Item, StructKind, Target};
+use super::shape;
+use crate::assets::fonts::Role;
+use crate::doc::{Inline, TocItem};
+
+/// Levels of the contents page that are indented; deeper entries line up with the last.
+const MAX_TOC_INDENT_LEVELS: usize = 6;
+
+impl Ctx<'_> {
+    pub(super) fn title_page(&mut self) -> Vec<Entry> {
+        let m = &self.doc.meta;
+        let width = text_width(self.settings);
+        let fs = self.settings.font_size;
+        let ch = content_height(self.settings);
+        // The cover picture, when the book has one, above the title; else some air.
+        let cover = m.cover.and_then(|c| {
+            let (pw, ph) = self
+                .image_sizes
+                .get(c.0)
+                .copied()
+                .filter(|(w, h)| *w > 0 && *h > 0)?;
+            // A handout cover also holds a contents list and a QR code: a smaller picture.
+            let mut h = ch
+                * if self.settings.handout_cover.is_some() {
+                    0.22
+                } else {
+                    0.4
+                };
+            let mut w = h * pw as f32 / ph as f32;
+            if w > width {
+                w = width;
+                h = w * ph as f32 / pw as f32;
+            }
+            Some((c.0, w, h))
+        });
+        let mut out = match cover {
+            Some((image, w, h)) => {
+                let mut e = Entry {
+                    height: h + fs * 2.0,
+                    ..Entry::default()
+                };
+                let alt = format!("Cover: {}", m.title);
+                e.items.push(Item::Image {
+                    x: (width - w) / 2.0,
+                    y: 0.0,
+                    w,
+                    h,
+                    image,
+                    alt: alt.clone(),
+                    tag: None,
+                });
+                let id = self.node(StructKind::Figure, Some(alt), None);
+                tag(std::slice::from_mut(&mut e), id);
+                vec![e]
+            }
+            None => vec![Entry {
+                height: ch * 0.22,
+                ..Entry::default()
+            }],
+        };
+        let title = Style {
+            face: self.settings.face(Role::Heading, true, false),
+            size: fs * 2.4,
+            color: model::BLACK,
+            rise: 0.0,
+            strike: false,
+        };
+        let sub = Style {
+            face: self.settings.face(Role::Heading, false, false),
+            size: fs * 1.3,
+            color: model::GREY,
+            rise: 0.0,
+            strike: false,
+        };
+        let body = Style {
+            size: fs * 1.15,
+            ..self.body_style()
+        };
+        let mut push = |ctx: &mut Self, text: &str, style: Style, gap: f32| {
+            let kind = if out.is_empty() {
+                StructKind::Title
+            } else {
+                StructKind::P
+            };
+            let id = ctx.node(kind, None, None);
+            let content = [Inline::Text(text.to_string())];
+            let mut lines = ctx.within(id, |ctx| ctx.paragraph(&content, style, width, false));
+            for l in &mut lines {
+                center(l, width);
+            }
+            if let Some(f) = lines.first_mut() {
+                f.space_before = gap;
+            }
+            out.extend(lines);
+        };
+        push(self, &m.title.clone(), title, 0.0);
+        if let Some(s) = m.subtitle.clone() {
+            push(self, &s, sub, fs);
+        }
+        if !m.authors.is_empty() {
+            push(self, &m.authors.join(", "), body, fs * 3.0);
+        }
+        let imprint: Vec<String> = [m.publisher.clone(), m.date.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !imprint.is_empty() {
+            push(
+                self,
+                &imprint.join(" · "),
+                Style {
+                    size: fs * 0.9,
+                    ..body
+                },
+                fs * 6.0,
+            );
+        }
+        if let Some(cover) = self.settings.handout_cover.clone() {
+            self.handout_cover(&mut out, &cover, width);
+        }
+        out
+    }
+
+    /// The handout cover's short contents list (top-level chapters) and the QR code to the book.
+    fn handout_cover(&mut self, out: &mut Vec<Entry>, cover: &HandoutCover, width: f32) {
+        let fs = self.settings.font_size;
+        let label = self.settings.labels.in_this_handout.clone();
+        let heading = Style {
+            face: self.settings.face(Role::Heading, true, false),
+            ..self.body_style()
+        };
+        let id = self.node(StructKind::P, None, None);
+        let mut lines = self.within(id, |ctx| {
+            ctx.paragraph(&[Inline::Text(label)], heading, width, false)
+        });
+        if let Some(f) = lines.first_mut() {
+            f.space_before = fs * 2.5;
+            f.keep_with_next = true;
+        }
+        out.extend(lines);
+        let list = self.node(StructKind::List { ordered: false }, None, None);
+        let saved = self.parent.replace(list);
+        for item in self.doc.toc.clone() {
+            if let TocItem::Entry {
+                chapter: Some(c), ..
+            } = item
+            {
+                let li = self.node(StructKind::ListItem, None, None);
+                let text = format!("• {}", self.doc.chapter_label(c));
+                let style = self.body_style();
+                let mut l = self.within(li, |ctx| {
+                    ctx.paragraph(&[Inline::Text(text)], style, width, false)
+                });
+                out.append(&mut l);
+            }
+        }
+        self.parent = saved;
+        if let (Some(qr), Some(url)) = (cover.qr, self.doc.meta.site_url.clone()) {
+            let size = fs * 6.0;
+            let mut e = Entry {
+                height: size + fs,
+                space_before: fs * 2.0,
+                ..Entry::default()
+            };
+            e.items.push(Item::Image {
+                x: (width - size) / 2.0,
+                y: 0.0,
+                w: size,
+                h: size,
+                image: qr,
+                alt: format!("QR code for {url}"),
+                tag: None,
+            });
+            let fig = self.node(StructKind::Figure, Some(format!("QR code for {url}")), None);
+            tag(std::slice::from_mut(&mut e), fig);
+            out.push(e);
+            let style = Style {
+                face: self.settings.face(Role::Code, false, false),
+                size: fs * 0.8,
+                color: model::GREY,
+                rise: 0.0,
+                strike: false,
+            };
+            let id = self.node(StructKind::Caption, None, None);
+            let mut lines = self.within(id, |ctx| {
+                ctx.paragraph(&[Inline::Text(url)], style, width, false)
+            });
+            for l in &mut lines {
+                center(l, width);
+            }
+            out.extend(lines);
+        }
+    }
+
+    pub(super) fn contents(
+        &mut self,
+        anchors: &HashMap<(usize, Option<String>), (usize, f32)>,
+        width: f32,
+    ) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let heading_label = self.settings.labels.contents.clone();
+        let toc = self.node(StructKind::Toc, None, None);
+        let saved = self.parent.replace(toc);
+        let h = self.node(StructKind::H(1), Some(heading_label.clone()), None);
+        let title = [Inline::Text(heading_label.to_string())];
+        let mut out = self.within(h, |ctx| ctx.heading(1, &title, width, None));
+        if let Some(f) = out.first_mut() {
+            f.space_before = 0.0;
+        }
+        let items = self.doc.toc.clone();
+        self.toc_entries(&items, 0, anchors, width, fs, &mut out);
+        self.parent = saved;
+        tag(&mut out, toc);
+        out
+    }
+
+    fn toc_entries(
+        &mut self,
+        items: &[TocItem],
+        depth: usize,
+        anchors: &HashMap<(usize, Option<String>), (usize, f32)>,
+        width: f32,
+        fs: f32,
+        out: &mut Vec<Entry>,
+    ) {
+        for item in items {
+            match item {
+                TocItem::Separator => {}
+                TocItem::PartTitle(t) => {
+                    let item_id = self.node(StructKind::TocItem, None, None);
+                    let style = Style {
+                        face: self.settings.face(Role::Heading, true, false),
+                        ..self.body_style()
+                    };
+                    let mut l = self.paragraph(&[Inline::Text(t.clone())], style, width, false);
+                    if let Some(f) = l.first_mut() {
+                        f.space_before = fs * 0.8;
+                        f.keep_with_next = true;
+                    }
+                    tag(&mut l, item_id);
+                    out.extend(l);
+                }
+                TocItem::Entry {
+                    title,
+                    chapter,
+                    children,
+                } => {
+                    let item_id = self.node(StructKind::TocItem, None, None);
+                    // Deep levels share the deepest indent, so an entry always has a measure.
+                    let ind = fs * 1.5 * depth.min(MAX_TOC_INDENT_LEVELS) as f32;
+                    let label = match chapter {
+                        Some(c) => self.doc.chapter_label(*c),
+                        None => title.clone(),
+                    };
+                    let page = chapter
+                        .and_then(|c| anchors.get(&(c, None)))
+                        .map(|(p, _)| p + 1);
+                    let style = self.body_style();
+                    let num = page.map(|p| p.to_string()).unwrap_or_default();
+                    let num_w = shape::measure(&num, style.face) * fs;
+                    let mut lines = self.paragraph(
+                        &[Inline::Text(label)],
+                        style,
+                        width - ind - fs * 3.0,
+                        false,
+                    );
+                    if let Some(last) = lines.last_mut() {
+                        let end = text_end(last);
+                        let baseline = baseline_of(fs, self.settings.leading);
+                        // Dot leaders between the title and the page number.
+                        let dot_w = shape::measure(". ", style.face) * fs;
+                        let from = end + fs * 0.5;
+                        let to = width - ind - num_w - fs * 0.5;
+                        if to > from && !num.is_empty() {
+                            let count = ((to - from) / dot_w).floor() as usize;
+                            let dots = ". ".repeat(count);
+                            let grey = Style {
+                                color: model::GREY,
+                                ..style
+                            };
+                            let mut x = to - count as f32 * dot_w;
+                            for s in self.shape_text(&dots, style.face) {
+                                last.items.push(text_item(x, baseline, grey, &s));
+                                x += s.width * fs;
+                            }
+                        }
+                        let mut x = width - ind - num_w;
+                        for s in self.shape_text(&num, style.face) {
+                            last.items.push(text_item(x, baseline, style, &s));
+                            x += s.width * fs;
+                        }
+                        if let Some(c) = chapter {
+                            last.items.push(Item::Link {
+                                x: 0.0,
+                                y: 0.0,
+                                w: width - ind,
+                                h: last.height,
+                                target: Target::Anchor(*c, None),
+                                tag: None,
+                            });
+                        }
+                    }
+                    tag(&mut lines, item_id);
+                    out.extend(indent(lines, ind));
+                    self.toc_entries(children, depth + 1, anchors, width, fs, out);
+                }
+            }
+        }
+    }
+}
