@@ -8,6 +8,7 @@ mod front;
 pub mod handout;
 pub mod highlight;
 pub mod impose;
+mod inline;
 pub mod layout;
 pub mod linebreak;
 pub mod model;
