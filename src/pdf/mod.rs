@@ -14,6 +14,7 @@ pub mod linebreak;
 pub mod model;
 pub mod pages;
 pub mod shape;
+mod table;
 pub mod write;
 
 use crate::assets::images::Processed;
