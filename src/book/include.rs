@@ -26,6 +26,10 @@ struct Ctx<'a> {
     title: Option<String>,
     /// Expansions done so far, against [`MAX_EXPANSIONS`].
     expansions: usize,
+    /// Bytes of included files read so far in this chapter, at every depth: the budget is for
+    /// the whole chapter, so nesting cannot multiply it, and a file included many times for a
+    /// line or two still counts whole (it is read, and kept for diagnostics, each time).
+    read: usize,
     /// Set once a budget is exceeded: one error, and no further expansion.
     over_budget: bool,
 }
@@ -74,6 +78,7 @@ pub fn expand(
         stack: vec![path.to_path_buf()],
         title: None,
         expansions: 0,
+        read: 0,
         over_budget: false,
     };
     let mut out = String::with_capacity(text.len());
@@ -205,18 +210,18 @@ fn parse_selection(arg: &str) -> (&str, Selection) {
 
 /// Whether the chapter's expansion has gone past its budget (the first time: an error at the
 /// include that crossed it; after that, every further include is skipped).
-fn over_budget(ctx: &mut Ctx, span: Span, expanded_len: usize) -> bool {
+fn over_budget(ctx: &mut Ctx, span: Span) -> bool {
     if ctx.over_budget {
         return true;
     }
     let max_bytes = ctx.fs.max_text_bytes.saturating_mul(EXPANSION_FACTOR) as usize;
-    if ctx.expansions <= MAX_EXPANSIONS && expanded_len <= max_bytes {
+    if ctx.expansions <= MAX_EXPANSIONS && ctx.read <= max_bytes {
         return false;
     }
     ctx.over_budget = true;
     ctx.diags.push(
         Diagnostic::error(format!(
-            "this chapter's includes expand past the budget ({MAX_EXPANSIONS} includes, {} MiB of text)",
+            "this chapter's includes go past the budget ({MAX_EXPANSIONS} includes, {} MiB of included text read)",
             max_bytes >> 20
         ))
         .at(span)
@@ -261,7 +266,7 @@ fn include(
 ) {
     let (rel, selection) = parse_selection(arg);
     ctx.expansions += 1;
-    if over_budget(ctx, span, out.len()) {
+    if over_budget(ctx, span) {
         return;
     }
     let dir = from.parent().unwrap_or(Path::new("."));
@@ -303,6 +308,10 @@ fn include(
             return;
         }
     };
+    ctx.read = ctx.read.saturating_add(text.len());
+    if over_budget(ctx, span) {
+        return;
+    }
     let display = ctx.fs.display(&target);
     let inc_file = ctx.sources.add(&target, display, text.clone());
     // Select lines; each kept line is a piece that maps back to the included file.
@@ -402,7 +411,6 @@ fn include(
         segments.push(seg);
     }
     out.push_str(&inner_out);
-    over_budget(ctx, span, out.len());
     if wrap {
         if !out.ends_with('\n') {
             out.push('\n');
