@@ -132,21 +132,18 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         .filter(|f| f.role.is_some())
         .cloned()
         .collect();
-    let fonts = if matches!(req.format, Format::Pdf | Format::All) {
-        match pdf::font_choice(book_fonts) {
-            Ok(choice) => choice,
-            Err(errors) => {
-                for (name, why) in errors {
-                    diags.push(
-                        Diagnostic::error(format!("{name} cannot be used as a font: {why}"))
-                            .hint("replace it with a working .ttf or .otf file"),
-                    );
-                }
-                pdf::layout::FontChoice::default()
-            }
+    // The PDF and the handout typeset with the book's fonts; an EPUB only embeds them.
+    let fonts = if matches!(req.format, Format::Pdf | Format::All) || req.handout.is_some() {
+        let (fonts, errors) = pdf::font_book(book_fonts);
+        for (name, why) in errors {
+            diags.push(
+                Diagnostic::error(format!("{name} cannot be used as a font: {why}"))
+                    .hint("replace it with a working .ttf or .otf file"),
+            );
         }
+        fonts
     } else {
-        pdf::layout::FontChoice::default()
+        pdf::font_book(Vec::new()).0
     };
     let settings = images::Settings {
         max_edge: config.bindery.epub.max_image_edge,

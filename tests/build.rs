@@ -946,13 +946,19 @@ fn typeset(dir: &Path, settings: &bindery::config::PdfSettings) -> bindery::pdf:
         .into_iter()
         .map(|r| r.map(|p| (p.width, p.height)).unwrap_or((0, 0)))
         .collect();
-    bindery::pdf::layout::typeset(&doc, &bindery::pdf::layout_settings(settings), &sizes).0
+    bindery::pdf::layout::typeset(&doc, &layout_settings(settings), &sizes).0
+}
+
+/// Layout settings typeset with the bundled faces and the system's.
+fn layout_settings(s: &bindery::config::PdfSettings) -> bindery::pdf::layout::Settings {
+    let fonts = std::sync::Arc::new(bindery::pdf::FontBook::bundled());
+    bindery::pdf::layout_settings(s, fonts)
 }
 
 /// Every drawn thing stays inside the page's text area (headers and numbers in the margins aside).
 fn assert_inside_text_area(book: &bindery::pdf::model::Book, s: &bindery::config::PdfSettings) {
     use bindery::pdf::model::Item;
-    let l = bindery::pdf::layout_settings(s);
+    let l = layout_settings(s);
     for (i, page) in book.pages.iter().enumerate() {
         let left = l.inner.min(l.outer) - 0.5;
         let right = l.width - l.inner.min(l.outer) + 0.5;
@@ -1390,9 +1396,9 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
     };
     let (fonts, errors) = bindery::assets::fonts::read_book_fonts(&fs, &files, 64 << 20);
     assert!(errors.is_empty());
-    let choice = bindery::pdf::font_choice(fonts).unwrap();
-    let mut settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
-    settings.fonts = choice;
+    let (fonts, errors) = bindery::pdf::font_book(fonts);
+    assert!(errors.is_empty(), "{errors:?}");
+    let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default(), fonts);
     let mut sources = bindery::diag::SourceMap::default();
     let mut diags = bindery::diag::Diagnostics::default();
     let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
@@ -1410,7 +1416,7 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
             _ => None,
         });
     assert_eq!(
-        bindery::pdf::shape::face(body_face.expect("body text")).name,
+        settings.fonts.face(body_face.expect("body text")).name,
         "fonts/my-body.ttf"
     );
     // A font file that is not a font is an error that names it.
@@ -1641,7 +1647,7 @@ fn handout_one_page_book_and_part_of_a_book() {
     bindery::doc::passes::run(&mut doc, &mut diags);
     let part = doc.select_chapters(&["b.md".to_string()]).unwrap();
     assert_eq!(part.chapters.len(), 1);
-    let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
+    let settings = layout_settings(&bindery::config::PdfSettings::default());
     let (book_model, _) = bindery::pdf::layout::typeset(&part, &settings, &[]);
     assert_eq!(book_model.pages.len(), 3);
     let (layout, sheet, _) =
@@ -1872,7 +1878,7 @@ proptest::proptest! {
         let doc = bindery::pipeline::book_from_markdown(&text);
         let epub = bindery::epub::write(&doc, &[], &bindery::epub::Options { embed_fonts: false, contents_label: "Contents".into(), book_fonts: Vec::new() }).unwrap();
         proptest::prop_assert!(epub.starts_with(b"PK"));
-        let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
+        let settings = layout_settings(&bindery::config::PdfSettings::default());
         let (book, _) = bindery::pdf::layout::typeset(&doc, &settings, &[]);
         proptest::prop_assert!(!book.pages.is_empty());
     }

@@ -13,6 +13,9 @@ fuzz_target!(|data: &[u8]| {
         book_fonts: Vec::new(),
     };
     let _ = bindery::epub::write(&doc, &[], &options);
-    let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default());
+    let settings = bindery::pdf::layout_settings(
+        &bindery::config::PdfSettings::default(),
+        std::sync::Arc::new(bindery::pdf::FontBook::bundled_only()),
+    );
     let _ = bindery::pdf::layout::typeset(&doc, &settings, &[]);
 });

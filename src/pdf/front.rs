@@ -8,7 +8,6 @@ use super::layout::{
     HandoutCover, Style,
 };
 use super::model::{self, Item, StructKind, Target};
-use super::shape;
 use crate::assets::fonts::Role;
 use crate::doc::{Inline, TocItem};
 
@@ -266,7 +265,7 @@ impl Ctx<'_> {
                         .map(|(p, _)| p + 1);
                     let style = self.body_style();
                     let num = page.map(|p| p.to_string()).unwrap_or_default();
-                    let num_w = shape::measure(&num, style.face) * fs;
+                    let num_w = self.settings.fonts.measure(&num, style.face) * fs;
                     let mut lines = self.paragraph(
                         &[Inline::Text(label)],
                         style,
@@ -277,7 +276,7 @@ impl Ctx<'_> {
                         let end = text_end(last);
                         let baseline = baseline_of(fs, self.settings.leading);
                         // Dot leaders between the title and the page number.
-                        let dot_w = shape::measure(". ", style.face) * fs;
+                        let dot_w = self.settings.fonts.measure(". ", style.face) * fs;
                         let from = end + fs * 0.5;
                         let to = width - ind - num_w - fs * 0.5;
                         if to > from && !num.is_empty() {

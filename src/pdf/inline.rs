@@ -26,8 +26,8 @@ impl Ctx<'_> {
         // Build boxes/glue/penalties and the pieces they draw.
         let mut items: Vec<Lb> = Vec::new();
         let mut pieces: Vec<Option<Piece>> = Vec::new();
-        let space_w = shape::measure(" ", base.face) * fs;
-        let hyphen = shape::measure("-", base.face) * fs;
+        let space_w = self.settings.fonts.measure(" ", base.face) * fs;
+        let hyphen = self.settings.fonts.measure("-", base.face) * fs;
         let mut pending_space = false;
         for span in &spans {
             match &span.kind {
@@ -404,7 +404,7 @@ fn flatten(
 ) {
     let settings = ctx.settings;
     let styled = |face_change: (Option<bool>, Option<bool>), style: Style| -> Style {
-        let f = shape::face(style.face);
+        let f = settings.fonts.face(style.face);
         let bold = face_change.0.unwrap_or(f.bold);
         let italic = face_change.1.unwrap_or(f.italic);
         Style {
@@ -433,7 +433,7 @@ fn flatten(
                 footnote: None,
             }),
             Inline::Emphasis(c) => {
-                let italic = !shape::face(style.face).italic;
+                let italic = !ctx.settings.fonts.face(style.face).italic;
                 flatten(
                     c,
                     styled((None, Some(italic)), style),
@@ -478,7 +478,7 @@ fn flatten(
                 ctx,
             ),
             Inline::Code(t) | Inline::Math(t) => {
-                let f = shape::face(style.face);
+                let f = ctx.settings.fonts.face(style.face);
                 let code = Style {
                     face: ctx.settings.face(Role::Code, f.bold, false),
                     size: style.size * 0.9,

@@ -9,10 +9,11 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::model::{self, Color, Item, Numbering, StructKind, StructNode};
 use super::pages::{decorate, number_front, outline, paginate};
-use super::shape::{self, FaceId, Shaped};
+use super::shape::{FaceId, FontBook, Shaped};
 use crate::assets::fonts::Role;
 use crate::doc::{Block, Document, Image, Inline, Length};
 
@@ -30,7 +31,8 @@ pub struct Settings {
     pub two_sided: bool,
     pub ragged_right: bool,
     pub number_headings: bool,
-    pub fonts: FontChoice,
+    /// The faces this book is typeset with.
+    pub fonts: Arc<FontBook>,
     pub labels: crate::labels::Labels,
     /// A handout's cover: a short contents list and, when the book has a web address, its QR code.
     pub handout_cover: Option<HandoutCover>,
@@ -41,21 +43,9 @@ pub struct HandoutCover {
     pub qr: Option<usize>,
 }
 
-/// Which face to use for each role and style: the book's own where it gives one, else bundled.
-#[derive(Debug, Clone, Default)]
-pub struct FontChoice {
-    pub chosen: HashMap<(Role, bool, bool), FaceId>,
-    /// The book's other fonts, tried first when a face lacks a character.
-    pub fallback: Vec<FaceId>,
-}
-
 impl Settings {
     pub(super) fn face(&self, role: Role, bold: bool, italic: bool) -> FaceId {
-        self.fonts
-            .chosen
-            .get(&(role, bold, italic))
-            .copied()
-            .unwrap_or_else(|| shape::face_id(role, bold, italic))
+        self.fonts.face_for(role, bold, italic)
     }
 }
 
@@ -537,13 +527,10 @@ impl Ctx<'_> {
 
     pub(super) fn shape_text(&mut self, text: &str, face: FaceId) -> Vec<Shaped> {
         let mut missing = Vec::new();
-        let out = shape::shape(
-            text,
-            face,
-            &self.lang,
-            &self.settings.fonts.fallback,
-            &mut missing,
-        );
+        let out = self
+            .settings
+            .fonts
+            .shape(text, face, &self.lang, &mut missing);
         for c in missing {
             if !self.missing.contains(&(self.chapter, c)) {
                 self.missing.push((self.chapter, c));
@@ -601,7 +588,7 @@ impl Ctx<'_> {
     fn code(&mut self, code: &str, lang: Option<&str>, width: f32) -> Vec<Entry> {
         let fs = self.settings.font_size * 0.85;
         let face = self.settings.face(Role::Code, false, false);
-        let char_w = shape::measure("0", face) * fs;
+        let char_w = self.settings.fonts.measure("0", face) * fs;
         let pad = fs * 0.5;
         let cols = (((width - 2.0 * pad) / char_w).floor() as usize).max(8);
         let style = Style {

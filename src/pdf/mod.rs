@@ -17,13 +17,17 @@ pub mod shape;
 mod table;
 pub mod write;
 
+pub use shape::{FontBook, SystemFonts};
+
+use std::sync::Arc;
+
 use crate::assets::images::Processed;
 use crate::config::PdfSettings;
 use crate::doc::Document;
 use crate::Error;
 
-/// Page geometry from the settings (millimetres to points).
-pub fn layout_settings(p: &PdfSettings) -> layout::Settings {
+/// Page geometry from the settings (millimetres to points), typeset with `fonts`.
+pub fn layout_settings(p: &PdfSettings, fonts: Arc<FontBook>) -> layout::Settings {
     let mm = 72.0 / 25.4;
     let (w, h) = p.page_size_mm();
     layout::Settings {
@@ -38,7 +42,7 @@ pub fn layout_settings(p: &PdfSettings) -> layout::Settings {
         two_sided: p.two_sided,
         ragged_right: p.ragged_right,
         number_headings: p.number_chapters,
-        fonts: layout::FontChoice::default(),
+        fonts,
         labels: crate::labels::Labels::default(),
         handout_cover: None,
     }
@@ -55,35 +59,14 @@ pub fn print_edge(p: &PdfSettings) -> u32 {
         .clamp(64.0, 10_000.0) as u32
 }
 
-/// Register the book's fonts for typesetting; a file whose tables cannot be read is an error.
-pub fn font_choice(
-    fonts: Vec<crate::assets::fonts::BookFont>,
-) -> Result<layout::FontChoice, Vec<(String, String)>> {
-    let mut choice = layout::FontChoice::default();
-    let mut errors = Vec::new();
-    for f in fonts {
-        let (role, bold, italic) =
-            f.role
-                .unwrap_or((crate::assets::fonts::Role::Body, false, false));
-        match shape::register(f.bytes, f.name.clone(), role, bold, italic) {
-            Ok(id) => match f.role {
-                Some(key) => {
-                    choice.chosen.insert(key, id);
-                }
-                None => choice.fallback.push(id),
-            },
-            Err(why) => errors.push((f.name, why)),
-        }
-    }
-    // The book's chosen faces also come before the bundled ones as fallbacks.
-    let mut chosen: Vec<_> = choice.chosen.values().copied().collect();
-    chosen.sort_unstable();
-    choice.fallback.splice(0..0, chosen);
-    if errors.is_empty() {
-        Ok(choice)
-    } else {
-        Err(errors)
-    }
+/// The font book for typesetting: the bundled faces, the book's own fonts, and the system's
+/// for characters neither has. A font whose tables cannot be read is left out and returned
+/// with the reason.
+pub fn font_book(
+    book_fonts: Vec<crate::assets::fonts::BookFont>,
+) -> (Arc<FontBook>, Vec<(String, String)>) {
+    let (fonts, errors) = FontBook::with_book_fonts(book_fonts, SystemFonts::Search);
+    (Arc::new(fonts), errors)
 }
 
 /// What writing the PDF found that the user should hear about.
@@ -102,12 +85,11 @@ pub fn write(
     doc: &Document,
     images: &[Processed],
     settings: &PdfSettings,
-    fonts: &layout::FontChoice,
+    fonts: &Arc<FontBook>,
     labels: &crate::labels::Labels,
 ) -> Result<(Vec<u8>, Findings), Error> {
     let sizes = pixel_sizes(images);
-    let mut layout = layout_settings(settings);
-    layout.fonts = fonts.clone();
+    let mut layout = layout_settings(settings, Arc::clone(fonts));
     layout.labels = labels.clone();
     let (book, missing) = layout::typeset(doc, &layout, &sizes);
     let mut info = write::Info::of(doc, settings.pdf_a, true);
@@ -115,12 +97,12 @@ pub fn write(
         missing,
         not_conforming: None,
     };
-    let bytes = match write::write(&book, images, &info) {
+    let bytes = match write::write(&book, images, fonts, &info) {
         Ok(b) => b,
         Err(write::Failure::NotConforming(why)) => {
             findings.not_conforming = Some(why);
             info.validate = false;
-            match write::write(&book, images, &info) {
+            match write::write(&book, images, fonts, &info) {
                 Ok(b) => b,
                 Err(write::Failure::Other(e)) => return Err(e),
                 Err(write::Failure::NotConforming(why)) => return Err(Error::Encode(why)),
@@ -227,7 +209,7 @@ pub fn write_handout(
     pdf: &PdfSettings,
     handout: &crate::config::HandoutSettings,
     request: &HandoutRequest,
-    fonts: &layout::FontChoice,
+    fonts: &Arc<FontBook>,
     labels: &crate::labels::Labels,
 ) -> Result<(Vec<u8>, crate::diag::Diagnostics), Error> {
     let mut diags = crate::diag::Diagnostics::default();
@@ -248,8 +230,7 @@ pub fn write_handout(
             .map(|p| crate::assets::images::grayscale(p, 85))
             .collect();
     }
-    let mut settings = layout_settings(&page_settings);
-    settings.fonts = fonts.clone();
+    let mut settings = layout_settings(&page_settings, Arc::clone(fonts));
     settings.labels = labels.clone();
     settings.handout_cover = handout.cover.then_some(layout::HandoutCover {
         qr: qr.map(|q| q.0),
@@ -270,7 +251,7 @@ pub fn write_handout(
     let imposed = impose::impose(&book, layout_kind, &sheet);
     // An imposed handout has no reading structure: no standard to claim.
     let info = write::Info::of(&doc, false, false);
-    match write::write(&imposed, &images, &info) {
+    match write::write(&imposed, &images, fonts, &info) {
         Ok(b) => Ok((b, diags)),
         Err(write::Failure::Other(e)) => Err(e),
         Err(write::Failure::NotConforming(why)) => Err(Error::Encode(why)),
@@ -279,7 +260,8 @@ pub fn write_handout(
 
 /// The page model as text, for tests.
 pub fn dump(doc: &Document, images: &[Processed], settings: &PdfSettings) -> String {
-    layout::typeset(doc, &layout_settings(settings), &pixel_sizes(images))
+    let fonts = Arc::new(FontBook::bundled());
+    layout::typeset(doc, &layout_settings(settings, fonts), &pixel_sizes(images))
         .0
         .dump()
 }

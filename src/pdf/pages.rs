@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::layout::{as_artifact, content_height, text_width, Entry, Settings};
 use super::model::{self, Bookmark, Item, Numbering, Page};
-use super::shape::{self, FaceId};
+use super::shape::{FaceId, FontBook};
 use crate::assets::fonts::Role;
 use crate::doc::{section_number, Document, TocItem};
 
@@ -317,9 +317,10 @@ pub(super) fn decorate(
         let x0 = left_margin(s, i);
         let w = text_width(s);
         let number = (i + 1).to_string();
-        let nw = shape::measure(&number, face) * fs;
+        let nw = s.fonts.measure(&number, face) * fs;
         push_artifact(
             page,
+            &s.fonts,
             &number,
             x0 + (w - nw) / 2.0,
             s.height - s.bottom * 0.45,
@@ -338,14 +339,14 @@ pub(super) fn decorate(
         } else {
             last_chapter.map_or(doc.meta.title.clone(), |c| doc.chapters[c].title.clone())
         };
-        let text = fit_header(&text, face, fs, w);
-        let tw = shape::measure(&text, face) * fs;
+        let text = fit_header(&s.fonts, &text, face, fs, w);
+        let tw = s.fonts.measure(&text, face) * fs;
         let x = if s.two_sided && i % 2 == 0 {
             x0 + w - tw.min(w)
         } else {
             x0
         };
-        push_artifact(page, &text, x, s.top * 0.55, fs, face);
+        push_artifact(page, &s.fonts, &text, x, s.top * 0.55, fs, face);
         page.items.push(Item::Line {
             x1: x0,
             y1: s.top * 0.55 + fs * 0.35,
@@ -358,8 +359,8 @@ pub(super) fn decorate(
 }
 
 /// A running header shortened with an ellipsis when a long title would not fit on one line.
-fn fit_header(text: &str, face: FaceId, size: f32, width: f32) -> String {
-    if shape::measure(text, face) * size <= width {
+fn fit_header(fonts: &FontBook, text: &str, face: FaceId, size: f32, width: f32) -> String {
+    if fonts.measure(text, face) * size <= width {
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
@@ -372,7 +373,7 @@ fn fit_header(text: &str, face: FaceId, size: f32, width: f32) -> String {
             .trim_end()
             .to_string()
             + "…";
-        if shape::measure(&candidate, face) * size <= width {
+        if fonts.measure(&candidate, face) * size <= width {
             lo = mid;
         } else {
             hi = mid - 1;
@@ -392,9 +393,10 @@ pub(super) fn number_front(pages: &mut [Page], s: &Settings) {
     for (i, page) in pages.iter_mut().enumerate().skip(1) {
         let number = roman(i + 1);
         let x0 = left_margin(s, i);
-        let nw = shape::measure(&number, face) * fs;
+        let nw = s.fonts.measure(&number, face) * fs;
         push_artifact(
             page,
+            &s.fonts,
             &number,
             x0 + (text_width(s) - nw) / 2.0,
             s.height - s.bottom * 0.45,
@@ -404,10 +406,18 @@ pub(super) fn number_front(pages: &mut [Page], s: &Settings) {
     }
 }
 
-fn push_artifact(page: &mut Page, text: &str, x: f32, y: f32, size: f32, face: FaceId) {
+fn push_artifact(
+    page: &mut Page,
+    fonts: &FontBook,
+    text: &str,
+    x: f32,
+    y: f32,
+    size: f32,
+    face: FaceId,
+) {
     let mut missing = Vec::new();
     let mut px = x;
-    for sh in shape::shape(text, face, "en", &[], &mut missing) {
+    for sh in fonts.shape(text, face, "en", &mut missing) {
         page.items.push(Item::Text {
             x: px,
             y,
@@ -522,15 +532,16 @@ mod tests {
 
     #[test]
     fn long_running_headers_are_shortened() {
-        let face = shape::face_id(Role::Heading, false, false);
+        let fonts = FontBook::bundled_only();
+        let face = fonts.face_for(Role::Heading, false, false);
         let long =
             "A very long chapter title that goes on and on about the summit and the hallway track";
-        let fitted = fit_header(long, face, 8.0, 150.0);
+        let fitted = fit_header(&fonts, long, face, 8.0, 150.0);
         assert!(
-            fitted.ends_with('…') && shape::measure(&fitted, face) * 8.0 <= 150.0,
+            fitted.ends_with('…') && fonts.measure(&fitted, face) * 8.0 <= 150.0,
             "{fitted}"
         );
-        assert_eq!(fit_header("Short", face, 8.0, 150.0), "Short");
+        assert_eq!(fit_header(&fonts, "Short", face, 8.0, 150.0), "Short");
     }
 
     #[test]
@@ -584,7 +595,10 @@ mod tests {
     }
 
     fn settings() -> Settings {
-        crate::pdf::layout_settings(&crate::config::PdfSettings::default())
+        crate::pdf::layout_settings(
+            &crate::config::PdfSettings::default(),
+            std::sync::Arc::new(FontBook::bundled_only()),
+        )
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use super::layout::{tag, text_end, Ctx, Entry, Settings, Style};
 use super::model::{self, Item, StructKind};
-use super::shape;
 use crate::assets::fonts::Role;
 use crate::doc::{Align, Inline};
 
@@ -30,11 +29,11 @@ impl Ctx<'_> {
         for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
             for (c, cell) in row.iter().enumerate().take(cols) {
                 let text = Inline::plain_text(cell);
-                let w = shape::measure(&text, body_face) * fs + 2.0 * pad;
+                let w = self.settings.fonts.measure(&text, body_face) * fs + 2.0 * pad;
                 natural[c] = natural[c].max(w);
                 let longest = text
                     .split_whitespace()
-                    .map(|t| shape::measure(t, body_face))
+                    .map(|t| self.settings.fonts.measure(t, body_face))
                     .fold(0.0f32, f32::max)
                     * fs
                     + 2.0 * pad;

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::num::{NonZeroU16, NonZeroU32};
+use std::sync::Arc;
 
 use krilla::action::{Action, LinkAction};
 use krilla::annotation::{Annotation, LinkAnnotation, Target as KTarget};
@@ -23,11 +24,11 @@ use krilla::tagging::{
     Tag, TagGroup, TagKind, TagTree,
 };
 use krilla::text::{Font, GlyphId, KrillaGlyph};
-use krilla::{Document, SerializeSettings};
+use krilla::{Data, Document, SerializeSettings};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
 use super::model::{Book, Bookmark, Color, Item, Numbering, StructKind, Target};
-use super::shape;
+use super::shape::{FaceId, FontBook, FontBytes};
 use crate::assets::images::Processed;
 use crate::Error;
 
@@ -86,7 +87,12 @@ struct Leaves {
 }
 
 /// Write the book. `images` are the processed pictures, indexed like the document's.
-pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, Failure> {
+pub fn write(
+    book: &Book,
+    images: &[Processed],
+    faces: &FontBook,
+    info: &Info,
+) -> Result<Vec<u8>, Failure> {
     let validator = if info.pdf_a {
         Validator::A(Archival::A2_B)
     } else {
@@ -144,7 +150,7 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
                         artifact,
                         tag,
                     } => {
-                        let font = font_for(&mut fonts, *face)?;
+                        let font = font_for(&mut fonts, faces, *face)?;
                         let kglyphs: Vec<KrillaGlyph> = glyphs
                             .iter()
                             .map(|g| {
@@ -369,12 +375,20 @@ pub fn write(book: &Book, images: &[Processed], info: &Info) -> Result<Vec<u8>, 
     })
 }
 
-fn font_for(fonts: &mut HashMap<usize, Font>, face: usize) -> Result<Font, Error> {
+fn font_for(
+    fonts: &mut HashMap<FaceId, Font>,
+    faces: &FontBook,
+    face: FaceId,
+) -> Result<Font, Error> {
     if let Some(f) = fonts.get(&face) {
         return Ok(f.clone());
     }
-    let loaded = shape::face(face);
-    let f = Font::new(loaded.bytes.into(), loaded.index)
+    let loaded = faces.face(face);
+    let data = match &loaded.bytes {
+        FontBytes::Bundled(b) => Data::from(*b),
+        FontBytes::Read(b) => Data::from(Arc::clone(b)),
+    };
+    let f = Font::new(data, loaded.index)
         .ok_or_else(|| Error::Encode(format!("cannot embed font {}", loaded.name)))?;
     fonts.insert(face, f.clone());
     Ok(f)

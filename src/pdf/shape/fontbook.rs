@@ -1,0 +1,416 @@
+//! The font book: every face one build typesets with, owned by that build and shared by
+//! reference with the stages (and threads) that shape text. It holds the bundled faces, the
+//! book's own fonts, and the system fonts loaded on demand for characters neither has.
+//!
+//! Nothing here is global or leaked: a book is dropped with its font book, so a long-running
+//! process (`watch`, `serve`) does not grow with every rebuild, and a test can typeset with a
+//! chosen set of faces ([`FontBook::bundled_only`]) whatever the machine has installed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+
+use harfrust::{FontRef, ShaperData};
+use skrifa::MetadataProvider;
+
+use crate::assets::fonts::{self, BookFont, Role, BUNDLED};
+
+/// Index of a face in its font book: the bundled faces first, then the book's own, then system
+/// fonts in the order they were first needed.
+pub type FaceId = usize;
+
+/// The bytes of a font file: compiled into the binary, or read for this build.
+#[derive(Clone)]
+pub enum FontBytes {
+    Bundled(&'static [u8]),
+    Read(Arc<Vec<u8>>),
+}
+
+impl FontBytes {
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            FontBytes::Bundled(b) => b,
+            FontBytes::Read(b) => b,
+        }
+    }
+}
+
+/// A face ready for shaping and embedding.
+pub struct LoadedFace {
+    pub bytes: FontBytes,
+    pub index: u32,
+    pub name: String,
+    pub role: Role,
+    pub bold: bool,
+    pub italic: bool,
+    pub(super) data: ShaperData,
+    pub(super) units_per_em: f32,
+    /// The characters the face maps to a glyph, as sorted inclusive ranges.
+    coverage: Vec<(u32, u32)>,
+}
+
+/// Which face a role and style was given.
+type Style = (Role, bool, bool);
+
+impl LoadedFace {
+    fn load(bytes: FontBytes, index: u32, name: String, style: Style) -> Option<LoadedFace> {
+        Self::load_with(bytes, index, name, style, None)
+    }
+
+    fn load_with(
+        bytes: FontBytes,
+        index: u32,
+        name: String,
+        (role, bold, italic): Style,
+        coverage: Option<Vec<(u32, u32)>>,
+    ) -> Option<LoadedFace> {
+        let slice = bytes.as_slice();
+        let font = FontRef::from_index(slice, index).ok()?;
+        let sk = skrifa::FontRef::from_index(slice, index).ok()?;
+        let units_per_em = f32::from(
+            sk.metrics(
+                skrifa::instance::Size::unscaled(),
+                skrifa::instance::LocationRef::default(),
+            )
+            .units_per_em,
+        );
+        let data = ShaperData::new(&font);
+        let coverage = coverage.unwrap_or_else(|| coverage_of(slice, index));
+        Some(LoadedFace {
+            bytes,
+            index,
+            name,
+            role,
+            bold,
+            italic,
+            data,
+            units_per_em,
+            coverage,
+        })
+    }
+
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        in_ranges(&self.coverage, u32::from(c))
+    }
+
+    /// The face for harfrust; parsing it reads only the table directory.
+    pub(super) fn font(&self) -> Option<FontRef<'_>> {
+        FontRef::from_index(self.bytes.as_slice(), self.index).ok()
+    }
+}
+
+/// Whether characters no bundled or book face has are looked for in the system's fonts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemFonts {
+    Search,
+    Ignore,
+}
+
+/// Every face one build typesets with.
+pub struct FontBook {
+    faces: RwLock<Vec<Arc<LoadedFace>>>,
+    /// The bundled face for each role and style.
+    bundled: HashMap<Style, FaceId>,
+    /// The book's own face for a role and style, where it gives one.
+    chosen: HashMap<Style, FaceId>,
+    /// The book's fonts, tried right after the primary face when it lacks a character.
+    book_fallback: Vec<FaceId>,
+    system: Option<Mutex<System>>,
+}
+
+impl std::fmt::Debug for FontBook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let faces = self.faces.read().unwrap_or_else(|e| e.into_inner());
+        f.debug_struct("FontBook")
+            .field("faces", &faces.iter().map(|l| &l.name).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl FontBook {
+    /// The bundled faces, with system fonts searched for characters they lack.
+    pub fn bundled() -> FontBook {
+        Self::with_book_fonts(Vec::new(), SystemFonts::Search).0
+    }
+
+    /// The bundled faces only: what a test typesets with, whatever the machine has installed.
+    pub fn bundled_only() -> FontBook {
+        Self::with_book_fonts(Vec::new(), SystemFonts::Ignore).0
+    }
+
+    /// The bundled faces and the book's own fonts. A book font whose tables cannot be read is
+    /// left out and returned with the reason, by its name.
+    pub fn with_book_fonts(
+        book_fonts: Vec<BookFont>,
+        system: SystemFonts,
+    ) -> (FontBook, Vec<(String, String)>) {
+        let mut faces = Vec::new();
+        let mut bundled = HashMap::new();
+        for f in BUNDLED {
+            let name = f.file_name.trim_end_matches(".ttf").to_string();
+            let style = (f.role, f.bold, f.italic);
+            if let Some(face) = LoadedFace::load(FontBytes::Bundled(f.bytes), 0, name, style) {
+                bundled.insert(style, faces.len());
+                faces.push(Arc::new(face));
+            }
+        }
+        let mut chosen = HashMap::new();
+        let mut book_fallback = Vec::new();
+        let mut errors = Vec::new();
+        for f in book_fonts {
+            let style = f.role.unwrap_or((Role::Body, false, false));
+            let bytes = FontBytes::Read(Arc::new(f.bytes));
+            if let Err(e) = skrifa::FontRef::from_index(bytes.as_slice(), 0) {
+                errors.push((f.name, e.to_string()));
+                continue;
+            }
+            match LoadedFace::load(bytes, 0, f.name.clone(), style) {
+                Some(face) => {
+                    let id = faces.len();
+                    faces.push(Arc::new(face));
+                    match f.role {
+                        Some(key) => {
+                            chosen.insert(key, id);
+                        }
+                        None => book_fallback.push(id),
+                    }
+                }
+                None => errors.push((f.name, "its tables cannot be read".to_string())),
+            }
+        }
+        // The book's chosen faces also come before the bundled ones as fallbacks.
+        let mut first: Vec<FaceId> = chosen.values().copied().collect();
+        first.sort_unstable();
+        book_fallback.splice(0..0, first);
+        let book = FontBook {
+            faces: RwLock::new(faces),
+            bundled,
+            chosen,
+            book_fallback,
+            system: (system == SystemFonts::Search).then(|| Mutex::new(System::default())),
+        };
+        (book, errors)
+    }
+
+    /// The face with this id (the first bundled face for an id this book never gave out).
+    pub fn face(&self, id: FaceId) -> Arc<LoadedFace> {
+        let faces = self.faces.read().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(faces.get(id).unwrap_or(&faces[0]))
+    }
+
+    /// The face for a role and style: the book's own where it gives one, else the bundled one.
+    pub fn face_for(&self, role: Role, bold: bool, italic: bool) -> FaceId {
+        self.chosen
+            .get(&(role, bold, italic))
+            .copied()
+            .unwrap_or_else(|| self.bundled_face(role, bold, italic))
+    }
+
+    /// The bundled face for a role and style (the closest one where it has no exact match).
+    pub fn bundled_face(&self, role: Role, bold: bool, italic: bool) -> FaceId {
+        let f = fonts::face(role, bold, italic);
+        self.bundled
+            .get(&(f.role, f.bold, f.italic))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The faces tried, in order, for a character `primary` lacks: the book's fonts, then the
+    /// bundled faces closest in style, then every bundled symbol face.
+    pub(super) fn fallback_chain(&self, primary: FaceId) -> Vec<FaceId> {
+        let p = self.face(primary);
+        let mut chain = vec![primary];
+        for &f in &self.book_fallback {
+            if !chain.contains(&f) {
+                chain.push(f);
+            }
+        }
+        let mut bundled = Vec::new();
+        for (role, bold, italic) in [
+            (p.role, p.bold, false),
+            (Role::Body, p.bold, p.italic),
+            (Role::Heading, p.bold, p.italic),
+            (Role::Body, false, false),
+            (Role::Heading, false, false),
+            (Role::Code, false, false),
+            (Role::Symbol, false, false),
+        ] {
+            bundled.push(self.bundled_face(role, bold, italic));
+        }
+        let mut symbols: Vec<FaceId> = self
+            .bundled
+            .iter()
+            .filter(|((role, ..), _)| *role == Role::Symbol)
+            .map(|(_, &id)| id)
+            .collect();
+        symbols.sort_unstable();
+        for f in bundled.into_iter().chain(symbols) {
+            if !chain.contains(&f) {
+                chain.push(f);
+            }
+        }
+        chain
+    }
+
+    /// The first face of `chain` that has `c`, else a system font that has it.
+    pub(super) fn covering(&self, chain: &[FaceId], c: char) -> Option<FaceId> {
+        {
+            let faces = self.faces.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(f) = chain
+                .iter()
+                .copied()
+                .find(|&f| faces.get(f).is_some_and(|l| l.covers(c)))
+            {
+                return Some(f);
+            }
+        }
+        self.system_face_for(c)
+    }
+
+    /// Whether face `id` has `c`.
+    pub(super) fn covers(&self, id: FaceId, c: char) -> bool {
+        let faces = self.faces.read().unwrap_or_else(|e| e.into_inner());
+        faces.get(id).is_some_and(|l| l.covers(c))
+    }
+
+    /// A system font that has `c`, in the fixed candidate order, so the same machine always
+    /// picks the same face whatever order the chapters are typeset in. Each file is read once
+    /// to learn what it covers (faces of one collection share the read), and only a face that
+    /// is used is kept.
+    fn system_face_for(&self, c: char) -> Option<FaceId> {
+        let mut sys = self
+            .system
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = sys.by_char.get(&c) {
+            return *hit;
+        }
+        let candidates = system_candidates();
+        let mut files = LastRead(None);
+        let mut found = None;
+        for (i, (path, index)) in candidates.iter().enumerate() {
+            if !sys.coverage.contains_key(&i) {
+                let ranges = sys
+                    .read(&mut files, path)
+                    .map_or_else(Vec::new, |b| coverage_of(b.as_slice(), *index));
+                sys.coverage.insert(i, ranges);
+            }
+            if !in_ranges(&sys.coverage[&i], u32::from(c)) {
+                continue;
+            }
+            let id = match sys.loaded.get(&i) {
+                Some(id) => *id,
+                None => {
+                    let coverage = sys.coverage[&i].clone();
+                    let id = sys.read(&mut files, path).and_then(|bytes| {
+                        sys.kept.insert(path.clone(), Arc::clone(&bytes));
+                        let name = path
+                            .file_stem()
+                            .map(|s| s.to_string_lossy().to_string())
+                            .unwrap_or_default();
+                        let face = LoadedFace::load_with(
+                            FontBytes::Read(bytes),
+                            *index,
+                            name,
+                            (Role::Body, false, false),
+                            Some(coverage),
+                        )?;
+                        let mut faces = self.faces.write().unwrap_or_else(|e| e.into_inner());
+                        faces.push(Arc::new(face));
+                        Some(faces.len() - 1)
+                    });
+                    sys.loaded.insert(i, id);
+                    id
+                }
+            };
+            if id.is_some() {
+                found = id;
+                break;
+            }
+        }
+        sys.by_char.insert(c, found);
+        found
+    }
+}
+
+/// The system's font files and face indices, found once per process through fontconfig and
+/// sorted by path. Only this list is kept for the process: it is small and does not change
+/// during a run; what the files cover, and the faces loaded, belong to each font book.
+fn system_candidates() -> &'static [(PathBuf, u32)] {
+    static CANDIDATES: OnceLock<Vec<(PathBuf, u32)>> = OnceLock::new();
+    CANDIDATES.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let mut candidates: Vec<(PathBuf, u32)> = db
+            .faces()
+            .filter_map(|f| match &f.source {
+                fontdb::Source::File(p) => Some((p.clone(), f.index)),
+                _ => None,
+            })
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        candidates
+    })
+}
+
+/// What one font book learned about the system's fonts.
+#[derive(Default)]
+struct System {
+    /// Per candidate scanned: the characters it maps. A search keeps this, not the font: the
+    /// CJK and emoji collections a machine has run to hundreds of megabytes, and a book usually
+    /// needs one or two of their faces.
+    coverage: HashMap<usize, Vec<(u32, u32)>>,
+    /// Per candidate: its face id once loaded, or `None` when it could not be read.
+    loaded: HashMap<usize, Option<FaceId>>,
+    by_char: HashMap<char, Option<FaceId>>,
+    /// The files behind loaded faces, so a second face of a collection shares the bytes.
+    kept: HashMap<PathBuf, Arc<Vec<u8>>>,
+}
+
+impl System {
+    fn read(&self, last: &mut LastRead, path: &Path) -> Option<Arc<Vec<u8>>> {
+        if let Some(b) = self.kept.get(path) {
+            return Some(Arc::clone(b));
+        }
+        last.get(path)
+    }
+}
+
+/// The font file read last: candidates are sorted by path, so the faces of a collection follow
+/// each other and share one read.
+struct LastRead(Option<(PathBuf, Arc<Vec<u8>>)>);
+
+impl LastRead {
+    fn get(&mut self, path: &Path) -> Option<Arc<Vec<u8>>> {
+        if self.0.as_ref().is_none_or(|(p, _)| p != path) {
+            self.0 = std::fs::read(path)
+                .ok()
+                .map(|b| (path.to_path_buf(), Arc::new(b)));
+        }
+        self.0.as_ref().map(|(_, b)| Arc::clone(b))
+    }
+}
+
+/// The characters face `index` of a font file maps to a glyph, as sorted inclusive ranges.
+pub(super) fn coverage_of(bytes: &[u8], index: u32) -> Vec<(u32, u32)> {
+    let Ok(font) = skrifa::FontRef::from_index(bytes, index) else {
+        return Vec::new();
+    };
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for (c, _) in font.charmap().mappings() {
+        match ranges.last_mut() {
+            Some((_, end)) if c == *end + 1 => *end = c,
+            _ => ranges.push((c, c)),
+        }
+    }
+    ranges.sort_unstable();
+    ranges
+}
+
+pub(super) fn in_ranges(ranges: &[(u32, u32)], c: u32) -> bool {
+    let i = ranges.partition_point(|&(_, end)| end < c);
+    ranges.get(i).is_some_and(|&(start, _)| start <= c)
+}
