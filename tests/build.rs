@@ -379,6 +379,140 @@ fn builds_are_byte_identical_across_time_zones_locales_and_threads() {
     assert!(x == y, "EPUB bytes differ between runs");
 }
 
+/// Chapters are typeset in parallel; the PDF must not depend on which thread finished first,
+/// even when chapters send characters to different system fonts (found and numbered in the
+/// order they are first needed).
+#[test]
+fn pdf_is_byte_identical_whatever_the_number_of_threads() {
+    let scripts = [
+        "中文字符",
+        "한국어",
+        "हिन्दी",
+        "עברית",
+        "ไทย",
+        "✓ ☐ ⚠",
+        "Tiếng Việt",
+        "日本語のかな",
+    ];
+    let mut files: Vec<(String, Vec<u8>)> = vec![(
+        "book.toml".into(),
+        b"[book]\ntitle = \"Threads\"\nlanguage = \"en\"\nsrc = \"src\"\n".to_vec(),
+    )];
+    let mut summary = String::from("# Summary\n\n");
+    for i in 0..24 {
+        let script = scripts[(i * 5) % scripts.len()];
+        summary.push_str(&format!("- [Chapter {i}](c{i}.md)\n"));
+        let mut text = format!("# Chapter {i}: {script}\n\n");
+        for p in 0..12 {
+            text.push_str(&format!(
+                "Paragraph {p} of chapter {i} mixes {script} into running text, with a note[^n{p}] \
+                 and `code {p}` and a [link](https://example.org/{i}/{p}).\n\n"
+            ));
+            text.push_str(&format!("[^n{p}]: Note {p} of chapter {i}: {script}.\n\n"));
+        }
+        text.push_str("| a | b |\n|---|---|\n| one | two |\n\n```rust\nfn main() {}\n```\n");
+        files.push((format!("src/c{i}.md"), text.into_bytes()));
+    }
+    files.push(("src/SUMMARY.md".into(), summary.into_bytes()));
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in &files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let pdf = |threads: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let run = bindery(
+            &[
+                "build",
+                dir.path().to_str().unwrap(),
+                "--format",
+                "pdf",
+                "--out",
+                out.path().to_str().unwrap(),
+            ],
+            &[("RAYON_NUM_THREADS", threads)],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        std::fs::read(out.path().join("book.pdf")).unwrap()
+    };
+    let one = pdf("1");
+    assert!(one.len() > 10_000);
+    for threads in ["2", "4", "7"] {
+        assert!(
+            pdf(threads) == one,
+            "PDF bytes differ with {threads} threads"
+        );
+    }
+}
+
+/// Chapters laid out in parallel number their structure elements from 0; joined into the
+/// book, each chapter's content must hang under its own section, in chapter order.
+#[test]
+fn every_chapter_content_is_tagged_under_its_own_section_in_order() {
+    use bindery::pdf::model::{Item, StructKind};
+    let mut files = vec![TOML];
+    let mut owned: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut summary = String::new();
+    for i in 0..6 {
+        summary.push_str(&format!("- [C{i}](c{i}.md)\n"));
+        owned.push((
+            format!("src/c{i}.md"),
+            format!(
+                "# C{i}\n\nText {i} with a note[^a].\n\n- one\n- two\n\n| h | k |\n|---|---|\n\
+                 | x | y |\n\n> quoted {i}\n\n[^a]: The note of {i}.\n"
+            )
+            .into_bytes(),
+        ));
+    }
+    owned.push(("src/SUMMARY.md".into(), summary.into_bytes()));
+    for (n, b) in &owned {
+        files.push((n.as_str(), b.as_slice()));
+    }
+    let dir = book(&files);
+    let model = typeset(dir.path(), &bindery::config::PdfSettings::default());
+    let nodes = &model.structure;
+    let root = |mut i: usize| {
+        while let Some(p) = nodes[i].parent {
+            assert!(p < i, "a parent comes before its children");
+            i = p;
+        }
+        i
+    };
+    let sections: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].kind == StructKind::Section)
+        .collect();
+    assert_eq!(sections.len(), 6);
+    assert!(sections.iter().all(|&s| nodes[s].parent.is_none()));
+    // The body's tagged text, in page order, belongs to sections 0, 0, ..., 1, 1, ..., 5.
+    let mut seen = Vec::new();
+    for page in &model.pages {
+        for item in &page.items {
+            if let Item::Text {
+                tag: Some(t),
+                artifact: false,
+                text,
+                ..
+            } = item
+            {
+                let r = root(*t);
+                if nodes[r].kind == StructKind::Section {
+                    let chapter = sections.iter().position(|&s| s == r).unwrap();
+                    if let Some(digit) = text.chars().find(|c| c.is_ascii_digit()) {
+                        if text.starts_with("Text") || text.starts_with("quoted") {
+                            assert_eq!(digit.to_digit(10), Some(chapter as u32), "{text}");
+                        }
+                    }
+                    if seen.last() != Some(&chapter) {
+                        seen.push(chapter);
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(seen, (0..6).collect::<Vec<_>>());
+}
+
 #[test]
 fn check_writes_nothing_and_init_scaffolds_a_book_that_builds() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::model::{self, Color, Item, Numbering, StructKind, StructNode};
 use super::pages::{decorate, number_front, outline, paginate};
 use super::shape::{FaceId, FontBook, Shaped};
@@ -104,81 +106,41 @@ pub(super) fn content_height(s: &Settings) -> f32 {
     s.height - s.top - s.bottom
 }
 
-/// Typeset the whole book.
+/// Typeset the whole book: the chapters in parallel (each on its own, into a flow of entries),
+/// then, in order, the pages of the body, the front matter that needs their numbers, and the
+/// running heads.
 pub fn typeset(
     doc: &Document,
     settings: &Settings,
     image_sizes: &[PixelSize],
 ) -> (model::Book, MissingChars) {
-    let mut ctx = Ctx {
-        doc,
-        settings,
-        image_sizes,
-        chapter: 0,
-        lang: doc.meta.language.clone(),
-        missing: Vec::new(),
-        notes: HashMap::new(),
-        structure: Rc::new(RefCell::new(Vec::new())),
-        parent: None,
-    };
     let width = text_width(settings);
     // Body first: its page numbers are needed by the contents, which do not move them (front
     // matter is numbered in roman numerals, the body from 1).
-    let mut flow = Vec::new();
-    for (i, ch) in doc.chapters.iter().enumerate() {
-        ctx.chapter = i;
-        ctx.lang = ch.lang.clone().unwrap_or_else(|| doc.meta.language.clone());
-        let section = ctx.node(StructKind::Section, None, Some(ctx.lang.clone()));
-        ctx.parent = Some(section);
+    let chapters: Vec<ChapterLayout> = (0..doc.chapters.len())
+        .into_par_iter()
+        .map(|i| chapter(doc, settings, image_sizes, i))
+        .collect();
+    let mut ctx = Ctx::new(doc, settings, image_sizes, 0);
+    ctx.lang = doc.meta.language.clone();
+    // Sized once: the flow of a long book is large, and doubling it as it grows would hold
+    // two copies at the peak.
+    let mut flow = Vec::with_capacity(chapters.iter().map(|c| c.entries.len() + 1).sum());
+    for mut laid in chapters {
+        // Each chapter numbered its structure elements from 0; they follow the ones before.
+        let offset = ctx.structure.borrow().len();
+        laid.renumber(offset);
+        ctx.structure.borrow_mut().extend(laid.structure);
         flow.push(Entry {
             page_break: Some(settings.two_sided),
             ..Entry::default()
         });
-        let mut chapter_entries = Vec::new();
-        let label = chapter_heading_label(doc, i, settings.number_headings);
-        if ch.needs_title_heading {
-            let h = ctx.node(StructKind::H(1), Some(label.clone()), None);
-            let title = [Inline::Text(label.clone())];
-            let id = Some(crate::doc::passes::TITLE_ID.to_string());
-            chapter_entries.extend(ctx.within(h, |ctx| ctx.heading(1, &title, width, id)));
-        }
-        chapter_entries.extend(ctx.blocks(&ch.blocks, width));
-        // Footnotes: laid out now (after the text, so they follow it in the structure tree) and
-        // placed by the paginator at the bottom of the page that first references them.
-        for f in &ch.footnotes {
-            let note = ctx.node(StructKind::Note, None, None);
-            let mut e = ctx.within(note, |ctx| ctx.note(f.number, &f.blocks, width));
-            if let Some(first) = e.first_mut() {
-                first.space_before = settings.font_size * 0.2;
-            }
-            ctx.notes.insert((i, f.number), e);
-        }
-        // Notes nobody references have no page bottom to go to: they close the chapter.
-        let mut referenced = std::collections::HashSet::new();
-        crate::doc::passes::visit_inlines(&ch.blocks, &mut |inline| {
-            if let Inline::FootnoteRef { number, .. } = inline {
-                referenced.insert(*number);
-            }
-        });
-        for f in ch
-            .footnotes
-            .iter()
-            .filter(|f| !referenced.contains(&f.number))
-        {
-            if let Some(e) = ctx.notes.get(&(i, f.number)) {
-                chapter_entries.extend(e.iter().cloned());
-            }
-        }
-        if let Some(first) = chapter_entries.first_mut() {
-            first.anchors.push((i, None));
-            first.bookmark = Some((0, label));
-            first.space_before = 0.0;
-        }
-        tag(&mut chapter_entries, section);
-        ctx.parent = None;
-        flow.extend(chapter_entries);
+        flow.extend(laid.entries);
+        ctx.notes.extend(laid.notes);
+        ctx.missing.extend(laid.missing);
     }
-    let mut body = paginate(&flow, &ctx.notes, settings, Numbering::Arabic, 0);
+    let notes = std::mem::take(&mut ctx.notes);
+    let mut body = paginate(flow, notes, settings, Numbering::Arabic, 0);
     // Front matter: title page and contents.
     let mut front_flow = ctx.title_page();
     front_flow.push(Entry {
@@ -186,7 +148,7 @@ pub fn typeset(
         ..Entry::default()
     });
     front_flow.extend(ctx.contents(&body.anchors, width));
-    let mut front = paginate(&front_flow, &HashMap::new(), settings, Numbering::Roman, 0);
+    let mut front = paginate(front_flow, HashMap::new(), settings, Numbering::Roman, 0);
     let offset = front.pages.len();
     // Shift body page indices past the front matter.
     let anchors: HashMap<_, _> = body
@@ -211,6 +173,105 @@ pub fn typeset(
     )
 }
 
+/// One chapter laid out on its own, ready to join the book's flow.
+struct ChapterLayout {
+    entries: Vec<Entry>,
+    /// Footnote bodies by (chapter, number), for the paginator to place.
+    notes: HashMap<(usize, u32), Vec<Entry>>,
+    /// The chapter's structure elements, numbered from 0.
+    structure: Vec<StructNode>,
+    missing: MissingChars,
+}
+
+impl ChapterLayout {
+    /// Move the chapter's structure element numbers up by `offset`, where they join the book's.
+    fn renumber(&mut self, offset: usize) {
+        for node in &mut self.structure {
+            node.parent = node.parent.map(|p| p + offset);
+        }
+        let notes = self.notes.values_mut().flatten();
+        for e in self.entries.iter_mut().chain(notes) {
+            shift_tags(e, offset);
+        }
+    }
+}
+
+fn shift_tags(e: &mut Entry, offset: usize) {
+    for item in &mut e.items {
+        if let Item::Text { tag: Some(t), .. }
+        | Item::Image { tag: Some(t), .. }
+        | Item::Link { tag: Some(t), .. } = item
+        {
+            *t += offset;
+        }
+    }
+    if let Some(header) = &mut e.repeat_header {
+        shift_tags(header, offset);
+    }
+}
+
+/// Lay out chapter `i`: its title heading where the text has none, its blocks, its footnotes.
+fn chapter(
+    doc: &Document,
+    settings: &Settings,
+    image_sizes: &[PixelSize],
+    i: usize,
+) -> ChapterLayout {
+    let ch = &doc.chapters[i];
+    let width = text_width(settings);
+    let mut ctx = Ctx::new(doc, settings, image_sizes, i);
+    let section = ctx.node(StructKind::Section, None, Some(ctx.lang.clone()));
+    ctx.parent = Some(section);
+    let mut entries = Vec::new();
+    let label = chapter_heading_label(doc, i, settings.number_headings);
+    if ch.needs_title_heading {
+        let h = ctx.node(StructKind::H(1), Some(label.clone()), None);
+        let title = [Inline::Text(label.clone())];
+        let id = Some(crate::doc::passes::TITLE_ID.to_string());
+        entries.extend(ctx.within(h, |ctx| ctx.heading(1, &title, width, id)));
+    }
+    entries.extend(ctx.blocks(&ch.blocks, width));
+    // Footnotes: laid out now (after the text, so they follow it in the structure tree) and
+    // placed by the paginator at the bottom of the page that first references them.
+    for f in &ch.footnotes {
+        let note = ctx.node(StructKind::Note, None, None);
+        let mut e = ctx.within(note, |ctx| ctx.note(f.number, &f.blocks, width));
+        if let Some(first) = e.first_mut() {
+            first.space_before = settings.font_size * 0.2;
+        }
+        ctx.notes.insert((i, f.number), e);
+    }
+    // Notes nobody references have no page bottom to go to: they close the chapter.
+    let mut referenced = std::collections::HashSet::new();
+    crate::doc::passes::visit_inlines(&ch.blocks, &mut |inline| {
+        if let Inline::FootnoteRef { number, .. } = inline {
+            referenced.insert(*number);
+        }
+    });
+    for f in ch
+        .footnotes
+        .iter()
+        .filter(|f| !referenced.contains(&f.number))
+    {
+        if let Some(e) = ctx.notes.get(&(i, f.number)) {
+            entries.extend(e.iter().cloned());
+        }
+    }
+    if let Some(first) = entries.first_mut() {
+        first.anchors.push((i, None));
+        first.bookmark = Some((0, label));
+        first.space_before = 0.0;
+    }
+    tag(&mut entries, section);
+    let structure = ctx.structure.borrow().clone();
+    ChapterLayout {
+        entries,
+        notes: ctx.notes,
+        structure,
+        missing: ctx.missing,
+    }
+}
+
 fn chapter_heading_label(doc: &Document, i: usize, numbered: bool) -> String {
     if numbered {
         doc.chapter_label(i)
@@ -219,7 +280,58 @@ fn chapter_heading_label(doc: &Document, i: usize, numbered: bool) -> String {
     }
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(
+        doc: &'a Document,
+        settings: &'a Settings,
+        image_sizes: &'a [PixelSize],
+        chapter: usize,
+    ) -> Ctx<'a> {
+        let lang = doc
+            .chapters
+            .get(chapter)
+            .and_then(|c| c.lang.clone())
+            .unwrap_or_else(|| doc.meta.language.clone());
+        Ctx {
+            doc,
+            settings,
+            image_sizes,
+            chapter,
+            lang,
+            missing: Vec::new(),
+            notes: HashMap::new(),
+            structure: Rc::new(RefCell::new(Vec::new())),
+            parent: None,
+        }
+    }
+
+    /// Run `f` in a context at another type size (footnotes, tables that shrink to fit), over
+    /// the same document, structure tree and place in it.
+    pub(super) fn at_size<R>(&mut self, font_size: f32, f: impl FnOnce(&mut Ctx) -> R) -> R {
+        let settings = Settings {
+            font_size,
+            ..self.settings.clone()
+        };
+        let mut inner = Ctx {
+            doc: self.doc,
+            settings: &settings,
+            image_sizes: self.image_sizes,
+            chapter: self.chapter,
+            lang: self.lang.clone(),
+            missing: Vec::new(),
+            notes: HashMap::new(),
+            structure: Rc::clone(&self.structure),
+            parent: self.parent,
+        };
+        let out = f(&mut inner);
+        for m in inner.missing {
+            if !self.missing.contains(&m) {
+                self.missing.push(m);
+            }
+        }
+        out
+    }
+
     pub(super) fn body_style(&self) -> Style {
         Style {
             face: self.settings.face(Role::Body, false, false),
@@ -542,43 +654,26 @@ impl Ctx<'_> {
     /// Footnote body: small type, number first.
     fn note(&mut self, number: u32, blocks: &[Block], width: f32) -> Vec<Entry> {
         let fs = self.settings.font_size * 0.82;
-        let saved = self.settings;
-        let small = Settings {
-            font_size: fs,
-            ..saved.clone()
-        };
-        // Lay out with the small size: a temporary context over the same document.
-        let mut inner = Ctx {
-            doc: self.doc,
-            settings: &small,
-            image_sizes: self.image_sizes,
-            chapter: self.chapter,
-            lang: self.lang.clone(),
-            missing: Vec::new(),
-            notes: HashMap::new(),
-            structure: self.structure.clone(),
-            parent: self.parent,
-        };
-        let mut entries = Vec::new();
-        for (k, b) in blocks.iter().enumerate() {
-            match (k, b) {
-                (0, Block::Paragraph(inl)) => {
-                    let mut with_number = vec![Inline::Text(format!("{number}. "))];
-                    with_number.extend(inl.iter().cloned());
-                    entries.extend(inner.paragraph(&with_number, inner.body_style(), width, true));
+        let mut entries = self.at_size(fs, |inner| {
+            let mut entries = Vec::new();
+            for (k, b) in blocks.iter().enumerate() {
+                match (k, b) {
+                    (0, Block::Paragraph(inl)) => {
+                        let mut with_number = vec![Inline::Text(format!("{number}. "))];
+                        with_number.extend(inl.iter().cloned());
+                        let style = inner.body_style();
+                        entries.extend(inner.paragraph(&with_number, style, width, true));
+                    }
+                    _ => entries.extend(inner.block(b, width)),
                 }
-                _ => entries.extend(inner.block(b, width)),
             }
-        }
-        if entries.is_empty() {
-            entries.extend(inner.paragraph(
-                &[Inline::Text(format!("{number}."))],
-                inner.body_style(),
-                width,
-                false,
-            ));
-        }
-        self.missing.extend(inner.missing);
+            if entries.is_empty() {
+                let style = inner.body_style();
+                let number = [Inline::Text(format!("{number}."))];
+                entries.extend(inner.paragraph(&number, style, width, false));
+            }
+            entries
+        });
         for e in &mut entries {
             e.space_before = 0.0;
         }

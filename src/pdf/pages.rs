@@ -5,7 +5,7 @@
 //! outline from the placed headings. Pure: entries and settings in, pages out; no fonts are
 //! needed except to draw the running heads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::layout::{as_artifact, content_height, text_width, Entry, Settings};
 use super::model::{self, Bookmark, Item, Numbering, Page};
@@ -26,68 +26,19 @@ pub(super) struct Paginated {
 
 /// Fill pages with the flow. Never loops forever: an entry is always placed on an empty page,
 /// even when it is taller than the page (it is then cut by the page edge, never retried).
+/// The entries and notes are moved onto the pages, not copied.
 pub(super) fn paginate(
-    flow: &[Entry],
-    notes: &HashMap<(usize, u32), Vec<Entry>>,
+    mut flow: Vec<Entry>,
+    mut notes: HashMap<(usize, u32), Vec<Entry>>,
     s: &Settings,
     numbering: Numbering,
     first_index: usize,
 ) -> Paginated {
     let ch = content_height(s);
-    let mut out = Paginated {
-        pages: Vec::new(),
-        anchors: HashMap::new(),
-        headings: Vec::new(),
-        chapter_of_page: Vec::new(),
-    };
-    let mut used = 0.0f32;
-    let mut notes_h = 0.0f32;
-    let mut page_notes: Vec<Entry> = Vec::new();
-    let mut carry: Vec<Entry> = Vec::new();
-    let mut placed_notes: std::collections::HashSet<(usize, u32)> =
-        std::collections::HashSet::new();
-    let mut current_chapter: Option<usize> = None;
-    let mut fresh_chapter = false;
-    let mut placed_any = false;
-    let new_page = |out: &mut Paginated,
-                    page_notes: &mut Vec<Entry>,
-                    notes_h: f32,
-                    chapter: Option<usize>,
-                    first: bool| {
-        let x0 = left_margin(s, (first_index + out.pages.len()).saturating_sub(1));
-        if let Some(p) = out.pages.last_mut() {
-            // Footnotes at the bottom of the finished page, under a short rule.
-            let mut y = s.height - s.bottom - notes_h;
-            if !page_notes.is_empty() {
-                p.items.push(Item::Line {
-                    x1: x0,
-                    y1: y - 3.0,
-                    x2: x0 + text_width(s) * 0.3,
-                    y2: y - 3.0,
-                    width: 0.5,
-                    color: model::RULE,
-                });
-            }
-            for n in page_notes.drain(..) {
-                y += n.space_before;
-                for mut it in n.items {
-                    it.shift(x0, y);
-                    p.items.push(it);
-                }
-                y += n.height;
-            }
-        }
-        out.pages.push(Page {
-            width: s.width,
-            height: s.height,
-            numbering,
-            items: Vec::new(),
-        });
-        out.chapter_of_page.push(chapter.map(|c| (c, first)));
-    };
+    let mut p = Paginator::new(s, numbering, first_index);
     // Work through the flow in order, except that a picture which does not fit waits (with its
     // caption) for the next page while the text after it fills this one.
-    let mut queue: std::collections::VecDeque<usize> = (0..flow.len()).collect();
+    let mut queue: VecDeque<usize> = (0..flow.len()).collect();
     let mut deferred: Vec<usize> = Vec::new();
     let mut force_new_page = false;
     loop {
@@ -100,150 +51,298 @@ pub(super) fn paginate(
             }
             None => break,
         };
-        let e = &flow[idx];
-        if let Some(right) = e.page_break {
+        if let Some(right) = flow[idx].page_break {
             if !deferred.is_empty() {
                 // Waiting pictures go before the next chapter starts.
                 queue.push_front(idx);
-                for d in deferred.drain(..).rev() {
-                    queue.push_front(d);
-                }
+                requeue(&mut queue, &mut deferred);
                 force_new_page = true;
                 continue;
             }
-            if placed_any || out.pages.is_empty() {
-                new_page(&mut out, &mut page_notes, notes_h, None, false);
-                // Right-hand start in a two-sided book: page numbers are odd on the right.
-                if right && (first_index + out.pages.len()) % 2 == 0 {
-                    new_page(&mut out, &mut page_notes, 0.0, None, false);
-                }
-                used = 0.0;
-                notes_h = 0.0;
-                placed_any = false;
-            }
-            fresh_chapter = true;
+            p.start_chapter(right);
             continue;
         }
-        if out.pages.is_empty() {
-            new_page(&mut out, &mut page_notes, notes_h, None, false);
+        p.ensure_page();
+        if std::mem::take(&mut force_new_page) && p.used > 0.0 {
+            p.next_page();
         }
-        if std::mem::take(&mut force_new_page) && used > 0.0 {
-            new_page(&mut out, &mut page_notes, notes_h, current_chapter, false);
-            used = 0.0;
-            notes_h = take_notes(&mut carry, &mut page_notes, ch * 0.5);
-        }
-        // Height needed: this entry, what must stay with it, and its footnotes.
-        let mut need = e.height + if used > 0.0 { e.space_before } else { 0.0 };
-        let mut k = idx;
-        while flow[k].keep_with_next
-            && k + 1 < flow.len()
-            && flow[k + 1].page_break.is_none()
-            && need < ch * 0.5
-        {
-            k += 1;
-            need += flow[k].space_before + flow[k].height;
-        }
-        // Each note once, at its first reference.
-        let mut fresh: Vec<(usize, u32)> = Vec::new();
-        for k in &e.footnotes {
-            if !placed_notes.contains(k) && !fresh.contains(k) {
-                fresh.push(*k);
-            }
-        }
-        let entry_notes: Vec<Entry> = fresh
-            .iter()
-            .filter_map(|key| notes.get(key))
-            .flatten()
-            .cloned()
-            .collect();
-        let note_need: f32 = entry_notes
-            .iter()
-            .map(|n| n.height + n.space_before)
-            .sum::<f32>()
-            + if page_notes.is_empty() && !entry_notes.is_empty() {
-                s.font_size
-            } else {
-                0.0
-            };
-        if used > 0.0 && used + need + notes_h + note_need.min(ch * 0.5) > ch {
-            if e.float && queue.len() >= k - idx {
+        let (last_kept, need) = keep_group(&flow, idx, p.used, ch);
+        let fresh = p.fresh_notes(&flow[idx]);
+        let note_need = p.note_need(&fresh, &notes);
+        if p.used > 0.0 && p.used + need + p.notes_h + note_need.min(ch * 0.5) > ch {
+            if flow[idx].float && queue.len() >= last_kept - idx {
                 // The picture and its caption wait for the next page.
                 deferred.push(idx);
-                for _ in idx..k {
+                for _ in idx..last_kept {
                     if let Some(next) = queue.pop_front() {
                         deferred.push(next);
                     }
                 }
                 continue;
             }
-            let chapter = current_chapter;
-            new_page(&mut out, &mut page_notes, notes_h, chapter, false);
-            used = 0.0;
-            // Footnotes that did not fit on the previous page continue here (up to half the page).
-            notes_h = take_notes(&mut carry, &mut page_notes, ch * 0.5);
+            p.next_page();
             if !deferred.is_empty() {
                 // Pictures that waited go first on the new page.
                 queue.push_front(idx);
-                for d in deferred.drain(..).rev() {
-                    queue.push_front(d);
-                }
+                requeue(&mut queue, &mut deferred);
                 continue;
             }
-            if let Some(h) = &e.repeat_header {
-                place(&mut out, &as_artifact(h), &mut used, s, first_index, idx);
+            if let Some(h) = &flow[idx].repeat_header {
+                p.place(as_artifact(h));
             }
         }
-        if let Some((_, title)) = &e.bookmark {
-            if e.anchors.iter().any(|a| a.1.is_none()) {
-                current_chapter = e.anchors.iter().find(|a| a.1.is_none()).map(|a| a.0);
-                let last = out.chapter_of_page.len() - 1;
-                out.chapter_of_page[last] = current_chapter.map(|c| (c, fresh_chapter));
-                let _ = title;
+        let entry_notes = fresh
+            .iter()
+            .filter_map(|key| notes.remove(key))
+            .flatten()
+            .collect();
+        p.place_entry(std::mem::take(&mut flow[idx]), fresh, entry_notes);
+    }
+    p.finish()
+}
+
+/// Put the waiting pictures back at the front of the queue, in their order.
+fn requeue(queue: &mut VecDeque<usize>, deferred: &mut Vec<usize>) {
+    for d in deferred.drain(..).rev() {
+        queue.push_front(d);
+    }
+}
+
+/// The last entry that must stay on a page with entry `idx` (a heading with what follows, up
+/// to half a page), and the height they need together.
+fn keep_group(flow: &[Entry], idx: usize, used: f32, page: f32) -> (usize, f32) {
+    let e = &flow[idx];
+    let mut need = e.height + if used > 0.0 { e.space_before } else { 0.0 };
+    let mut k = idx;
+    while flow[k].keep_with_next
+        && k + 1 < flow.len()
+        && flow[k + 1].page_break.is_none()
+        && need < page * 0.5
+    {
+        k += 1;
+        need += flow[k].space_before + flow[k].height;
+    }
+    (k, need)
+}
+
+/// The state of the page being filled, and the pages done.
+struct Paginator<'s> {
+    s: &'s Settings,
+    numbering: Numbering,
+    /// Index of the first page this flow fills in the whole book (its parity gives the sides).
+    first_index: usize,
+    out: Paginated,
+    /// Height of the text area filled on the current page.
+    used: f32,
+    /// Height the current page's footnotes take at its foot.
+    notes_h: f32,
+    page_notes: Vec<Entry>,
+    /// Footnote lines that did not fit on their page, continued on the next.
+    carry: Vec<Entry>,
+    placed_notes: HashSet<(usize, u32)>,
+    current_chapter: Option<usize>,
+    /// Whether nothing has been placed since the current chapter started.
+    fresh_chapter: bool,
+    placed_any: bool,
+}
+
+impl<'s> Paginator<'s> {
+    fn new(s: &'s Settings, numbering: Numbering, first_index: usize) -> Paginator<'s> {
+        Paginator {
+            s,
+            numbering,
+            first_index,
+            out: Paginated {
+                pages: Vec::new(),
+                anchors: HashMap::new(),
+                headings: Vec::new(),
+                chapter_of_page: Vec::new(),
+            },
+            used: 0.0,
+            notes_h: 0.0,
+            page_notes: Vec::new(),
+            carry: Vec::new(),
+            placed_notes: HashSet::new(),
+            current_chapter: None,
+            fresh_chapter: false,
+            placed_any: false,
+        }
+    }
+
+    /// Finish the current page (its footnotes at the bottom, under a short rule) and start one.
+    fn new_page(&mut self, chapter: Option<usize>) {
+        let s = self.s;
+        let x0 = left_margin(
+            s,
+            (self.first_index + self.out.pages.len()).saturating_sub(1),
+        );
+        if let Some(p) = self.out.pages.last_mut() {
+            let mut y = s.height - s.bottom - self.notes_h;
+            if !self.page_notes.is_empty() {
+                p.items.push(Item::Line {
+                    x1: x0,
+                    y1: y - 3.0,
+                    x2: x0 + text_width(s) * 0.3,
+                    y2: y - 3.0,
+                    width: 0.5,
+                    color: model::RULE,
+                });
+            }
+            for n in self.page_notes.drain(..) {
+                y += n.space_before;
+                for mut it in n.items {
+                    it.shift(x0, y);
+                    p.items.push(it);
+                }
+                y += n.height;
             }
         }
-        let y = place(&mut out, e, &mut used, s, first_index, idx);
-        let page = out.pages.len() - 1;
-        for a in &e.anchors {
-            out.anchors.entry(a.clone()).or_insert((page, y));
+        self.out.pages.push(Page {
+            width: s.width,
+            height: s.height,
+            numbering: self.numbering,
+            items: Vec::new(),
+        });
+        self.out.chapter_of_page.push(chapter.map(|c| (c, false)));
+    }
+
+    fn ensure_page(&mut self) {
+        if self.out.pages.is_empty() {
+            self.new_page(None);
         }
-        if let Some((level, title)) = &e.bookmark {
-            if let Some(c) = e.anchors.first().map(|a| a.0).or(current_chapter) {
-                out.headings.push((page, y, c, *level, title.clone()));
+    }
+
+    /// Go on to a new page in the same chapter; footnotes that did not fit on the previous
+    /// page continue here (up to half the page).
+    fn next_page(&mut self) {
+        self.new_page(self.current_chapter);
+        self.used = 0.0;
+        self.notes_h = take_notes(
+            &mut self.carry,
+            &mut self.page_notes,
+            content_height(self.s) * 0.5,
+        );
+    }
+
+    /// A chapter starts on a new page; in a two-sided book on a right-hand one (page numbers
+    /// are odd on the right).
+    fn start_chapter(&mut self, right: bool) {
+        if self.placed_any || self.out.pages.is_empty() {
+            self.new_page(None);
+            if right && (self.first_index + self.out.pages.len()) % 2 == 0 {
+                self.new_page(None);
+            }
+            self.used = 0.0;
+            self.notes_h = 0.0;
+            self.placed_any = false;
+        }
+        self.fresh_chapter = true;
+    }
+
+    /// The notes `e` refers to that no page has yet: each note goes once, at its first
+    /// reference.
+    fn fresh_notes(&self, e: &Entry) -> Vec<(usize, u32)> {
+        let mut fresh: Vec<(usize, u32)> = Vec::new();
+        for k in &e.footnotes {
+            if !self.placed_notes.contains(k) && !fresh.contains(k) {
+                fresh.push(*k);
             }
         }
-        placed_notes.extend(fresh);
-        for n in entry_notes {
+        fresh
+    }
+
+    /// The height these notes need at the foot of the current page, with the rule above them.
+    fn note_need(&self, fresh: &[(usize, u32)], notes: &HashMap<(usize, u32), Vec<Entry>>) -> f32 {
+        let mut need = 0.0;
+        let mut any = false;
+        for n in fresh.iter().filter_map(|key| notes.get(key)).flatten() {
+            need += n.height + n.space_before;
+            any = true;
+        }
+        if self.page_notes.is_empty() && any {
+            need += self.s.font_size;
+        }
+        need
+    }
+
+    /// Place an entry on the current page; returns its top y on the page.
+    fn place(&mut self, e: Entry) -> f32 {
+        let s = self.s;
+        if self.used > 0.0 {
+            self.used += e.space_before;
+        }
+        let y = s.top + self.used;
+        let x = left_margin(s, self.first_index + self.out.pages.len() - 1);
+        if let Some(page) = self.out.pages.last_mut() {
+            page.items.extend(e.items.into_iter().map(|mut it| {
+                it.shift(x, y);
+                it
+            }));
+        }
+        self.used += e.height;
+        y
+    }
+
+    /// Place entry `e` where it fits now, with its anchors and bookmark, and its footnotes at
+    /// the foot of this page (or carried to the next when they do not fit).
+    fn place_entry(&mut self, mut e: Entry, fresh: Vec<(usize, u32)>, notes: Vec<Entry>) {
+        let ch = content_height(self.s);
+        let chapter_start = e.anchors.iter().find(|a| a.1.is_none()).map(|a| a.0);
+        if e.bookmark.is_some() && chapter_start.is_some() {
+            self.current_chapter = chapter_start;
+            if let Some(last) = self.out.chapter_of_page.last_mut() {
+                *last = self.current_chapter.map(|c| (c, self.fresh_chapter));
+            }
+        }
+        let anchors = std::mem::take(&mut e.anchors);
+        let bookmark = e.bookmark.take();
+        let y = self.place(e);
+        let page = self.out.pages.len() - 1;
+        let first_chapter = anchors.first().map(|a| a.0);
+        for a in anchors {
+            self.out.anchors.entry(a).or_insert((page, y));
+        }
+        if let Some((level, title)) = bookmark {
+            if let Some(c) = first_chapter.or(self.current_chapter) {
+                self.out.headings.push((page, y, c, level, title));
+            }
+        }
+        self.placed_notes.extend(fresh);
+        for n in notes {
             let h = n.height + n.space_before;
-            if used + notes_h + h + s.font_size <= ch
-                || page_notes.is_empty() && notes_h + h <= ch * 0.6
+            if self.used + self.notes_h + h + self.s.font_size <= ch
+                || self.page_notes.is_empty() && self.notes_h + h <= ch * 0.6
             {
-                notes_h += h;
-                page_notes.push(n);
+                self.notes_h += h;
+                self.page_notes.push(n);
             } else {
-                carry.push(n);
+                self.carry.push(n);
             }
         }
-        if page_notes.len() == 1 && notes_h > 0.0 && !page_notes.is_empty() {
-            notes_h = notes_h.max(
-                page_notes
-                    .iter()
-                    .map(|n| n.height + n.space_before)
-                    .sum::<f32>(),
-            );
+        if self.page_notes.len() == 1 && self.notes_h > 0.0 {
+            let sum = self
+                .page_notes
+                .iter()
+                .map(|n| n.height + n.space_before)
+                .sum::<f32>();
+            self.notes_h = self.notes_h.max(sum);
         }
-        fresh_chapter = false;
-        placed_any = true;
+        self.fresh_chapter = false;
+        self.placed_any = true;
     }
-    // Last page: its footnotes, and any carried ones on a page of their own.
-    while !carry.is_empty() {
-        let chapter = current_chapter;
-        new_page(&mut out, &mut page_notes, notes_h, chapter, false);
-        notes_h = take_notes(&mut carry, &mut page_notes, ch);
+
+    /// The last page's footnotes, and any carried ones on pages of their own.
+    fn finish(mut self) -> Paginated {
+        let ch = content_height(self.s);
+        while !self.carry.is_empty() {
+            self.new_page(self.current_chapter);
+            self.notes_h = take_notes(&mut self.carry, &mut self.page_notes, ch);
+        }
+        self.new_page(None);
+        self.out.pages.pop();
+        self.out.chapter_of_page.pop();
+        self.out
     }
-    new_page(&mut out, &mut page_notes, notes_h, None, false);
-    out.pages.pop();
-    out.chapter_of_page.pop();
-    out
 }
 
 /// Move carried footnote lines onto the page, up to `capacity` points (at least one line, so
@@ -270,31 +369,6 @@ fn left_margin(s: &Settings, page_index: usize) -> f32 {
     } else {
         s.outer
     }
-}
-
-/// Place an entry on the current page; returns its top y on the page.
-fn place(
-    out: &mut Paginated,
-    e: &Entry,
-    used: &mut f32,
-    s: &Settings,
-    first_index: usize,
-    _idx: usize,
-) -> f32 {
-    let page_index = out.pages.len() - 1;
-    if *used > 0.0 {
-        *used += e.space_before;
-    }
-    let y = s.top + *used;
-    let x = left_margin(s, first_index + page_index);
-    let page = out.pages.last_mut().expect("a page");
-    for it in &e.items {
-        let mut it = it.clone();
-        it.shift(x, y);
-        page.items.push(it);
-    }
-    *used += e.height;
-    y
 }
 
 /// Running headers (book title on left pages, chapter title on right pages; none on a chapter's
@@ -606,7 +680,7 @@ mod tests {
         let s = settings();
         let ch = content_height(&s);
         let flow: Vec<Entry> = (1..=30).map(|i| entry(i, ch / 10.0 - 0.01)).collect();
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 1);
         assert_eq!(p.pages.len(), 3);
         assert_eq!(pages_of(&p, &[1, 10, 11, 20, 21, 30]), [0, 0, 1, 1, 2, 2]);
         for (id, _, y) in placed(&p) {
@@ -627,7 +701,7 @@ mod tests {
         heading.keep_with_next = true;
         flow.push(heading);
         flow.push(entry(3, ch * 0.2));
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 1);
         assert_eq!(
             pages_of(&p, &[1, 2, 3]),
             [0, 1, 1],
@@ -640,7 +714,7 @@ mod tests {
         let s = settings();
         let ch = content_height(&s);
         let flow = vec![entry(1, ch * 0.3), entry(2, ch * 3.0), entry(3, ch * 0.3)];
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 1);
         assert_eq!(pages_of(&p, &[1, 2, 3]), [0, 1, 2]);
     }
 
@@ -660,21 +734,21 @@ mod tests {
             entry(3, 10.0),
         ];
         // No pages before this flow: page index i is page number i + 1, odd on the right.
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 0);
+        let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 0);
         assert_eq!(
             pages_of(&p, &[1, 2, 3]),
             [0, 1, 2],
             "page 3 is already a right page"
         );
         let flow = vec![entry(1, 10.0), flow[3].clone(), entry(3, 10.0)];
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 0);
+        let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 0);
         assert_eq!(
             pages_of(&p, &[1, 3]),
             [0, 2],
             "page 2 (a left page) is left blank"
         );
         // After one page of front matter, the same flow's first page is page 2.
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 1);
         assert_eq!(pages_of(&p, &[1, 3]), [0, 1], "page 3 is a right page");
     }
 
@@ -692,7 +766,7 @@ mod tests {
             entry(3, ch * 0.2),
             entry(4, ch * 0.3),
         ];
-        let p = paginate(&flow, &notes, &s, Numbering::Arabic, 1);
+        let p = paginate(flow.clone(), notes.clone(), &s, Numbering::Arabic, 1);
         let at = placed(&p);
         let note = at.iter().find(|(id, _, _)| *id == 100).unwrap();
         assert_eq!(note.1, 0, "on the page of its reference");
@@ -720,7 +794,7 @@ mod tests {
             entry(3, ch * 0.1),
             entry(4, ch * 0.1),
         ];
-        let p = paginate(&flow, &HashMap::new(), &s, Numbering::Arabic, 1);
+        let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 1);
         assert_eq!(pages_of(&p, &[1, 3, 4, 2]), [0, 0, 0, 1]);
     }
 }

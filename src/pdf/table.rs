@@ -1,9 +1,7 @@
 //! Tables: column widths from the cells' natural and minimal widths, fitted to the measure
 //! (wide tables shrink), header rows marked to repeat after a page break, cell alignment.
 
-use std::collections::HashMap;
-
-use super::layout::{tag, text_end, Ctx, Entry, Settings, Style};
+use super::layout::{tag, text_end, Ctx, Entry, Style};
 use super::model::{self, Item, StructKind};
 use crate::assets::fonts::Role;
 use crate::doc::{Align, Inline};
@@ -53,126 +51,111 @@ impl Ctx<'_> {
             }
         }
         let widths = column_widths(&natural, &minimal, width);
-        let settings = Settings {
-            font_size: fs,
-            ..self.settings.clone()
-        };
-        let saved_settings = self.settings;
-        let mut inner = Ctx {
-            doc: self.doc,
-            settings: &settings,
-            image_sizes: self.image_sizes,
-            chapter: self.chapter,
-            lang: self.lang.clone(),
-            missing: Vec::new(),
-            notes: HashMap::new(),
-            structure: self.structure.clone(),
-            parent: self.parent,
-        };
-        let _ = saved_settings;
-        let row_entry = |cells: &[Vec<Inline>], header: bool, inner: &mut Ctx| -> Entry {
-            let mut e = Entry::default();
-            let mut x = 0.0;
-            let mut h: f32 = 0.0;
-            let mut cell_items = Vec::new();
-            let row = inner.node(StructKind::Row, None, None);
-            for (c, &cw) in widths.iter().enumerate() {
-                let saved = inner.parent.replace(row);
-                let cell = inner.node(
-                    if header {
-                        StructKind::HeaderCell
-                    } else {
-                        StructKind::Cell
-                    },
-                    None,
-                    None,
-                );
-                inner.parent = saved;
-                let content = cells.get(c).cloned().unwrap_or_default();
-                let style = Style {
-                    face: self.settings.face(Role::Body, header, false),
-                    size: fs,
-                    color: model::BLACK,
-                    rise: 0.0,
-                    strike: false,
-                };
-                let mut lines = inner.paragraph(&content, style, (cw - 2.0 * pad).max(fs), false);
-                tag(&mut lines, cell);
-                let mut y = pad;
-                for mut l in lines {
-                    let natural_w = text_end(&l);
-                    let dx = match align.get(c) {
-                        Some(Align::Right) => (cw - 2.0 * pad - natural_w).max(0.0),
-                        Some(Align::Center) => ((cw - 2.0 * pad - natural_w) / 2.0).max(0.0),
-                        _ => 0.0,
+        self.at_size(fs, |inner| {
+            let row_entry = |cells: &[Vec<Inline>], header: bool, inner: &mut Ctx| -> Entry {
+                let mut e = Entry::default();
+                let mut x = 0.0;
+                let mut h: f32 = 0.0;
+                let mut cell_items = Vec::new();
+                let row = inner.node(StructKind::Row, None, None);
+                for (c, &cw) in widths.iter().enumerate() {
+                    let saved = inner.parent.replace(row);
+                    let cell = inner.node(
+                        if header {
+                            StructKind::HeaderCell
+                        } else {
+                            StructKind::Cell
+                        },
+                        None,
+                        None,
+                    );
+                    inner.parent = saved;
+                    let content = cells.get(c).cloned().unwrap_or_default();
+                    let style = Style {
+                        face: inner.settings.face(Role::Body, header, false),
+                        size: fs,
+                        color: model::BLACK,
+                        rise: 0.0,
+                        strike: false,
                     };
-                    for mut it in l.items.drain(..) {
-                        it.shift(x + pad + dx, y);
-                        cell_items.push(it);
+                    let mut lines =
+                        inner.paragraph(&content, style, (cw - 2.0 * pad).max(fs), false);
+                    tag(&mut lines, cell);
+                    let mut y = pad;
+                    for mut l in lines {
+                        let natural_w = text_end(&l);
+                        let dx = match align.get(c) {
+                            Some(Align::Right) => (cw - 2.0 * pad - natural_w).max(0.0),
+                            Some(Align::Center) => ((cw - 2.0 * pad - natural_w) / 2.0).max(0.0),
+                            _ => 0.0,
+                        };
+                        for mut it in l.items.drain(..) {
+                            it.shift(x + pad + dx, y);
+                            cell_items.push(it);
+                        }
+                        e.footnotes.extend(l.footnotes);
+                        e.anchors.extend(l.anchors);
+                        y += l.height;
                     }
-                    e.footnotes.extend(l.footnotes);
-                    e.anchors.extend(l.anchors);
-                    y += l.height;
+                    h = h.max(y + pad);
+                    x += cw;
                 }
-                h = h.max(y + pad);
-                x += cw;
-            }
-            if header {
-                e.items.push(Item::Rect {
-                    x: 0.0,
-                    y: 0.0,
-                    w: x,
-                    h,
-                    color: model::LIGHT,
-                });
-            }
-            e.items.extend(cell_items);
-            // Cell borders.
-            let mut bx = 0.0;
-            e.items.push(Item::Line {
-                x1: 0.0,
-                y1: 0.0,
-                x2: x,
-                y2: 0.0,
-                width: 0.5,
-                color: model::RULE,
-            });
-            e.items.push(Item::Line {
-                x1: 0.0,
-                y1: h,
-                x2: x,
-                y2: h,
-                width: 0.5,
-                color: model::RULE,
-            });
-            for w in widths.iter().chain(std::iter::once(&0.0)) {
+                if header {
+                    e.items.push(Item::Rect {
+                        x: 0.0,
+                        y: 0.0,
+                        w: x,
+                        h,
+                        color: model::LIGHT,
+                    });
+                }
+                e.items.extend(cell_items);
+                // Cell borders.
+                let mut bx = 0.0;
                 e.items.push(Item::Line {
-                    x1: bx,
+                    x1: 0.0,
                     y1: 0.0,
-                    x2: bx,
+                    x2: x,
+                    y2: 0.0,
+                    width: 0.5,
+                    color: model::RULE,
+                });
+                e.items.push(Item::Line {
+                    x1: 0.0,
+                    y1: h,
+                    x2: x,
                     y2: h,
                     width: 0.5,
                     color: model::RULE,
                 });
-                bx += w;
+                for w in widths.iter().chain(std::iter::once(&0.0)) {
+                    e.items.push(Item::Line {
+                        x1: bx,
+                        y1: 0.0,
+                        x2: bx,
+                        y2: h,
+                        width: 0.5,
+                        color: model::RULE,
+                    });
+                    bx += w;
+                }
+                e.height = h;
+                e
+            };
+            let header = (!head.is_empty()).then(|| row_entry(head, true, inner));
+            let mut out = Vec::new();
+            if let Some(h) = &header {
+                let mut h = h.clone();
+                h.keep_with_next = true;
+                out.push(h);
             }
-            e.height = h;
-            e
-        };
-        let header = (!head.is_empty()).then(|| row_entry(head, true, &mut inner));
-        let mut out = Vec::new();
-        if let Some(h) = &header {
-            let mut h = h.clone();
-            h.keep_with_next = true;
-            out.push(h);
-        }
-        for row in rows {
-            let mut e = row_entry(row, false, &mut inner);
-            e.repeat_header = header.clone().map(Box::new);
-            out.push(e);
-        }
-        self.missing.extend(inner.missing);
-        out
+            for row in rows {
+                let mut e = row_entry(row, false, inner);
+                e.repeat_header = header.clone().map(Box::new);
+                out.push(e);
+            }
+            out
+        })
     }
 }
 
