@@ -6,6 +6,7 @@
 use super::layout::{baseline_of, text_item, Ctx, Entry, Style};
 use super::linebreak::{self, Item as Lb, INFINITY};
 use super::model::{self, Item, Target};
+use super::settings::em;
 use super::shape::{self, Shaped};
 use crate::assets::fonts::Role;
 use crate::doc::{Inline, LinkTarget};
@@ -153,13 +154,14 @@ impl Ctx<'_> {
                                         px += s.width * style.size;
                                     }
                                     if style.strike {
-                                        let y = baseline - style.rise - style.size * 0.3;
+                                        let y =
+                                            baseline - style.rise - style.size * em::STRIKE_HEIGHT;
                                         entry.items.push(Item::Line {
                                             x1: x,
                                             y1: y,
                                             x2: x + width,
                                             y2: y,
-                                            width: style.size * 0.06,
+                                            width: style.size * em::STRIKE_THICKNESS,
                                             color: style.color,
                                         });
                                     }
@@ -458,8 +460,8 @@ fn flatten(
             Inline::Superscript(c) => flatten(
                 c,
                 Style {
-                    size: style.size * 0.7,
-                    rise: style.size * 0.33,
+                    size: style.size * em::SUPERSCRIPT_SIZE,
+                    rise: style.size * em::SUPERSCRIPT_RISE,
                     ..style
                 },
                 link.clone(),
@@ -469,8 +471,8 @@ fn flatten(
             Inline::Subscript(c) => flatten(
                 c,
                 Style {
-                    size: style.size * 0.7,
-                    rise: -style.size * 0.15,
+                    size: style.size * em::SUBSCRIPT_SIZE,
+                    rise: style.size * em::SUBSCRIPT_RISE,
                     ..style
                 },
                 link.clone(),
@@ -481,7 +483,7 @@ fn flatten(
                 let f = ctx.settings.fonts.face(style.face);
                 let code = Style {
                     face: ctx.settings.face(Role::Code, f.bold, false),
-                    size: style.size * 0.9,
+                    size: style.size * em::INLINE_CODE_SIZE,
                     ..style
                 };
                 // Maths written over several lines keeps its lines.
@@ -547,8 +549,8 @@ fn flatten(
                     style
                 } else {
                     Style {
-                        size: style.size * 0.65,
-                        rise: style.size * 0.38,
+                        size: style.size * em::NOTE_MARK_SIZE,
+                        rise: style.size * em::NOTE_MARK_RISE,
                         color: model::LINK,
                         ..style
                     }

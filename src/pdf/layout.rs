@@ -9,47 +9,18 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::model::{self, Color, Item, Numbering, StructKind, StructNode};
 use super::pages::{decorate, number_front, outline, paginate};
-use super::shape::{FaceId, FontBook, Shaped};
+use super::settings::em;
+use super::shape::{FaceId, Shaped};
 use crate::assets::fonts::Role;
 use crate::doc::{Block, Document, Image, Inline, Length};
 
-/// Page geometry and type sizes, in points.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub width: f32,
-    pub height: f32,
-    pub top: f32,
-    pub bottom: f32,
-    pub inner: f32,
-    pub outer: f32,
-    pub font_size: f32,
-    pub leading: f32,
-    pub two_sided: bool,
-    pub ragged_right: bool,
-    pub number_headings: bool,
-    /// The faces this book is typeset with.
-    pub fonts: Arc<FontBook>,
-    pub labels: crate::labels::Labels,
-    /// A handout's cover: a short contents list and, when the book has a web address, its QR code.
-    pub handout_cover: Option<HandoutCover>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct HandoutCover {
-    pub qr: Option<usize>,
-}
-
-impl Settings {
-    pub(super) fn face(&self, role: Role, bold: bool, italic: bool) -> FaceId {
-        self.fonts.face_for(role, bold, italic)
-    }
-}
+pub(super) use super::settings::{content_height, text_width};
+pub use super::settings::{HandoutCover, Settings};
 
 /// Size of a picture in pixels (0 x 0 when it cannot be placed, e.g. SVG for now).
 pub type PixelSize = (u32, u32);
@@ -96,14 +67,6 @@ pub(super) struct Ctx<'a> {
     pub(super) structure: Rc<RefCell<Vec<StructNode>>>,
     /// The structure element new elements go under.
     pub(super) parent: Option<usize>,
-}
-
-pub(super) fn text_width(s: &Settings) -> f32 {
-    s.width - s.inner - s.outer
-}
-
-pub(super) fn content_height(s: &Settings) -> f32 {
-    s.height - s.top - s.bottom
 }
 
 /// Typeset the whole book: the chapters in parallel (each on its own, into a flow of entries),
@@ -237,7 +200,7 @@ fn chapter(
         let note = ctx.node(StructKind::Note, None, None);
         let mut e = ctx.within(note, |ctx| ctx.note(f.number, &f.blocks, width));
         if let Some(first) = e.first_mut() {
-            first.space_before = settings.font_size * 0.2;
+            first.space_before = settings.font_size * em::NOTE_GAP;
         }
         ctx.notes.insert((i, f.number), e);
     }
@@ -418,11 +381,11 @@ impl<'a> Ctx<'a> {
 
     fn block_content(&mut self, block: &Block, width: f32) -> Vec<Entry> {
         let fs = self.settings.font_size;
-        let gap = fs * 0.6;
+        let gap = fs * em::BLOCK_GAP;
         match block {
             Block::Paragraph(inlines) => {
                 let mut lines = if matches!(inlines.first(), Some(Inline::MissingPicture { .. })) {
-                    let pad = fs * 0.5;
+                    let pad = fs * em::BOX_PAD;
                     let inner =
                         self.paragraph(inlines, self.body_style(), width - 2.0 * pad, false);
                     let mut framed = indent(inner, pad);
@@ -439,9 +402,9 @@ impl<'a> Ctx<'a> {
                 level, id, content, ..
             } => self.heading(*level, content, width, Some(id.clone())),
             Block::BlockQuote(blocks) => {
-                let inner = self.blocks(blocks, width - fs * 1.5);
-                let mut e = indent(inner, fs * 1.5);
-                rule_left(&mut e, fs * 0.5, model::RULE);
+                let inner = self.blocks(blocks, width - fs * em::BLOCK_INDENT);
+                let mut e = indent(inner, fs * em::BLOCK_INDENT);
+                rule_left(&mut e, fs * em::QUOTE_RULE_X, model::RULE);
                 space(&mut e, gap);
                 e
             }
@@ -454,20 +417,20 @@ impl<'a> Ctx<'a> {
                 let mut inner = self.paragraph(
                     &[Inline::Text(kind.label().to_string())],
                     style,
-                    width - fs * 1.5,
+                    width - fs * em::BLOCK_INDENT,
                     false,
                 );
-                inner.extend(self.blocks(blocks, width - fs * 1.5));
+                inner.extend(self.blocks(blocks, width - fs * em::BLOCK_INDENT));
                 if let Some(first) = inner.first_mut() {
                     first.keep_with_next = true;
                 }
-                let mut e = indent(inner, fs * 1.5);
-                rule_left(&mut e, fs * 0.5, model::LINK);
+                let mut e = indent(inner, fs * em::BLOCK_INDENT);
+                rule_left(&mut e, fs * em::QUOTE_RULE_X, model::LINK);
                 space(&mut e, gap);
                 e
             }
             Block::List { start, items } => {
-                let ind = fs * 1.8;
+                let ind = fs * em::LIST_INDENT;
                 let mut out = Vec::new();
                 for (n, item) in items.iter().enumerate() {
                     let marker = match (start, item.task) {
@@ -490,7 +453,7 @@ impl<'a> Ctx<'a> {
                     }
                     for (k, e) in inner.iter_mut().enumerate() {
                         if k == 0 {
-                            e.space_before = if n == 0 { 0.0 } else { fs * 0.15 };
+                            e.space_before = if n == 0 { 0.0 } else { fs * em::LIST_ITEM_GAP };
                         }
                     }
                     let mut entries = indent(inner, ind);
@@ -504,7 +467,7 @@ impl<'a> Ctx<'a> {
                             _ => None,
                         });
                         let y = baseline.unwrap_or(baseline_of(fs, self.settings.leading));
-                        let mut x = ind - fs * 0.5 - w;
+                        let mut x = ind - fs * em::LIST_MARKER_GAP - w;
                         for s in shaped {
                             let mut it = text_item(x, y, style, &s);
                             set_tag(&mut it, label);
@@ -535,8 +498,9 @@ impl<'a> Ctx<'a> {
                     out.extend(term);
                     let body = self.node(StructKind::ListBody, None, None);
                     for d in &item.definitions {
-                        let defs = self.within(body, |ctx| ctx.blocks(d, width - fs * 1.5));
-                        out.extend(indent(defs, fs * 1.5));
+                        let defs =
+                            self.within(body, |ctx| ctx.blocks(d, width - fs * em::BLOCK_INDENT));
+                        out.extend(indent(defs, fs * em::BLOCK_INDENT));
                     }
                     self.parent = saved;
                 }
@@ -604,12 +568,7 @@ impl<'a> Ctx<'a> {
         id: Option<String>,
     ) -> Vec<Entry> {
         let fs = self.settings.font_size;
-        let scale = match level {
-            1 => 1.75,
-            2 => 1.35,
-            3 => 1.15,
-            _ => 1.0,
-        };
+        let scale = em::HEADING_SIZE[usize::from(level.clamp(1, 4)) - 1];
         let style = Style {
             face: self.settings.face(Role::Heading, true, false),
             size: fs * scale,
@@ -622,11 +581,21 @@ impl<'a> Ctx<'a> {
         for (k, l) in lines.iter_mut().enumerate() {
             l.keep_with_next = true;
             if k == n - 1 {
-                l.height += fs * if level == 1 { 0.9 } else { 0.35 };
+                l.height += fs
+                    * if level == 1 {
+                        em::TITLE_SPACE_AFTER
+                    } else {
+                        em::HEADING_SPACE_AFTER
+                    };
             }
         }
         if let Some(first) = lines.first_mut() {
-            first.space_before = fs * if level == 1 { 0.5 } else { 1.1 };
+            first.space_before = fs
+                * if level == 1 {
+                    em::TITLE_SPACE_BEFORE
+                } else {
+                    em::HEADING_SPACE_BEFORE
+                };
             if let Some(id) = id {
                 first.anchors.push((self.chapter, Some(id)));
             }
@@ -653,7 +622,7 @@ impl<'a> Ctx<'a> {
 
     /// Footnote body: small type, number first.
     fn note(&mut self, number: u32, blocks: &[Block], width: f32) -> Vec<Entry> {
-        let fs = self.settings.font_size * 0.82;
+        let fs = self.settings.font_size * em::NOTE_SIZE;
         let mut entries = self.at_size(fs, |inner| {
             let mut entries = Vec::new();
             for (k, b) in blocks.iter().enumerate() {
@@ -681,10 +650,10 @@ impl<'a> Ctx<'a> {
     }
 
     fn code(&mut self, code: &str, lang: Option<&str>, width: f32) -> Vec<Entry> {
-        let fs = self.settings.font_size * 0.85;
+        let fs = self.settings.font_size * em::CODE_SIZE;
         let face = self.settings.face(Role::Code, false, false);
         let char_w = self.settings.fonts.measure("0", face) * fs;
-        let pad = fs * 0.5;
+        let pad = fs * em::BOX_PAD;
         let cols = (((width - 2.0 * pad) / char_w).floor() as usize).max(8);
         let style = Style {
             face,
@@ -697,7 +666,7 @@ impl<'a> Ctx<'a> {
             color: model::GREY,
             ..style
         };
-        let line_h = fs * 1.3;
+        let line_h = fs * em::CODE_LINE;
         let mut out = Vec::new();
         let lines: Vec<&str> = code
             .strip_suffix('\n')
@@ -821,7 +790,7 @@ impl<'a> Ctx<'a> {
             }
             let mut e = Entry {
                 height: h,
-                space_before: fs * 0.4,
+                space_before: fs * em::FIGURE_SPACE_BEFORE,
                 keep_with_next: !caption.is_empty(),
                 float: true,
                 ..Entry::default()
@@ -840,19 +809,20 @@ impl<'a> Ctx<'a> {
         if !caption.is_empty() {
             let style = Style {
                 face: self.settings.face(Role::Heading, false, false),
-                size: fs * 0.85,
+                size: fs * em::CAPTION_SIZE,
                 color: model::GREY,
                 rise: 0.0,
                 strike: false,
             };
             let cap = self.node(StructKind::Caption, None, None);
-            let mut lines =
-                self.within(cap, |ctx| ctx.paragraph(caption, style, width * 0.9, false));
+            let mut lines = self.within(cap, |ctx| {
+                ctx.paragraph(caption, style, width * em::CAPTION_MEASURE, false)
+            });
             for l in &mut lines {
                 center(l, width);
             }
             if let Some(first) = lines.first_mut() {
-                first.space_before = fs * 0.3;
+                first.space_before = fs * em::CAPTION_SPACE_BEFORE;
             }
             out.extend(lines);
         }

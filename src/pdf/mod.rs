@@ -13,6 +13,7 @@ pub mod layout;
 pub mod linebreak;
 pub mod model;
 pub mod pages;
+pub mod settings;
 pub mod shape;
 mod table;
 pub mod write;

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::layout::{as_artifact, content_height, text_width, Entry, Settings};
 use super::model::{self, Bookmark, Item, Numbering, Page};
+use super::settings::em;
 use super::shape::{FaceId, FontBook};
 use crate::assets::fonts::Role;
 use crate::doc::{section_number, Document, TocItem};
@@ -379,7 +380,7 @@ pub(super) fn decorate(
     chapter_of_page: &[Option<(usize, bool)>],
     s: &Settings,
 ) {
-    let fs = s.font_size * 0.8;
+    let fs = s.font_size * em::RUNNING_HEAD_SIZE;
     let face = s.face(Role::Heading, false, false);
     let mut last_chapter = None;
     for (i, page) in pages.iter_mut().enumerate() {
@@ -462,7 +463,7 @@ fn fit_header(fonts: &FontBook, text: &str, face: FaceId, size: f32, width: f32)
 }
 
 pub(super) fn number_front(pages: &mut [Page], s: &Settings) {
-    let fs = s.font_size * 0.8;
+    let fs = s.font_size * em::RUNNING_HEAD_SIZE;
     let face = s.face(Role::Heading, false, false);
     for (i, page) in pages.iter_mut().enumerate().skip(1) {
         let number = roman(i + 1);

@@ -3,6 +3,7 @@
 
 use super::layout::{tag, text_end, Ctx, Entry, Style};
 use super::model::{self, Item, StructKind};
+use super::settings::em;
 use crate::assets::fonts::Role;
 use crate::doc::{Align, Inline};
 
@@ -18,8 +19,8 @@ impl Ctx<'_> {
         if cols == 0 {
             return Vec::new();
         }
-        let mut fs = self.settings.font_size * 0.9;
-        let pad = fs * 0.35;
+        let mut fs = self.settings.font_size * em::TABLE_SIZE;
+        let pad = fs * em::TABLE_PAD;
         // Natural and minimal widths per column.
         let body_face = self.settings.face(Role::Body, false, false);
         let mut natural = vec![0.0f32; cols];
