@@ -13,7 +13,9 @@ use std::rc::Rc;
 use rayon::prelude::*;
 
 use super::model::{self, Color, Item, Numbering, StructKind, StructNode};
-use super::pages::{decorate, number_front, outline, paginate};
+use super::outline::outline;
+use super::pages::paginate;
+use super::running::{decorate, number_front};
 use super::settings::em;
 use super::shape::{FaceId, Shaped};
 use crate::assets::fonts::Role;

@@ -1,18 +1,14 @@
 //! Distributing the flow onto pages: entries fill the text area in order, headings stay with
 //! what follows, a picture that does not fit waits while the text after it flows up, footnotes
 //! go to the foot of the page that first refers to them (continued on the next when they do not
-//! fit), chapters start on a new (right-hand) page; then running heads and page numbers, and the
-//! outline from the placed headings. Pure: entries and settings in, pages out; no fonts are
-//! needed except to draw the running heads.
+//! fit), chapters start on a new (right-hand) page. Pure: entries and settings in, pages out, no
+//! fonts needed. Running heads and page numbers are [`super::running`]'s, the outline
+//! [`super::outline`]'s.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::layout::{as_artifact, content_height, text_width, Entry, Settings};
-use super::model::{self, Bookmark, Item, Numbering, Page};
-use super::settings::em;
-use super::shape::{FaceId, FontBook};
-use crate::assets::fonts::Role;
-use crate::doc::{section_number, Document, TocItem};
+use super::model::{self, Item, Numbering, Page};
 
 /// A bookmarked heading as placed: page, y, chapter, level (0 for the chapter title), title.
 pub(super) type Placed = (usize, f32, usize, usize, String);
@@ -363,7 +359,7 @@ fn take_notes(carry: &mut Vec<Entry>, page_notes: &mut Vec<Entry>, capacity: f32
     h
 }
 
-fn left_margin(s: &Settings, page_index: usize) -> f32 {
+pub(super) fn left_margin(s: &Settings, page_index: usize) -> f32 {
     // Page 1 is a right-hand page: inner margin on the left of odd pages.
     if !s.two_sided || page_index % 2 == 0 {
         s.inner
@@ -372,260 +368,9 @@ fn left_margin(s: &Settings, page_index: usize) -> f32 {
     }
 }
 
-/// Running headers (book title on left pages, chapter title on right pages; none on a chapter's
-/// first page) and page numbers, as artifacts.
-pub(super) fn decorate(
-    doc: &Document,
-    pages: &mut [Page],
-    chapter_of_page: &[Option<(usize, bool)>],
-    s: &Settings,
-) {
-    let fs = s.font_size * em::RUNNING_HEAD_SIZE;
-    let face = s.face(Role::Heading, false, false);
-    let mut last_chapter = None;
-    for (i, page) in pages.iter_mut().enumerate() {
-        let info = chapter_of_page.get(i).copied().flatten();
-        if let Some((c, _)) = info {
-            last_chapter = Some(c);
-        }
-        let first_of_chapter = info.is_some_and(|(_, first)| first);
-        let x0 = left_margin(s, i);
-        let w = text_width(s);
-        let number = (i + 1).to_string();
-        let nw = s.fonts.measure(&number, face) * fs;
-        push_artifact(
-            page,
-            &s.fonts,
-            &number,
-            x0 + (w - nw) / 2.0,
-            s.height - s.bottom * 0.45,
-            fs,
-            face,
-        );
-        if first_of_chapter || page.items.len() <= 1 {
-            continue;
-        }
-        let text = match (s.two_sided && i % 2 == 1, last_chapter) {
-            (true, _) | (false, None) => doc.meta.title.clone(),
-            (false, Some(c)) => doc.chapters[c].title.clone(),
-        };
-        let text = if s.two_sided {
-            text
-        } else {
-            last_chapter.map_or(doc.meta.title.clone(), |c| doc.chapters[c].title.clone())
-        };
-        let text = fit_header(&s.fonts, &text, face, fs, w);
-        let tw = s.fonts.measure(&text, face) * fs;
-        let x = if s.two_sided && i % 2 == 0 {
-            x0 + w - tw.min(w)
-        } else {
-            x0
-        };
-        push_artifact(page, &s.fonts, &text, x, s.top * 0.55, fs, face);
-        page.items.push(Item::Line {
-            x1: x0,
-            y1: s.top * 0.55 + fs * 0.35,
-            x2: x0 + w,
-            y2: s.top * 0.55 + fs * 0.35,
-            width: 0.4,
-            color: model::RULE,
-        });
-    }
-}
-
-/// A running header shortened with an ellipsis when a long title would not fit on one line.
-fn fit_header(fonts: &FontBook, text: &str, face: FaceId, size: f32, width: f32) -> String {
-    if fonts.measure(text, face) * size <= width {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let (mut lo, mut hi) = (0, chars.len());
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        let candidate: String = chars[..mid]
-            .iter()
-            .collect::<String>()
-            .trim_end()
-            .to_string()
-            + "…";
-        if fonts.measure(&candidate, face) * size <= width {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    chars[..lo]
-        .iter()
-        .collect::<String>()
-        .trim_end()
-        .to_string()
-        + "…"
-}
-
-pub(super) fn number_front(pages: &mut [Page], s: &Settings) {
-    let fs = s.font_size * em::RUNNING_HEAD_SIZE;
-    let face = s.face(Role::Heading, false, false);
-    for (i, page) in pages.iter_mut().enumerate().skip(1) {
-        let number = roman(i + 1);
-        let x0 = left_margin(s, i);
-        let nw = s.fonts.measure(&number, face) * fs;
-        push_artifact(
-            page,
-            &s.fonts,
-            &number,
-            x0 + (text_width(s) - nw) / 2.0,
-            s.height - s.bottom * 0.45,
-            fs,
-            face,
-        );
-    }
-}
-
-fn push_artifact(
-    page: &mut Page,
-    fonts: &FontBook,
-    text: &str,
-    x: f32,
-    y: f32,
-    size: f32,
-    face: FaceId,
-) {
-    let mut missing = Vec::new();
-    let mut px = x;
-    for sh in fonts.shape(text, face, "en", &mut missing) {
-        page.items.push(Item::Text {
-            x: px,
-            y,
-            size,
-            face: sh.face,
-            color: model::GREY,
-            glyphs: sh.glyphs.clone(),
-            text: sh.text.clone(),
-            artifact: true,
-            tag: None,
-        });
-        px += sh.width * size;
-    }
-}
-
-pub fn roman(mut n: usize) -> String {
-    let table = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut out = String::new();
-    for (v, s) in table {
-        while n >= v {
-            out.push_str(s);
-            n -= v;
-        }
-    }
-    out
-}
-
-/// Nested bookmarks: chapters as in the table of contents, their level-2 and 3 headings below.
-pub(super) fn outline(doc: &Document, headings: &[Placed], offset: usize) -> Vec<Bookmark> {
-    let mut by_chapter: HashMap<usize, Vec<&Placed>> = HashMap::new();
-    for h in headings {
-        by_chapter.entry(h.2).or_default().push(h);
-    }
-    fn build(
-        doc: &Document,
-        items: &[TocItem],
-        by_chapter: &HashMap<usize, Vec<&Placed>>,
-        offset: usize,
-    ) -> Vec<Bookmark> {
-        let mut out = Vec::new();
-        for item in items {
-            if let TocItem::Entry {
-                chapter: Some(c),
-                children,
-                ..
-            } = item
-            {
-                let Some(hs) = by_chapter.get(c) else {
-                    continue;
-                };
-                let Some(top) = hs.iter().find(|h| h.3 == 0) else {
-                    continue;
-                };
-                let mut node = Bookmark {
-                    title: doc.chapter_label(*c),
-                    page: top.0 + offset,
-                    y: top.1,
-                    children: Vec::new(),
-                };
-                let mut current_l2: Option<usize> = None;
-                for h in hs.iter().filter(|h| h.3 > 0) {
-                    let b = Bookmark {
-                        title: h.4.clone(),
-                        page: h.0 + offset,
-                        y: h.1,
-                        children: Vec::new(),
-                    };
-                    if h.3 == 1 {
-                        node.children.push(b);
-                        current_l2 = Some(node.children.len() - 1);
-                    } else if let Some(i) = current_l2 {
-                        node.children[i].children.push(b);
-                    } else {
-                        node.children.push(b);
-                    }
-                }
-                node.children
-                    .extend(build(doc, children, by_chapter, offset));
-                out.push(node);
-            } else if let TocItem::Entry {
-                chapter: None,
-                children,
-                ..
-            } = item
-            {
-                out.extend(build(doc, children, by_chapter, offset));
-            }
-        }
-        out
-    }
-    let _ = section_number;
-    build(doc, &doc.toc, &by_chapter, offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn long_running_headers_are_shortened() {
-        let fonts = FontBook::bundled_only();
-        let face = fonts.face_for(Role::Heading, false, false);
-        let long =
-            "A very long chapter title that goes on and on about the summit and the hallway track";
-        let fitted = fit_header(&fonts, long, face, 8.0, 150.0);
-        assert!(
-            fitted.ends_with('…') && fonts.measure(&fitted, face) * 8.0 <= 150.0,
-            "{fitted}"
-        );
-        assert_eq!(fit_header(&fonts, "Short", face, 8.0, 150.0), "Short");
-    }
-
-    #[test]
-    fn roman_numerals() {
-        assert_eq!(roman(1), "i");
-        assert_eq!(roman(4), "iv");
-        assert_eq!(roman(14), "xiv");
-        assert_eq!(roman(1994), "mcmxciv");
-    }
 
     // ---- Pagination with synthetic entries: no fonts, only heights ----
 
@@ -672,7 +417,7 @@ mod tests {
     fn settings() -> Settings {
         crate::pdf::layout_settings(
             &crate::config::PdfSettings::default(),
-            std::sync::Arc::new(FontBook::bundled_only()),
+            std::sync::Arc::new(crate::pdf::FontBook::bundled_only()),
         )
     }
 
