@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
+use super::blocks::{center, indent};
 use super::layout::{
-    baseline_of, center, content_height, indent, tag, text_end, text_item, text_width, Ctx, Entry,
-    HandoutCover, Style,
+    baseline_of, content_height, tag, text_end, text_item, text_width, Ctx, Entry, HandoutCover,
+    Style,
 };
 use super::model::{self, Item, StructKind, Target};
 use crate::assets::fonts::Role;

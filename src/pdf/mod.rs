@@ -4,6 +4,8 @@
 //! the positioned page model in `model`) → `write` (krilla, the only module that knows the PDF
 //! writer). No TeX, browser or external program at run time.
 
+mod blocks;
+mod code;
 mod front;
 pub mod handout;
 pub mod highlight;
@@ -56,7 +58,7 @@ pub fn layout_settings(p: &PdfSettings, fonts: Arc<FontBook>) -> layout::Setting
 pub fn print_edge(p: &PdfSettings) -> u32 {
     let (w, h) = p.page_size_mm();
     let text_w = w - p.margin_inner_mm - p.margin_outer_mm;
-    let text_h = (h - p.margin_top_mm - p.margin_bottom_mm) * 0.7;
+    let text_h = (h - p.margin_top_mm - p.margin_bottom_mm) * settings::FIGURE_MAX_HEIGHT;
     (text_w.max(text_h) / 25.4 * p.image_ppi)
         .ceil()
         .clamp(64.0, 10_000.0) as u32

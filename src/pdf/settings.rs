@@ -49,6 +49,10 @@ pub(super) fn content_height(s: &Settings) -> f32 {
     s.height - s.top - s.bottom
 }
 
+/// The tallest a picture is placed, as a share of the text area's height: a portrait photo
+/// leaves room for its caption and some text.
+pub const FIGURE_MAX_HEIGHT: f32 = 0.7;
+
 /// Fixed proportions, in em of the size they apply to (the body size unless said otherwise).
 pub mod em {
     // Inline.

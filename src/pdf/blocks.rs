@@ -1,0 +1,457 @@
+//! Block layout: each block of the document tree (paragraphs, headings, quotes and alerts,
+//! lists, definition lists, rules, divisions, figures, footnote bodies) becomes entries of the
+//! vertical flow, tagged with its structure element. Inline content goes to
+//! [`super::inline`], code blocks to [`super::code`], tables to [`super::table`].
+
+use super::layout::{baseline_of, content_height, set_tag, text_end, text_item, Ctx, Entry, Style};
+use super::model::{self, Color, Item, StructKind};
+use super::settings::{em, FIGURE_MAX_HEIGHT};
+use crate::assets::fonts::Role;
+use crate::doc::{Block, Image, Inline, Length};
+
+impl Ctx<'_> {
+    pub(super) fn block(&mut self, block: &Block, width: f32) -> Vec<Entry> {
+        let kind = match block {
+            Block::Paragraph(_) => Some((StructKind::P, None, None)),
+            Block::Heading { level, content, .. } => Some((
+                StructKind::H(*level),
+                Some(Inline::plain_text(content)),
+                None,
+            )),
+            Block::BlockQuote(_) | Block::Alert { .. } => {
+                Some((StructKind::BlockQuote, None, None))
+            }
+            Block::List { start, .. } => Some((
+                StructKind::List {
+                    ordered: start.is_some(),
+                },
+                None,
+                None,
+            )),
+            Block::DefinitionList(_) => Some((StructKind::List { ordered: false }, None, None)),
+            Block::CodeBlock { .. } => Some((StructKind::Code, None, None)),
+            Block::Table { .. } => Some((StructKind::Table, None, None)),
+            Block::Figure { image, .. } => {
+                Some((StructKind::Figure, Some(image.alt.clone()), None))
+            }
+            Block::Div { lang, .. } => Some((StructKind::Div, None, lang.clone())),
+            Block::Rule => None,
+        };
+        match kind {
+            Some((kind, alt, lang)) => {
+                let id = self.node(kind, alt, lang);
+                self.within(id, |ctx| ctx.block_content(block, width))
+            }
+            None => self.block_content(block, width),
+        }
+    }
+
+    fn block_content(&mut self, block: &Block, width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let gap = fs * em::BLOCK_GAP;
+        match block {
+            Block::Paragraph(inlines) => {
+                let mut lines = if matches!(inlines.first(), Some(Inline::MissingPicture { .. })) {
+                    let pad = fs * em::BOX_PAD;
+                    let inner =
+                        self.paragraph(inlines, self.body_style(), width - 2.0 * pad, false);
+                    let mut framed = indent(inner, pad);
+                    frame(&mut framed, width, model::LINK);
+                    framed
+                } else {
+                    self.paragraph(inlines, self.body_style(), width, true)
+                };
+                space(&mut lines, gap);
+                widows_and_orphans(&mut lines);
+                lines
+            }
+            Block::Heading {
+                level, id, content, ..
+            } => self.heading(*level, content, width, Some(id.clone())),
+            Block::BlockQuote(blocks) => {
+                let inner = self.blocks(blocks, width - fs * em::BLOCK_INDENT);
+                let mut e = indent(inner, fs * em::BLOCK_INDENT);
+                rule_left(&mut e, fs * em::QUOTE_RULE_X, model::RULE);
+                space(&mut e, gap);
+                e
+            }
+            Block::Alert { kind, blocks } => {
+                let style = Style {
+                    face: self.settings.face(Role::Heading, true, false),
+                    color: model::LINK,
+                    ..self.body_style()
+                };
+                let mut inner = self.paragraph(
+                    &[Inline::Text(kind.label().to_string())],
+                    style,
+                    width - fs * em::BLOCK_INDENT,
+                    false,
+                );
+                inner.extend(self.blocks(blocks, width - fs * em::BLOCK_INDENT));
+                if let Some(first) = inner.first_mut() {
+                    first.keep_with_next = true;
+                }
+                let mut e = indent(inner, fs * em::BLOCK_INDENT);
+                rule_left(&mut e, fs * em::QUOTE_RULE_X, model::LINK);
+                space(&mut e, gap);
+                e
+            }
+            Block::List { start, items } => {
+                let ind = fs * em::LIST_INDENT;
+                let mut out = Vec::new();
+                for (n, item) in items.iter().enumerate() {
+                    let marker = match (start, item.task) {
+                        (_, Some(true)) => "[x]".to_string(),
+                        (_, Some(false)) => "[ ]".to_string(),
+                        (Some(s), None) => format!("{}.", s + n as u64),
+                        (None, None) => "•".to_string(),
+                    };
+                    let li = self.node(StructKind::ListItem, None, None);
+                    let saved = self.parent.replace(li);
+                    let label = self.node(StructKind::Label, None, None);
+                    let body = self.node(StructKind::ListBody, None, None);
+                    let mut inner = self.within(body, |ctx| ctx.blocks(&item.blocks, width - ind));
+                    self.parent = saved;
+                    if inner.is_empty() {
+                        inner.push(Entry {
+                            height: fs * self.settings.leading,
+                            ..Entry::default()
+                        });
+                    }
+                    for (k, e) in inner.iter_mut().enumerate() {
+                        if k == 0 {
+                            e.space_before = if n == 0 { 0.0 } else { fs * em::LIST_ITEM_GAP };
+                        }
+                    }
+                    let mut entries = indent(inner, ind);
+                    // The marker, right-aligned in the indent, on the first line's baseline.
+                    let style = self.body_style();
+                    let shaped = self.shape_text(&marker, style.face);
+                    let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * fs;
+                    if let Some(first) = entries.first_mut() {
+                        let baseline = first.items.iter().find_map(|i| match i {
+                            Item::Text { y, .. } => Some(*y),
+                            _ => None,
+                        });
+                        let y = baseline.unwrap_or(baseline_of(fs, self.settings.leading));
+                        let mut x = ind - fs * em::LIST_MARKER_GAP - w;
+                        for s in shaped {
+                            let mut it = text_item(x, y, style, &s);
+                            set_tag(&mut it, label);
+                            first.items.push(it);
+                            x += s.width * fs;
+                        }
+                    }
+                    out.extend(entries);
+                }
+                space(&mut out, gap);
+                out
+            }
+            Block::DefinitionList(items) => {
+                let mut out = Vec::new();
+                for item in items {
+                    let style = Style {
+                        face: self.settings.face(Role::Body, true, false),
+                        ..self.body_style()
+                    };
+                    let li = self.node(StructKind::ListItem, None, None);
+                    let saved = self.parent.replace(li);
+                    let label = self.node(StructKind::Label, None, None);
+                    let mut term =
+                        self.within(label, |ctx| ctx.paragraph(&item.term, style, width, false));
+                    for t in &mut term {
+                        t.keep_with_next = true;
+                    }
+                    out.extend(term);
+                    let body = self.node(StructKind::ListBody, None, None);
+                    for d in &item.definitions {
+                        let defs =
+                            self.within(body, |ctx| ctx.blocks(d, width - fs * em::BLOCK_INDENT));
+                        out.extend(indent(defs, fs * em::BLOCK_INDENT));
+                    }
+                    self.parent = saved;
+                }
+                space(&mut out, gap);
+                out
+            }
+            Block::CodeBlock { code, lang } => {
+                let mut e = self.code(code, lang.as_deref(), width);
+                space(&mut e, gap);
+                e
+            }
+            Block::Table { align, head, rows } => {
+                let mut e = self.table(align, head, rows, width);
+                space(&mut e, gap);
+                e
+            }
+            Block::Figure { image, caption } => {
+                let mut e = self.figure(image, caption, width);
+                space(&mut e, gap);
+                e
+            }
+            Block::Rule => {
+                let mut e = Entry {
+                    height: fs,
+                    ..Entry::default()
+                };
+                e.items.push(Item::Line {
+                    x1: width * 0.3,
+                    y1: fs * 0.5,
+                    x2: width * 0.7,
+                    y2: fs * 0.5,
+                    width: 0.5,
+                    color: model::RULE,
+                });
+                vec![e]
+            }
+            Block::Div { id, lang, blocks } => {
+                let saved = self.lang.clone();
+                if let Some(l) = lang {
+                    self.lang = l.clone();
+                }
+                let mut e = self.blocks(blocks, width);
+                self.lang = saved;
+                if e.is_empty() && id.is_some() {
+                    // An anchor alone (`<a id="x"></a>`): a target that takes no space, kept
+                    // with what follows so a link lands on it.
+                    e.push(Entry {
+                        keep_with_next: true,
+                        ..Entry::default()
+                    });
+                }
+                if let (Some(first), Some(id)) = (e.first_mut(), id) {
+                    first.anchors.push((self.chapter, Some(id.clone())));
+                }
+                e
+            }
+        }
+    }
+
+    pub(super) fn heading(
+        &mut self,
+        level: u8,
+        content: &[Inline],
+        width: f32,
+        id: Option<String>,
+    ) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let scale = em::HEADING_SIZE[usize::from(level.clamp(1, 4)) - 1];
+        let style = Style {
+            face: self.settings.face(Role::Heading, true, false),
+            size: fs * scale,
+            color: model::BLACK,
+            rise: 0.0,
+            strike: false,
+        };
+        let mut lines = self.paragraph(content, style, width, false);
+        let n = lines.len();
+        for (k, l) in lines.iter_mut().enumerate() {
+            l.keep_with_next = true;
+            if k == n - 1 {
+                l.height += fs
+                    * if level == 1 {
+                        em::TITLE_SPACE_AFTER
+                    } else {
+                        em::HEADING_SPACE_AFTER
+                    };
+            }
+        }
+        if let Some(first) = lines.first_mut() {
+            first.space_before = fs
+                * if level == 1 {
+                    em::TITLE_SPACE_BEFORE
+                } else {
+                    em::HEADING_SPACE_BEFORE
+                };
+            if let Some(id) = id {
+                first.anchors.push((self.chapter, Some(id)));
+            }
+            if level > 1 && level <= 3 {
+                first.bookmark = Some((usize::from(level) - 1, Inline::plain_text(content)));
+            }
+        }
+        lines
+    }
+
+    /// Footnote body: small type, number first.
+    pub(super) fn note(&mut self, number: u32, blocks: &[Block], width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size * em::NOTE_SIZE;
+        let mut entries = self.at_size(fs, |inner| {
+            let mut entries = Vec::new();
+            for (k, b) in blocks.iter().enumerate() {
+                match (k, b) {
+                    (0, Block::Paragraph(inl)) => {
+                        let mut with_number = vec![Inline::Text(format!("{number}. "))];
+                        with_number.extend(inl.iter().cloned());
+                        let style = inner.body_style();
+                        entries.extend(inner.paragraph(&with_number, style, width, true));
+                    }
+                    _ => entries.extend(inner.block(b, width)),
+                }
+            }
+            if entries.is_empty() {
+                let style = inner.body_style();
+                let number = [Inline::Text(format!("{number}."))];
+                entries.extend(inner.paragraph(&number, style, width, false));
+            }
+            entries
+        });
+        for e in &mut entries {
+            e.space_before = 0.0;
+        }
+        entries
+    }
+
+    pub(super) fn figure(&mut self, image: &Image, caption: &[Inline], width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let (pw, ph) = self.image_sizes.get(image.id.0).copied().unwrap_or((0, 0));
+        let mut out = Vec::new();
+        if pw == 0 || ph == 0 {
+            // Cannot be drawn (an SVG that does not parse): say so rather than drop it silently.
+            let text = format!(
+                "[picture: {}]",
+                if image.alt.is_empty() {
+                    &self.doc.images[image.id.0].rel_path
+                } else {
+                    &image.alt
+                }
+            );
+            let style = Style {
+                color: model::GREY,
+                ..self.body_style()
+            };
+            out.extend(self.paragraph(&[Inline::Text(text)], style, width, false));
+        } else {
+            let max_h = content_height(self.settings) * FIGURE_MAX_HEIGHT;
+            // A small raster picture is not blown up past 1.5 times its size at 96 px per inch
+            // (it would print blurred); vector drawings scale freely.
+            let vector = self.doc.images[image.id.0]
+                .rel_path
+                .to_ascii_lowercase()
+                .ends_with(".svg");
+            let natural = match image.width {
+                // The width the source asks for: a share of the column, or CSS pixels (0.75 pt).
+                Some(Length::Percent(p)) => width * p / 100.0,
+                Some(Length::Px(px)) => px * 0.75,
+                None if vector => width,
+                None => pw as f32 * 0.75 * 1.5,
+            };
+            let mut w = width.min(natural);
+            let mut h = w * ph as f32 / pw as f32;
+            if h > max_h {
+                h = max_h;
+                w = h * pw as f32 / ph as f32;
+            }
+            let mut e = Entry {
+                height: h,
+                space_before: fs * em::FIGURE_SPACE_BEFORE,
+                keep_with_next: !caption.is_empty(),
+                float: true,
+                ..Entry::default()
+            };
+            e.items.push(Item::Image {
+                x: (width - w) / 2.0,
+                y: 0.0,
+                w,
+                h,
+                image: image.id.0,
+                alt: image.alt.clone(),
+                tag: None,
+            });
+            out.push(e);
+        }
+        if !caption.is_empty() {
+            let style = Style {
+                face: self.settings.face(Role::Heading, false, false),
+                size: fs * em::CAPTION_SIZE,
+                color: model::GREY,
+                rise: 0.0,
+                strike: false,
+            };
+            let cap = self.node(StructKind::Caption, None, None);
+            let mut lines = self.within(cap, |ctx| {
+                ctx.paragraph(caption, style, width * em::CAPTION_MEASURE, false)
+            });
+            for l in &mut lines {
+                center(l, width);
+            }
+            if let Some(first) = lines.first_mut() {
+                first.space_before = fs * em::CAPTION_SPACE_BEFORE;
+            }
+            out.extend(lines);
+        }
+        out
+    }
+}
+
+pub(super) fn space(entries: &mut [Entry], gap: f32) {
+    if let Some(last) = entries.last_mut() {
+        last.height += gap;
+    }
+}
+
+/// Orphans: the first two lines stay together; widows: so do the last two.
+fn widows_and_orphans(lines: &mut [Entry]) {
+    let n = lines.len();
+    if n >= 2 {
+        lines[0].keep_with_next = true;
+        lines[n - 2].keep_with_next = true;
+    }
+}
+
+pub(super) fn indent(mut entries: Vec<Entry>, by: f32) -> Vec<Entry> {
+    for e in &mut entries {
+        for i in &mut e.items {
+            i.shift(by, 0.0);
+        }
+    }
+    entries
+}
+
+fn rule_left(entries: &mut [Entry], x: f32, color: Color) {
+    for e in entries.iter_mut() {
+        e.items.push(Item::Line {
+            x1: x,
+            y1: 0.0,
+            x2: x,
+            y2: e.height,
+            width: 1.5,
+            color,
+        });
+    }
+}
+
+/// A box drawn around a run of entries (a missing picture's placeholder): sides on every
+/// entry, the top on the first and the bottom on the last.
+pub(super) fn frame(entries: &mut [Entry], width: f32, color: Color) {
+    let last = entries.len().saturating_sub(1);
+    for (i, e) in entries.iter_mut().enumerate() {
+        let h = e.height;
+        let mut line = |x1: f32, y1: f32, x2: f32, y2: f32| {
+            e.items.push(Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width: 0.75,
+                color,
+            })
+        };
+        line(0.5, 0.0, 0.5, h);
+        line(width - 0.5, 0.0, width - 0.5, h);
+        if i == 0 {
+            line(0.5, 0.0, width - 0.5, 0.0);
+        }
+        if i == last {
+            line(0.5, h, width - 0.5, h);
+        }
+    }
+}
+
+pub(super) fn center(e: &mut Entry, width: f32) {
+    let right = text_end(e);
+    let dx = ((width - right) / 2.0).max(0.0);
+    for i in &mut e.items {
+        i.shift(dx, 0.0);
+    }
+}
