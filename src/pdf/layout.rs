@@ -1,10 +1,15 @@
-//! The typesetter: document tree → vertical flow of entries (lines, rows, pictures) → pages.
+//! The typesetter's driver: document tree → vertical flow of entries (lines, rows, pictures)
+//! → pages. [`typeset`] states the order of the stages:
 //!
-//! Stages, in order: each block is laid out here (headings, lists, quotes, code, tables,
-//! figures, notes); its inline content goes through [`super::inline`] (spans, shaping, Knuth-Plass
-//! lines), and the lines are stacked as entries (widows and orphans avoided, table headers
-//! marked for repetition); [`super::pages`] then distributes the entries onto pages.
-//! [`typeset`] states the order.
+//! 1. each chapter, in parallel, on its own: blocks ([`super::blocks`], [`super::code`],
+//!    [`super::table`]) whose inline content goes through [`super::inline`] (spans, shaping,
+//!    Knuth-Plass lines), stacked as entries, with its footnote bodies;
+//! 2. in order: the chapters joined ([`ChapterLayout::renumber`]), the body distributed onto
+//!    pages ([`super::pages`]), the front matter that needs its page numbers
+//!    ([`super::front`]), the outline ([`super::outline`]) and the running heads and numbers
+//!    ([`super::running`]).
+//!
+//! It also owns the layout context ([`Ctx`]) and the flow's unit ([`Entry`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -27,7 +27,7 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Data, Document, SerializeSettings};
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use super::model::{Book, Bookmark, Color, Item, Numbering, StructKind, Target};
+use super::model::{Book, Bookmark, Color, Item, Numbering, Page, StructKind, Target};
 use super::shape::{FaceId, FontBook, FontBytes};
 use crate::assets::images::Processed;
 use crate::Error;
@@ -93,6 +93,62 @@ pub fn write(
     faces: &FontBook,
     info: &Info,
 ) -> Result<Vec<u8>, Failure> {
+    let mut document = Document::new_with(serialize_settings(book, info)?);
+    let mut drawer = Drawer {
+        faces,
+        images,
+        fonts: HashMap::new(),
+        pictures: HashMap::new(),
+        leaves: vec![Leaves::default(); book.structure.len()],
+    };
+    let mut labels = PageLabels::default();
+    for (page_index, page) in book.pages.iter().enumerate() {
+        let settings = PageSettings::from_wh(page.width, page.height)
+            .ok_or_else(|| Error::Encode("page size".into()))?
+            .with_page_label(labels.next(page.numbering));
+        let mut kpage = document.start_page_with(settings);
+        let mut links = Vec::new();
+        {
+            let mut surface = kpage.surface();
+            for item in &page.items {
+                match item {
+                    Item::Link {
+                        x,
+                        y,
+                        w,
+                        h,
+                        target,
+                        tag,
+                    } => links.push((*x, *y, *w, *h, target.clone(), *tag)),
+                    _ => drawer.draw(&mut surface, item, page, page_index)?,
+                }
+            }
+            surface.finish();
+        }
+        annotate(&mut kpage, book, links, &mut drawer.leaves);
+        kpage.finish();
+    }
+    document.set_tag_tree(tag_tree(book, &drawer.leaves, info.language));
+    let mut outline = Outline::new();
+    for b in &book.bookmarks {
+        outline.push_child(node(b));
+    }
+    document.set_outline(outline);
+    document.set_metadata(metadata(info));
+    document.finish().map_err(|e| match e {
+        krilla::error::KrillaError::Validation(v) => Failure::NotConforming(
+            v.iter()
+                .map(|(err, _)| format!("{err:?}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => Failure::Other(Error::Encode(format!("PDF writing failed: {other:?}"))),
+    })
+}
+
+/// The standard to validate against (PDF/A-2b or PDF/UA-1, unless validation is off), and
+/// tagging for a book with a structure (an imposed handout has none).
+fn serialize_settings(book: &Book, info: &Info) -> Result<SerializeSettings, Failure> {
     let validator = if info.pdf_a {
         Validator::A(Archival::A2_B)
     } else {
@@ -107,244 +163,266 @@ pub fn write(
     let configuration = builder
         .finish()
         .map_err(|e| Error::Encode(format!("PDF configuration: {e:?}")))?;
-    let settings = SerializeSettings {
+    Ok(SerializeSettings {
         configuration,
-        // An imposed handout has no structure to tag.
         enable_tagging: !book.structure.is_empty(),
         ..SerializeSettings::default()
-    };
-    let mut document = Document::new_with(settings);
-    let mut fonts: HashMap<usize, Font> = HashMap::new();
-    let mut kimages: HashMap<usize, Option<Picture>> = HashMap::new();
-    let mut leaves: Vec<Leaves> = vec![Leaves::default(); book.structure.len()];
-    let (mut roman, mut arabic) = (0u32, 0u32);
-    for (page_index, page) in book.pages.iter().enumerate() {
-        let mut settings = PageSettings::from_wh(page.width, page.height)
-            .ok_or_else(|| Error::Encode("page size".into()))?;
-        // Every page carries its label: i, ii … for the front matter, 1, 2 … for the body.
-        let (style, n) = match page.numbering {
+    })
+}
+
+/// Every page carries its label: i, ii … for the front matter, 1, 2 … for the body.
+#[derive(Default)]
+struct PageLabels {
+    roman: u32,
+    arabic: u32,
+}
+
+impl PageLabels {
+    fn next(&mut self, numbering: Numbering) -> PageLabel {
+        let (style, n) = match numbering {
             Numbering::Roman => {
-                roman += 1;
-                (NumberingStyle::LowerRoman, roman)
+                self.roman += 1;
+                (NumberingStyle::LowerRoman, self.roman)
             }
             Numbering::Arabic => {
-                arabic += 1;
-                (NumberingStyle::Arabic, arabic)
+                self.arabic += 1;
+                (NumberingStyle::Arabic, self.arabic)
             }
         };
-        settings = settings.with_page_label(PageLabel::new(Some(style), None, NonZeroU32::new(n)));
-        let mut kpage = document.start_page_with(settings);
-        let mut links = Vec::new();
-        {
-            let mut surface = kpage.surface();
-            for item in &page.items {
-                match item {
-                    Item::Text {
-                        x,
-                        y,
-                        size,
-                        face,
-                        color: c,
-                        glyphs,
-                        text,
-                        artifact,
-                        tag,
-                    } => {
-                        let font = font_for(&mut fonts, faces, *face)?;
-                        let kglyphs: Vec<KrillaGlyph> = glyphs
-                            .iter()
-                            .map(|g| {
-                                KrillaGlyph::new(
-                                    GlyphId::new(g.id),
-                                    g.advance,
-                                    g.x_offset,
-                                    -g.y_offset,
-                                    0.0,
-                                    g.range.clone(),
-                                    None,
-                                )
-                            })
-                            .collect();
-                        let id = match (artifact, tag) {
-                            (false, Some(_)) => {
-                                Some(surface.start_tagged(ContentTag::Span(SpanTag::empty())))
-                            }
-                            (true, _) => {
-                                // Running headers above the text, page numbers below it.
-                                let kind = if *y < page.height / 2.0 {
-                                    ArtifactType::Header
-                                } else {
-                                    ArtifactType::Footer
-                                };
-                                surface
-                                    .start_tagged(ContentTag::Artifact(Artifact::new(kind, None)));
-                                None
-                            }
-                            (false, None) => {
-                                surface.start_tagged(ContentTag::Artifact(Artifact::new(
-                                    ArtifactType::Other,
-                                    None,
-                                )));
-                                None
-                            }
+        PageLabel::new(Some(style), None, NonZeroU32::new(n))
+    }
+}
+
+/// What drawing the pages needs across them: the faces and pictures, each turned into
+/// krilla's form once, and the content recorded for each structure element.
+struct Drawer<'a> {
+    faces: &'a FontBook,
+    images: &'a [Processed],
+    fonts: HashMap<FaceId, Font>,
+    pictures: HashMap<usize, Option<Picture>>,
+    leaves: Vec<Leaves>,
+}
+
+impl Drawer<'_> {
+    /// Draw one item of `page` (links aside: they are annotations, not content).
+    fn draw(
+        &mut self,
+        surface: &mut Surface,
+        item: &Item,
+        page: &Page,
+        page_index: usize,
+    ) -> Result<(), Error> {
+        match item {
+            Item::Text {
+                x,
+                y,
+                size,
+                face,
+                color: c,
+                glyphs,
+                text,
+                artifact,
+                tag,
+            } => {
+                let font = font_for(&mut self.fonts, self.faces, *face)?;
+                let kglyphs: Vec<KrillaGlyph> = glyphs
+                    .iter()
+                    .map(|g| {
+                        KrillaGlyph::new(
+                            GlyphId::new(g.id),
+                            g.advance,
+                            g.x_offset,
+                            -g.y_offset,
+                            0.0,
+                            g.range.clone(),
+                            None,
+                        )
+                    })
+                    .collect();
+                let id = match (artifact, tag) {
+                    (false, Some(_)) => {
+                        Some(surface.start_tagged(ContentTag::Span(SpanTag::empty())))
+                    }
+                    (true, _) => {
+                        // Running headers above the text, page numbers below it.
+                        let kind = if *y < page.height / 2.0 {
+                            ArtifactType::Header
+                        } else {
+                            ArtifactType::Footer
                         };
-                        surface.set_fill(Some(Fill {
+                        surface.start_tagged(ContentTag::Artifact(Artifact::new(kind, None)));
+                        None
+                    }
+                    (false, None) => {
+                        surface.start_tagged(ContentTag::Artifact(Artifact::new(
+                            ArtifactType::Other,
+                            None,
+                        )));
+                        None
+                    }
+                };
+                surface.set_fill(Some(Fill {
+                    paint: color(*c).into(),
+                    ..Fill::default()
+                }));
+                surface.draw_glyphs(Point::from_xy(*x, *y), &kglyphs, font, text, *size, false);
+                surface.end_tagged();
+                record(&mut self.leaves, *tag, id, page_index);
+            }
+            Item::Image {
+                x,
+                y,
+                w,
+                h,
+                image,
+                tag,
+                ..
+            } => self.draw_picture(surface, *image, (*x, *y, *w, *h), *tag, page_index),
+            Item::Rect {
+                x,
+                y,
+                w,
+                h,
+                color: c,
+            } => {
+                if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
+                    let mut pb = PathBuilder::new();
+                    pb.push_rect(rect);
+                    if let Some(path) = pb.finish() {
+                        layout_artifact(surface, |s| {
+                            s.set_fill(Some(Fill {
+                                paint: color(*c).into(),
+                                ..Fill::default()
+                            }));
+                            s.set_stroke(None);
+                            s.draw_path(&path);
+                        });
+                    }
+                }
+            }
+            Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                color: c,
+            } => {
+                let mut pb = PathBuilder::new();
+                pb.move_to(*x1, *y1);
+                pb.line_to(*x2, *y2);
+                if let Some(path) = pb.finish() {
+                    layout_artifact(surface, |s| {
+                        s.set_fill(None);
+                        s.set_stroke(Some(Stroke {
                             paint: color(*c).into(),
-                            ..Fill::default()
+                            width: *width,
+                            ..Stroke::default()
                         }));
-                        surface.draw_glyphs(
-                            Point::from_xy(*x, *y),
-                            &kglyphs,
-                            font,
-                            text,
-                            *size,
-                            false,
-                        );
-                        surface.end_tagged();
-                        record(&mut leaves, *tag, id, page_index);
-                    }
-                    Item::Image {
-                        x,
-                        y,
-                        w,
-                        h,
-                        image,
-                        tag,
-                        ..
-                    } => {
-                        let entry = kimages
-                            .entry(*image)
-                            .or_insert_with(|| images.get(*image).and_then(to_image));
-                        if let (Some(picture), Some(size)) = (entry.clone(), Size::from_wh(*w, *h))
-                        {
-                            let id = match tag {
-                                Some(_) => Some(surface.start_tagged(ContentTag::Other)),
-                                None => {
-                                    surface.start_tagged(ContentTag::Artifact(Artifact::new(
-                                        ArtifactType::Other,
-                                        None,
-                                    )));
-                                    None
-                                }
-                            };
-                            surface.push_transform(&Transform::from_translate(*x, *y));
-                            match picture {
-                                Picture::Raster(img) => surface.draw_image(img, size),
-                                Picture::Vector(tree) => {
-                                    // SVG stays vector graphics: sharp at any zoom and print size.
-                                    surface.draw_svg(&tree, size, SvgSettings::default());
-                                }
-                            }
-                            surface.pop();
-                            surface.end_tagged();
-                            record(&mut leaves, *tag, id, page_index);
-                        }
-                    }
-                    Item::Rect {
-                        x,
-                        y,
-                        w,
-                        h,
-                        color: c,
-                    } => {
-                        if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
-                            let mut pb = PathBuilder::new();
-                            pb.push_rect(rect);
-                            if let Some(path) = pb.finish() {
-                                layout_artifact(&mut surface, |s| {
-                                    s.set_fill(Some(Fill {
-                                        paint: color(*c).into(),
-                                        ..Fill::default()
-                                    }));
-                                    s.set_stroke(None);
-                                    s.draw_path(&path);
-                                });
-                            }
-                        }
-                    }
-                    Item::Line {
-                        x1,
-                        y1,
-                        x2,
-                        y2,
-                        width,
-                        color: c,
-                    } => {
-                        let mut pb = PathBuilder::new();
-                        pb.move_to(*x1, *y1);
-                        pb.line_to(*x2, *y2);
-                        if let Some(path) = pb.finish() {
-                            layout_artifact(&mut surface, |s| {
-                                s.set_fill(None);
-                                s.set_stroke(Some(Stroke {
-                                    paint: color(*c).into(),
-                                    width: *width,
-                                    ..Stroke::default()
-                                }));
-                                s.draw_path(&path);
-                                s.set_stroke(None);
-                            });
-                        }
-                    }
-                    Item::Link {
-                        x,
-                        y,
-                        w,
-                        h,
-                        target,
-                        tag,
-                    } => links.push((*x, *y, *w, *h, target.clone(), *tag)),
+                        s.draw_path(&path);
+                        s.set_stroke(None);
+                    });
                 }
             }
-            surface.finish();
+            Item::Link { .. } => {}
         }
-        // One annotation per link and page: the pieces of a link cut across lines are its
-        // quadrilaterals, so a long address is written once, not once per line.
-        for (rects, target, tag) in group_links(links) {
-            let (t, alt) = match target {
-                Target::Uri(u) => (
-                    KTarget::Action(Action::Link(LinkAction::new(u.to_string()))),
-                    u.to_string(),
-                ),
-                Target::Anchor(c, a) => match book
-                    .anchors
-                    .get(&(c, a.clone()))
-                    .or_else(|| book.anchors.get(&(c, None)))
-                {
-                    Some((p, py)) => (
-                        KTarget::Destination(Destination::Xyz(XyzDestination::new(
-                            *p,
-                            Point::from_xy(0.0, *py),
-                        ))),
-                        format!("Go to page {}", p + 1),
-                    ),
-                    None => continue,
-                },
-            };
-            let link = match rects.as_slice() {
-                [rect] => LinkAnnotation::new(*rect, t),
-                _ => LinkAnnotation::new_with_quad_points(
-                    rects.into_iter().map(Quadrilateral::from).collect(),
-                    t,
-                ),
-            };
-            let annotation = Annotation::new_link(link, Some(alt));
-            match tag {
-                Some(t) => {
-                    let id = kpage.add_tagged_annotation(annotation);
-                    leaves[t].links.push(id);
-                }
-                None => kpage.add_annotation(annotation),
+        Ok(())
+    }
+
+    fn draw_picture(
+        &mut self,
+        surface: &mut Surface,
+        image: usize,
+        (x, y, w, h): (f32, f32, f32, f32),
+        tag: Option<usize>,
+        page_index: usize,
+    ) {
+        let images = self.images;
+        let entry = self
+            .pictures
+            .entry(image)
+            .or_insert_with(|| images.get(image).and_then(to_image));
+        let (Some(picture), Some(size)) = (entry.clone(), Size::from_wh(w, h)) else {
+            return;
+        };
+        let id = match tag {
+            Some(_) => Some(surface.start_tagged(ContentTag::Other)),
+            None => {
+                surface.start_tagged(ContentTag::Artifact(Artifact::new(
+                    ArtifactType::Other,
+                    None,
+                )));
+                None
+            }
+        };
+        surface.push_transform(&Transform::from_translate(x, y));
+        match picture {
+            Picture::Raster(img) => surface.draw_image(img, size),
+            Picture::Vector(tree) => {
+                // SVG stays vector graphics: sharp at any zoom and print size.
+                surface.draw_svg(&tree, size, SvgSettings::default());
             }
         }
-        kpage.finish();
+        surface.pop();
+        surface.end_tagged();
+        record(&mut self.leaves, tag, id, page_index);
     }
-    document.set_tag_tree(tag_tree(book, &leaves, info.language));
-    let mut outline = Outline::new();
-    for b in &book.bookmarks {
-        outline.push_child(node(b));
+}
+
+/// A link on the page: its rectangle, where it goes and its structure element.
+type LinkPiece = (f32, f32, f32, f32, Target, Option<usize>);
+
+/// One annotation per link and page: the pieces of a link cut across lines are its
+/// quadrilaterals, so a long address is written once, not once per line.
+fn annotate(
+    kpage: &mut krilla::page::Page,
+    book: &Book,
+    links: Vec<LinkPiece>,
+    leaves: &mut [Leaves],
+) {
+    for (rects, target, tag) in group_links(links) {
+        let (t, alt) = match target {
+            Target::Uri(u) => (
+                KTarget::Action(Action::Link(LinkAction::new(u.to_string()))),
+                u.to_string(),
+            ),
+            Target::Anchor(c, a) => match book
+                .anchors
+                .get(&(c, a.clone()))
+                .or_else(|| book.anchors.get(&(c, None)))
+            {
+                Some((p, py)) => (
+                    KTarget::Destination(Destination::Xyz(XyzDestination::new(
+                        *p,
+                        Point::from_xy(0.0, *py),
+                    ))),
+                    format!("Go to page {}", p + 1),
+                ),
+                None => continue,
+            },
+        };
+        let link = match rects.as_slice() {
+            [rect] => LinkAnnotation::new(*rect, t),
+            _ => LinkAnnotation::new_with_quad_points(
+                rects.into_iter().map(Quadrilateral::from).collect(),
+                t,
+            ),
+        };
+        let annotation = Annotation::new_link(link, Some(alt));
+        match tag {
+            Some(t) => {
+                let id = kpage.add_tagged_annotation(annotation);
+                if let Some(l) = leaves.get_mut(t) {
+                    l.links.push(id);
+                }
+            }
+            None => kpage.add_annotation(annotation),
+        }
     }
-    document.set_outline(outline);
+}
+
+/// The document information: title, authors, language, keywords, the fixed creation date.
+fn metadata(info: &Info) -> Metadata {
     let (y, mo, d, h, mi, s) = crate::epub::civil_from_epoch(info.modified);
     let date = DateTime::new(y.clamp(0, 9999) as u16)
         .month(mo as u8)
@@ -363,16 +441,7 @@ pub fn write(
     if let Some(sub) = info.subject {
         meta = meta.description(sub.to_string());
     }
-    document.set_metadata(meta);
-    document.finish().map_err(|e| match e {
-        krilla::error::KrillaError::Validation(v) => Failure::NotConforming(
-            v.iter()
-                .map(|(err, _)| format!("{err:?}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        other => Failure::Other(Error::Encode(format!("PDF writing failed: {other:?}"))),
-    })
+    meta
 }
 
 fn font_for(
@@ -520,9 +589,7 @@ fn node(b: &Bookmark) -> OutlineNode {
 
 /// A page's link pieces, in order, as links: consecutive pieces with the same target in the
 /// same structure element are one link cut across lines. Pieces with no area are dropped.
-fn group_links(
-    pieces: Vec<(f32, f32, f32, f32, Target, Option<usize>)>,
-) -> Vec<(Vec<Rect>, Target, Option<usize>)> {
+fn group_links(pieces: Vec<LinkPiece>) -> Vec<(Vec<Rect>, Target, Option<usize>)> {
     let mut links: Vec<(Vec<Rect>, Target, Option<usize>)> = Vec::new();
     for (x, y, w, h, target, tag) in pieces {
         let Some(rect) = Rect::from_xywh(x, y, w.max(1.0), h.max(1.0)) else {
