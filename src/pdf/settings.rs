@@ -67,6 +67,15 @@ pub mod em {
     pub const NOTE_MARK_RISE: f32 = 0.38;
     /// Code and maths inside running text.
     pub const INLINE_CODE_SIZE: f32 = 0.9;
+    /// Pictures in running text: height, and how much of it stands above the baseline; a line
+    /// with a picture taller than this share of the line grows to hold it, with a gap.
+    pub const INLINE_PICTURE_HEIGHT: f32 = 1.2;
+    pub const INLINE_PICTURE_ABOVE_BASELINE: f32 = 0.85;
+    pub const TALL_PICTURE: f32 = 0.8;
+    pub const TALL_PICTURE_GAP: f32 = 0.4;
+    /// The clickable area of a link: from this far above the baseline, this tall.
+    pub const LINK_ABOVE_BASELINE: f32 = 0.9;
+    pub const LINK_HEIGHT: f32 = 1.15;
     /// Strike-through: height above the baseline and thickness, of the text's size.
     pub const STRIKE_HEIGHT: f32 = 0.3;
     pub const STRIKE_THICKNESS: f32 = 0.06;
