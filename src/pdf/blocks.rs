@@ -7,7 +7,7 @@ use super::layout::{baseline_of, content_height, set_tag, text_end, text_item, C
 use super::model::{self, Color, Item, StructKind};
 use super::settings::{em, FIGURE_MAX_HEIGHT};
 use crate::assets::fonts::Role;
-use crate::doc::{Block, Image, Inline, Length};
+use crate::doc::{Block, DefinitionItem, Image, Inline, Length, ListItem};
 
 impl Ctx<'_> {
     pub(super) fn block(&mut self, block: &Block, width: f32) -> Vec<Entry> {
@@ -47,184 +47,203 @@ impl Ctx<'_> {
     }
 
     fn block_content(&mut self, block: &Block, width: f32) -> Vec<Entry> {
-        let fs = self.settings.font_size;
-        let gap = fs * em::BLOCK_GAP;
-        match block {
-            Block::Paragraph(inlines) => {
-                let mut lines = if matches!(inlines.first(), Some(Inline::MissingPicture { .. })) {
-                    let pad = fs * em::BOX_PAD;
-                    let inner =
-                        self.paragraph(inlines, self.body_style(), width - 2.0 * pad, false);
-                    let mut framed = indent(inner, pad);
-                    frame(&mut framed, width, model::LINK);
-                    framed
-                } else {
-                    self.paragraph(inlines, self.body_style(), width, true)
-                };
-                space(&mut lines, gap);
-                widows_and_orphans(&mut lines);
-                lines
-            }
+        let gap = self.settings.font_size * em::BLOCK_GAP;
+        let mut entries = match block {
+            Block::Paragraph(inlines) => return self.paragraph_block(inlines, width, gap),
             Block::Heading {
                 level, id, content, ..
-            } => self.heading(*level, content, width, Some(id.clone())),
-            Block::BlockQuote(blocks) => {
-                let inner = self.blocks(blocks, width - fs * em::BLOCK_INDENT);
-                let mut e = indent(inner, fs * em::BLOCK_INDENT);
-                rule_left(&mut e, fs * em::QUOTE_RULE_X, model::RULE);
-                space(&mut e, gap);
-                e
-            }
-            Block::Alert { kind, blocks } => {
-                let style = Style {
-                    face: self.settings.face(Role::Heading, true, false),
-                    color: model::LINK,
-                    ..self.body_style()
-                };
-                let mut inner = self.paragraph(
-                    &[Inline::Text(kind.label().to_string())],
-                    style,
-                    width - fs * em::BLOCK_INDENT,
-                    false,
-                );
-                inner.extend(self.blocks(blocks, width - fs * em::BLOCK_INDENT));
-                if let Some(first) = inner.first_mut() {
-                    first.keep_with_next = true;
-                }
-                let mut e = indent(inner, fs * em::BLOCK_INDENT);
-                rule_left(&mut e, fs * em::QUOTE_RULE_X, model::LINK);
-                space(&mut e, gap);
-                e
-            }
-            Block::List { start, items } => {
-                let ind = fs * em::LIST_INDENT;
-                let mut out = Vec::new();
-                for (n, item) in items.iter().enumerate() {
-                    let marker = match (start, item.task) {
-                        (_, Some(true)) => "[x]".to_string(),
-                        (_, Some(false)) => "[ ]".to_string(),
-                        (Some(s), None) => format!("{}.", s + n as u64),
-                        (None, None) => "•".to_string(),
-                    };
-                    let li = self.node(StructKind::ListItem, None, None);
-                    let saved = self.parent.replace(li);
-                    let label = self.node(StructKind::Label, None, None);
-                    let body = self.node(StructKind::ListBody, None, None);
-                    let mut inner = self.within(body, |ctx| ctx.blocks(&item.blocks, width - ind));
-                    self.parent = saved;
-                    if inner.is_empty() {
-                        inner.push(Entry {
-                            height: fs * self.settings.leading,
-                            ..Entry::default()
-                        });
-                    }
-                    for (k, e) in inner.iter_mut().enumerate() {
-                        if k == 0 {
-                            e.space_before = if n == 0 { 0.0 } else { fs * em::LIST_ITEM_GAP };
-                        }
-                    }
-                    let mut entries = indent(inner, ind);
-                    // The marker, right-aligned in the indent, on the first line's baseline.
-                    let style = self.body_style();
-                    let shaped = self.shape_text(&marker, style.face);
-                    let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * fs;
-                    if let Some(first) = entries.first_mut() {
-                        let baseline = first.items.iter().find_map(|i| match i {
-                            Item::Text { y, .. } => Some(*y),
-                            _ => None,
-                        });
-                        let y = baseline.unwrap_or(baseline_of(fs, self.settings.leading));
-                        let mut x = ind - fs * em::LIST_MARKER_GAP - w;
-                        for s in shaped {
-                            let mut it = text_item(x, y, style, &s);
-                            set_tag(&mut it, label);
-                            first.items.push(it);
-                            x += s.width * fs;
-                        }
-                    }
-                    out.extend(entries);
-                }
-                space(&mut out, gap);
-                out
-            }
-            Block::DefinitionList(items) => {
-                let mut out = Vec::new();
-                for item in items {
-                    let style = Style {
-                        face: self.settings.face(Role::Body, true, false),
-                        ..self.body_style()
-                    };
-                    let li = self.node(StructKind::ListItem, None, None);
-                    let saved = self.parent.replace(li);
-                    let label = self.node(StructKind::Label, None, None);
-                    let mut term =
-                        self.within(label, |ctx| ctx.paragraph(&item.term, style, width, false));
-                    for t in &mut term {
-                        t.keep_with_next = true;
-                    }
-                    out.extend(term);
-                    let body = self.node(StructKind::ListBody, None, None);
-                    for d in &item.definitions {
-                        let defs =
-                            self.within(body, |ctx| ctx.blocks(d, width - fs * em::BLOCK_INDENT));
-                        out.extend(indent(defs, fs * em::BLOCK_INDENT));
-                    }
-                    self.parent = saved;
-                }
-                space(&mut out, gap);
-                out
-            }
-            Block::CodeBlock { code, lang } => {
-                let mut e = self.code(code, lang.as_deref(), width);
-                space(&mut e, gap);
-                e
-            }
-            Block::Table { align, head, rows } => {
-                let mut e = self.table(align, head, rows, width);
-                space(&mut e, gap);
-                e
-            }
-            Block::Figure { image, caption } => {
-                let mut e = self.figure(image, caption, width);
-                space(&mut e, gap);
-                e
-            }
-            Block::Rule => {
-                let mut e = Entry {
-                    height: fs,
-                    ..Entry::default()
-                };
-                e.items.push(Item::Line {
-                    x1: width * 0.3,
-                    y1: fs * 0.5,
-                    x2: width * 0.7,
-                    y2: fs * 0.5,
-                    width: 0.5,
-                    color: model::RULE,
-                });
-                vec![e]
-            }
-            Block::Div { id, lang, blocks } => {
-                let saved = self.lang.clone();
-                if let Some(l) = lang {
-                    self.lang = l.clone();
-                }
-                let mut e = self.blocks(blocks, width);
-                self.lang = saved;
-                if e.is_empty() && id.is_some() {
-                    // An anchor alone (`<a id="x"></a>`): a target that takes no space, kept
-                    // with what follows so a link lands on it.
-                    e.push(Entry {
-                        keep_with_next: true,
-                        ..Entry::default()
-                    });
-                }
-                if let (Some(first), Some(id)) = (e.first_mut(), id) {
-                    first.anchors.push((self.chapter, Some(id.clone())));
-                }
-                e
+            } => return self.heading(*level, content, width, Some(id.clone())),
+            Block::Rule => return vec![self.rule(width)],
+            Block::Div { id, lang, blocks } => return self.div(id, lang, blocks, width),
+            Block::BlockQuote(blocks) => self.quote(None, blocks, width),
+            Block::Alert { kind, blocks } => self.quote(Some(kind.label()), blocks, width),
+            Block::List { start, items } => self.list(*start, items, width),
+            Block::DefinitionList(items) => self.definition_list(items, width),
+            Block::CodeBlock { code, lang } => self.code(code, lang.as_deref(), width),
+            Block::Table { align, head, rows } => self.table(align, head, rows, width),
+            Block::Figure { image, caption } => self.figure(image, caption, width),
+        };
+        space(&mut entries, gap);
+        entries
+    }
+
+    /// A paragraph, or the framed placeholder of a missing picture.
+    fn paragraph_block(&mut self, inlines: &[Inline], width: f32, gap: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let mut lines = if matches!(inlines.first(), Some(Inline::MissingPicture { .. })) {
+            let pad = fs * em::BOX_PAD;
+            let inner = self.paragraph(inlines, self.body_style(), width - 2.0 * pad, false);
+            let mut framed = indent(inner, pad);
+            frame(&mut framed, width, model::LINK);
+            framed
+        } else {
+            self.paragraph(inlines, self.body_style(), width, true)
+        };
+        space(&mut lines, gap);
+        widows_and_orphans(&mut lines);
+        lines
+    }
+
+    /// A block quote, or an alert (a quote headed by its label, with a coloured rule).
+    fn quote(&mut self, label: Option<&str>, blocks: &[Block], width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let inner_width = width - fs * em::BLOCK_INDENT;
+        let mut inner = Vec::new();
+        if let Some(label) = label {
+            let style = Style {
+                face: self.settings.face(Role::Heading, true, false),
+                color: model::LINK,
+                ..self.body_style()
+            };
+            inner = self.paragraph(
+                &[Inline::Text(label.to_string())],
+                style,
+                inner_width,
+                false,
+            );
+        }
+        inner.extend(self.blocks(blocks, inner_width));
+        if label.is_some() {
+            if let Some(first) = inner.first_mut() {
+                first.keep_with_next = true;
             }
         }
+        let mut e = indent(inner, fs * em::BLOCK_INDENT);
+        let colour = if label.is_some() {
+            model::LINK
+        } else {
+            model::RULE
+        };
+        rule_left(&mut e, fs * em::QUOTE_RULE_X, colour);
+        e
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[ListItem], width: f32) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for (n, item) in items.iter().enumerate() {
+            let marker = match (start, item.task) {
+                (_, Some(true)) => "[x]".to_string(),
+                (_, Some(false)) => "[ ]".to_string(),
+                (Some(s), None) => format!("{}.", s + n as u64),
+                (None, None) => "•".to_string(),
+            };
+            out.extend(self.list_item(&marker, &item.blocks, n == 0, width));
+        }
+        out
+    }
+
+    /// One list item: its blocks indented, its marker right-aligned in the indent on the first
+    /// line's baseline.
+    fn list_item(&mut self, marker: &str, blocks: &[Block], first: bool, width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let ind = fs * em::LIST_INDENT;
+        let li = self.node(StructKind::ListItem, None, None);
+        let saved = self.parent.replace(li);
+        let label = self.node(StructKind::Label, None, None);
+        let body = self.node(StructKind::ListBody, None, None);
+        let mut inner = self.within(body, |ctx| ctx.blocks(blocks, width - ind));
+        self.parent = saved;
+        if inner.is_empty() {
+            inner.push(Entry {
+                height: fs * self.settings.leading,
+                ..Entry::default()
+            });
+        }
+        if let Some(e) = inner.first_mut() {
+            e.space_before = if first { 0.0 } else { fs * em::LIST_ITEM_GAP };
+        }
+        let mut entries = indent(inner, ind);
+        let style = self.body_style();
+        let shaped = self.shape_text(marker, style.face);
+        let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * fs;
+        if let Some(first) = entries.first_mut() {
+            let baseline = first.items.iter().find_map(|i| match i {
+                Item::Text { y, .. } => Some(*y),
+                _ => None,
+            });
+            let y = baseline.unwrap_or(baseline_of(fs, self.settings.leading));
+            let mut x = ind - fs * em::LIST_MARKER_GAP - w;
+            for s in shaped {
+                let mut it = text_item(x, y, style, &s);
+                set_tag(&mut it, label);
+                first.items.push(it);
+                x += s.width * fs;
+            }
+        }
+        entries
+    }
+
+    /// Terms in bold, kept with their definitions, which are indented.
+    fn definition_list(&mut self, items: &[DefinitionItem], width: f32) -> Vec<Entry> {
+        let fs = self.settings.font_size;
+        let mut out = Vec::new();
+        for item in items {
+            let style = Style {
+                face: self.settings.face(Role::Body, true, false),
+                ..self.body_style()
+            };
+            let li = self.node(StructKind::ListItem, None, None);
+            let saved = self.parent.replace(li);
+            let label = self.node(StructKind::Label, None, None);
+            let mut term = self.within(label, |ctx| ctx.paragraph(&item.term, style, width, false));
+            for t in &mut term {
+                t.keep_with_next = true;
+            }
+            out.extend(term);
+            let body = self.node(StructKind::ListBody, None, None);
+            for d in &item.definitions {
+                let defs = self.within(body, |ctx| ctx.blocks(d, width - fs * em::BLOCK_INDENT));
+                out.extend(indent(defs, fs * em::BLOCK_INDENT));
+            }
+            self.parent = saved;
+        }
+        out
+    }
+
+    /// A thematic break: a short centred rule.
+    fn rule(&self, width: f32) -> Entry {
+        let fs = self.settings.font_size;
+        let mut e = Entry {
+            height: fs,
+            ..Entry::default()
+        };
+        e.items.push(Item::Line {
+            x1: width * 0.3,
+            y1: fs * 0.5,
+            x2: width * 0.7,
+            y2: fs * 0.5,
+            width: 0.5,
+            color: model::RULE,
+        });
+        e
+    }
+
+    /// A division: its blocks in its language, its id an anchor.
+    fn div(
+        &mut self,
+        id: &Option<String>,
+        lang: &Option<String>,
+        blocks: &[Block],
+        width: f32,
+    ) -> Vec<Entry> {
+        let saved = self.lang.clone();
+        if let Some(l) = lang {
+            self.lang = l.clone();
+        }
+        let mut e = self.blocks(blocks, width);
+        self.lang = saved;
+        if e.is_empty() && id.is_some() {
+            // An anchor alone (`<a id="x"></a>`): a target that takes no space, kept
+            // with what follows so a link lands on it.
+            e.push(Entry {
+                keep_with_next: true,
+                ..Entry::default()
+            });
+        }
+        if let (Some(first), Some(id)) = (e.first_mut(), id) {
+            first.anchors.push((self.chapter, Some(id.clone())));
+        }
+        e
     }
 
     pub(super) fn heading(
