@@ -37,18 +37,92 @@ pub struct Break {
     pub ratio: f32,
 }
 
+/// Sums of the items from the paragraph's start: what a line between two breaks measures is
+/// the difference of the sums at its ends.
+#[derive(Clone, Copy, Default)]
+struct Sums {
+    width: f32,
+    stretch: f32,
+    shrink: f32,
+    boxes: usize,
+}
+
+impl Sums {
+    fn add(&mut self, item: &Item) {
+        match *item {
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                self.width += width;
+                self.stretch += stretch;
+                self.shrink += shrink;
+            }
+            Item::Box { width } => {
+                self.width += width;
+                self.boxes += 1;
+            }
+            Item::Penalty { .. } => {}
+        }
+    }
+}
+
+/// A feasible break: where it is, how the line ending there fits, its total demerits and the
+/// break before it.
 #[derive(Clone, Copy)]
 struct Node {
     index: usize,
-    line: usize,
     fitness: u8,
-    total_width: f32,
-    total_stretch: f32,
-    total_shrink: f32,
-    total_boxes: usize,
+    /// The sums where the next line starts (after the glue and penalties that follow).
+    start: Sums,
     demerits: f32,
     previous: Option<usize>,
 }
+
+/// A break opportunity: the width it adds (a hyphen), its penalty, whether it is flagged.
+#[derive(Clone, Copy)]
+struct BreakPoint {
+    width: f32,
+    penalty: f32,
+    flagged: bool,
+}
+
+impl BreakPoint {
+    /// Item `i` as a break opportunity: glue right after a box, or a penalty below infinity.
+    fn at(items: &[Item], i: usize) -> Option<BreakPoint> {
+        match items[i] {
+            Item::Box { .. } => None,
+            Item::Glue { .. } => {
+                (i > 0 && matches!(items[i - 1], Item::Box { .. })).then_some(BreakPoint {
+                    width: 0.0,
+                    penalty: 0.0,
+                    flagged: false,
+                })
+            }
+            Item::Penalty {
+                width,
+                penalty,
+                flagged,
+            } => (penalty < INFINITY).then_some(BreakPoint {
+                width,
+                penalty,
+                flagged,
+            }),
+        }
+    }
+
+    fn forced(&self) -> bool {
+        self.penalty <= -INFINITY
+    }
+}
+
+/// Most feasible breaks kept at once, so no input can make breaking quadratic.
+const MAX_ACTIVE: usize = 64;
+/// Extra demerits for two hyphenated lines in a row, and for lines of very different
+/// tightness next to each other.
+const DOUBLE_HYPHEN_DEMERITS: f32 = 3000.0;
+const FITNESS_JUMP_DEMERITS: f32 = 3000.0;
 
 /// Break `items` into lines of `width`. The last item should be a forced break
 /// (`Penalty { penalty: -INFINITY }`), preceded by finishing glue, as in TeX.
@@ -62,159 +136,68 @@ pub fn break_lines(items: &[Item], width: f32, tolerance: f32) -> Vec<Break> {
 }
 
 fn optimal(items: &[Item], width: f32, tolerance: f32) -> Option<Vec<Break>> {
-    const MAX_ACTIVE: usize = 64;
     let mut nodes: Vec<Node> = vec![Node {
         index: 0,
-        line: 0,
         fitness: 1,
-        total_width: 0.0,
-        total_stretch: 0.0,
-        total_shrink: 0.0,
-        total_boxes: 0,
+        start: Sums::default(),
         demerits: 0.0,
         previous: None,
     }];
     let mut active: Vec<usize> = vec![0];
-    let (mut tw, mut ts, mut tk) = (0.0f32, 0.0f32, 0.0f32);
-    let mut tb = 0usize;
+    let mut sums = Sums::default();
     for (i, item) in items.iter().enumerate() {
-        let (is_break, pen_width, penalty, flagged) = match *item {
-            Item::Box { .. } => (false, 0.0, 0.0, false),
-            Item::Glue { .. } => (
-                i > 0 && matches!(items[i - 1], Item::Box { .. }),
-                0.0,
-                0.0,
-                false,
-            ),
-            Item::Penalty {
-                width,
-                penalty,
-                flagged,
-            } => (penalty < INFINITY, width, penalty, flagged),
-        };
-        if is_break {
+        if let Some(point) = BreakPoint::at(items, i) {
             let mut candidates: Vec<Node> = Vec::new();
             let mut keep = Vec::with_capacity(active.len());
             for &a in &active {
                 let node = nodes[a];
-                let line_width = tw - node.total_width + pen_width;
-                let ratio = if line_width < width {
-                    let stretch = ts - node.total_stretch;
-                    if stretch > 0.0 {
-                        (width - line_width) / stretch
-                    } else {
-                        f32::INFINITY
-                    }
-                } else if line_width > width {
-                    let shrink = tk - node.total_shrink;
-                    if shrink > 0.0 {
-                        (width - line_width) / shrink
-                    } else {
-                        f32::NEG_INFINITY
-                    }
-                } else {
-                    0.0
-                };
-                let forced = penalty <= -INFINITY;
+                let line_width = sums.width - node.start.width + point.width;
+                let ratio = adjustment_ratio(line_width, width, sums, node.start);
                 // A line that cannot shrink enough can never get better: deactivate its start.
-                if ratio < -1.0 || forced {
-                    // keep nothing
-                } else {
+                if !(ratio < -1.0 || point.forced()) {
                     keep.push(a);
                 }
-                let acceptable = ratio >= -1.0 && (ratio <= tolerance || (tolerance.is_infinite()));
+                let acceptable = ratio >= -1.0 && (ratio <= tolerance || tolerance.is_infinite());
                 // With infinite tolerance, an overfull line is allowed when nothing else is.
                 let acceptable =
-                    acceptable || (tolerance.is_infinite() && (forced || keep.is_empty()));
+                    acceptable || (tolerance.is_infinite() && (point.forced() || keep.is_empty()));
                 if !acceptable {
                     continue;
                 }
-                let r = if ratio.is_finite() { ratio.abs() } else { 10.0 };
-                let badness = (100.0 * r * r * r).min(INFINITY);
-                let mut demerits = if penalty >= 0.0 {
-                    (1.0 + badness + penalty).powi(2)
-                } else if penalty > -INFINITY {
-                    (1.0 + badness).powi(2) - penalty * penalty
-                } else {
-                    (1.0 + badness).powi(2)
-                };
+                let mut demerits = line_demerits(ratio, point.penalty);
                 if ratio < -1.0 {
                     // Overfull: a last resort, by how much it sticks out, and never with more
                     // than one box on the line when that can be avoided.
                     demerits += 1e7 * (line_width - width);
-                    if tb - node.total_boxes > 1 {
+                    if sums.boxes - node.start.boxes > 1 {
                         demerits += 1e15;
                     }
                 }
-                let fitness = if ratio < -0.5 {
-                    0
-                } else if ratio <= 0.5 {
-                    1
-                } else if ratio <= 1.0 {
-                    2
-                } else {
-                    3
-                };
-                if flagged
+                let fitness = fitness_class(ratio);
+                if point.flagged
                     && matches!(
                         items.get(node.index),
                         Some(Item::Penalty { flagged: true, .. })
                     )
                 {
-                    demerits += 3000.0; // two hyphenated lines in a row
+                    demerits += DOUBLE_HYPHEN_DEMERITS;
                 }
                 if (fitness as i32 - node.fitness as i32).abs() > 1 {
-                    demerits += 3000.0;
+                    demerits += FITNESS_JUMP_DEMERITS;
                 }
                 candidates.push(Node {
                     index: i,
-                    line: node.line + 1,
                     fitness,
-                    total_width: 0.0,
-                    total_stretch: 0.0,
-                    total_shrink: 0.0,
-                    total_boxes: 0,
+                    start: Sums::default(),
                     demerits: node.demerits + demerits,
                     previous: Some(a),
                 });
             }
             active = keep;
             if !candidates.is_empty() {
-                // Totals after the break: skip the glue and penalties that follow it.
-                let (mut aw, mut asr, mut ask) = (tw, ts, tk);
-                for it in &items[i..] {
-                    match *it {
-                        Item::Box { .. } => break,
-                        Item::Glue {
-                            width,
-                            stretch,
-                            shrink,
-                        } => {
-                            aw += width;
-                            asr += stretch;
-                            ask += shrink;
-                        }
-                        Item::Penalty { penalty, .. }
-                            if penalty <= -INFINITY && it != &items[i] =>
-                        {
-                            break
-                        }
-                        Item::Penalty { .. } => {}
-                    }
-                }
-                // Keep the best candidate per fitness class.
-                let mut best: [Option<Node>; 4] = [None; 4];
-                for c in candidates {
-                    let slot = &mut best[c.fitness as usize];
-                    if slot.is_none_or(|b| c.demerits < b.demerits) {
-                        *slot = Some(c);
-                    }
-                }
-                for mut c in best.into_iter().flatten() {
-                    c.total_width = aw;
-                    c.total_stretch = asr;
-                    c.total_shrink = ask;
-                    c.total_boxes = tb;
+                let start = sums_after_break(items, i, sums);
+                for mut c in best_per_fitness(candidates).into_iter().flatten() {
+                    c.start = start;
                     nodes.push(c);
                     active.push(nodes.len() - 1);
                 }
@@ -227,19 +210,7 @@ fn optimal(items: &[Item], width: f32, tolerance: f32) -> Option<Vec<Break>> {
                 return None;
             }
         }
-        if let Item::Glue {
-            width,
-            stretch,
-            shrink,
-        } = *item
-        {
-            tw += width;
-            ts += stretch;
-            tk += shrink;
-        } else if let Item::Box { width } = *item {
-            tw += width;
-            tb += 1;
-        }
+        sums.add(item);
     }
     let last = items.len().checked_sub(1)?;
     let best = active
@@ -247,6 +218,94 @@ fn optimal(items: &[Item], width: f32, tolerance: f32) -> Option<Vec<Break>> {
         .copied()
         .filter(|&a| nodes[a].index == last)
         .min_by(|a, b| nodes[*a].demerits.total_cmp(&nodes[*b].demerits))?;
+    Some(with_ratios(items, &trace(&nodes, best), width))
+}
+
+/// How much a line of natural width `line_width`, from `start` to `sums`, must stretch
+/// (positive) or shrink (negative), as a share of what it can.
+fn adjustment_ratio(line_width: f32, width: f32, sums: Sums, start: Sums) -> f32 {
+    if line_width < width {
+        let stretch = sums.stretch - start.stretch;
+        if stretch > 0.0 {
+            (width - line_width) / stretch
+        } else {
+            f32::INFINITY
+        }
+    } else if line_width > width {
+        let shrink = sums.shrink - start.shrink;
+        if shrink > 0.0 {
+            (width - line_width) / shrink
+        } else {
+            f32::NEG_INFINITY
+        }
+    } else {
+        0.0
+    }
+}
+
+/// Knuth and Plass's demerits of a line from its badness and the penalty of its break.
+fn line_demerits(ratio: f32, penalty: f32) -> f32 {
+    let r = if ratio.is_finite() { ratio.abs() } else { 10.0 };
+    let badness = (100.0 * r * r * r).min(INFINITY);
+    if penalty >= 0.0 {
+        (1.0 + badness + penalty).powi(2)
+    } else if penalty > -INFINITY {
+        (1.0 + badness).powi(2) - penalty * penalty
+    } else {
+        (1.0 + badness).powi(2)
+    }
+}
+
+/// Tight (0), decent (1), loose (2) or very loose (3).
+fn fitness_class(ratio: f32) -> u8 {
+    if ratio < -0.5 {
+        0
+    } else if ratio <= 0.5 {
+        1
+    } else if ratio <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// The sums where a line after a break at `i` starts: the glue and penalties that follow the
+/// break are discarded, up to the next box or forced break.
+fn sums_after_break(items: &[Item], i: usize, sums: Sums) -> Sums {
+    let mut after = sums;
+    for it in &items[i..] {
+        match *it {
+            Item::Box { .. } => break,
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                after.width += width;
+                after.stretch += stretch;
+                after.shrink += shrink;
+            }
+            Item::Penalty { penalty, .. } if penalty <= -INFINITY && it != &items[i] => break,
+            Item::Penalty { .. } => {}
+        }
+    }
+    after
+}
+
+/// The best candidate per fitness class.
+fn best_per_fitness(candidates: Vec<Node>) -> [Option<Node>; 4] {
+    let mut best: [Option<Node>; 4] = [None; 4];
+    for c in candidates {
+        let slot = &mut best[c.fitness as usize];
+        if slot.is_none_or(|b| c.demerits < b.demerits) {
+            *slot = Some(c);
+        }
+    }
+    best
+}
+
+/// The break indices from the paragraph's start to node `best`.
+fn trace(nodes: &[Node], best: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut cur = Some(best);
     while let Some(n) = cur {
@@ -257,10 +316,9 @@ fn optimal(items: &[Item], width: f32, tolerance: f32) -> Option<Vec<Break>> {
         cur = nodes[n].previous;
     }
     out.reverse();
-    Some(with_ratios(items, &out, width))
+    out
 }
 
-/// Fallback for pathological input: break as late as fits.
 fn greedy(items: &[Item], width: f32) -> Vec<Break> {
     let mut breaks = Vec::new();
     let mut line = 0.0;
