@@ -25,6 +25,7 @@ pub(super) struct Span {
     pub(super) footnote: Option<u32>,
 }
 
+/// Flatten `inlines` in `style` (inside a link to `link`, if any) onto `out`.
 pub(super) fn flatten(
     inlines: &[Inline],
     style: Style,
@@ -32,106 +33,36 @@ pub(super) fn flatten(
     out: &mut Vec<Span>,
     ctx: &mut Ctx,
 ) {
-    let settings = ctx.settings;
-    let styled = |face_change: (Option<bool>, Option<bool>), style: Style| -> Style {
-        let f = settings.fonts.face(style.face);
-        let bold = face_change.0.unwrap_or(f.bold);
-        let italic = face_change.1.unwrap_or(f.italic);
-        Style {
-            face: settings.face(f.role, bold, italic),
-            ..style
-        }
-    };
     for i in inlines {
         match i {
-            Inline::Text(t) => out.push(Span {
-                kind: SpanKind::Text(t.clone()),
-                style,
-                link: link.clone(),
-                footnote: None,
-            }),
-            Inline::SoftBreak => out.push(Span {
-                kind: SpanKind::Text(" ".into()),
-                style,
-                link: link.clone(),
-                footnote: None,
-            }),
-            Inline::LineBreak => out.push(Span {
-                kind: SpanKind::Break,
-                style,
-                link: None,
-                footnote: None,
-            }),
+            Inline::Text(t) => push(out, SpanKind::Text(t.clone()), style, link.clone()),
+            Inline::SoftBreak => push(out, SpanKind::Text(" ".into()), style, link.clone()),
+            Inline::LineBreak => push(out, SpanKind::Break, style, None),
             Inline::Emphasis(c) => {
                 let italic = !ctx.settings.fonts.face(style.face).italic;
-                flatten(
-                    c,
-                    styled((None, Some(italic)), style),
-                    link.clone(),
-                    out,
-                    ctx,
-                )
+                let st = restyled(ctx, style, None, Some(italic));
+                flatten(c, st, link.clone(), out, ctx)
             }
             Inline::Strong(c) => {
-                flatten(c, styled((Some(true), None), style), link.clone(), out, ctx)
+                let st = restyled(ctx, style, Some(true), None);
+                flatten(c, st, link.clone(), out, ctx)
             }
-            Inline::Strikethrough(c) => flatten(
-                c,
-                Style {
+            Inline::Strikethrough(c) => {
+                let st = Style {
                     strike: true,
                     ..style
-                },
-                link.clone(),
-                out,
-                ctx,
-            ),
-            Inline::Superscript(c) => flatten(
-                c,
-                Style {
-                    size: style.size * em::SUPERSCRIPT_SIZE,
-                    rise: style.size * em::SUPERSCRIPT_RISE,
-                    ..style
-                },
-                link.clone(),
-                out,
-                ctx,
-            ),
-            Inline::Subscript(c) => flatten(
-                c,
-                Style {
-                    size: style.size * em::SUBSCRIPT_SIZE,
-                    rise: style.size * em::SUBSCRIPT_RISE,
-                    ..style
-                },
-                link.clone(),
-                out,
-                ctx,
-            ),
-            Inline::Code(t) | Inline::Math(t) => {
-                let f = ctx.settings.fonts.face(style.face);
-                let code = Style {
-                    face: ctx.settings.face(Role::Code, f.bold, false),
-                    size: style.size * em::INLINE_CODE_SIZE,
-                    ..style
                 };
-                // Maths written over several lines keeps its lines.
-                for (n, line) in t.split('\n').enumerate() {
-                    if n > 0 {
-                        out.push(Span {
-                            kind: SpanKind::Break,
-                            style: code,
-                            link: None,
-                            footnote: None,
-                        });
-                    }
-                    out.push(Span {
-                        kind: SpanKind::Text(line.to_string()),
-                        style: code,
-                        link: link.clone(),
-                        footnote: None,
-                    });
-                }
+                flatten(c, st, link.clone(), out, ctx)
             }
+            Inline::Superscript(c) => {
+                let st = raised(style, em::SUPERSCRIPT_SIZE, em::SUPERSCRIPT_RISE);
+                flatten(c, st, link.clone(), out, ctx)
+            }
+            Inline::Subscript(c) => {
+                let st = raised(style, em::SUBSCRIPT_SIZE, em::SUBSCRIPT_RISE);
+                flatten(c, st, link.clone(), out, ctx)
+            }
+            Inline::Code(t) | Inline::Math(t) => code(t, style, &link, out, ctx),
             Inline::Link {
                 target, content, ..
             } => {
@@ -142,53 +73,19 @@ pub(super) fn flatten(
                     }
                     _ => None,
                 };
-                let st = if t.is_some() {
-                    Style {
-                        color: model::LINK,
-                        ..style
-                    }
-                } else {
-                    style
-                };
+                let st = if t.is_some() { linked(style) } else { style };
                 flatten(content, st, t.or(link.clone()), out, ctx);
             }
-            Inline::MissingPicture { alt, path } => out.push(Span {
-                kind: SpanKind::Text(format!("[{}]", Inline::missing_picture_label(alt, path))),
-                style: Style {
-                    color: model::LINK,
-                    ..style
-                },
-                link: link.clone(),
-                footnote: None,
-            }),
-            Inline::Image(image) => out.push(Span {
-                kind: SpanKind::Image(image.id.0, image.alt.clone()),
-                style,
-                link: link.clone(),
-                footnote: None,
-            }),
+            Inline::MissingPicture { alt, path } => {
+                let text = format!("[{}]", Inline::missing_picture_label(alt, path));
+                push(out, SpanKind::Text(text), linked(style), link.clone())
+            }
+            Inline::Image(image) => {
+                let kind = SpanKind::Image(image.id.0, image.alt.clone());
+                push(out, kind, style, link.clone())
+            }
             Inline::FootnoteRef { label, number, .. } => {
-                let text = if *number == 0 {
-                    format!("[^{label}]")
-                } else {
-                    number.to_string()
-                };
-                let st = if *number == 0 {
-                    style
-                } else {
-                    Style {
-                        size: style.size * em::NOTE_MARK_SIZE,
-                        rise: style.size * em::NOTE_MARK_RISE,
-                        color: model::LINK,
-                        ..style
-                    }
-                };
-                out.push(Span {
-                    kind: SpanKind::Text(text),
-                    style: st,
-                    link: None,
-                    footnote: (*number > 0).then_some(*number),
-                });
+                out.push(footnote_mark(label, *number, style))
             }
             Inline::Span {
                 lang: l,
@@ -196,12 +93,7 @@ pub(super) fn flatten(
                 id,
             } => {
                 if let Some(id) = id {
-                    out.push(Span {
-                        kind: SpanKind::Anchor(id.clone()),
-                        style,
-                        link: None,
-                        footnote: None,
-                    });
+                    push(out, SpanKind::Anchor(id.clone()), style, None);
                 }
                 let saved = ctx.lang.clone();
                 if let Some(l) = l {
@@ -211,5 +103,77 @@ pub(super) fn flatten(
                 ctx.lang = saved;
             }
         }
+    }
+}
+
+fn push(out: &mut Vec<Span>, kind: SpanKind, style: Style, link: Option<Target>) {
+    out.push(Span {
+        kind,
+        style,
+        link,
+        footnote: None,
+    });
+}
+
+/// The same text in the face of the same role with bold or italic changed.
+fn restyled(ctx: &Ctx, style: Style, bold: Option<bool>, italic: Option<bool>) -> Style {
+    let f = ctx.settings.fonts.face(style.face);
+    Style {
+        face: ctx
+            .settings
+            .face(f.role, bold.unwrap_or(f.bold), italic.unwrap_or(f.italic)),
+        ..style
+    }
+}
+
+/// Smaller and raised (or lowered, for a negative rise), both in em of the current size.
+fn raised(style: Style, size: f32, rise: f32) -> Style {
+    Style {
+        size: style.size * size,
+        rise: style.size * rise,
+        ..style
+    }
+}
+
+fn linked(style: Style) -> Style {
+    Style {
+        color: model::LINK,
+        ..style
+    }
+}
+
+/// Code or maths in running text, in the code face; maths written over several lines keeps
+/// its lines.
+fn code(text: &str, style: Style, link: &Option<Target>, out: &mut Vec<Span>, ctx: &Ctx) {
+    let f = ctx.settings.fonts.face(style.face);
+    let code = Style {
+        face: ctx.settings.face(Role::Code, f.bold, false),
+        size: style.size * em::INLINE_CODE_SIZE,
+        ..style
+    };
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            push(out, SpanKind::Break, code, None);
+        }
+        push(out, SpanKind::Text(line.to_string()), code, link.clone());
+    }
+}
+
+/// A footnote reference: its number, small and raised, linked to the note; a reference to a
+/// note that does not exist (number 0) stays as written.
+fn footnote_mark(label: &str, number: u32, style: Style) -> Span {
+    if number == 0 {
+        return Span {
+            kind: SpanKind::Text(format!("[^{label}]")),
+            style,
+            link: None,
+            footnote: None,
+        };
+    }
+    Span {
+        kind: SpanKind::Text(number.to_string()),
+        style: linked(raised(style, em::NOTE_MARK_SIZE, em::NOTE_MARK_RISE)),
+        link: None,
+        footnote: Some(number),
     }
 }
