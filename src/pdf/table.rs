@@ -7,6 +7,17 @@ use super::settings::em;
 use crate::assets::fonts::Role;
 use crate::doc::{Align, Inline};
 
+/// Where a table's cells go: column widths and alignment, cell padding and type size.
+struct Grid<'a> {
+    widths: &'a [f32],
+    align: &'a [Align],
+    pad: f32,
+    size: f32,
+}
+
+/// The smallest share of the body table size a wide table shrinks to before its columns wrap.
+const MIN_SHRINK: f32 = 0.55;
+
 impl Ctx<'_> {
     pub(super) fn table(
         &mut self,
@@ -21,28 +32,11 @@ impl Ctx<'_> {
         }
         let mut fs = self.settings.font_size * em::TABLE_SIZE;
         let pad = fs * em::TABLE_PAD;
-        // Natural and minimal widths per column.
-        let body_face = self.settings.face(Role::Body, false, false);
-        let mut natural = vec![0.0f32; cols];
-        let mut minimal = vec![0.0f32; cols];
-        for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
-            for (c, cell) in row.iter().enumerate().take(cols) {
-                let text = Inline::plain_text(cell);
-                let w = self.settings.fonts.measure(&text, body_face) * fs + 2.0 * pad;
-                natural[c] = natural[c].max(w);
-                let longest = text
-                    .split_whitespace()
-                    .map(|t| self.settings.fonts.measure(t, body_face))
-                    .fold(0.0f32, f32::max)
-                    * fs
-                    + 2.0 * pad;
-                minimal[c] = minimal[c].max(longest.min(width / cols as f32 * 2.0));
-            }
-        }
+        let (mut natural, mut minimal) = self.column_measures(head, rows, cols, fs, pad, width);
         // Tables wider than the page: smaller type, then share the width.
         let min_total: f32 = minimal.iter().sum();
         if min_total > width {
-            let shrink = (width / min_total).max(0.55);
+            let shrink = (width / min_total).max(MIN_SHRINK);
             fs *= shrink;
             for m in &mut minimal {
                 *m *= shrink;
@@ -52,98 +46,14 @@ impl Ctx<'_> {
             }
         }
         let widths = column_widths(&natural, &minimal, width);
+        let grid = Grid {
+            widths: &widths,
+            align,
+            pad,
+            size: fs,
+        };
         self.at_size(fs, |inner| {
-            let row_entry = |cells: &[Vec<Inline>], header: bool, inner: &mut Ctx| -> Entry {
-                let mut e = Entry::default();
-                let mut x = 0.0;
-                let mut h: f32 = 0.0;
-                let mut cell_items = Vec::new();
-                let row = inner.node(StructKind::Row, None, None);
-                for (c, &cw) in widths.iter().enumerate() {
-                    let saved = inner.parent.replace(row);
-                    let cell = inner.node(
-                        if header {
-                            StructKind::HeaderCell
-                        } else {
-                            StructKind::Cell
-                        },
-                        None,
-                        None,
-                    );
-                    inner.parent = saved;
-                    let content = cells.get(c).cloned().unwrap_or_default();
-                    let style = Style {
-                        face: inner.settings.face(Role::Body, header, false),
-                        size: fs,
-                        color: model::BLACK,
-                        rise: 0.0,
-                        strike: false,
-                    };
-                    let mut lines =
-                        inner.paragraph(&content, style, (cw - 2.0 * pad).max(fs), false);
-                    tag(&mut lines, cell);
-                    let mut y = pad;
-                    for mut l in lines {
-                        let natural_w = text_end(&l);
-                        let dx = match align.get(c) {
-                            Some(Align::Right) => (cw - 2.0 * pad - natural_w).max(0.0),
-                            Some(Align::Center) => ((cw - 2.0 * pad - natural_w) / 2.0).max(0.0),
-                            _ => 0.0,
-                        };
-                        for mut it in l.items.drain(..) {
-                            it.shift(x + pad + dx, y);
-                            cell_items.push(it);
-                        }
-                        e.footnotes.extend(l.footnotes);
-                        e.anchors.extend(l.anchors);
-                        y += l.height;
-                    }
-                    h = h.max(y + pad);
-                    x += cw;
-                }
-                if header {
-                    e.items.push(Item::Rect {
-                        x: 0.0,
-                        y: 0.0,
-                        w: x,
-                        h,
-                        color: model::LIGHT,
-                    });
-                }
-                e.items.extend(cell_items);
-                // Cell borders.
-                let mut bx = 0.0;
-                e.items.push(Item::Line {
-                    x1: 0.0,
-                    y1: 0.0,
-                    x2: x,
-                    y2: 0.0,
-                    width: 0.5,
-                    color: model::RULE,
-                });
-                e.items.push(Item::Line {
-                    x1: 0.0,
-                    y1: h,
-                    x2: x,
-                    y2: h,
-                    width: 0.5,
-                    color: model::RULE,
-                });
-                for w in widths.iter().chain(std::iter::once(&0.0)) {
-                    e.items.push(Item::Line {
-                        x1: bx,
-                        y1: 0.0,
-                        x2: bx,
-                        y2: h,
-                        width: 0.5,
-                        color: model::RULE,
-                    });
-                    bx += w;
-                }
-                e.height = h;
-                e
-            };
-            let header = (!head.is_empty()).then(|| row_entry(head, true, inner));
+            let header = (!head.is_empty()).then(|| inner.table_row(&grid, head, true));
             let mut out = Vec::new();
             if let Some(h) = &header {
                 let mut h = h.clone();
@@ -151,12 +61,123 @@ impl Ctx<'_> {
                 out.push(h);
             }
             for row in rows {
-                let mut e = row_entry(row, false, inner);
+                let mut e = inner.table_row(&grid, row, false);
                 e.repeat_header = header.clone().map(Box::new);
                 out.push(e);
             }
             out
         })
+    }
+
+    /// Natural (one line per cell) and minimal (the longest word) width of each column.
+    fn column_measures(
+        &self,
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        cols: usize,
+        fs: f32,
+        pad: f32,
+        width: f32,
+    ) -> (Vec<f32>, Vec<f32>) {
+        let body_face = self.settings.face(Role::Body, false, false);
+        let fonts = &self.settings.fonts;
+        let mut natural = vec![0.0f32; cols];
+        let mut minimal = vec![0.0f32; cols];
+        for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
+            for (c, cell) in row.iter().enumerate().take(cols) {
+                let text = Inline::plain_text(cell);
+                let w = fonts.measure(&text, body_face) * fs + 2.0 * pad;
+                natural[c] = natural[c].max(w);
+                let longest = text
+                    .split_whitespace()
+                    .map(|t| fonts.measure(t, body_face))
+                    .fold(0.0f32, f32::max)
+                    * fs
+                    + 2.0 * pad;
+                minimal[c] = minimal[c].max(longest.min(width / cols as f32 * 2.0));
+            }
+        }
+        (natural, minimal)
+    }
+
+    /// One row: each cell's lines aligned in its column, a shade behind a header row, borders.
+    fn table_row(&mut self, grid: &Grid, cells: &[Vec<Inline>], header: bool) -> Entry {
+        let pad = grid.pad;
+        let mut e = Entry::default();
+        let mut x = 0.0;
+        let mut h: f32 = 0.0;
+        let mut cell_items = Vec::new();
+        let row = self.node(StructKind::Row, None, None);
+        for (c, &cw) in grid.widths.iter().enumerate() {
+            let saved = self.parent.replace(row);
+            let kind = if header {
+                StructKind::HeaderCell
+            } else {
+                StructKind::Cell
+            };
+            let cell = self.node(kind, None, None);
+            self.parent = saved;
+            let content = cells.get(c).cloned().unwrap_or_default();
+            let style = Style {
+                face: self.settings.face(Role::Body, header, false),
+                size: grid.size,
+                color: model::BLACK,
+                rise: 0.0,
+                strike: false,
+            };
+            let mut lines = self.paragraph(&content, style, (cw - 2.0 * pad).max(grid.size), false);
+            tag(&mut lines, cell);
+            let mut y = pad;
+            for mut l in lines {
+                let natural_w = text_end(&l);
+                let dx = match grid.align.get(c) {
+                    Some(Align::Right) => (cw - 2.0 * pad - natural_w).max(0.0),
+                    Some(Align::Center) => ((cw - 2.0 * pad - natural_w) / 2.0).max(0.0),
+                    _ => 0.0,
+                };
+                for mut it in l.items.drain(..) {
+                    it.shift(x + pad + dx, y);
+                    cell_items.push(it);
+                }
+                e.footnotes.extend(l.footnotes);
+                e.anchors.extend(l.anchors);
+                y += l.height;
+            }
+            h = h.max(y + pad);
+            x += cw;
+        }
+        if header {
+            e.items.push(Item::Rect {
+                x: 0.0,
+                y: 0.0,
+                w: x,
+                h,
+                color: model::LIGHT,
+            });
+        }
+        e.items.extend(cell_items);
+        borders(&mut e.items, grid.widths, x, h);
+        e.height = h;
+        e
+    }
+}
+
+/// The rules above and below a row of width `w` and height `h`, and between its cells.
+fn borders(items: &mut Vec<Item>, widths: &[f32], w: f32, h: f32) {
+    let line = |x1, y1, x2, y2| Item::Line {
+        x1,
+        y1,
+        x2,
+        y2,
+        width: 0.5,
+        color: model::RULE,
+    };
+    items.push(line(0.0, 0.0, w, 0.0));
+    items.push(line(0.0, h, w, h));
+    let mut bx = 0.0;
+    for cw in widths.iter().chain(std::iter::once(&0.0)) {
+        items.push(line(bx, 0.0, bx, h));
+        bx += cw;
     }
 }
 
