@@ -1,0 +1,213 @@
+//! Drawing the page model with krilla: the only module that knows the PDF writer, so it can be
+//! swapped. Fonts are embedded and subset by krilla; JPEG bytes pass through unchanged. Content is
+//! tagged (paragraphs, headings, lists, tables, figures with alt text, notes, links; running
+//! headers, page numbers and rules as artifacts) and the tag tree carries the book's language.
+//!
+//! `write` states the order; [`draw`] draws the items of a page, [`tags`] builds the tag
+//! tree, [`pictures`] turns processed pictures into krilla's.
+
+mod draw;
+mod pictures;
+mod tags;
+
+use draw::{annotate, Drawer};
+pub use pictures::svg_size;
+use tags::{tag_tree, Leaves};
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, Validator};
+use krilla::destination::XyzDestination;
+use krilla::geom::Point;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::{NumberingStyle, PageLabel, PageSettings};
+use krilla::{Document, SerializeSettings};
+
+use super::model::{Book, Bookmark, Item, Numbering};
+use super::shape::FontBook;
+use crate::assets::images::Processed;
+use crate::Error;
+
+pub struct Info<'a> {
+    pub title: &'a str,
+    pub authors: &'a [String],
+    pub language: &'a str,
+    pub subject: Option<&'a str>,
+    pub keywords: &'a [String],
+    pub modified: i64,
+    /// Validate as PDF/A-2b (archival) instead of PDF/UA-1.
+    pub pdf_a: bool,
+    /// Check conformance to the standard (PDF/UA-1 or PDF/A-2b) while writing.
+    pub validate: bool,
+}
+
+impl<'a> Info<'a> {
+    /// The document information of `doc`.
+    pub fn of(doc: &'a crate::doc::Document, pdf_a: bool, validate: bool) -> Info<'a> {
+        Info {
+            title: &doc.meta.title,
+            authors: &doc.meta.authors,
+            language: &doc.meta.language,
+            subject: doc.meta.description.as_deref(),
+            keywords: &doc.meta.subjects,
+            modified: doc.meta.modified,
+            pdf_a,
+            validate,
+        }
+    }
+}
+
+/// Why writing failed: the content does not meet the standard, or something else.
+pub enum Failure {
+    NotConforming(String),
+    Other(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+/// Write the book. `images` are the processed pictures, indexed like the document's.
+pub fn write(
+    book: &Book,
+    images: &[Processed],
+    faces: &FontBook,
+    info: &Info,
+) -> Result<Vec<u8>, Failure> {
+    let mut document = Document::new_with(serialize_settings(book, info)?);
+    let mut drawer = Drawer {
+        faces,
+        images,
+        fonts: HashMap::new(),
+        pictures: HashMap::new(),
+        leaves: vec![Leaves::default(); book.structure.len()],
+    };
+    let mut labels = PageLabels::default();
+    for (page_index, page) in book.pages.iter().enumerate() {
+        let settings = PageSettings::from_wh(page.width, page.height)
+            .ok_or_else(|| Error::Encode("page size".into()))?
+            .with_page_label(labels.next(page.numbering));
+        let mut kpage = document.start_page_with(settings);
+        let mut links = Vec::new();
+        {
+            let mut surface = kpage.surface();
+            for item in &page.items {
+                match item {
+                    Item::Link {
+                        x,
+                        y,
+                        w,
+                        h,
+                        target,
+                        tag,
+                    } => links.push((*x, *y, *w, *h, target.clone(), *tag)),
+                    _ => drawer.draw(&mut surface, item, page, page_index)?,
+                }
+            }
+            surface.finish();
+        }
+        annotate(&mut kpage, book, links, &mut drawer.leaves);
+        kpage.finish();
+    }
+    document.set_tag_tree(tag_tree(book, &drawer.leaves, info.language));
+    let mut outline = Outline::new();
+    for b in &book.bookmarks {
+        outline.push_child(node(b));
+    }
+    document.set_outline(outline);
+    document.set_metadata(metadata(info));
+    document.finish().map_err(|e| match e {
+        krilla::error::KrillaError::Validation(v) => Failure::NotConforming(
+            v.iter()
+                .map(|(err, _)| format!("{err:?}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => Failure::Other(Error::Encode(format!("PDF writing failed: {other:?}"))),
+    })
+}
+
+/// The standard to validate against (PDF/A-2b or PDF/UA-1, unless validation is off), and
+/// tagging for a book with a structure (an imposed handout has none).
+fn serialize_settings(book: &Book, info: &Info) -> Result<SerializeSettings, Failure> {
+    let validator = if info.pdf_a {
+        Validator::A(Archival::A2_B)
+    } else {
+        Validator::Ua(Accessibility::UA1)
+    };
+    let builder = ConfigurationBuilder::new();
+    let builder = if info.validate {
+        builder.set_validator(validator)
+    } else {
+        builder
+    };
+    let configuration = builder
+        .finish()
+        .map_err(|e| Error::Encode(format!("PDF configuration: {e:?}")))?;
+    Ok(SerializeSettings {
+        configuration,
+        enable_tagging: !book.structure.is_empty(),
+        ..SerializeSettings::default()
+    })
+}
+
+/// Every page carries its label: i, ii … for the front matter, 1, 2 … for the body.
+#[derive(Default)]
+struct PageLabels {
+    roman: u32,
+    arabic: u32,
+}
+
+impl PageLabels {
+    fn next(&mut self, numbering: Numbering) -> PageLabel {
+        let (style, n) = match numbering {
+            Numbering::Roman => {
+                self.roman += 1;
+                (NumberingStyle::LowerRoman, self.roman)
+            }
+            Numbering::Arabic => {
+                self.arabic += 1;
+                (NumberingStyle::Arabic, self.arabic)
+            }
+        };
+        PageLabel::new(Some(style), None, NonZeroU32::new(n))
+    }
+}
+
+/// The document information: title, authors, language, keywords, the fixed creation date.
+fn metadata(info: &Info) -> Metadata {
+    let (y, mo, d, h, mi, s) = crate::epub::civil_from_epoch(info.modified);
+    let date = DateTime::new(y.clamp(0, 9999) as u16)
+        .month(mo as u8)
+        .day(d as u8)
+        .hour(h as u8)
+        .minute(mi as u8)
+        .second(s as u8);
+    let mut meta = Metadata::new()
+        .title(info.title.to_string())
+        .authors(info.authors.to_vec())
+        .language(info.language.to_string())
+        .creator("bindery".to_string())
+        .producer("bindery (krilla)".to_string())
+        .keywords(info.keywords.to_vec())
+        .creation_date(date);
+    if let Some(sub) = info.subject {
+        meta = meta.description(sub.to_string());
+    }
+    meta
+}
+
+fn node(b: &Bookmark) -> OutlineNode {
+    let mut n = OutlineNode::new(
+        b.title.clone(),
+        XyzDestination::new(b.page, Point::from_xy(0.0, b.y)),
+    );
+    for c in &b.children {
+        n.push_child(node(c));
+    }
+    n
+}
