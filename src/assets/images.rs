@@ -267,6 +267,20 @@ pub fn process_variants(
     Ok(variants)
 }
 
+/// Downscale to exactly `w` x `h` by area averaging (a box filter as wide as the ratio): free
+/// of aliasing at the large ratios of phone photos to page sizes. fast_image_resize does it
+/// with SIMD, several times faster than the image crate's `thumbnail`, which stays as the
+/// fallback for a pixel type it does not take.
+fn downscale(img: &DynamicImage, w: u32, h: u32) -> DynamicImage {
+    use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+    let mut out = DynamicImage::new(w, h, img.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Box));
+    match Resizer::new().resize(img, &mut out, &options) {
+        Ok(()) => out,
+        Err(_) => img.thumbnail_exact(w, h),
+    }
+}
+
 /// Downscale (never upscale) to `edge` and encode: PNG for pictures with transparency or that
 /// were PNG or GIF, JPEG otherwise.
 fn encode(
@@ -278,9 +292,7 @@ fn encode(
     let resized;
     let img = if img.width().max(img.height()) > edge {
         let (w, h) = fit(img.width(), img.height(), edge);
-        // Area averaging: much faster than a convolution filter for the large ratios of phone
-        // photos to e-reader sizes, and free of aliasing.
-        resized = img.thumbnail_exact(w, h);
+        resized = downscale(img, w, h);
         &resized
     } else {
         img
