@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use harfrust::{FontRef, ShaperData};
+use harfrust::{FontRef, ShapePlan, Shaper, ShaperData, UnicodeBuffer};
 use skrifa::MetadataProvider;
 
 use crate::assets::fonts::{self, BookFont, Role, BUNDLED};
@@ -47,6 +47,9 @@ pub struct LoadedFace {
     pub(super) units_per_em: f32,
     /// The characters the face maps to a glyph, as sorted inclusive ranges.
     coverage: Vec<(u32, u32)>,
+    /// Shaping plans made so far, one per direction, script and language: making a plan
+    /// (choosing the font's features for them) costs more than shaping a word.
+    plans: Mutex<Vec<Arc<ShapePlan>>>,
 }
 
 /// Which face a role and style was given.
@@ -86,12 +89,42 @@ impl LoadedFace {
             data,
             units_per_em,
             coverage,
+            plans: Mutex::new(Vec::new()),
         })
     }
 
     /// Whether the face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
         in_ranges(&self.coverage, u32::from(c))
+    }
+
+    /// The plan for shaping `buffer` (its segment properties set) with `shaper`, made once per
+    /// direction, script and language. `None` when the buffer has no script of its own: then
+    /// harfrust makes the plan itself.
+    pub(super) fn plan(&self, shaper: &Shaper, buffer: &UnicodeBuffer) -> Option<Arc<ShapePlan>> {
+        let script = buffer.script();
+        if script == harfrust::script::UNKNOWN {
+            return None;
+        }
+        let (direction, language) = (buffer.direction(), buffer.language());
+        let mut plans = self.plans.lock().unwrap_or_else(|e| e.into_inner());
+        let found = plans.iter().find(|p| {
+            p.direction() == direction
+                && p.script() == Some(script)
+                && p.language() == language.as_ref()
+        });
+        if let Some(plan) = found {
+            return Some(Arc::clone(plan));
+        }
+        let plan = Arc::new(ShapePlan::new(
+            shaper,
+            direction,
+            Some(script),
+            language.as_ref(),
+            &[],
+        ));
+        plans.push(Arc::clone(&plan));
+        Some(plan)
     }
 
     /// The face for harfrust; parsing it reads only the table directory.

@@ -98,7 +98,8 @@ impl FontBook {
                 buffer.set_language(language);
             }
             buffer.guess_segment_properties();
-            let out = shaper.shape(buffer, harfrust::ShapeOptions::new());
+            let plan = loaded.plan(&shaper, &buffer);
+            let out = shaper.shape(buffer, harfrust::ShapeOptions::new().plan(plan.as_deref()));
             let upem = loaded.units_per_em;
             let infos = out.glyph_infos();
             let positions = out.glyph_positions();
