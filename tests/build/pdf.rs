@@ -1,0 +1,661 @@
+//! The PDF: determinism across threads, structure and tags, page setup, fonts, text inside
+//! the text area, floats.
+
+use crate::support::*;
+
+/// Chapters are typeset in parallel; the PDF must not depend on which thread finished first,
+/// even when chapters send characters to different system fonts (found and numbered in the
+/// order they are first needed).
+#[test]
+fn pdf_is_byte_identical_whatever_the_number_of_threads() {
+    let scripts = [
+        "中文字符",
+        "한국어",
+        "हिन्दी",
+        "עברית",
+        "ไทย",
+        "✓ ☐ ⚠",
+        "Tiếng Việt",
+        "日本語のかな",
+    ];
+    let dir = TestBook::new()
+        .file(
+            "book.toml",
+            "[book]\ntitle = \"Threads\"\nlanguage = \"en\"\nsrc = \"src\"\n",
+        )
+        .chapters(24, |i| {
+            let script = scripts[(i * 5) % scripts.len()];
+            let mut text = format!("# Chapter {i}: {script}\n\n");
+            for p in 0..12 {
+                text.push_str(&format!(
+                    "Paragraph {p} of chapter {i} mixes {script} into running text, with a \
+                     note[^n{p}] and `code {p}` and a [link](https://example.org/{i}/{p}).\n\n\
+                     [^n{p}]: Note {p} of chapter {i}: {script}.\n\n"
+                ));
+            }
+            text + "| a | b |\n|---|---|\n| one | two |\n\n```rust\nfn main() {}\n```\n"
+        })
+        .write();
+    let pdf = |threads: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let run = bindery(
+            &[
+                "build",
+                dir.path().to_str().unwrap(),
+                "--format",
+                "pdf",
+                "--out",
+                out.path().to_str().unwrap(),
+            ],
+            &[("RAYON_NUM_THREADS", threads)],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        std::fs::read(out.path().join("book.pdf")).unwrap()
+    };
+    let one = pdf("1");
+    assert!(one.len() > 10_000);
+    for threads in ["2", "4", "7"] {
+        assert!(
+            pdf(threads) == one,
+            "PDF bytes differ with {threads} threads"
+        );
+    }
+}
+
+/// Chapters laid out in parallel number their structure elements from 0; joined into the
+/// book, each chapter's content must hang under its own section, in chapter order.
+#[test]
+fn every_chapter_content_is_tagged_under_its_own_section_in_order() {
+    use bindery::pdf::model::{Item, StructKind};
+    let dir = TestBook::new()
+        .chapters(6, |i| {
+            format!(
+                "# C{i}\n\nText {i} with a note[^a].\n\n- one\n- two\n\n| h | k |\n|---|---|\n\
+                 | x | y |\n\n> quoted {i}\n\n[^a]: The note of {i}.\n"
+            )
+        })
+        .write();
+    let model = typeset(dir.path(), &bindery::config::PdfSettings::default());
+    let nodes = &model.structure;
+    let root = |mut i: usize| {
+        while let Some(p) = nodes[i].parent {
+            assert!(p < i, "a parent comes before its children");
+            i = p;
+        }
+        i
+    };
+    let sections: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].kind == StructKind::Section)
+        .collect();
+    assert_eq!(sections.len(), 6);
+    assert!(sections.iter().all(|&s| nodes[s].parent.is_none()));
+    // The body's tagged text, in page order, belongs to sections 0, 0, ..., 1, 1, ..., 5.
+    let mut seen = Vec::new();
+    for page in &model.pages {
+        for item in &page.items {
+            if let Item::Text {
+                tag: Some(t),
+                artifact: false,
+                text,
+                ..
+            } = item
+            {
+                let r = root(*t);
+                if nodes[r].kind == StructKind::Section {
+                    let chapter = sections.iter().position(|&s| s == r).unwrap();
+                    if let Some(digit) = text.chars().find(|c| c.is_ascii_digit()) {
+                        if text.starts_with("Text") || text.starts_with("quoted") {
+                            assert_eq!(digit.to_digit(10), Some(chapter as u32), "{text}");
+                        }
+                    }
+                    if seen.last() != Some(&chapter) {
+                        seen.push(chapter);
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(seen, (0..6).collect::<Vec<_>>());
+}
+
+#[test]
+fn pdf_is_written_with_the_epub_and_is_deterministic() {
+    let (run, out) = {
+        let out = tempfile::tempdir().unwrap();
+        let r = bindery(
+            &[
+                "build",
+                golden("vietnamese").to_str().unwrap(),
+                "--out",
+                out.path().to_str().unwrap(),
+            ],
+            &[],
+        );
+        (r, out)
+    };
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(out.path().join("book.epub").exists());
+    let again = tempfile::tempdir().unwrap();
+    bindery(
+        &[
+            "build",
+            golden("vietnamese").to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--out",
+            again.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(std::fs::read(again.path().join("book.pdf")).unwrap(), pdf);
+    assert!(
+        !again.path().join("book.epub").exists(),
+        "--format pdf writes only the PDF"
+    );
+}
+
+#[test]
+fn pdf_page_model_snapshot() {
+    let book = typeset(
+        &golden("footnotes"),
+        &bindery::config::PdfSettings::default(),
+    );
+    insta::assert_snapshot!("footnotes_pages", book.dump());
+}
+
+#[test]
+fn pdf_structure_contents_bookmarks_and_links() {
+    let book = typeset(
+        &golden("cross-links"),
+        &bindery::config::PdfSettings::default(),
+    );
+    use bindery::pdf::model::{Item, Numbering, Target};
+    // Title page and contents in roman numbering, then the body from 1.
+    assert_eq!(book.pages[0].numbering, Numbering::Roman);
+    assert!(book.pages.iter().any(|p| p.numbering == Numbering::Arabic));
+    let contents = book.pages[1]
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        contents.contains("Contents") && contents.contains("Nested") && contents.contains(". ."),
+        "{contents}"
+    );
+    // Bookmarks nest like the chapter list: Nested under First.
+    let first = book
+        .bookmarks
+        .iter()
+        .find(|b| b.title.contains("First"))
+        .expect("bookmark for First");
+    assert!(
+        first.children.iter().any(|c| c.title.contains("Nested")),
+        "{:?}",
+        book.bookmarks
+    );
+    // Internal links resolve to anchors that exist.
+    let links: Vec<&Target> = book
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            Item::Link { target, .. } => Some(target),
+            _ => None,
+        })
+        .collect();
+    let internal: Vec<_> = links
+        .iter()
+        .filter_map(|t| match t {
+            Target::Anchor(c, a) => Some((*c, a.clone())),
+            _ => None,
+        })
+        .collect();
+    assert!(!internal.is_empty());
+    for key in internal {
+        assert!(
+            book.anchors.contains_key(&key) || book.anchors.contains_key(&(key.0, None)),
+            "{key:?}"
+        );
+    }
+    assert!(
+        book.anchors.contains_key(&(2, Some("deep-section".into()))),
+        "{:?}",
+        book.anchors.keys()
+    );
+}
+
+#[test]
+fn pdf_hostile_content_stays_inside_the_text_area() {
+    let long_word = "x".repeat(5000);
+    let code_line = format!("```\n{}\n```\n", "let a = 1; ".repeat(180));
+    let wide_header = (0..40)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let wide_rule = vec!["---"; 40].join(" | ");
+    let wide_row = (0..40)
+        .map(|i| format!("v{i}"))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let notes: String = (0..200).map(|i| format!("w[^n{i}] ")).collect();
+    let defs: String = (0..200)
+        .map(|i| format!("[^n{i}]: Note {i}.\n\n"))
+        .collect();
+    let url = format!("https://example.org/{}", "path/".repeat(100));
+    let long_table: String = (0..10_000)
+        .map(|i| format!("| row {i} | value |\n"))
+        .collect();
+    let md = format!("# Hostile\n\n{long_word}\n\n{code_line}\n| {wide_header} |\n| {wide_rule} |\n| {wide_row} |\n\n<{url}>\n\n{notes}\n\n{defs}\n\n| name | value |\n|---|---|\n{long_table}");
+    let tall = {
+        let img = image::RgbImage::from_pixel(100, 20_000, image::Rgb([10, 120, 200]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    let small = std::fs::read(golden("figures/pictures/red.png")).unwrap();
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [Hostile](h.md)\n- [Empty](empty.md)\n- [Pictures](p.md)\n"),
+        ("src/h.md", md.as_bytes()),
+        ("src/empty.md", b""),
+        ("src/p.md", b"![Tall](../pictures/tall.png)\n\n![Small](../pictures/small.png)\n\n# Heading at the end\n"),
+        ("pictures/tall.png", &tall),
+        ("pictures/small.png", &small),
+    ]);
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(dir.path(), &settings);
+    assert_inside_text_area(&book, &settings);
+    // Nothing lost: every footnote number and the long word's letters are on some page.
+    let all: Vec<String> = book
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            bindery::pdf::model::Item::Text {
+                text,
+                artifact: false,
+                ..
+            } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let all = all.join(" ");
+    assert!(
+        all.matches('x').count() >= 5000,
+        "the long word is kept whole"
+    );
+    for i in [0, 99, 199] {
+        assert!(all.contains(&format!("Note {i}.")), "footnote {i} lost");
+    }
+    assert!(
+        all.contains("row 0 ") && all.contains("row 9999 "),
+        "every row of the 10,000-row table is typeset"
+    );
+    let (run, out) = build_pdf(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.path().join("book.pdf").exists());
+}
+
+#[test]
+fn pdf_bundled_book_fits_its_pages() {
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(Path::new(env!("CARGO_MANIFEST_DIR")), &settings);
+    assert_inside_text_area(&book, &settings);
+    assert!(book.pages.len() >= 10);
+}
+
+#[test]
+fn a_character_no_font_has_is_a_warning_at_its_place() {
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        (
+            "src/a.md",
+            "# A\n\nPrivate use: \u{10FFFD} here.\n".as_bytes(),
+        ),
+    ]);
+    let (run, out) = build_pdf(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("U+10FFFD") && run.stderr.contains("src/a.md:3:14"),
+        "{}",
+        run.stderr
+    );
+    assert!(out.path().join("book.pdf").exists());
+    let out2 = tempfile::tempdir().unwrap();
+    let r = bindery(
+        &[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--deny-warnings",
+            "--out",
+            out2.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        std::fs::read_dir(out2.path()).unwrap().next().is_none(),
+        "nothing written with --deny-warnings"
+    );
+}
+
+#[test]
+fn pdf_page_setup_from_the_command_line_and_book_toml() {
+    let out = tempfile::tempdir().unwrap();
+    let r = bindery(
+        &[
+            "build",
+            golden("minimal").to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--page-size",
+            "letter",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let letter = std::fs::read(out.path().join("book.pdf")).unwrap();
+    let r = bindery(
+        &[
+            "build",
+            golden("minimal").to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0);
+    assert_ne!(
+        std::fs::read(out.path().join("book.pdf")).unwrap(),
+        letter,
+        "--page-size changes the PDF"
+    );
+    let s = bindery::config::PdfSettings {
+        page_size: "letter".into(),
+        ..Default::default()
+    };
+    let page = &typeset(&golden("minimal"), &s).pages[0];
+    assert_eq!(
+        (page.width.round(), page.height.round()),
+        (612.0, 792.0),
+        "Letter is 612 x 792 pt"
+    );
+    let r = bindery(
+        &[
+            "build",
+            golden("minimal").to_str().unwrap(),
+            "--page-size",
+            "b7",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("page-size = \"b7\" is not known"),
+        "{}",
+        r.stderr
+    );
+    // Two-sided: chapters start on right-hand (odd) pages, so a blank page may be inserted.
+    let s = bindery::config::PdfSettings {
+        two_sided: true,
+        ..Default::default()
+    };
+    let book = typeset(&golden("cross-links"), &s);
+    for (c, _) in book.anchors.keys().filter(|(_, a)| a.is_none()) {
+        let (page, _) = book.anchors[&(*c, None)];
+        let front = book
+            .pages
+            .iter()
+            .filter(|p| p.numbering == bindery::pdf::model::Numbering::Roman)
+            .count();
+        assert_eq!(
+            (page - front) % 2,
+            0,
+            "chapter {c} starts on body page {} (must be odd)",
+            page - front + 1
+        );
+    }
+    // Bad page setup in book.toml is an error at the key.
+    fails_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"T\"\n[bindery.pdf]\nfont-size = 99\n",
+            ),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["font-size = 99 is out of range", "book.toml:4:1"],
+    );
+}
+
+#[test]
+fn bundled_book_pdf_conforms_to_pdf_ua_and_optionally_pdf_a() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (run, out) = build_pdf(root);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("does not conform"), "{}", run.stderr);
+    let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(
+        text.contains("pdfuaid"),
+        "PDF/UA identification in the XMP metadata"
+    );
+    let dir = book(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"A\"\n[bindery.pdf]\npdf-a = true\n",
+        ),
+        ("src/a.md", b"# A\n\nText.\n"),
+    ]);
+    let (run, out) = build_pdf(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text =
+        String::from_utf8_lossy(&std::fs::read(out.path().join("book.pdf")).unwrap()).to_string();
+    assert!(
+        text.contains("pdfaid"),
+        "PDF/A identification in the XMP metadata"
+    );
+}
+
+#[test]
+fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
+    let mono =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansMono-Regular.ttf"))
+            .unwrap();
+    let dir = book(&[
+        (
+            "book.toml",
+            b"[book]\ntitle = \"T\"\n[bindery.fonts]\nbody = \"fonts/my-body.ttf\"\n",
+        ),
+        ("src/a.md", b"# A\n\nBody text in the book's own font.\n"),
+        ("fonts/my-body.ttf", &mono),
+    ]);
+    let (run, out) = build_pdf(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.path().join("book.pdf").exists());
+    // The EPUB embeds the book's face in place of the bundled body face.
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    assert!(files
+        .iter()
+        .any(|(n, _)| n == "OEBPS/fonts/book-my-body.ttf"));
+    assert!(!files
+        .iter()
+        .any(|(n, _)| n == "OEBPS/fonts/NotoSerif-Regular.ttf"));
+    assert!(entry(&files, "OEBPS/css/book.css").contains("font-family: \"Noto Serif\"; font-weight: normal; font-style: normal; src: url(\"../fonts/book-my-body.ttf\")"));
+    // The page model uses the book's face for body text.
+    let fs = bindery::book::fs::BookFs::new(dir.path(), 1 << 20).unwrap();
+    let files = bindery::config::FontFiles {
+        body: Some("fonts/my-body.ttf".into()),
+        ..Default::default()
+    };
+    let (fonts, errors) = bindery::assets::fonts::read_book_fonts(&fs, &files, 64 << 20);
+    assert!(errors.is_empty());
+    let (fonts, errors) = bindery::pdf::font_book(fonts);
+    assert!(errors.is_empty(), "{errors:?}");
+    let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default(), fonts);
+    let mut sources = bindery::diag::SourceMap::default();
+    let mut diags = bindery::diag::Diagnostics::default();
+    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
+        .unwrap()
+        .unwrap()
+        .document;
+    bindery::doc::passes::run(&mut doc, &mut diags);
+    let (book, _) = bindery::pdf::layout::typeset(&doc, &settings, &[]);
+    let body_face = book
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .find_map(|i| match i {
+            bindery::pdf::model::Item::Text { text, face, .. } if text == "Body" => Some(*face),
+            _ => None,
+        });
+    assert_eq!(
+        settings.fonts.face(body_face.expect("body text")).name,
+        "fonts/my-body.ttf"
+    );
+    // A font file that is not a font is an error that names it.
+    fails_with(
+        &[
+            TOML,
+            ("src/a.md", b"# A\n"),
+            ("fonts/bad.ttf", b"this is not a font at all"),
+        ],
+        &["fonts/bad.ttf is not a font file"],
+    );
+    fails_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"T\"\n[bindery.fonts]\ncode = \"../outside.ttf\"\n",
+            ),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["outside the book folder"],
+    );
+}
+
+#[test]
+fn a_picture_that_does_not_fit_waits_while_text_flows_up() {
+    use bindery::pdf::model::Item;
+    let tall = {
+        let img = image::RgbImage::from_pixel(300, 400, image::Rgb([10, 120, 200]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    let mut deferred_seen = 0;
+    let mut flowed_up = 0;
+    for count in 4..16 {
+        let filler: String = (0..count).map(|i| format!("Paragraph {i} with enough words to fill a few lines of the page before the picture arrives here.\n\n")).collect();
+        let md = format!(
+            "# A\n\n{filler}![A tall picture](../pictures/tall.png)\n\nText after the picture.\n"
+        );
+        let dir = book(&[
+            TOML,
+            ("src/a.md", md.as_bytes()),
+            ("pictures/tall.png", &tall),
+        ]);
+        let book = typeset(dir.path(), &bindery::config::PdfSettings::default());
+        let page_of = |pred: &dyn Fn(&Item) -> bool| {
+            book.pages
+                .iter()
+                .position(|p| p.items.iter().any(pred))
+                .unwrap()
+        };
+        let picture = page_of(&|i| matches!(i, Item::Image { alt, .. } if alt == "A tall picture"));
+        let after = page_of(&|i| matches!(i, Item::Text { text, .. } if text == "after"));
+        let last = (count - 1).to_string();
+        let last_para = page_of(&|i| matches!(i, Item::Text { text, .. } if *text == last));
+        assert!(picture >= last_para && after <= picture.max(last_para + 1));
+        if picture > last_para {
+            deferred_seen += 1;
+            if after == last_para {
+                flowed_up += 1;
+            }
+        }
+        // Every paragraph is still there, in order.
+        let texts: Vec<String> = book
+            .pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter_map(|i| match i {
+                Item::Text {
+                    text,
+                    artifact: false,
+                    ..
+                } => Some(text.clone()),
+                _ => None,
+            })
+            .collect();
+        let numbers: Vec<usize> = texts
+            .windows(2)
+            .filter(|w| w[0] == "Paragraph")
+            .filter_map(|w| w[1].parse().ok())
+            .collect();
+        assert_eq!(numbers, (0..count).collect::<Vec<_>>());
+    }
+    assert!(
+        deferred_seen > 0,
+        "some filler length must push the picture to the next page"
+    );
+    assert!(
+        flowed_up > 0,
+        "and then the text after it fills the page it did not fit on"
+    );
+}
+
+#[test]
+fn a_long_link_is_one_annotation_per_page_and_an_absurd_one_is_text() {
+    // 20 KB: cut into hundreds of lines over several pages, one annotation on each page.
+    let long = format!("https://example.org/{}", "a".repeat(20_000));
+    let absurd = format!("https://example.org/{}", "b".repeat(40_000));
+    let report = format!("# A\n\nSee <{long}>.\n\nAnd <{absurd}>.\n");
+    let dir = book(&[TOML, ("src/a.md", report.as_bytes())]);
+    let (run, out) = build_with(dir.path(), &["--format", "pdf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning[long-link]: this link's address is 40020 bytes long")
+            && run.stderr.contains("a.md:5:5"),
+        "{}",
+        run.stderr
+    );
+    let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
+    let count = |needle: &[u8]| pdf.windows(needle.len()).filter(|w| *w == needle).count();
+    let web_links = count(b"/S/URI");
+    let pages = count(b"/Type/Page") - count(b"/Type/Pages");
+    // The address is cut into hundreds of lines; one annotation per line would be hundreds.
+    assert!(
+        (2..pages).contains(&web_links),
+        "{web_links} links on {pages} pages"
+    );
+    // Each annotation holds the address twice (its action and its alternative text).
+    assert_eq!(
+        count(b"https://example.org/aaaa"),
+        2 * web_links,
+        "one annotation per page"
+    );
+    assert!(count(b"/QuadPoints") >= 1);
+    assert_eq!(
+        count(b"https://example.org/bbbb"),
+        0,
+        "the absurd address is no link"
+    );
+}
