@@ -15,59 +15,31 @@ use crate::doc::{Inline, TocItem};
 /// Levels of the contents page that are indented; deeper entries line up with the last.
 const MAX_TOC_INDENT_LEVELS: usize = 6;
 
+/// Share of the text height above the title when there is no cover picture (and the cover
+/// picture's height on a handout's cover); the cover picture's height in a book.
+const COVER_SPACE: f32 = 0.22;
+const COVER_PICTURE: f32 = 0.4;
+
 impl Ctx<'_> {
     pub(super) fn title_page(&mut self) -> Vec<Entry> {
         let m = &self.doc.meta;
         let width = text_width(self.settings);
         let fs = self.settings.font_size;
-        let ch = content_height(self.settings);
+        let (title, subtitle, authors) =
+            (m.title.clone(), m.subtitle.clone(), m.authors.join(", "));
+        let imprint: Vec<String> = [m.publisher.clone(), m.date.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
         // The cover picture, when the book has one, above the title; else some air.
-        let cover = m.cover.and_then(|c| {
-            let (pw, ph) = self
-                .image_sizes
-                .get(c.0)
-                .copied()
-                .filter(|(w, h)| *w > 0 && *h > 0)?;
-            // A handout cover also holds a contents list and a QR code: a smaller picture.
-            let mut h = ch
-                * if self.settings.handout_cover.is_some() {
-                    0.22
-                } else {
-                    0.4
-                };
-            let mut w = h * pw as f32 / ph as f32;
-            if w > width {
-                w = width;
-                h = w * ph as f32 / pw as f32;
-            }
-            Some((c.0, w, h))
-        });
-        let mut out = match cover {
-            Some((image, w, h)) => {
-                let mut e = Entry {
-                    height: h + fs * 2.0,
-                    ..Entry::default()
-                };
-                let alt = format!("Cover: {}", m.title);
-                e.items.push(Item::Image {
-                    x: (width - w) / 2.0,
-                    y: 0.0,
-                    w,
-                    h,
-                    image,
-                    alt: alt.clone(),
-                    tag: None,
-                });
-                let id = self.node(StructKind::Figure, Some(alt), None);
-                tag(std::slice::from_mut(&mut e), id);
-                vec![e]
-            }
+        let mut out = match self.cover_entry(width) {
+            Some(e) => vec![e],
             None => vec![Entry {
-                height: ch * 0.22,
+                height: content_height(self.settings) * COVER_SPACE,
                 ..Entry::default()
             }],
         };
-        let title = Style {
+        let title_style = Style {
             face: self.settings.face(Role::Heading, true, false),
             size: fs * 2.4,
             color: model::BLACK,
@@ -85,49 +57,92 @@ impl Ctx<'_> {
             size: fs * 1.15,
             ..self.body_style()
         };
-        let mut push = |ctx: &mut Self, text: &str, style: Style, gap: f32| {
-            let kind = if out.is_empty() {
-                StructKind::Title
-            } else {
-                StructKind::P
-            };
-            let id = ctx.node(kind, None, None);
-            let content = [Inline::Text(text.to_string())];
-            let mut lines = ctx.within(id, |ctx| ctx.paragraph(&content, style, width, false));
-            for l in &mut lines {
-                center(l, width);
-            }
-            if let Some(f) = lines.first_mut() {
-                f.space_before = gap;
-            }
-            out.extend(lines);
-        };
-        push(self, &m.title.clone(), title, 0.0);
-        if let Some(s) = m.subtitle.clone() {
-            push(self, &s, sub, fs);
+        self.centred(&mut out, &title, title_style, 0.0, StructKind::P);
+        if let Some(s) = subtitle {
+            self.centred(&mut out, &s, sub, fs, StructKind::P);
         }
-        if !m.authors.is_empty() {
-            push(self, &m.authors.join(", "), body, fs * 3.0);
+        if !authors.is_empty() {
+            self.centred(&mut out, &authors, body, fs * 3.0, StructKind::P);
         }
-        let imprint: Vec<String> = [m.publisher.clone(), m.date.clone()]
-            .into_iter()
-            .flatten()
-            .collect();
         if !imprint.is_empty() {
-            push(
-                self,
+            let small = Style {
+                size: fs * 0.9,
+                ..body
+            };
+            self.centred(
+                &mut out,
                 &imprint.join(" · "),
-                Style {
-                    size: fs * 0.9,
-                    ..body
-                },
+                small,
                 fs * 6.0,
+                StructKind::P,
             );
         }
         if let Some(cover) = self.settings.handout_cover.clone() {
             self.handout_cover(&mut out, &cover, width);
         }
         out
+    }
+
+    /// The cover picture, centred and scaled to fit (smaller on a handout's cover, which also
+    /// holds a contents list and a QR code), tagged as a figure.
+    fn cover_entry(&mut self, width: f32) -> Option<Entry> {
+        let m = &self.doc.meta;
+        let c = m.cover?;
+        let (pw, ph) = self
+            .image_sizes
+            .get(c.0)
+            .copied()
+            .filter(|(w, h)| *w > 0 && *h > 0)?;
+        let share = if self.settings.handout_cover.is_some() {
+            COVER_SPACE
+        } else {
+            COVER_PICTURE
+        };
+        let mut h = content_height(self.settings) * share;
+        let mut w = h * pw as f32 / ph as f32;
+        if w > width {
+            w = width;
+            h = w * ph as f32 / pw as f32;
+        }
+        let mut e = Entry {
+            height: h + self.settings.font_size * 2.0,
+            ..Entry::default()
+        };
+        let alt = format!("Cover: {}", m.title);
+        e.items.push(Item::Image {
+            x: (width - w) / 2.0,
+            y: 0.0,
+            w,
+            h,
+            image: c.0,
+            alt: alt.clone(),
+            tag: None,
+        });
+        let id = self.node(StructKind::Figure, Some(alt), None);
+        tag(std::slice::from_mut(&mut e), id);
+        Some(e)
+    }
+
+    /// A centred paragraph of the title page, `gap` below what comes before.
+    fn centred(
+        &mut self,
+        out: &mut Vec<Entry>,
+        text: &str,
+        style: Style,
+        gap: f32,
+        kind: StructKind,
+    ) {
+        let width = text_width(self.settings);
+        let id = self.node(kind, None, None);
+        let content = [Inline::Text(text.to_string())];
+        let mut lines = self.within(id, |ctx| ctx.paragraph(&content, style, width, false));
+        for l in &mut lines {
+            center(l, width);
+        }
+        if let Some(f) = lines.first_mut() {
+            f.space_before = gap;
+        }
+        out.extend(lines);
     }
 
     /// The handout cover's short contents list (top-level chapters) and the QR code to the book.
