@@ -57,7 +57,7 @@ impl Ctx<'_> {
             size: fs * 1.15,
             ..self.body_style()
         };
-        self.centred(&mut out, &title, title_style, 0.0, StructKind::P);
+        self.centred(&mut out, &title, title_style, 0.0, StructKind::Title);
         if let Some(s) = subtitle {
             self.centred(&mut out, &s, sub, fs, StructKind::P);
         }
