@@ -281,7 +281,6 @@ impl Ctx<'_> {
                         .map(|(p, _)| p + 1);
                     let style = self.body_style();
                     let num = page.map(|p| p.to_string()).unwrap_or_default();
-                    let num_w = self.settings.fonts.measure(&num, style.face) * fs;
                     let mut lines = self.paragraph(
                         &[Inline::Text(label)],
                         style,
@@ -289,46 +288,60 @@ impl Ctx<'_> {
                         false,
                     );
                     if let Some(last) = lines.last_mut() {
-                        let end = text_end(last);
-                        let baseline = baseline_of(fs, self.settings.leading);
-                        // Dot leaders between the title and the page number.
-                        let dot_w = self.settings.fonts.measure(". ", style.face) * fs;
-                        let from = end + fs * 0.5;
-                        let to = width - ind - num_w - fs * 0.5;
-                        if to > from && !num.is_empty() {
-                            let count = ((to - from) / dot_w).floor() as usize;
-                            let dots = ". ".repeat(count);
-                            let grey = Style {
-                                color: model::GREY,
-                                ..style
-                            };
-                            let mut x = to - count as f32 * dot_w;
-                            for s in self.shape_text(&dots, style.face) {
-                                last.items.push(text_item(x, baseline, grey, &s));
-                                x += s.width * fs;
-                            }
-                        }
-                        let mut x = width - ind - num_w;
-                        for s in self.shape_text(&num, style.face) {
-                            last.items.push(text_item(x, baseline, style, &s));
-                            x += s.width * fs;
-                        }
-                        if let Some(c) = chapter {
-                            last.items.push(Item::Link {
-                                x: 0.0,
-                                y: 0.0,
-                                w: width - ind,
-                                h: last.height,
-                                target: Target::Anchor(*c, None),
-                                tag: None,
-                            });
-                        }
+                        self.leaders_and_number(last, &num, width - ind, *chapter);
                     }
                     tag(&mut lines, item_id);
                     out.extend(indent(lines, ind));
                     self.toc_entries(children, depth + 1, anchors, width, fs, out);
                 }
             }
+        }
+    }
+
+    /// Dot leaders from the end of a contents line to its page number, set flush right at
+    /// `right`; the whole line links to the chapter.
+    fn leaders_and_number(
+        &mut self,
+        last: &mut Entry,
+        num: &str,
+        right: f32,
+        chapter: Option<usize>,
+    ) {
+        let style = self.body_style();
+        let fs = style.size;
+        let num_w = self.settings.fonts.measure(num, style.face) * fs;
+        let end = text_end(last);
+        let baseline = baseline_of(fs, self.settings.leading);
+        let dot_w = self.settings.fonts.measure(". ", style.face) * fs;
+        let from = end + fs * 0.5;
+        let to = right - num_w - fs * 0.5;
+        if to > from && !num.is_empty() {
+            let count = ((to - from) / dot_w).floor() as usize;
+            let dots = ". ".repeat(count);
+            let grey = Style {
+                color: model::GREY,
+                ..style
+            };
+            let mut x = to - count as f32 * dot_w;
+            for s in self.shape_text(&dots, style.face) {
+                last.items.push(text_item(x, baseline, grey, &s));
+                x += s.width * fs;
+            }
+        }
+        let mut x = right - num_w;
+        for s in self.shape_text(num, style.face) {
+            last.items.push(text_item(x, baseline, style, &s));
+            x += s.width * fs;
+        }
+        if let Some(c) = chapter {
+            last.items.push(Item::Link {
+                x: 0.0,
+                y: 0.0,
+                w: right,
+                h: last.height,
+                target: Target::Anchor(c, None),
+                tag: None,
+            });
         }
     }
 }
