@@ -64,87 +64,11 @@ pub fn prepare(
         return doc;
     }
     for c in 0..doc.chapters.len() {
-        // URL → note number within the chapter (the same address is noted once).
-        let mut urls: Vec<(String, crate::diag::Span)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
         let mut blocks = std::mem::take(&mut doc.chapters[c].blocks);
-        passes::visit_blocks_mut(&mut blocks, &mut |b| {
-            for run in inline_runs_mut(b) {
-                annotate(run, &mut |url, span| {
-                    let k = *index.entry(url.to_string()).or_insert_with(|| {
-                        urls.push((url.to_string(), span));
-                        urls.len()
-                    });
-                    match mode {
-                        LinkNotes::Footnotes => Inline::FootnoteRef {
-                            label: format!("bindery-url-{k}"),
-                            number: 0,
-                            span,
-                        },
-                        _ => Inline::Superscript(vec![Inline::Text(format!("[{k}]"))]),
-                    }
-                });
-            }
-        });
-        let mut notes: Vec<Vec<Block>> = Vec::new();
-        for (k, (url, span)) in urls.iter().enumerate() {
-            let mut body = vec![Block::Paragraph(vec![Inline::Code(url.clone())])];
-            if qr {
-                match crate::assets::qr::png(url, 2) {
-                    Some(png) => {
-                        let name = format!("qr-{}-{}.png", c + 1, k + 1);
-                        let id = add_picture(&mut doc, images, png, name, *span);
-                        body.push(Block::Figure {
-                            image: Image {
-                                id,
-                                alt: format!("QR code for {url}"),
-                                title: None,
-                                span: *span,
-                                width: None,
-                            },
-                            caption: Vec::new(),
-                        });
-                    }
-                    None => diags.push(no_qr_code(url).at(*span)),
-                }
-            }
-            notes.push(body);
-        }
-        let chapter = &mut doc.chapters[c];
-        chapter.blocks = blocks;
-        match mode {
-            LinkNotes::Footnotes => {
-                for (k, body) in notes.into_iter().enumerate() {
-                    chapter.footnotes.push(Footnote {
-                        label: format!("bindery-url-{}", k + 1),
-                        number: 0,
-                        blocks: body,
-                    });
-                }
-            }
-            LinkNotes::Endnotes if !notes.is_empty() => {
-                let span = urls[0].1;
-                chapter.blocks.push(Block::Heading {
-                    level: 2,
-                    id: "bindery-links".into(),
-                    classes: Vec::new(),
-                    content: vec![Inline::Text(labels.links.clone())],
-                    span,
-                });
-                chapter.blocks.push(Block::List {
-                    start: Some(1),
-                    items: notes
-                        .into_iter()
-                        .map(|blocks| ListItem {
-                            task: None,
-                            tight: true,
-                            blocks,
-                        })
-                        .collect(),
-                });
-            }
-            _ => {}
-        }
+        let urls = mark_links(&mut blocks, mode);
+        let notes = link_notes(&mut doc, images, c, &urls, qr, diags);
+        doc.chapters[c].blocks = blocks;
+        attach_notes(&mut doc.chapters[c], notes, &urls, mode, labels);
     }
     // Number the new notes together with the book's own footnotes, by first reference.
     let mut diags = crate::diag::Diagnostics::default();
@@ -155,6 +79,114 @@ pub fn prepare(
     }
     passes::number_footnotes(&mut doc, &mut diags);
     doc
+}
+
+/// Put a marker after every web link in `blocks`: a footnote reference, or a bracketed number
+/// for endnotes. Returns the addresses in the order of their numbers (each once, at its first
+/// link).
+fn mark_links(blocks: &mut [Block], mode: LinkNotes) -> Vec<(String, crate::diag::Span)> {
+    let mut urls: Vec<(String, crate::diag::Span)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    passes::visit_blocks_mut(blocks, &mut |b| {
+        for run in inline_runs_mut(b) {
+            annotate(run, &mut |url, span| {
+                let k = *index.entry(url.to_string()).or_insert_with(|| {
+                    urls.push((url.to_string(), span));
+                    urls.len()
+                });
+                match mode {
+                    LinkNotes::Footnotes => Inline::FootnoteRef {
+                        label: format!("bindery-url-{k}"),
+                        number: 0,
+                        span,
+                    },
+                    _ => Inline::Superscript(vec![Inline::Text(format!("[{k}]"))]),
+                }
+            });
+        }
+    });
+    urls
+}
+
+/// The body of each link note of chapter `c`: the address, and its QR code when asked for (a
+/// warning instead when the address is too long for one).
+fn link_notes(
+    doc: &mut Document,
+    images: &mut Vec<Processed>,
+    c: usize,
+    urls: &[(String, crate::diag::Span)],
+    qr: bool,
+    diags: &mut crate::diag::Diagnostics,
+) -> Vec<Vec<Block>> {
+    let mut notes = Vec::new();
+    for (k, (url, span)) in urls.iter().enumerate() {
+        let mut body = vec![Block::Paragraph(vec![Inline::Code(url.clone())])];
+        if qr {
+            match crate::assets::qr::png(url, 2) {
+                Some(png) => {
+                    let name = format!("qr-{}-{}.png", c + 1, k + 1);
+                    let id = add_picture(doc, images, png, name, *span);
+                    body.push(Block::Figure {
+                        image: Image {
+                            id,
+                            alt: format!("QR code for {url}"),
+                            title: None,
+                            span: *span,
+                            width: None,
+                        },
+                        caption: Vec::new(),
+                    });
+                }
+                None => diags.push(no_qr_code(url).at(*span)),
+            }
+        }
+        notes.push(body);
+    }
+    notes
+}
+
+/// The notes as the chapter's footnotes, or as a numbered list under a "Links" heading at its
+/// end.
+fn attach_notes(
+    chapter: &mut crate::doc::Chapter,
+    notes: Vec<Vec<Block>>,
+    urls: &[(String, crate::diag::Span)],
+    mode: LinkNotes,
+    labels: &Labels,
+) {
+    match mode {
+        LinkNotes::Footnotes => {
+            for (k, body) in notes.into_iter().enumerate() {
+                chapter.footnotes.push(Footnote {
+                    label: format!("bindery-url-{}", k + 1),
+                    number: 0,
+                    blocks: body,
+                });
+            }
+        }
+        LinkNotes::Endnotes if !notes.is_empty() => {
+            let span = urls[0].1;
+            chapter.blocks.push(Block::Heading {
+                level: 2,
+                id: "bindery-links".into(),
+                classes: Vec::new(),
+                content: vec![Inline::Text(labels.links.clone())],
+                span,
+            });
+            chapter.blocks.push(Block::List {
+                start: Some(1),
+                items: notes
+                    .into_iter()
+                    .map(|blocks| ListItem {
+                        task: None,
+                        tight: true,
+                        blocks,
+                    })
+                    .collect(),
+            });
+        }
+        _ => {}
+    }
 }
 
 /// After every web link in the run, insert the marker `note` makes for its address.
