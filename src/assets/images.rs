@@ -9,7 +9,6 @@
 
 use std::io::Cursor;
 
-use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use rayon::prelude::*;
 
@@ -221,15 +220,38 @@ pub fn process_variants(
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let upright = orientation == image::metadata::Orientation::NoTransforms;
-    // Fully decode even when the bytes are kept: that is the only way to catch a truncated file.
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| {
-        memory_limit(&e).unwrap_or_else(|| {
-            fail(
-                format!("cannot decode it: {e}"),
-                "the file may be truncated or damaged; export it again",
-            )
+    // The file as it is, metadata stripped, for every variant it fits unchanged.
+    let long = width.max(height);
+    let as_is = (upright && edges.iter().any(|&e| e >= long))
+        .then(|| keep_as_is(bytes, format, width, height))
+        .flatten();
+    // The largest variant that needs pixels. One kept as it is needs none, but the file is
+    // decoded all the same (at the smallest scale): that is the only way to catch damage.
+    let needed = edges
+        .iter()
+        .map(|&e| {
+            if as_is.is_some() && e >= long {
+                1
+            } else {
+                e.min(long)
+            }
         })
-    })?;
+        .max()
+        .unwrap_or(long);
+    let scaled = (format == ImageFormat::Jpeg && needed.saturating_mul(2) <= long)
+        .then(|| super::jpeg::decode_scaled(bytes, needed, settings.max_memory))
+        .flatten();
+    let mut img = match scaled {
+        Some(img) => img,
+        None => DynamicImage::from_decoder(decoder).map_err(|e| {
+            memory_limit(&e).unwrap_or_else(|| {
+                fail(
+                    format!("cannot decode it: {e}"),
+                    "the file may be truncated or damaged; export it again",
+                )
+            })
+        })?,
+    };
     if format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes) {
         // The decoder pads a cut-off JPEG with grey; a book must not ship half a photo.
         return Err(fail(
@@ -240,22 +262,9 @@ pub fn process_variants(
     let mut variants = Vec::with_capacity(edges.len());
     let mut oriented: Option<DynamicImage> = None;
     for &edge in edges {
-        let fits = width.max(height) <= edge;
-        if upright && fits {
-            let kept = match format {
-                ImageFormat::Jpeg => {
-                    strip_jpeg_metadata(bytes).map(|b| kept(b, "image/jpeg", "jpg", width, height))
-                }
-                ImageFormat::Png => {
-                    strip_png_metadata(bytes).map(|b| kept(b, "image/png", "png", width, height))
-                }
-                ImageFormat::Gif => Some(kept(bytes.to_vec(), "image/gif", "gif", width, height)),
-                _ => None,
-            };
-            if let Some(k) = kept {
-                variants.push(k);
-                continue;
-            }
+        if let Some(k) = as_is.as_ref().filter(|_| long <= edge) {
+            variants.push(k.clone());
+            continue;
         }
         let base = oriented.get_or_insert_with(|| {
             let mut o = std::mem::replace(&mut img, DynamicImage::new_rgb8(1, 1));
@@ -265,6 +274,21 @@ pub fn process_variants(
         variants.push(encode(base, edge, format, settings.jpeg_quality)?);
     }
     Ok(variants)
+}
+
+/// The file's own compressed data with its metadata cut out, for a picture that needs no other
+/// change; `None` for a format that is always re-encoded, or a file whose segments do not parse.
+fn keep_as_is(bytes: &[u8], format: ImageFormat, width: u32, height: u32) -> Option<Processed> {
+    match format {
+        ImageFormat::Jpeg => {
+            strip_jpeg_metadata(bytes).map(|b| kept(b, "image/jpeg", "jpg", width, height))
+        }
+        ImageFormat::Png => {
+            strip_png_metadata(bytes).map(|b| kept(b, "image/png", "png", width, height))
+        }
+        ImageFormat::Gif => Some(kept(bytes.to_vec(), "image/gif", "gif", width, height)),
+        _ => None,
+    }
 }
 
 /// Downscale to exactly `w` x `h` by area averaging (a box filter as wide as the ratio): free
@@ -319,15 +343,12 @@ fn encode(
             embedded_limits: None,
         })
     } else {
-        let rgb = img.to_rgb8();
-        JpegEncoder::new_with_quality(&mut out, quality)
-            .encode_image(&rgb)
-            .map_err(|e| {
-                fail(
-                    format!("cannot encode it as JPEG: {e}"),
-                    "report this as a bindery bug",
-                )
-            })?;
+        let out = super::jpeg::encode(img, quality).map_err(|e| {
+            fail(
+                format!("cannot encode it as JPEG: {e}"),
+                "report this as a bindery bug",
+            )
+        })?;
         Ok(Processed {
             bytes: out,
             media_type: "image/jpeg",
@@ -400,12 +421,9 @@ pub fn grayscale(p: &Processed, jpeg_quality: u8) -> Processed {
     for px in l.pixels_mut() {
         px.0[0] = curve(px.0[0]);
     }
-    if JpegEncoder::new_with_quality(&mut out, jpeg_quality)
-        .encode_image(&l)
-        .is_err()
-    {
+    let Ok(out) = super::jpeg::encode(&DynamicImage::ImageLuma8(l), jpeg_quality) else {
         return p.clone();
-    }
+    };
     Processed {
         bytes: out,
         media_type: "image/jpeg",
@@ -765,11 +783,7 @@ mod tests {
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
         let img =
             image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
-        let mut out = Vec::new();
-        JpegEncoder::new_with_quality(&mut out, 90)
-            .encode_image(&img)
-            .unwrap();
-        out
+        super::super::jpeg::encode(&DynamicImage::ImageRgb8(img), 90).unwrap()
     }
 
     /// Insert an APP1 EXIF segment with the given orientation after SOI.

@@ -3,4 +3,5 @@
 
 pub mod fonts;
 pub mod images;
+mod jpeg;
 pub mod qr;
