@@ -41,6 +41,8 @@ if [ -n "$PANDOC" ] && python3 -c 'import typst' 2>/dev/null; then
 set -e
 cd "$SRC"
 "$PANDOC" --resource-path=. --extract-media="$WORK/media" -s -t typst -o "$WORK/pandoc.typ" $(echo $files)
+# A Markdown link with no address ([text]()) becomes #link(""), which Typst refuses: keep the text.
+sed -i 's/#link("")/#box/g' "$WORK/pandoc.typ"
 python3 -c 'import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], root="/")' "$WORK/pandoc.typ" "$WORK/pandoc-typst.pdf"
 SH
   measure pandoc+typst bash "$WORK/pandoc-typst.sh" || true

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod doc;
 pub mod epub;
 pub mod labels;
+mod memory;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;

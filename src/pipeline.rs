@@ -192,6 +192,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         }
     }
     doc.replace_pictures(&failed);
+    crate::memory::return_large_blocks_to_the_system();
     doc.meta.modified = modified_time(&paths)?;
     if diags.has_errors() || !req.write {
         if deny_warnings {
