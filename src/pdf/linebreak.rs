@@ -164,27 +164,12 @@ fn optimal(items: &[Item], width: f32, tolerance: f32) -> Option<Vec<Break>> {
                 if !acceptable {
                     continue;
                 }
-                let mut demerits = line_demerits(ratio, point.penalty);
-                if ratio < -1.0 {
-                    // Overfull: a last resort, by how much it sticks out, and never with more
-                    // than one box on the line when that can be avoided.
-                    demerits += 1e7 * (line_width - width);
-                    if sums.boxes - node.start.boxes > 1 {
-                        demerits += 1e15;
-                    }
-                }
-                let fitness = fitness_class(ratio);
-                if point.flagged
-                    && matches!(
-                        items.get(node.index),
-                        Some(Item::Penalty { flagged: true, .. })
-                    )
-                {
-                    demerits += DOUBLE_HYPHEN_DEMERITS;
-                }
-                if (fitness as i32 - node.fitness as i32).abs() > 1 {
-                    demerits += FITNESS_JUMP_DEMERITS;
-                }
+                let line = Line {
+                    ratio,
+                    overfull_by: line_width - width,
+                    boxes: sums.boxes - node.start.boxes,
+                };
+                let (demerits, fitness) = break_demerits(items, &node, &point, &line);
                 candidates.push(Node {
                     index: i,
                     fitness,
@@ -219,6 +204,40 @@ fn optimal(items: &[Item], width: f32, tolerance: f32) -> Option<Vec<Break>> {
         .filter(|&a| nodes[a].index == last)
         .min_by(|a, b| nodes[*a].demerits.total_cmp(&nodes[*b].demerits))?;
     Some(with_ratios(items, &trace(&nodes, best), width))
+}
+
+/// A candidate line from an active break to a break point: its adjustment ratio, how far it
+/// sticks out past the measure, and how many boxes it holds.
+struct Line {
+    ratio: f32,
+    overfull_by: f32,
+    boxes: usize,
+}
+
+/// The demerits of ending a line at `point` after `node`, and the line's fitness class.
+fn break_demerits(items: &[Item], node: &Node, point: &BreakPoint, line: &Line) -> (f32, u8) {
+    let mut demerits = line_demerits(line.ratio, point.penalty);
+    if line.ratio < -1.0 {
+        // Overfull: a last resort, by how much it sticks out, and never with more than one box
+        // on the line when that can be avoided.
+        demerits += 1e7 * line.overfull_by;
+        if line.boxes > 1 {
+            demerits += 1e15;
+        }
+    }
+    let fitness = fitness_class(line.ratio);
+    if point.flagged
+        && matches!(
+            items.get(node.index),
+            Some(Item::Penalty { flagged: true, .. })
+        )
+    {
+        demerits += DOUBLE_HYPHEN_DEMERITS;
+    }
+    if (fitness as i32 - node.fitness as i32).abs() > 1 {
+        demerits += FITNESS_JUMP_DEMERITS;
+    }
+    (demerits, fitness)
 }
 
 /// How much a line of natural width `line_width`, from `start` to `sums`, must stretch

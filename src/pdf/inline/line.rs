@@ -84,26 +84,7 @@ impl Ctx<'_> {
                 self.draw_hyphen(&mut line, &pieces[..b.index], x);
             }
         }
-        let Line {
-            mut entry,
-            baseline,
-            links,
-            tallest,
-        } = line;
-        for (x1, x2, t) in links {
-            entry.items.push(Item::Link {
-                x: x1,
-                y: baseline - fs * em::LINK_ABOVE_BASELINE,
-                w: x2 - x1,
-                h: fs * em::LINK_HEIGHT,
-                target: t,
-                tag: None,
-            });
-        }
-        if tallest > line_h * em::TALL_PICTURE {
-            entry.height = entry.height.max(tallest + fs * em::TALL_PICTURE_GAP);
-        }
-        entry
+        finish_line(line, fs, line_h)
     }
 
     /// Draw what one box holds at `x`; `width` is the box's.
@@ -242,4 +223,29 @@ fn push_text(items: &mut Vec<Item>, item: Item) {
         }
     }
     items.push(item);
+}
+
+/// The line's entry with its links' areas, made taller when a picture in it stands above the
+/// line's height.
+fn finish_line(line: Line, fs: f32, line_h: f32) -> Entry {
+    let Line {
+        mut entry,
+        baseline,
+        links,
+        tallest,
+    } = line;
+    for (x1, x2, t) in links {
+        entry.items.push(Item::Link {
+            x: x1,
+            y: baseline - fs * em::LINK_ABOVE_BASELINE,
+            w: x2 - x1,
+            h: fs * em::LINK_HEIGHT,
+            target: t,
+            tag: None,
+        });
+    }
+    if tallest > line_h * em::TALL_PICTURE {
+        entry.height = entry.height.max(tallest + fs * em::TALL_PICTURE_GAP);
+    }
+    entry
 }

@@ -94,22 +94,7 @@ impl Drawer<'_> {
                 w,
                 h,
                 color: c,
-            } => {
-                if let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) {
-                    let mut pb = PathBuilder::new();
-                    pb.push_rect(rect);
-                    if let Some(path) = pb.finish() {
-                        layout_artifact(surface, |s| {
-                            s.set_fill(Some(Fill {
-                                paint: color(*c).into(),
-                                ..Fill::default()
-                            }));
-                            s.set_stroke(None);
-                            s.draw_path(&path);
-                        });
-                    }
-                }
-            }
+            } => fill_rect(surface, (*x, *y, *w, *h), *c),
             Item::Line {
                 x1,
                 y1,
@@ -117,23 +102,7 @@ impl Drawer<'_> {
                 y2,
                 width,
                 color: c,
-            } => {
-                let mut pb = PathBuilder::new();
-                pb.move_to(*x1, *y1);
-                pb.line_to(*x2, *y2);
-                if let Some(path) = pb.finish() {
-                    layout_artifact(surface, |s| {
-                        s.set_fill(None);
-                        s.set_stroke(Some(Stroke {
-                            paint: color(*c).into(),
-                            width: *width,
-                            ..Stroke::default()
-                        }));
-                        s.draw_path(&path);
-                        s.set_stroke(None);
-                    });
-                }
-            }
+            } => stroke_line(surface, (*x1, *y1), (*x2, *y2), *width, *c),
             Item::Link { .. } => {}
         }
         Ok(())
@@ -329,6 +298,46 @@ fn group_links(pieces: Vec<LinkPiece>) -> Vec<(Vec<Rect>, Target, Option<usize>)
         }
     }
     links
+}
+
+/// A filled rectangle of layout (a code block's shading, a table's shading and rules): an
+/// artifact.
+fn fill_rect(surface: &mut Surface, (x, y, w, h): (f32, f32, f32, f32), c: Color) {
+    let Some(rect) = Rect::from_xywh(x, y, w, h) else {
+        return;
+    };
+    let mut pb = PathBuilder::new();
+    pb.push_rect(rect);
+    if let Some(path) = pb.finish() {
+        layout_artifact(surface, |s| {
+            s.set_fill(Some(Fill {
+                paint: color(c).into(),
+                ..Fill::default()
+            }));
+            s.set_stroke(None);
+            s.draw_path(&path);
+        });
+    }
+}
+
+/// A straight line of layout (a running head's rule, a thematic break, a quotation's bar, a
+/// strike-through): an artifact.
+fn stroke_line(surface: &mut Surface, from: (f32, f32), to: (f32, f32), width: f32, c: Color) {
+    let mut pb = PathBuilder::new();
+    pb.move_to(from.0, from.1);
+    pb.line_to(to.0, to.1);
+    if let Some(path) = pb.finish() {
+        layout_artifact(surface, |s| {
+            s.set_fill(None);
+            s.set_stroke(Some(Stroke {
+                paint: color(c).into(),
+                width,
+                ..Stroke::default()
+            }));
+            s.draw_path(&path);
+            s.set_stroke(None);
+        });
+    }
 }
 
 #[cfg(test)]
