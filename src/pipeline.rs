@@ -212,35 +212,42 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let labels = crate::labels::Labels::new(&doc.meta.language, &config.bindery.labels);
     let name = &config.bindery.output_name;
-    if matches!(req.format, Format::Epub | Format::All) {
-        let bytes = epub::write(
-            &doc,
-            &processed,
-            &epub::Options {
-                embed_fonts: config.bindery.epub.embed_fonts,
-                contents_label: labels.contents.clone(),
-                book_fonts: epub_fonts.clone(),
-            },
-        )?;
+    // The EPUB and the PDF read the same tree and pictures: they are made side by side.
+    let make_epub = matches!(req.format, Format::Epub | Format::All);
+    let make_pdf = matches!(req.format, Format::Pdf | Format::All);
+    let (epub, pdf) = rayon::join(
+        || {
+            make_epub
+                .then(|| {
+                    epub::write(
+                        &doc,
+                        &processed,
+                        &epub::Options {
+                            embed_fonts: config.bindery.epub.embed_fonts,
+                            contents_label: labels.contents.clone(),
+                            book_fonts: epub_fonts.clone(),
+                        },
+                    )
+                })
+                .transpose()
+        },
+        || {
+            make_pdf
+                .then(|| pdf::write(&doc, &processed_pdf, &config.bindery.pdf, &fonts, &labels))
+                .transpose()
+        },
+    );
+    if let Some(bytes) = epub? {
         outputs.push((out_dir.join(format!("{name}.epub")), bytes));
     }
-    if matches!(req.format, Format::Pdf | Format::All) {
-        let (bytes, findings) =
-            pdf::write(&doc, &processed_pdf, &config.bindery.pdf, &fonts, &labels)?;
-        for (chapter, c) in findings.missing {
-            diags.push(missing_glyph(&doc, &sources, chapter, c));
-        }
-        if let Some(why) = findings.not_conforming {
-            let standard = if config.bindery.pdf.pdf_a {
-                "PDF/A-2b"
-            } else {
-                "PDF/UA-1"
-            };
-            diags.push(
-                Diagnostic::warning(format!("the PDF does not conform to {standard}: {why}")).code("pdf-standard")
-                    .hint("the PDF is still written and tagged; fix the reasons above to get a conforming file"),
-            );
-        }
+    if let Some((bytes, findings)) = pdf? {
+        report_pdf_findings(
+            &mut diags,
+            findings,
+            &doc,
+            &sources,
+            config.bindery.pdf.pdf_a,
+        );
         outputs.push((out_dir.join(format!("{name}.pdf")), bytes));
     }
     if let Some(h) = &req.handout {
@@ -278,6 +285,28 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     output::write_all_atomic(&outputs)?;
     let written = outputs.into_iter().map(|(target, _)| target).collect();
     outcome(diags, sources, written, Vec::new())
+}
+
+/// What typesetting found that the author should know: characters no font has, and why the PDF
+/// could not claim its standard.
+fn report_pdf_findings(
+    diags: &mut Diagnostics,
+    findings: pdf::Findings,
+    doc: &Document,
+    sources: &SourceMap,
+    pdf_a: bool,
+) {
+    for (chapter, c) in findings.missing {
+        diags.push(missing_glyph(doc, sources, chapter, c));
+    }
+    if let Some(why) = findings.not_conforming {
+        let standard = if pdf_a { "PDF/A-2b" } else { "PDF/UA-1" };
+        diags.push(
+            Diagnostic::warning(format!("the PDF does not conform to {standard}: {why}"))
+                .code("pdf-standard")
+                .hint("the PDF is still written and tagged; fix the reasons above to get a conforming file"),
+        );
+    }
 }
 
 /// A character no font has: a warning at its first place in the chapter's source.
