@@ -368,25 +368,50 @@ impl FontBook {
     }
 }
 
-/// The system's font files and face indices, found once per process through fontconfig and
-/// sorted by path. Only this list is kept for the process: it is small and does not change
-/// during a run; what the files cover, and the faces loaded, belong to each font book.
+/// The system's font files and face indices, found once per process through fontconfig, in the
+/// order the fallback tries them (`fallback_order`). Only this list is kept for the process: it
+/// is small and does not change during a run; what the files cover, and the faces loaded,
+/// belong to each font book.
 fn system_candidates() -> &'static [(PathBuf, u32)] {
     static CANDIDATES: OnceLock<Vec<(PathBuf, u32)>> = OnceLock::new();
     CANDIDATES.get_or_init(|| {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
-        let mut candidates: Vec<(PathBuf, u32)> = db
-            .faces()
-            .filter_map(|f| match &f.source {
-                fontdb::Source::File(p) => Some((p.clone(), f.index)),
-                _ => None,
-            })
-            .collect();
-        candidates.sort();
-        candidates.dedup();
-        candidates
+        let faces = db.faces().filter_map(|f| match &f.source {
+            fontdb::Source::File(p) => Some(SystemFace {
+                path: p.clone(),
+                index: f.index,
+                weight: f.weight.0,
+                upright: f.style == fontdb::Style::Normal,
+            }),
+            _ => None,
+        });
+        fallback_order(faces.collect())
     })
+}
+
+/// One face of an installed font file, as fontconfig describes it.
+struct SystemFace {
+    path: PathBuf,
+    index: u32,
+    weight: u16,
+    upright: bool,
+}
+
+/// The order in which the fallback tries installed faces: upright faces of regular weight first,
+/// then by distance from regular weight, then by path (stable across machines with the same
+/// fonts). Fallback stands in for characters inside body text: in path order, a family's Bold
+/// file came before its Regular one ("B" < "R"), and whole CJK paragraphs were set in bold.
+fn fallback_order(mut faces: Vec<SystemFace>) -> Vec<(PathBuf, u32)> {
+    faces.sort_by(|a, b| {
+        let rank = |f: &SystemFace| (!f.upright, f.weight.abs_diff(400));
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| (&a.path, a.index).cmp(&(&b.path, b.index)))
+    });
+    let mut order: Vec<(PathBuf, u32)> = faces.into_iter().map(|f| (f.path, f.index)).collect();
+    order.dedup();
+    order
 }
 
 /// What one font book learned about the system's fonts.
@@ -446,4 +471,42 @@ pub(super) fn coverage_of(bytes: &[u8], index: u32) -> Vec<(u32, u32)> {
 pub(super) fn in_ranges(ranges: &[(u32, u32)], c: u32) -> bool {
     let i = ranges.partition_point(|&(_, end)| end < c);
     ranges.get(i).is_some_and(|&(start, _)| start <= c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fallback_tries_regular_upright_faces_before_bold_or_italic_ones() {
+        let face = |path: &str, index, weight, upright| SystemFace {
+            path: PathBuf::from(path),
+            index,
+            weight,
+            upright,
+        };
+        let order = fallback_order(vec![
+            face("/f/NotoSansCJK-Bold.ttc", 0, 700, true),
+            face("/f/NotoSansCJK-Regular.ttc", 1, 400, true),
+            face("/f/NotoSansCJK-Regular.ttc", 0, 400, true),
+            face("/f/DejaVuSans-Oblique.ttf", 0, 400, false),
+            face("/f/NotoSansCJK-Medium.ttc", 0, 500, true),
+            face("/f/NotoSansCJK-Light.ttc", 0, 300, true),
+        ]);
+        let names: Vec<String> = order
+            .iter()
+            .map(|(p, i)| format!("{}#{i}", p.file_name().unwrap().to_string_lossy()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "NotoSansCJK-Regular.ttc#0",
+                "NotoSansCJK-Regular.ttc#1",
+                "NotoSansCJK-Light.ttc#0",
+                "NotoSansCJK-Medium.ttc#0",
+                "NotoSansCJK-Bold.ttc#0",
+                "DejaVuSans-Oblique.ttf#0",
+            ]
+        );
+    }
 }
