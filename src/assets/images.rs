@@ -830,6 +830,17 @@ mod tests {
     }
 
     #[test]
+    fn a_photo_decoded_at_a_reduced_scale_is_still_turned_upright_and_checked_whole() {
+        // 400 x 200 for a 64 px variant: decoded at 1/4 scale, then oriented and resized.
+        let upright = process(&with_exif(&jpeg(400, 200), 6), &settings()).unwrap();
+        assert_eq!((upright.width, upright.height), (32, 64));
+        // A cut-off file is refused on the reduced-scale path as on the full one.
+        let whole = jpeg(400, 200);
+        let cut = &whole[..whole.len() * 2 / 3];
+        assert!(process(cut, &settings()).is_err());
+    }
+
+    #[test]
     fn one_decode_gives_a_variant_per_edge() {
         let v = process_variants(&jpeg(200, 100), &settings(), &[64, 120, 400]).unwrap();
         let sizes: Vec<_> = v.iter().map(|p| (p.width, p.height, p.reencoded)).collect();
