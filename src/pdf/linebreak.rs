@@ -128,14 +128,24 @@ const FITNESS_JUMP_DEMERITS: f32 = 3000.0;
 /// (`Penalty { penalty: -INFINITY }`), preceded by finishing glue, as in TeX.
 /// Returns the breaks in order; the last one is the end of the paragraph.
 pub fn break_lines(items: &[Item], width: f32, tolerance: f32) -> Vec<Break> {
-    if let Some(b) = optimal(items, width, tolerance) {
+    if let Some(b) = optimal(items, width, tolerance, 0.0) {
+        return b;
+    }
+    // Like TeX's `\emergencystretch`: every line may stretch a little more, so lines that were
+    // all "too loose" are told apart by how loose they are, and one very short line beside a
+    // long unbreakable word is no longer as good as several evenly loose ones.
+    if let Some(b) = optimal(items, width, tolerance, width * EMERGENCY_STRETCH) {
         return b;
     }
     // Nothing fits within the tolerance: accept any ratio (very loose or overfull lines).
-    optimal(items, width, f32::INFINITY).unwrap_or_else(|| greedy(items, width))
+    optimal(items, width, f32::INFINITY, 0.0).unwrap_or_else(|| greedy(items, width))
 }
 
-fn optimal(items: &[Item], width: f32, tolerance: f32) -> Option<Vec<Break>> {
+/// The extra stretch of every line in the emergency pass, as a share of the measure (about
+/// three ems on a book's measure).
+const EMERGENCY_STRETCH: f32 = 0.08;
+
+fn optimal(items: &[Item], width: f32, tolerance: f32, emergency: f32) -> Option<Vec<Break>> {
     let mut nodes: Vec<Node> = vec![Node {
         index: 0,
         fitness: 1,
@@ -152,7 +162,9 @@ fn optimal(items: &[Item], width: f32, tolerance: f32) -> Option<Vec<Break>> {
             for &a in &active {
                 let node = nodes[a];
                 let line_width = sums.width - node.start.width + point.width;
-                let ratio = adjustment_ratio(line_width, width, sums, node.start);
+                let mut stretched = sums;
+                stretched.stretch += emergency;
+                let ratio = adjustment_ratio(line_width, width, stretched, node.start);
                 // A line that cannot shrink enough can never get better: deactivate its start.
                 if !(ratio < -1.0 || point.forced()) {
                     keep.push(a);
@@ -446,6 +458,31 @@ mod tests {
             flagged: false,
         });
         items
+    }
+
+    #[test]
+    fn emergency_stretch_prefers_evenly_loose_lines_to_a_lone_word() {
+        // Two words make a line that is too loose for the tolerance, three do not fit: every
+        // set of breaks is "infeasible", and without an emergency pass a line of one word
+        // scores as well as a loose line of two.
+        let items = paragraph(&[49.0, 24.0, 68.0, 18.0, 28.0, 41.0, 21.0, 16.0], 5.0);
+        let breaks = break_lines(&items, 100.0, 2.5);
+        let boxes_per_line: Vec<usize> = {
+            let mut start = 0;
+            breaks
+                .iter()
+                .map(|b| {
+                    let n = items[start..b.index]
+                        .iter()
+                        .filter(|i| matches!(i, Item::Box { .. }))
+                        .count();
+                    start = b.index + 1;
+                    n
+                })
+                .collect()
+        };
+        // Without it: 1, 2, 3, 2 words.
+        assert_eq!(boxes_per_line, [2, 2, 3, 1]);
     }
 
     fn line_widths(items: &[Item], breaks: &[Break]) -> Vec<f32> {

@@ -659,3 +659,111 @@ fn a_long_link_is_one_annotation_per_page_and_an_absurd_one_is_text() {
         "the absurd address is no link"
     );
 }
+
+/// The body lines of a typeset book, per page, as (left x, right x, text), in reading order.
+fn body_lines(book: &bindery::pdf::model::Book) -> Vec<(f32, f32, String)> {
+    use bindery::pdf::model::Item;
+    let mut out = Vec::new();
+    for page in &book.pages {
+        let mut rows: Vec<(f32, f32, f32, String)> = Vec::new();
+        let mut texts: Vec<(f32, f32, f32, &str)> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text {
+                    x,
+                    y,
+                    size,
+                    glyphs,
+                    text,
+                    artifact: false,
+                    ..
+                } => Some((
+                    *y,
+                    *x,
+                    x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size,
+                    text.as_str(),
+                )),
+                _ => None,
+            })
+            .collect();
+        texts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        for (y, x0, x1, t) in texts {
+            match rows.last_mut() {
+                Some(r) if (r.0 - y).abs() < 0.5 => {
+                    r.2 = x1;
+                    r.3.push_str(t);
+                }
+                _ => rows.push((y, x0, x1, t.to_string())),
+            }
+        }
+        out.extend(rows.into_iter().map(|(_, a, b, t)| (a, b, t)));
+    }
+    out
+}
+
+/// Chinese and Japanese are written without spaces: lines break between characters (UAX #14),
+/// never before closing or after opening punctuation, stay inside the column and are justified.
+#[test]
+fn cjk_lines_break_between_characters_inside_the_column() {
+    let settings = bindery::config::PdfSettings::default();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/books/cjk");
+    let book = typeset(&dir, &settings);
+    assert_inside_text_area(&book, &settings);
+    let lines: Vec<_> = body_lines(&book)
+        .into_iter()
+        .filter(|l| {
+            l.2.chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count()
+                > 5
+        })
+        .collect();
+    assert!(lines.len() > 30, "{} CJK lines", lines.len());
+    for (_, _, text) in &lines {
+        let first = text.chars().next().unwrap();
+        let last = text.chars().next_back().unwrap();
+        assert!(
+            !"，、。：；！？）」』”".contains(first),
+            "line starts with {first}: {text}"
+        );
+        assert!(!"（「『“".contains(last), "line ends with {last}: {text}");
+    }
+    let right = lines.iter().map(|l| l.1).fold(0.0, f32::max);
+    let full = lines.iter().filter(|l| right - l.1 < 0.5).count();
+    assert!(
+        full * 10 >= lines.len() * 7,
+        "{full} of {} lines reach the right edge",
+        lines.len()
+    );
+}
+
+/// A long path or name in inline code breaks after `::`, `/`, `.`, `_` or `-` when the line
+/// needs it, rather than leaving a short, loose line before it.
+#[test]
+fn long_inline_code_breaks_after_separators_not_before_the_code() {
+    let md = "# Code\n\nTo build a map of a known size, call `std::collections::HashMap::with_capacity_and_hasher` with the size and a hasher of your choice, then insert the entries one by one as they arrive from the reader.\n";
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [Code](c.md)\n"),
+        ("src/c.md", md.as_bytes()),
+    ]);
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(dir.path(), &settings);
+    assert_inside_text_area(&book, &settings);
+    let lines: Vec<_> = body_lines(&book)
+        .into_iter()
+        .filter(|l| l.2.contains("build a map") || l.2.contains("::") || l.2.contains("hasher"))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.2.ends_with("::") || l.2.ends_with('_')),
+        "{lines:?}"
+    );
+    let right = lines.iter().map(|l| l.1).fold(0.0, f32::max);
+    assert!(
+        right - lines[0].1 < 0.5,
+        "the first line is full: {lines:?}"
+    );
+}

@@ -211,8 +211,13 @@ fn push_text(items: &mut Vec<Item>, item: Item) {
             && *pc == *color
             && *pa == *artifact
             && *ptag == *tag
-            && (end - x).abs() < 0.01
+            && ((end - x).abs() < 0.01 || spaced_cjk(pt, text, *x - end, *ps))
         {
+            // The spacing of a justified CJK line goes into the advance before it, so the
+            // line stays one run of text.
+            if let Some(last) = pg.last_mut() {
+                last.advance += (*x - end) / *ps;
+            }
             let offset = pt.len();
             pg.extend(glyphs.iter().map(|g| shape::Glyph {
                 range: g.range.start + offset..g.range.end + offset,
@@ -223,6 +228,12 @@ fn push_text(items: &mut Vec<Item>, item: Item) {
         }
     }
     items.push(item);
+}
+
+/// Whether a gap of `gap` points between two texts is the spacing of a justified CJK line.
+fn spaced_cjk(before: &str, after: &str, gap: f32, size: f32) -> bool {
+    let wide = |c: Option<char>| c.is_some_and(super::breaks::is_wide);
+    gap > 0.0 && gap < size && wide(before.chars().next_back()) && wide(after.chars().next())
 }
 
 /// The line's entry with its links' areas, made taller when a picture in it stands above the

@@ -4,6 +4,7 @@
 //! into lines by Knuth-Plass ([`super::linebreak`]), and committed as line entries with their
 //! links and footnote references ([`line`]).
 
+mod breaks;
 mod line;
 mod prepare;
 mod spans;

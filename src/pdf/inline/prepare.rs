@@ -5,13 +5,19 @@
 use super::super::layout::{Ctx, Style};
 use super::super::linebreak::{Item as Lb, INFINITY};
 use super::super::settings::em;
-use super::super::shape::Shaped;
+use super::super::shape::{cut_runs, Shaped};
+use super::breaks::{self, Cut};
 use super::spans::{Span, SpanKind};
 use super::{Piece, Prepared};
 use crate::assets::fonts::Role;
 
 /// The cost of breaking a line at a hyphenation point.
 const HYPHEN_PENALTY: f32 = 50.0;
+/// The cost of breaking inside inline code or a URL: more than a hyphen, so lines break at
+/// spaces when they can.
+const SOFT_BREAK_PENALTY: f32 = 500.0;
+/// How far the gap between two CJK characters may stretch, in em, to justify a line.
+const CJK_STRETCH: f32 = 0.05;
 /// Inter-word glue stretches by this much of its width and shrinks by this much.
 const SPACE_STRETCH: f32 = 0.6;
 const SPACE_SHRINK: f32 = 0.3;
@@ -30,16 +36,20 @@ impl Ctx<'_> {
         let space_w = self.settings.fonts.measure(" ", base.face) * fs;
         let hyphen = self.settings.fonts.measure("-", base.face) * fs;
         let mut pending_space = false;
+        // The last character of the text before, while nothing else came between.
+        let mut last_char: Option<char> = None;
         for span in spans {
             match &span.kind {
                 SpanKind::Break => {
                     out.forced_break();
                     pending_space = false;
+                    last_char = None;
                 }
                 SpanKind::Anchor(id) => {
                     out.push_box(0.0, Piece::Anchor(id.clone()));
                 }
                 SpanKind::Image(id, alt) => {
+                    last_char = None;
                     if pending_space {
                         out.glue(space_w);
                         pending_space = false;
@@ -76,13 +86,21 @@ impl Ctx<'_> {
                         }
                         if pending_space && !out.items.is_empty() {
                             out.glue(space_w);
+                        } else if let (Some(before), Some(after)) = (last_char, word.chars().next())
+                        {
+                            // Two spans meeting inside CJK text (`中文**粗体**`).
+                            if let Some(cut) = breaks::between(before, after, &self.lang) {
+                                out.cut(cut, span.style.size);
+                            }
                         }
                         pending_space = false;
+                        last_char = word.chars().next_back();
                         self.word(word, span, width, hyphenate.then_some(hyphen), &mut out);
                         let _ = words.peek();
                     }
                     if text.ends_with(' ') {
                         pending_space = true;
+                        last_char = None;
                     }
                 }
             }
@@ -90,9 +108,9 @@ impl Ctx<'_> {
         out
     }
 
-    /// One word: shaped per span piece, split at hyphenation points, and chopped when it is wider
-    /// than the measure (a long URL), so no line can overflow.
-    /// `hyphen` is the width of a hyphen when the word may be hyphenated.
+    /// One word: split at hyphenation points, or at the breaks CJK text, code and URLs allow
+    /// inside a word ([`breaks`]); a piece wider than the measure is chopped, so no line can
+    /// overflow. `hyphen` is the width of a hyphen when the word may be hyphenated.
     fn word(
         &mut self,
         word: &str,
@@ -101,69 +119,78 @@ impl Ctx<'_> {
         hyphen: Option<f32>,
         out: &mut Prepared,
     ) {
-        let size = span.style.size;
-        let parts: Vec<String> = if hyphen.is_some()
-            && word.chars().count() >= 6
-            && word.chars().all(char::is_alphabetic)
+        if let Some(hyphen) =
+            hyphen.filter(|_| word.chars().count() >= 6 && word.chars().all(char::is_alphabetic))
         {
-            hypher::hyphenate(word, hypher::Lang::English)
-                .map(str::to_string)
-                .collect()
+            let parts: Vec<&str> = hypher::hyphenate(word, hypher::Lang::English).collect();
+            let n = parts.len();
+            for (k, part) in parts.into_iter().enumerate() {
+                let shaped = self.shape_text(part, span.style.face);
+                self.fitted(shaped, span, width, out);
+                if k + 1 < n {
+                    out.penalty(hyphen, HYPHEN_PENALTY, true);
+                }
+            }
+            return;
+        }
+        let code_like = span.style.face == self.settings.face(Role::Code, false, false)
+            || word.contains("://")
+            || word.starts_with("www.");
+        let cuts = breaks::opportunities(word, &self.lang, code_like);
+        let shaped = self.shape_text(word, span.style.face);
+        if cuts.is_empty() {
+            self.fitted(shaped, span, width, out);
+            return;
+        }
+        let offsets: Vec<usize> = cuts.iter().map(|&(at, _)| at).collect();
+        for (cut, piece) in cut_runs(shaped, &offsets) {
+            if let Some(k) = cut {
+                out.cut(cuts[k].1, span.style.size);
+            }
+            self.fitted(piece, span, width, out);
+        }
+    }
+
+    /// A shaped piece as one box, chopped first when it is wider than the measure.
+    fn fitted(&mut self, shaped: Vec<Shaped>, span: &Span, width: f32, out: &mut Prepared) {
+        let w = shaped.iter().map(|s| s.width).sum::<f32>() * span.style.size;
+        if w > width {
+            self.chop(shaped, span, width, out);
         } else {
-            vec![word.to_string()]
-        };
-        let n = parts.len();
-        for (k, part) in parts.iter().enumerate() {
-            let shaped = self.shape_text(part, span.style.face);
-            let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * size;
-            if w > width {
-                self.chop(part, span, width, out);
-            } else {
-                out.push_box(w, text_piece(shaped, span));
-            }
-            if let (Some(hyphen), true) = (hyphen, k + 1 < n) {
-                out.penalty(hyphen, HYPHEN_PENALTY, true);
-            }
+            out.push_box(w, text_piece(shaped, span));
         }
     }
 
-    /// Emergency breaks: split at character boundaries into pieces that fit.
-    fn chop(&mut self, text: &str, span: &Span, width: f32, out: &mut Prepared) {
-        let size = span.style.size;
-        let mut current = String::new();
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            let mut candidate = current.clone();
-            candidate.push(c);
-            let w: f32 = self
-                .shape_text(&candidate, span.style.face)
-                .iter()
-                .map(|s| s.width)
-                .sum::<f32>()
-                * size;
-            if w > width && !current.is_empty() {
-                self.push_piece(&current, span, out);
-                out.penalty(0.0, 0.0, false);
-                current = c.to_string();
-            } else {
-                current = candidate;
+    /// Emergency breaks: cut between clusters into pieces that each fit the measure.
+    fn chop(&mut self, shaped: Vec<Shaped>, span: &Span, width: f32, out: &mut Prepared) {
+        let limit = width / span.style.size;
+        let mut cuts = Vec::new();
+        let mut base = 0;
+        let mut filled = 0.0;
+        for run in &shaped {
+            let mut k = 0;
+            while k < run.glyphs.len() {
+                let start = run.glyphs[k].range.start;
+                let mut cluster = 0.0;
+                while k < run.glyphs.len() && run.glyphs[k].range.start == start {
+                    cluster += run.glyphs[k].advance;
+                    k += 1;
+                }
+                if filled + cluster > limit && filled > 0.0 {
+                    cuts.push(base + start);
+                    filled = 0.0;
+                }
+                filled += cluster;
             }
-            // Keep cost linear for very long words: measure in chunks.
-            if current.len() > 400 && chars.peek().is_some() {
-                self.push_piece(&current, span, out);
+            base += run.text.len();
+        }
+        for (cut, piece) in cut_runs(shaped, &cuts) {
+            if cut.is_some() {
                 out.penalty(0.0, 0.0, false);
-                current.clear();
             }
+            let w = piece.iter().map(|s| s.width).sum::<f32>() * span.style.size;
+            out.push_box(w, text_piece(piece, span));
         }
-        if !current.is_empty() {
-            self.push_piece(&current, span, out);
-        }
-    }
-
-    fn push_piece(&mut self, text: &str, span: &Span, out: &mut Prepared) {
-        let shaped = self.shape_text(text, span.style.face);
-        let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * span.style.size;
-        out.push_box(w, text_piece(shaped, span));
     }
 }
 
@@ -204,6 +231,22 @@ impl Prepared {
         });
         self.pieces.push(None);
         self.penalty(0.0, -INFINITY, false);
+    }
+
+    /// A break inside a word: between CJK characters, glue that spaces them out to justify the
+    /// line; inside code or a URL, a penalised break with no hyphen.
+    fn cut(&mut self, cut: Cut, size: f32) {
+        match cut {
+            Cut::Ideographic => {
+                self.items.push(Lb::Glue {
+                    width: 0.0,
+                    stretch: size * CJK_STRETCH,
+                    shrink: 0.0,
+                });
+                self.pieces.push(None);
+            }
+            Cut::Soft => self.penalty(0.0, SOFT_BREAK_PENALTY, false),
+        }
     }
 
     /// A space between words.

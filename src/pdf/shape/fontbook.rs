@@ -286,9 +286,10 @@ impl FontBook {
         chain
     }
 
-    /// The first face of `chain` that has `c`, else a system font that has it.
-    pub(super) fn covering(&self, chain: &[FaceId], c: char) -> Option<FaceId> {
-        {
+    /// The first face of `chain` that has `c`, else the system face that has it and best
+    /// matches the chain's first face and the text's language `lang`.
+    pub(super) fn covering(&self, chain: &[FaceId], c: char, lang: &str) -> Option<FaceId> {
+        let wanted = {
             let faces = self.faces.read().unwrap_or_else(|e| e.into_inner());
             if let Some(f) = chain
                 .iter()
@@ -297,8 +298,10 @@ impl FontBook {
             {
                 return Some(f);
             }
-        }
-        self.system_face_for(c)
+            let primary = chain.first().and_then(|&f| faces.get(f));
+            Wanted::like(primary.map(|f| &**f), lang)
+        };
+        self.system_face_for(c, wanted)
     }
 
     /// Whether face `id` has `c`.
@@ -307,53 +310,35 @@ impl FontBook {
         faces.get(id).is_some_and(|l| l.covers(c))
     }
 
-    /// A system font that has `c`, in the fixed candidate order, so the same machine always
-    /// picks the same face whatever order the chapters are typeset in. Each file is read once
-    /// to learn what it covers (faces of one collection share the read), and only a face that
-    /// is used is kept.
-    fn system_face_for(&self, c: char) -> Option<FaceId> {
+    /// The installed face that has `c` and best matches `wanted` ([`fallback_order`]), the same
+    /// on the same machine whatever order the chapters are typeset in. The faces of a font file
+    /// learn what they cover from one read of it, and only a face that is used is kept.
+    fn system_face_for(&self, c: char, wanted: Wanted) -> Option<FaceId> {
         let mut sys = self
             .system
             .as_ref()?
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        if let Some(hit) = sys.by_char.get(&c) {
+        if let Some(hit) = sys.by_char.get(&(c, wanted)) {
             return *hit;
         }
         let candidates = system_candidates();
+        let order = sys
+            .orders
+            .entry(wanted)
+            .or_insert_with(|| fallback_order(candidates, &wanted))
+            .clone();
         let mut files = LastRead(None);
         let mut found = None;
-        for (i, (path, index)) in candidates.iter().enumerate() {
-            if !sys.coverage.contains_key(&i) {
-                let ranges = sys
-                    .read(&mut files, path)
-                    .map_or_else(Vec::new, |b| coverage_of(b.as_slice(), *index));
-                sys.coverage.insert(i, ranges);
-            }
+        for i in order {
+            sys.scan(&mut files, candidates, i);
             if !in_ranges(&sys.coverage[&i], u32::from(c)) {
                 continue;
             }
             let id = match sys.loaded.get(&i) {
                 Some(id) => *id,
                 None => {
-                    let coverage = sys.coverage[&i].clone();
-                    let id = sys.read(&mut files, path).and_then(|bytes| {
-                        sys.kept.insert(path.clone(), Arc::clone(&bytes));
-                        let name = path
-                            .file_stem()
-                            .map(|s| s.to_string_lossy().to_string())
-                            .unwrap_or_default();
-                        let face = LoadedFace::load_with(
-                            FontBytes::Read(bytes),
-                            *index,
-                            name,
-                            (Role::Body, false, false),
-                            Some(coverage),
-                        )?;
-                        let mut faces = self.faces.write().unwrap_or_else(|e| e.into_inner());
-                        faces.push(Arc::new(face));
-                        Some(faces.len() - 1)
-                    });
+                    let id = self.load_system_face(&mut sys, &mut files, &candidates[i], i);
                     sys.loaded.insert(i, id);
                     id
                 }
@@ -363,31 +348,149 @@ impl FontBook {
                 break;
             }
         }
-        sys.by_char.insert(c, found);
+        sys.by_char.insert((c, wanted), found);
         found
+    }
+
+    /// Load candidate `i` (`face`) into the book, keeping its file's bytes for other faces.
+    fn load_system_face(
+        &self,
+        sys: &mut System,
+        files: &mut LastRead,
+        face: &SystemFace,
+        i: usize,
+    ) -> Option<FaceId> {
+        let bytes = sys.read(files, &face.path)?;
+        sys.kept.insert(face.path.clone(), Arc::clone(&bytes));
+        let name = face
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let style = (Role::Body, face.weight >= 600, !face.upright);
+        let coverage = sys.coverage.get(&i).cloned();
+        let loaded =
+            LoadedFace::load_with(FontBytes::Read(bytes), face.index, name, style, coverage)?;
+        let mut faces = self.faces.write().unwrap_or_else(|e| e.into_inner());
+        faces.push(Arc::new(loaded));
+        Some(faces.len() - 1)
     }
 }
 
-/// The system's font files and face indices, found once per process through fontconfig, in the
-/// order the fallback tries them (`fallback_order`). Only this list is kept for the process: it
-/// is small and does not change during a run; what the files cover, and the faces loaded,
-/// belong to each font book.
-fn system_candidates() -> &'static [(PathBuf, u32)] {
-    static CANDIDATES: OnceLock<Vec<(PathBuf, u32)>> = OnceLock::new();
+/// What a fallback face should be like: the style of the text it stands in for, and for CJK
+/// the regional variant of the text's language (the same character is drawn differently in
+/// Simplified and Traditional Chinese, Japanese and Korean).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) struct Wanted {
+    bold: bool,
+    italic: bool,
+    mono: bool,
+    serif: bool,
+    cjk: Option<CjkVariant>,
+}
+
+/// The regional variants CJK font families are published in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum CjkVariant {
+    Simplified,
+    Traditional,
+    HongKong,
+    Japanese,
+    Korean,
+}
+
+impl CjkVariant {
+    /// The variant a language tag asks for (`zh`, `zh-CN`, `zh-Hant`, `zh-TW`, `ja`, `ko`).
+    fn of(lang: &str) -> Option<CjkVariant> {
+        let lang = lang.to_ascii_lowercase();
+        let mut parts = lang.split(['-', '_']);
+        match parts.next()? {
+            "zh" => {
+                let rest: Vec<&str> = parts.collect();
+                Some(if rest.iter().any(|p| *p == "hk" || *p == "mo") {
+                    CjkVariant::HongKong
+                } else if rest.iter().any(|p| *p == "hant" || *p == "tw") {
+                    CjkVariant::Traditional
+                } else {
+                    CjkVariant::Simplified
+                })
+            }
+            "ja" => Some(CjkVariant::Japanese),
+            "ko" => Some(CjkVariant::Korean),
+            _ => None,
+        }
+    }
+
+    /// Whether a family name is this variant's: its last word is the variant's tag, as in
+    /// "Noto Sans CJK SC" or "Source Han Serif TW".
+    fn names(self, family: &str) -> bool {
+        let tags: &[&str] = match self {
+            CjkVariant::Simplified => &["SC", "CN", "GB"],
+            CjkVariant::Traditional => &["TC", "TW"],
+            CjkVariant::HongKong => &["HK"],
+            CjkVariant::Japanese => &["JP", "J"],
+            CjkVariant::Korean => &["KR", "K"],
+        };
+        family
+            .rsplit(' ')
+            .next()
+            .is_some_and(|last| tags.contains(&last))
+    }
+}
+
+impl Wanted {
+    /// A fallback like `face` (regular serif text when unknown) for text in `lang`.
+    fn like(face: Option<&LoadedFace>, lang: &str) -> Wanted {
+        let name = face.map_or("", |f| f.name.as_str());
+        Wanted {
+            bold: face.is_some_and(|f| f.bold),
+            italic: face.is_some_and(|f| f.italic),
+            mono: face.is_some_and(|f| f.role == Role::Code) || name.contains("Mono"),
+            serif: face.is_none() || name.contains("Serif"),
+            cjk: CjkVariant::of(lang),
+        }
+    }
+}
+
+/// The system's font faces, found once per process through fontconfig and sorted by path and
+/// index. Only this list is kept for the process: it is small and does not change during a
+/// run; what the files cover, and the faces loaded, belong to each font book.
+fn system_candidates() -> &'static [SystemFace] {
+    static CANDIDATES: OnceLock<Vec<SystemFace>> = OnceLock::new();
     CANDIDATES.get_or_init(|| {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
-        let faces = db.faces().filter_map(|f| match &f.source {
-            fontdb::Source::File(p) => Some(SystemFace {
-                path: p.clone(),
-                index: f.index,
-                weight: f.weight.0,
-                upright: f.style == fontdb::Style::Normal,
-            }),
-            _ => None,
-        });
-        fallback_order(faces.collect())
+        let mut faces: Vec<SystemFace> = db
+            .faces()
+            .filter_map(|f| match &f.source {
+                fontdb::Source::File(p) => {
+                    let family = f.families.first().map(|(n, _)| n.clone());
+                    Some(SystemFace {
+                        path: p.clone(),
+                        index: f.index,
+                        weight: f.weight.0,
+                        upright: f.style == fontdb::Style::Normal,
+                        mono: f.monospaced,
+                        serif: family.as_deref().is_some_and(is_serif_family),
+                        family: family.unwrap_or_default(),
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        faces.sort_by(|a, b| (&a.path, a.index).cmp(&(&b.path, b.index)));
+        faces.dedup_by(|a, b| a.path == b.path && a.index == b.index);
+        faces
     })
+}
+
+/// Whether a family name says its face has serifs (Latin "Serif", CJK Mincho, Ming, Song,
+/// Batang and Myeongjo styles).
+fn is_serif_family(family: &str) -> bool {
+    ["Serif", "Mincho", "Ming", "Song", "Batang", "Myeongjo"]
+        .iter()
+        .any(|w| family.contains(w))
+        && !family.contains("Sans")
 }
 
 /// One face of an installed font file, as fontconfig describes it.
@@ -396,21 +499,30 @@ struct SystemFace {
     index: u32,
     weight: u16,
     upright: bool,
+    mono: bool,
+    serif: bool,
+    family: String,
 }
 
-/// The order in which the fallback tries installed faces: upright faces of regular weight first,
-/// then by distance from regular weight, then by path (stable across machines with the same
-/// fonts). Fallback stands in for characters inside body text: in path order, a family's Bold
-/// file came before its Regular one ("B" < "R"), and whole CJK paragraphs were set in bold.
-fn fallback_order(mut faces: Vec<SystemFace>) -> Vec<(PathBuf, u32)> {
-    faces.sort_by(|a, b| {
-        let rank = |f: &SystemFace| (!f.upright, f.weight.abs_diff(400));
-        rank(a)
-            .cmp(&rank(b))
-            .then_with(|| (&a.path, a.index).cmp(&(&b.path, b.index)))
-    });
-    let mut order: Vec<(PathBuf, u32)> = faces.into_iter().map(|f| (f.path, f.index)).collect();
-    order.dedup();
+/// The order in which the fallback tries the installed faces for `wanted`: the slant first, then
+/// the CJK variant of the language, the weight (regular for regular text, bold for bold),
+/// monospaced or not, serif or not, and last the path (stable across machines with the same
+/// fonts). In path order a family's Bold file came before its Regular one ("B" < "R"), and
+/// whole CJK paragraphs were set in bold.
+fn fallback_order(faces: &[SystemFace], wanted: &Wanted) -> Vec<usize> {
+    let target = if wanted.bold { 700 } else { 400 };
+    let rank = |f: &SystemFace| {
+        (
+            f.upright == wanted.italic,
+            wanted.cjk.is_some_and(|v| !v.names(&f.family)),
+            f.weight.abs_diff(target),
+            f.mono != wanted.mono,
+            f.serif != wanted.serif,
+        )
+    };
+    let mut order: Vec<usize> = (0..faces.len()).collect();
+    // A stable sort keeps the path order among equals.
+    order.sort_by_key(|&i| rank(&faces[i]));
     order
 }
 
@@ -423,7 +535,9 @@ struct System {
     coverage: HashMap<usize, Vec<(u32, u32)>>,
     /// Per candidate: its face id once loaded, or `None` when it could not be read.
     loaded: HashMap<usize, Option<FaceId>>,
-    by_char: HashMap<char, Option<FaceId>>,
+    /// The order candidates are tried in, per kind of face wanted.
+    orders: HashMap<Wanted, Vec<usize>>,
+    by_char: HashMap<(char, Wanted), Option<FaceId>>,
     /// The files behind loaded faces, so a second face of a collection shares the bytes.
     kept: HashMap<PathBuf, Arc<Vec<u8>>>,
 }
@@ -435,10 +549,33 @@ impl System {
         }
         last.get(path)
     }
+
+    /// Learn what candidate `i` covers, with every other face of its file from the same read.
+    fn scan(&mut self, files: &mut LastRead, candidates: &[SystemFace], i: usize) {
+        if self.coverage.contains_key(&i) {
+            return;
+        }
+        let path = &candidates[i].path;
+        let bytes = self.read(files, path);
+        let first = candidates[..i]
+            .iter()
+            .rposition(|f| &f.path != path)
+            .map_or(0, |k| k + 1);
+        for (j, face) in candidates
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take_while(|(_, f)| &f.path == path)
+        {
+            let ranges = bytes
+                .as_ref()
+                .map_or_else(Vec::new, |b| coverage_of(b.as_slice(), face.index));
+            self.coverage.insert(j, ranges);
+        }
+    }
 }
 
-/// The font file read last: candidates are sorted by path, so the faces of a collection follow
-/// each other and share one read.
+/// The font file read last, so scanning a collection and loading one of its faces share a read.
 struct LastRead(Option<(PathBuf, Arc<Vec<u8>>)>);
 
 impl LastRead {
@@ -477,36 +614,86 @@ pub(super) fn in_ranges(ranges: &[(u32, u32)], c: u32) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn fallback_tries_regular_upright_faces_before_bold_or_italic_ones() {
-        let face = |path: &str, index, weight, upright| SystemFace {
+    fn face(path: &str, index: u32, weight: u16, family: &str) -> SystemFace {
+        SystemFace {
             path: PathBuf::from(path),
             index,
             weight,
-            upright,
-        };
-        let order = fallback_order(vec![
-            face("/f/NotoSansCJK-Bold.ttc", 0, 700, true),
-            face("/f/NotoSansCJK-Regular.ttc", 1, 400, true),
-            face("/f/NotoSansCJK-Regular.ttc", 0, 400, true),
-            face("/f/DejaVuSans-Oblique.ttf", 0, 400, false),
-            face("/f/NotoSansCJK-Medium.ttc", 0, 500, true),
-            face("/f/NotoSansCJK-Light.ttc", 0, 300, true),
-        ]);
-        let names: Vec<String> = order
-            .iter()
-            .map(|(p, i)| format!("{}#{i}", p.file_name().unwrap().to_string_lossy()))
-            .collect();
+            upright: !family.contains("Italic"),
+            mono: family.contains("Mono"),
+            serif: is_serif_family(family),
+            family: family.to_string(),
+        }
+    }
+
+    fn names(faces: &[SystemFace], order: &[usize]) -> Vec<String> {
+        order.iter().map(|&i| faces[i].family.clone()).collect()
+    }
+
+    fn wanted(bold: bool, serif: bool, lang: &str) -> Wanted {
+        Wanted {
+            bold,
+            italic: false,
+            mono: false,
+            serif,
+            cjk: CjkVariant::of(lang),
+        }
+    }
+
+    #[test]
+    fn fallback_matches_weight_slant_and_style_of_the_text() {
+        let faces = [
+            face("/f/DejaVuSans-Oblique.ttf", 0, 400, "DejaVu Sans Italic"),
+            face("/f/NotoSansCJK-Bold.ttc", 0, 700, "Noto Sans CJK JP"),
+            face("/f/NotoSansCJK-Light.ttc", 0, 300, "Noto Sans CJK JP Light"),
+            face("/f/NotoSansCJK-Regular.ttc", 0, 400, "Noto Sans CJK JP"),
+            face("/f/NotoSerifCJK-Regular.ttc", 0, 400, "Noto Serif CJK JP"),
+        ];
+        let regular_serif = fallback_order(&faces, &wanted(false, true, "en"));
         assert_eq!(
-            names,
+            names(&faces, &regular_serif),
             [
-                "NotoSansCJK-Regular.ttc#0",
-                "NotoSansCJK-Regular.ttc#1",
-                "NotoSansCJK-Light.ttc#0",
-                "NotoSansCJK-Medium.ttc#0",
-                "NotoSansCJK-Bold.ttc#0",
-                "DejaVuSans-Oblique.ttf#0",
+                "Noto Serif CJK JP",
+                "Noto Sans CJK JP",
+                "Noto Sans CJK JP Light",
+                "Noto Sans CJK JP",
+                "DejaVu Sans Italic"
             ]
         );
+        let bold_sans = fallback_order(&faces, &wanted(true, false, "en"));
+        assert_eq!(faces[bold_sans[0]].weight, 700);
+    }
+
+    #[test]
+    fn cjk_fallback_takes_the_variant_of_the_language() {
+        let faces = [
+            face("/f/NotoSansCJK-Regular.ttc", 0, 400, "Noto Sans CJK JP"),
+            face("/f/NotoSansCJK-Regular.ttc", 1, 400, "Noto Sans CJK KR"),
+            face("/f/NotoSansCJK-Regular.ttc", 2, 400, "Noto Sans CJK SC"),
+            face("/f/NotoSansCJK-Regular.ttc", 3, 400, "Noto Sans CJK TC"),
+            face("/f/NotoSansCJK-Regular.ttc", 4, 400, "Noto Sans CJK HK"),
+            face("/f/NotoSansCJK-Bold.ttc", 2, 700, "Noto Sans CJK SC"),
+        ];
+        let first = |lang: &str, bold| {
+            let order = fallback_order(&faces, &wanted(bold, false, lang));
+            (faces[order[0]].family.clone(), faces[order[0]].weight)
+        };
+        assert_eq!(first("zh-CN", false), ("Noto Sans CJK SC".into(), 400));
+        assert_eq!(first("zh", true), ("Noto Sans CJK SC".into(), 700));
+        assert_eq!(first("zh-Hant", false).0, "Noto Sans CJK TC");
+        assert_eq!(first("zh-TW", false).0, "Noto Sans CJK TC");
+        assert_eq!(first("zh-HK", false).0, "Noto Sans CJK HK");
+        assert_eq!(first("ja", false).0, "Noto Sans CJK JP");
+        assert_eq!(first("ko-KR", false).0, "Noto Sans CJK KR");
+        // A language without CJK keeps the path order among regular faces.
+        assert_eq!(first("vi", false).0, "Noto Sans CJK JP");
+    }
+
+    #[test]
+    fn serif_families_are_told_from_their_names() {
+        assert!(is_serif_family("Noto Serif CJK SC"));
+        assert!(is_serif_family("IPAMincho"));
+        assert!(!is_serif_family("Noto Sans CJK SC"));
+        assert!(!is_serif_family("DejaVu Sans"));
     }
 }

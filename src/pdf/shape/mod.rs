@@ -60,7 +60,7 @@ impl FontBook {
             let face = if c.is_whitespace() || c.is_control() {
                 runs.last().map_or(primary, |r| r.0)
             } else {
-                match self.covering(&chain, c) {
+                match self.covering(&chain, c, lang) {
                     Some(f) => f,
                     None => {
                         if !missing.contains(&c) {
@@ -132,6 +132,77 @@ impl FontBook {
             width,
         }
     }
+}
+
+/// Cut the shaped runs of one text at byte offsets `cuts` (ascending, inside the text) into
+/// pieces, each with the index of the cut it starts at (`None` for the first). A cut that would
+/// split a cluster (a ligature, a base and its marks) or a right-to-left run is left out:
+/// shaping once and cutting the glyphs keeps a paragraph linear in its length.
+pub fn cut_runs(runs: Vec<Shaped>, cuts: &[usize]) -> Vec<(Option<usize>, Vec<Shaped>)> {
+    let mut out: Vec<(Option<usize>, Vec<Shaped>)> = vec![(None, Vec::new())];
+    let mut next = 0;
+    let mut base = 0;
+    for mut run in runs {
+        loop {
+            let end = base + run.text.len();
+            while next < cuts.len() && cuts[next] <= base {
+                if cuts[next] == base && out.last().is_some_and(|p| !p.1.is_empty()) {
+                    out.push((Some(next), Vec::new()));
+                }
+                next += 1;
+            }
+            if next >= cuts.len() || cuts[next] >= end {
+                break;
+            }
+            let Some((left, right)) = split_run(&run, cuts[next] - base) else {
+                next += 1;
+                continue;
+            };
+            base += left.text.len();
+            if let Some(last) = out.last_mut() {
+                last.1.push(left);
+            }
+            out.push((Some(next), Vec::new()));
+            next += 1;
+            run = right;
+        }
+        base += run.text.len();
+        if let Some(last) = out.last_mut() {
+            last.1.push(run);
+        }
+    }
+    out.retain(|p| !p.1.is_empty());
+    out
+}
+
+/// `run` split at byte `at` of its text, when no glyph straddles it and the glyphs before it
+/// come first.
+fn split_run(run: &Shaped, at: usize) -> Option<(Shaped, Shaped)> {
+    let k = run.glyphs.iter().position(|g| g.range.start >= at)?;
+    let clean = k > 0
+        && run.glyphs[..k].iter().all(|g| g.range.end <= at)
+        && run.glyphs[k..].iter().all(|g| g.range.start >= at)
+        && run.text.is_char_boundary(at);
+    if !clean {
+        return None;
+    }
+    let piece = |glyphs: Vec<Glyph>, text: &str| Shaped {
+        face: run.face,
+        width: glyphs.iter().map(|g| g.advance).sum(),
+        glyphs,
+        text: text.to_string(),
+    };
+    let right = run.glyphs[k..]
+        .iter()
+        .map(|g| Glyph {
+            range: g.range.start - at..g.range.end - at,
+            ..g.clone()
+        })
+        .collect();
+    Some((
+        piece(run.glyphs[..k].to_vec(), &run.text[..at]),
+        piece(right, &run.text[at..]),
+    ))
 }
 
 fn is_mark(c: char) -> bool {
