@@ -229,6 +229,16 @@ impl FontFiles {
     }
 }
 
+/// Which chapters of the PDF start on a new page: only those at the top of the chapter list
+/// (nested chapters follow on, after a gap), every one, or none but the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChapterBreak {
+    Top,
+    Every,
+    None,
+}
+
 /// Page setup and type for the PDF.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -247,6 +257,8 @@ pub struct PdfSettings {
     pub line_height: f32,
     /// Mirrored margins and chapters starting on right-hand pages.
     pub two_sided: bool,
+    /// Which chapters start a new page.
+    pub chapter_break: ChapterBreak,
     pub ragged_right: bool,
     /// Show "2.1." before numbered chapter titles.
     pub number_chapters: bool,
@@ -269,6 +281,7 @@ impl Default for PdfSettings {
             font_size: 10.0,
             line_height: 1.4,
             two_sided: false,
+            chapter_break: ChapterBreak::Top,
             ragged_right: false,
             number_chapters: true,
             pdf_a: false,

@@ -10,11 +10,15 @@ struct CodeStyle {
     text: Style,
     width: f32,
     pad: f32,
+    /// The advance of one character of the code face.
+    char_w: f32,
     line_height: f32,
 }
 
 /// A block of six lines or fewer is never split across pages.
 const SHORT_BLOCK: usize = 6;
+/// How much deeper than its line a wrapped line's continuation starts, in columns.
+const HANGING_INDENT: usize = 2;
 
 impl Ctx<'_> {
     pub(super) fn code(&mut self, code: &str, lang: Option<&str>, width: f32) -> Vec<Entry> {
@@ -33,28 +37,31 @@ impl Ctx<'_> {
             },
             width,
             pad,
+            char_w,
             line_height: fs * em::CODE_LINE,
         };
-        let mut out = Vec::new();
-        let lines: Vec<&str> = code
-            .strip_suffix('\n')
-            .unwrap_or(code)
-            .split('\n')
-            .collect();
+        let mut lines: Vec<&str> = code.split('\n').collect();
+        // Trailing blank lines would only add empty shading.
+        while lines.len() > 1 && lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
         let n = lines.len();
         let colours = lang.and_then(|l| super::highlight::highlight(code, l));
+        let mut out = Vec::new();
         for (li, line) in lines.into_iter().enumerate() {
             let coloured = coloured_chars(line, colours.as_ref().and_then(|c| c.get(li)));
-            let chunks: Vec<&[(Color, char)]> = if coloured.is_empty() {
-                vec![&[]]
-            } else {
-                coloured.chunks(cols - 1).collect()
-            };
-            let m = chunks.len();
-            for (ci, chunk) in chunks.into_iter().enumerate() {
-                let mut e = self.code_line(&cs, chunk, ci + 1 < m);
-                if (li == 0 && ci == 0) || (li + 1 == n && ci + 1 == m) {
-                    e.keep_with_next = li + 1 != n || ci + 1 != m;
+            let pieces = wrap_code_line(&coloured, cols);
+            let m = pieces.len();
+            for (ci, (indent, range)) in pieces.into_iter().enumerate() {
+                let last_piece = ci + 1 == m;
+                let mut e = self.code_line(&cs, indent, &coloured[range], !last_piece);
+                // A wrapped line stays whole; the first two and the last two lines stay
+                // together; a blank line never ends a page and is dropped where it would
+                // start one.
+                e.keep_with_next = !last_piece || (li == 0 && n > 1) || li + 2 == n;
+                if coloured.iter().all(|(_, c)| c.is_whitespace()) {
+                    e.keep_with_next = li + 1 < n;
+                    e.discard_at_top = true;
                 }
                 out.push(e);
             }
@@ -70,7 +77,13 @@ impl Ctx<'_> {
 
     /// One line (or one piece of a wrapped line) on its shaded strip; `continued` marks a line
     /// that goes on below with an arrow at the right.
-    fn code_line(&mut self, cs: &CodeStyle, chunk: &[(Color, char)], continued: bool) -> Entry {
+    fn code_line(
+        &mut self,
+        cs: &CodeStyle,
+        indent: usize,
+        chunk: &[(Color, char)],
+        continued: bool,
+    ) -> Entry {
         let fs = cs.text.size;
         let face = cs.text.face;
         let mut e = Entry {
@@ -85,7 +98,7 @@ impl Ctx<'_> {
             color: model::LIGHT,
         });
         let baseline = fs * 1.0;
-        let mut x = cs.pad;
+        let mut x = cs.pad + indent as f32 * cs.char_w;
         for run in chunk.chunk_by(|a, b| a.0 == b.0) {
             let text: String = run.iter().map(|(_, ch)| ch).collect();
             let st = Style {
@@ -111,6 +124,46 @@ impl Ctx<'_> {
     }
 }
 
+/// The pieces a code line of `cols` columns at most is set in: each with the columns it is
+/// indented by and the range of characters it shows. A line that is too long breaks after a
+/// space or `, ; ( [ {`, or before `.`, in the second half of the room; only a run with no
+/// such place is cut at the measure. Continuations hang under the line's own indentation,
+/// `HANGING_INDENT` deeper, so they read as one line; the last column is kept for the arrow
+/// that marks a line going on.
+fn wrap_code_line(chars: &[(Color, char)], cols: usize) -> Vec<(usize, std::ops::Range<usize>)> {
+    let room = cols.saturating_sub(1).max(4);
+    if chars.len() <= cols {
+        return vec![(0, 0..chars.len())];
+    }
+    let own_indent = chars.iter().take_while(|(_, c)| *c == ' ').count();
+    let hang = (own_indent + HANGING_INDENT).min(room / 2);
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut indent = 0;
+    while start < chars.len() {
+        let fits = room - indent;
+        if chars.len() - start <= fits + usize::from(indent == 0 && pieces.is_empty()) {
+            pieces.push((indent, start..chars.len()));
+            break;
+        }
+        let limit = start + fits;
+        let good = (start + fits / 2 + 1..=limit).rev().find(|&at| {
+            let before = chars[at - 1].1;
+            let after = chars[at].1;
+            matches!(before, ' ' | ',' | ';' | '(' | '[' | '{') || (after == '.' && before != '.')
+        });
+        let end = good.unwrap_or(limit);
+        pieces.push((indent, start..end));
+        start = end;
+        // The continuation starts at its first visible character.
+        while start < chars.len() && chars[start].1 == ' ' {
+            start += 1;
+        }
+        indent = hang;
+    }
+    pieces
+}
+
 /// Each character of a line with its colour, so wrapping keeps the highlighting; a tab is four
 /// spaces.
 fn coloured_chars(line: &str, runs: Option<&Vec<(Color, String)>>) -> Vec<(Color, char)> {
@@ -131,4 +184,51 @@ fn coloured_chars(line: &str, runs: Option<&Vec<(Color, String)>>) -> Vec<(Color
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wrapped(line: &str, cols: usize) -> Vec<String> {
+        let chars: Vec<(Color, char)> = line.chars().map(|c| (model::BLACK, c)).collect();
+        wrap_code_line(&chars, cols)
+            .into_iter()
+            .map(|(indent, r)| {
+                let text: String = chars[r].iter().map(|(_, c)| c).collect();
+                format!("{}{text}", " ".repeat(indent))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_line_that_fits_is_one_piece() {
+        assert_eq!(wrapped("let x = 1;", 10), ["let x = 1;"]);
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces_and_punctuation_with_a_hanging_indent() {
+        let line = "    let total = items.iter().map(|item| item.price * item.count).sum::<u64>();";
+        let pieces = wrapped(line, 40);
+        assert_eq!(
+            pieces,
+            [
+                "    let total = items.iter().map(",
+                "      |item| item.price * item.count)",
+                "      .sum::<u64>();",
+            ]
+        );
+        for p in &pieces {
+            assert!(p.chars().count() < 40, "{p}");
+        }
+    }
+
+    #[test]
+    fn a_run_without_a_break_is_cut_at_the_measure_and_nothing_is_lost() {
+        let line = "x".repeat(50);
+        let pieces = wrapped(&line, 20);
+        assert_eq!(pieces[0].len(), 19);
+        let joined: String = pieces.iter().map(|p| p.trim_start()).collect();
+        assert_eq!(joined, line);
+    }
 }

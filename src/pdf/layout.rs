@@ -24,6 +24,7 @@ use super::running::{decorate, number_front};
 use super::settings::em;
 use super::shape::{FaceId, Shaped};
 use crate::assets::fonts::Role;
+use crate::config::ChapterBreak;
 use crate::doc::{Block, Document, Inline};
 
 pub(super) use super::settings::{content_height, text_width};
@@ -59,6 +60,8 @@ pub(super) struct Entry {
     pub(super) bookmark: Option<(usize, String)>,
     /// A picture that may move to the next page, letting the following text flow up.
     pub(super) float: bool,
+    /// Dropped where it would start a page (a blank line of code: an empty shaded strip).
+    pub(super) discard_at_top: bool,
 }
 
 pub(super) struct Ctx<'a> {
@@ -96,15 +99,19 @@ pub fn typeset(
     // Sized once: the flow of a long book is large, and doubling it as it grows would hold
     // two copies at the peak.
     let mut flow = Vec::with_capacity(chapters.iter().map(|c| c.entries.len() + 1).sum());
-    for mut laid in chapters {
+    for (i, mut laid) in chapters.into_iter().enumerate() {
         // Each chapter numbered its structure elements from 0; they follow the ones before.
         let offset = ctx.structure.borrow().len();
         laid.renumber(offset);
         ctx.structure.borrow_mut().extend(laid.structure);
-        flow.push(Entry {
-            page_break: Some(settings.two_sided),
-            ..Entry::default()
-        });
+        if starts_page(doc, settings, i) {
+            flow.push(Entry {
+                page_break: Some(settings.two_sided),
+                ..Entry::default()
+            });
+        } else if let Some(first) = laid.entries.first_mut() {
+            first.space_before = settings.font_size * em::RUN_ON_CHAPTER_GAP;
+        }
         flow.extend(laid.entries);
         ctx.notes.extend(laid.notes);
         ctx.missing.extend(laid.missing);
@@ -141,6 +148,16 @@ pub fn typeset(
         },
         ctx.missing,
     )
+}
+
+/// Whether chapter `i` starts a new page (the first always does).
+fn starts_page(doc: &Document, settings: &Settings, i: usize) -> bool {
+    i == 0
+        || match settings.chapter_break {
+            ChapterBreak::Every => true,
+            ChapterBreak::Top => doc.chapters[i].depth == 0,
+            ChapterBreak::None => false,
+        }
 }
 
 /// One chapter laid out on its own, ready to join the book's flow.

@@ -45,6 +45,7 @@ pub fn layout_settings(p: &PdfSettings, fonts: Arc<FontBook>) -> layout::Setting
         font_size: p.font_size,
         leading: p.line_height,
         two_sided: p.two_sided,
+        chapter_break: p.chapter_break,
         ragged_right: p.ragged_right,
         number_headings: p.number_chapters,
         fonts,

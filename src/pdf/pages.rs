@@ -84,6 +84,9 @@ pub(super) fn paginate(
                 requeue(&mut queue, &mut deferred);
                 continue;
             }
+            if flow[idx].discard_at_top {
+                continue;
+            }
             if let Some(h) = &flow[idx].repeat_header {
                 p.place(as_artifact(h));
             }

@@ -19,6 +19,7 @@ pub struct Settings {
     pub font_size: f32,
     pub leading: f32,
     pub two_sided: bool,
+    pub chapter_break: crate::config::ChapterBreak,
     pub ragged_right: bool,
     pub number_headings: bool,
     /// The faces this book is typeset with.
@@ -108,6 +109,8 @@ pub mod em {
     pub const TITLE_SPACE_BEFORE: f32 = 0.5;
     pub const TITLE_SPACE_AFTER: f32 = 0.9;
     pub const HEADING_SPACE_BEFORE: f32 = 1.1;
+    /// The gap above a chapter that follows on the page of the one before (`chapter-break`).
+    pub const RUN_ON_CHAPTER_GAP: f32 = 2.5;
     pub const HEADING_SPACE_AFTER: f32 = 0.35;
     /// Space above a picture.
     pub const FIGURE_SPACE_BEFORE: f32 = 0.4;

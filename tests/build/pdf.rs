@@ -660,11 +660,16 @@ fn a_long_link_is_one_annotation_per_page_and_an_absurd_one_is_text() {
     );
 }
 
-/// The body lines of a typeset book, per page, as (left x, right x, text), in reading order.
+/// The body lines of a typeset book as (left x, right x, text), in reading order.
 fn body_lines(book: &bindery::pdf::model::Book) -> Vec<(f32, f32, String)> {
+    book.pages.iter().flat_map(page_lines).collect()
+}
+
+/// The lines of one page as (left x, right x, text), top to bottom.
+fn page_lines(page: &bindery::pdf::model::Page) -> Vec<(f32, f32, String)> {
     use bindery::pdf::model::Item;
     let mut out = Vec::new();
-    for page in &book.pages {
+    {
         let mut rows: Vec<(f32, f32, f32, String)> = Vec::new();
         let mut texts: Vec<(f32, f32, f32, &str)> = page
             .items
@@ -700,6 +705,75 @@ fn body_lines(book: &bindery::pdf::model::Book) -> Vec<(f32, f32, String)> {
         out.extend(rows.into_iter().map(|(_, a, b, t)| (a, b, t)));
     }
     out
+}
+
+/// Code blocks across page breaks: a wrapped line is never split, a page never ends on a line
+/// that goes on (`→`) nor starts with a blank line of code, and the first two and last two lines
+/// of the block stay together.
+#[test]
+fn code_blocks_break_between_whole_lines_with_two_lines_at_each_end() {
+    let mut code = String::from("fn main() {\n");
+    for i in 0..150 {
+        match i % 9 {
+            3 => code.push_str(&format!(
+                "    let value_{i} = compute(first_argument, second_argument, third_argument, fourth_argument, {i});\n"
+            )),
+            6 => code.push('\n'),
+            _ => code.push_str(&format!("    step({i});\n")),
+        }
+    }
+    code.push_str("}\n\n\n");
+    let md = format!("# Code\n\nText before.\n\n```rust\n{code}```\n\nText after.\n");
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [Code](c.md)\n"),
+        ("src/c.md", md.as_bytes()),
+    ]);
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(dir.path(), &settings);
+    assert_inside_text_area(&book, &settings);
+    let pages: Vec<Vec<String>> = book
+        .pages
+        .iter()
+        .map(|p| {
+            page_lines(p)
+                .into_iter()
+                .map(|l| l.2)
+                .filter(|t| {
+                    t.contains("step(")
+                        || t.contains("compute(")
+                        || t.contains("argument")
+                        || t.contains("fn main")
+                        || t == "}"
+                })
+                .collect()
+        })
+        .filter(|lines: &Vec<String>| !lines.is_empty())
+        .collect();
+    assert!(pages.len() >= 3, "the block spans pages: {}", pages.len());
+    for (k, lines) in pages.iter().enumerate() {
+        let last = lines.last().unwrap();
+        assert!(
+            !last.ends_with('→'),
+            "page {k} ends inside a wrapped line: {last}"
+        );
+        assert!(
+            lines.len() >= 2,
+            "page {k} has one line of the block: {lines:?}"
+        );
+        let first = &lines[0];
+        assert!(
+            k == 0 || first.contains("step(") || first.contains("let value_") || first == "}",
+            "page {k} starts with a continuation: {first}"
+        );
+    }
+    // Wrapped continuations hang under their line, deeper than its indentation.
+    let continued = body_lines(&book)
+        .into_iter()
+        .zip(body_lines(&book).into_iter().skip(1))
+        .find(|(a, _)| a.2.ends_with('→'))
+        .expect("a wrapped line");
+    assert!(continued.1 .0 > continued.0 .0, "{continued:?}");
 }
 
 /// Chinese and Japanese are written without spaces: lines break between characters (UAX #14),
@@ -766,4 +840,43 @@ fn long_inline_code_breaks_after_separators_not_before_the_code() {
         right - lines[0].1 < 0.5,
         "the first line is full: {lines:?}"
     );
+}
+
+/// `chapter-break`: by default only top-level chapters start a page; nested ones follow on.
+#[test]
+fn nested_chapters_follow_on_unless_every_chapter_breaks() {
+    let dir = book(&[
+        TOML,
+        (
+            "src/SUMMARY.md",
+            b"- [One](one.md)\n  - [One A](one-a.md)\n  - [One B](one-b.md)\n- [Two](two.md)\n",
+        ),
+        ("src/one.md", b"# One\n\nShort.\n"),
+        ("src/one-a.md", b"# One A\n\nShort.\n"),
+        ("src/one-b.md", b"# One B\n\nShort.\n"),
+        ("src/two.md", b"# Two\n\nShort.\n"),
+    ]);
+    let pages_of = |chapter_break: &str| {
+        let chapter_break = toml::from_str::<
+            std::collections::HashMap<String, bindery::config::ChapterBreak>,
+        >(&format!("v = \"{chapter_break}\""))
+        .unwrap()["v"];
+        let settings = bindery::config::PdfSettings {
+            chapter_break,
+            ..Default::default()
+        };
+        let book = typeset(dir.path(), &settings);
+        assert_inside_text_area(&book, &settings);
+        (0..4)
+            .map(|c| book.anchors[&(c, None)].0)
+            .collect::<Vec<usize>>()
+    };
+    let top = pages_of("top");
+    assert_eq!(top[0], top[1]);
+    assert_eq!(top[1], top[2]);
+    assert_eq!(top[3], top[0] + 1);
+    let every = pages_of("every");
+    assert_eq!(every, [every[0], every[0] + 1, every[0] + 2, every[0] + 3]);
+    let none = pages_of("none");
+    assert!(none.iter().all(|&p| p == none[0]), "{none:?}");
 }
