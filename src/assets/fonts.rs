@@ -34,6 +34,35 @@ macro_rules! face {
     };
 }
 
+/// Metric-compatible stand-ins for the families SVG drawings name, for text inside drawings in
+/// the PDF: a label drawn for Arial or Times fits its box only in a face of the same widths.
+pub const SVG_STAND_INS: &[&[u8]] = &[
+    include_bytes!("../../fonts/LiberationSans-Regular.ttf"),
+    include_bytes!("../../fonts/LiberationSans-Bold.ttf"),
+    include_bytes!("../../fonts/LiberationSerif-Regular.ttf"),
+    include_bytes!("../../fonts/LiberationSerif-Bold.ttf"),
+    include_bytes!("../../fonts/LiberationMono-Regular.ttf"),
+];
+
+/// The stand-in family for a family an SVG drawing names (Arial and Helvetica, Times, Courier
+/// and their metric twins), by name without spaces, case or a PostScript suffix.
+pub fn svg_stand_in(family: &str) -> Option<&'static str> {
+    let key: String = family
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match key.as_str() {
+        "arial" | "arialmt" | "helvetica" | "arimo" | "liberationsans" => Some("Liberation Sans"),
+        "times" | "timesroman" | "timesnewroman" | "timesnewromanpsmt" | "tinos"
+        | "liberationserif" => Some("Liberation Serif"),
+        "courier" | "couriernew" | "couriernewpsmt" | "cousine" | "liberationmono" => {
+            Some("Liberation Mono")
+        }
+        _ => None,
+    }
+}
+
 pub const BUNDLED: &[Face] = &[
     face!(
         "Noto Serif",
@@ -107,6 +136,18 @@ pub fn face(role: Role, bold: bool, italic: bool) -> &'static Face {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn svg_families_map_to_their_metric_twins() {
+        assert_eq!(svg_stand_in("Helvetica"), Some("Liberation Sans"));
+        assert_eq!(svg_stand_in("'ArialMT'"), Some("Liberation Sans"));
+        assert_eq!(svg_stand_in("Times New Roman"), Some("Liberation Serif"));
+        assert_eq!(svg_stand_in("courier new"), Some("Liberation Mono"));
+        assert_eq!(svg_stand_in("Fira Sans"), None);
+        for bytes in SVG_STAND_INS {
+            assert!(skrifa::FontRef::new(bytes).is_ok());
+        }
+    }
 
     #[test]
     fn bundled_fonts_are_real_fonts() {

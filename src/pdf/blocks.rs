@@ -5,7 +5,7 @@
 
 use super::layout::{baseline_of, content_height, set_tag, text_end, text_item, Ctx, Entry, Style};
 use super::model::{self, Color, Item, StructKind};
-use super::settings::{em, FIGURE_MAX_HEIGHT};
+use super::settings::{em, FIGURE_MAX_HEIGHT, FIGURE_MOST_HEIGHT};
 use crate::assets::fonts::Role;
 use crate::doc::{Block, DefinitionItem, Image, Inline, Length, ListItem};
 
@@ -323,7 +323,12 @@ impl Ctx<'_> {
 
     pub(super) fn figure(&mut self, image: &Image, caption: &[Inline], width: f32) -> Vec<Entry> {
         let fs = self.settings.font_size;
-        let (pw, ph) = self.image_sizes.get(image.id.0).copied().unwrap_or((0, 0));
+        let size = self
+            .image_sizes
+            .get(image.id.0)
+            .copied()
+            .unwrap_or_default();
+        let (pw, ph) = size.pixels();
         let mut out = Vec::new();
         if pw == 0 || ph == 0 {
             // Cannot be drawn (an SVG that does not parse): say so rather than drop it silently.
@@ -348,18 +353,38 @@ impl Ctx<'_> {
                 .rel_path
                 .to_ascii_lowercase()
                 .ends_with(".svg");
+            let smallest_text = size.smallest_text.filter(|_| vector);
             let natural = match image.width {
                 // The width the source asks for: a share of the column, or CSS pixels (0.75 pt).
                 Some(Length::Percent(p)) => width * p / 100.0,
                 Some(Length::Px(px)) => px * 0.75,
-                None if vector => width,
-                None => pw as f32 * 0.75 * 1.5,
+                // A drawing with text: as wide as sets its smallest text at the body size, so
+                // a small diagram is not blown up to 50-point labels.
+                None => match smallest_text {
+                    Some(t) => pw as f32 * fs / t,
+                    None if vector => width,
+                    None => pw as f32 * 0.75 * 1.5,
+                },
             };
             let mut w = width.min(natural);
             let mut h = w * ph as f32 / pw as f32;
             if h > max_h {
                 h = max_h;
                 w = h * pw as f32 / ph as f32;
+            }
+            if let Some(t) = smallest_text {
+                // Never smaller than its text can bear: wider (up to the column) and taller
+                // (up to nearly a page, which it may then have to itself).
+                let least_w = (fs * em::DRAWING_TEXT_MIN * pw as f32 / t).min(width);
+                if w < least_w {
+                    w = least_w;
+                    h = w * ph as f32 / pw as f32;
+                    let most_h = content_height(self.settings) * FIGURE_MOST_HEIGHT;
+                    if h > most_h {
+                        h = most_h;
+                        w = h * pw as f32 / ph as f32;
+                    }
+                }
             }
             let mut e = Entry {
                 height: h,
@@ -391,8 +416,11 @@ impl Ctx<'_> {
             let mut lines = self.within(cap, |ctx| {
                 ctx.paragraph(caption, style, width * em::CAPTION_MEASURE, false)
             });
-            for l in &mut lines {
+            let n = lines.len();
+            for (k, l) in lines.iter_mut().enumerate() {
                 center(l, width);
+                // A caption is not split across pages.
+                l.keep_with_next = k + 1 < n;
             }
             if let Some(first) = lines.first_mut() {
                 first.space_before = fs * em::CAPTION_SPACE_BEFORE;

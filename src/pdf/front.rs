@@ -91,7 +91,7 @@ impl Ctx<'_> {
         let (pw, ph) = self
             .image_sizes
             .get(c.0)
-            .copied()
+            .map(|s| s.pixels())
             .filter(|(w, h)| *w > 0 && *h > 0)?;
         let share = if self.settings.handout_cover.is_some() {
             COVER_SPACE

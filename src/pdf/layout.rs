@@ -30,8 +30,29 @@ use crate::doc::{Block, Document, Inline};
 pub(super) use super::settings::{content_height, text_width};
 pub use super::settings::{HandoutCover, Settings};
 
-/// Size of a picture in pixels (0 x 0 when it cannot be placed, e.g. SVG for now).
-pub type PixelSize = (u32, u32);
+/// What layout needs to know of a picture: its size in pixels (CSS pixels for a drawing; 0 x 0
+/// when it cannot be placed) and, for a drawing with text, its smallest text in the same unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PixelSize {
+    pub width: u32,
+    pub height: u32,
+    pub smallest_text: Option<f32>,
+}
+
+impl PixelSize {
+    /// A picture of `width` x `height` pixels with no text of its own.
+    pub fn new(width: u32, height: u32) -> PixelSize {
+        PixelSize {
+            width,
+            height,
+            smallest_text: None,
+        }
+    }
+
+    pub fn pixels(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+}
 
 /// Characters no font has, per chapter (for warnings at the right file).
 pub type MissingChars = Vec<(usize, char)>;

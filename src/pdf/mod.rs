@@ -124,8 +124,8 @@ pub fn pixel_sizes(images: &[Processed]) -> Vec<layout::PixelSize> {
     images
         .iter()
         .map(|p| match p.media_type {
-            "image/svg+xml" => write::svg_size(p).unwrap_or((0, 0)),
-            _ => (p.width, p.height),
+            "image/svg+xml" => write::svg_size(p).unwrap_or_default(),
+            _ => layout::PixelSize::new(p.width, p.height),
         })
         .collect()
 }

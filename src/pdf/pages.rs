@@ -114,13 +114,16 @@ fn keep_group(flow: &[Entry], idx: usize, used: f32, page: f32) -> (usize, f32) 
     let e = &flow[idx];
     let mut need = e.height + if used > 0.0 { e.space_before } else { 0.0 };
     let mut k = idx;
+    // A picture keeps its whole caption, whatever its height.
+    let mut in_figure = e.float;
     while flow[k].keep_with_next
         && k + 1 < flow.len()
         && flow[k + 1].page_break.is_none()
-        && need < page * 0.5
+        && (need < page * 0.5 || in_figure)
     {
         k += 1;
         need += flow[k].space_before + flow[k].height;
+        in_figure |= flow[k].float;
     }
     (k, need)
 }

@@ -53,6 +53,8 @@ pub(super) fn content_height(s: &Settings) -> f32 {
 /// The tallest a picture is placed, as a share of the text area's height: a portrait photo
 /// leaves room for its caption and some text.
 pub const FIGURE_MAX_HEIGHT: f32 = 0.7;
+/// The most of the text area's height a drawing may take to keep its text legible.
+pub const FIGURE_MOST_HEIGHT: f32 = 0.9;
 
 /// Fixed proportions, in em of the size they apply to (the body size unless said otherwise).
 pub mod em {
@@ -116,6 +118,8 @@ pub mod em {
     pub const FIGURE_SPACE_BEFORE: f32 = 0.4;
     /// Figure captions: size, of the body size; measure, of the column; space above.
     pub const CAPTION_SIZE: f32 = 0.85;
+    /// The smallest text a drawing (SVG) is scaled to: 6.5 pt under 10 pt body text.
+    pub const DRAWING_TEXT_MIN: f32 = 0.65;
     pub const CAPTION_MEASURE: f32 = 0.9;
     pub const CAPTION_SPACE_BEFORE: f32 = 0.3;
 

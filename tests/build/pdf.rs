@@ -880,3 +880,57 @@ fn nested_chapters_follow_on_unless_every_chapter_breaks() {
     let none = pages_of("none");
     assert!(none.iter().all(|&p| p == none[0]), "{none:?}");
 }
+
+/// Drawings are sized by their text: a small diagram is not blown up to the column's width, and a
+/// tall one is not shrunk below 6.5 pt text (under 10 pt body text) to fit 70% of the page.
+#[test]
+fn drawings_are_sized_so_their_text_stays_legible() {
+    let small = r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="none" stroke="black"/><text x="10" y="50" font-size="14" font-family="Arial">Label</text></svg>"#;
+    let tall = r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="1000"><rect width="400" height="1000" fill="none" stroke="black"/><text x="10" y="50" font-size="16" font-family="Helvetica">Top</text></svg>"#;
+    let caption = "A caption long enough to take several lines under the drawing, so that it could be split across a page break if nothing kept it together with the picture above it.";
+    let md = format!("# Drawings\n\n![Small](../pictures/small.svg)\n\n![Tall](../pictures/tall.svg \"{caption}\")\n");
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [Drawings](d.md)\n"),
+        ("src/d.md", md.as_bytes()),
+        ("pictures/small.svg", small.as_bytes()),
+        ("pictures/tall.svg", tall.as_bytes()),
+    ]);
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(dir.path(), &settings);
+    assert_inside_text_area(&book, &settings);
+    let pictures: Vec<(usize, f32, f32)> = book
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(k, p)| {
+            p.items.iter().filter_map(move |i| match i {
+                bindery::pdf::model::Item::Image { w, h, .. } => Some((k, *w, *h)),
+                _ => None,
+            })
+        })
+        // The title page shows the first picture as the cover.
+        .filter(|(k, ..)| *k > 0)
+        .collect();
+    assert_eq!(pictures.len(), 2, "{pictures:?}");
+    // 14 px text set at the 10 pt body size: 200 px * 10 / 14.
+    let (_, small_w, _) = pictures[0];
+    assert!((small_w - 200.0 * 10.0 / 14.0).abs() < 0.5, "{small_w}");
+    // At 70% of the page the tall drawing's 16 px text would be 5.5 pt; it is 6.5 pt.
+    let (page, tall_w, tall_h) = pictures[1];
+    assert!(
+        (tall_w * 16.0 / 400.0 - 6.5).abs() < 0.05,
+        "{tall_w} x {tall_h}"
+    );
+    // The whole caption is on the drawing's page.
+    let lines: Vec<String> = page_lines(&book.pages[page])
+        .into_iter()
+        .map(|l| l.2)
+        .collect();
+    // (Words are separate runs; the lines are compared without spaces.)
+    let text = lines.concat();
+    assert!(
+        text.contains("Acaptionlong") && text.contains("pictureaboveit."),
+        "{lines:?}"
+    );
+}

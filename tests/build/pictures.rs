@@ -168,7 +168,14 @@ fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
         .into_iter()
         .map(|r| r.unwrap())
         .collect();
-    assert_eq!(bindery::pdf::pixel_sizes(&processed), vec![(200, 100)]);
+    assert_eq!(
+        bindery::pdf::pixel_sizes(&processed),
+        vec![bindery::pdf::layout::PixelSize {
+            width: 200,
+            height: 100,
+            smallest_text: Some(12.0)
+        }]
+    );
     let dump = bindery::pdf::dump(&doc, &processed, &bindery::config::PdfSettings::default());
     assert!(
         dump.contains("image#0"),

@@ -54,7 +54,7 @@ impl Ctx<'_> {
                         out.glue(space_w);
                         pending_space = false;
                     }
-                    let (pw, ph) = self.image_sizes.get(*id).copied().unwrap_or((0, 0));
+                    let (pw, ph) = self.image_sizes.get(*id).map_or((0, 0), |s| s.pixels());
                     let h = fs * em::INLINE_PICTURE_HEIGHT;
                     let w = if ph > 0 {
                         (h * pw as f32 / ph as f32).min(width)
