@@ -71,7 +71,7 @@ impl Ctx<'_> {
 
     /// Natural (one line per cell) and minimal (the longest word) width of each column.
     fn column_measures(
-        &self,
+        &mut self,
         head: &[Vec<Inline>],
         rows: &[Vec<Vec<Inline>>],
         cols: usize,
@@ -79,21 +79,23 @@ impl Ctx<'_> {
         pad: f32,
         width: f32,
     ) -> (Vec<f32>, Vec<f32>) {
-        let body_face = self.settings.face(Role::Body, false, false);
-        let fonts = &self.settings.fonts;
         let mut natural = vec![0.0f32; cols];
         let mut minimal = vec![0.0f32; cols];
-        for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
+        let rows = std::iter::once((head, true)).chain(rows.iter().map(|r| (r.as_slice(), false)));
+        for (row, header) in rows {
+            // Measured as they are set: header cells in bold, code in the code face, so a
+            // header word never breaks inside for want of a few points.
+            let style = Style {
+                face: self.settings.face(Role::Body, header, false),
+                size: fs,
+                color: model::BLACK,
+                rise: 0.0,
+                strike: false,
+            };
             for (c, cell) in row.iter().enumerate().take(cols) {
-                let text = Inline::plain_text(cell);
-                let w = fonts.measure(&text, body_face) * fs + 2.0 * pad;
-                natural[c] = natural[c].max(w);
-                let longest = text
-                    .split_whitespace()
-                    .map(|t| fonts.measure(t, body_face))
-                    .fold(0.0f32, f32::max)
-                    * fs
-                    + 2.0 * pad;
+                let (line, widest) = self.measure_inlines(cell, style);
+                natural[c] = natural[c].max(line + 2.0 * pad);
+                let longest = widest + 2.0 * pad;
                 minimal[c] = minimal[c].max(longest.min(width / cols as f32 * 2.0));
             }
         }

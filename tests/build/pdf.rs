@@ -934,3 +934,45 @@ fn drawings_are_sized_so_their_text_stays_legible() {
         "{lines:?}"
     );
 }
+
+/// Table columns are at least as wide as their widest word as it is set (bold in the header,
+/// the code face for code), so a header word never breaks inside.
+#[test]
+fn table_header_words_are_never_broken() {
+    let mut md = String::from(
+        "# Operators\n\n| Operator | Example | Explanation | Overloadable? |\n|---|---|---|---|\n",
+    );
+    for (op, ex) in [
+        ("!", "`ident!(...)`"),
+        ("!=", "`expr != expr`"),
+        ("%=", "`var %= expr`"),
+        ("&&", "`expr && expr`"),
+        ("*", "`*expr`"),
+        ("->", "`fn(...) -> type`"),
+    ] {
+        md.push_str(&format!("| `{op}` | {ex} | A long explanation of what this operator does in the language, with an example of where it is used and why. | `std::ops::RemAssign` |\n"));
+    }
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [Operators](o.md)\n"),
+        ("src/o.md", md.as_bytes()),
+    ]);
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(dir.path(), &settings);
+    assert_inside_text_area(&book, &settings);
+    let words: Vec<String> = book
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            bindery::pdf::model::Item::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    for header in ["Operator", "Example", "Explanation", "Overloadable?"] {
+        assert!(
+            words.iter().any(|w| w == header),
+            "{header} is broken: {words:?}"
+        );
+    }
+}

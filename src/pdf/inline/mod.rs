@@ -52,6 +52,40 @@ impl Ctx<'_> {
     }
 }
 
+impl Ctx<'_> {
+    /// The width of inline content set on one line, and the width of its widest piece that
+    /// cannot be broken (a word; a part of a path between its separators), each in its own face
+    /// and size.
+    pub(super) fn measure_inlines(&mut self, inlines: &[Inline], base: Style) -> (f32, f32) {
+        let mut spans = Vec::new();
+        spans::flatten(inlines, base, None, &mut spans, self);
+        let prepared = self.prepare(&spans, base, f32::INFINITY, false);
+        let (mut line, mut widest, mut piece) = (0.0f32, 0.0f32, 0.0f32);
+        for (k, item) in prepared.items.iter().enumerate() {
+            match *item {
+                linebreak::Item::Box { width } => piece += width,
+                linebreak::Item::Glue { width, .. } => {
+                    line += width;
+                    widest = widest.max(piece);
+                    line += piece;
+                    piece = 0.0;
+                }
+                linebreak::Item::Penalty { width, .. } => {
+                    // A break that adds a hyphen is a break only if the hyphen fits too.
+                    let at_break = piece + width;
+                    if k > 0 {
+                        widest = widest.max(at_break);
+                    }
+                    line += piece;
+                    piece = 0.0;
+                }
+            }
+        }
+        widest = widest.max(piece);
+        (line + piece, widest)
+    }
+}
+
 /// What a box of the line breaker draws.
 #[derive(Clone, Debug)]
 enum Piece {
