@@ -14,6 +14,8 @@ use crate::doc::{Inline, TocItem};
 
 /// Levels of the contents page that are indented; deeper entries line up with the last.
 const MAX_TOC_INDENT_LEVELS: usize = 6;
+/// The gap between a contents entry's number and its title, in em.
+const TOC_NUMBER_GAP: f32 = 0.4;
 
 /// Share of the text height above the title when there is no cover picture (and the cover
 /// picture's height on a handout's cover); the cover picture's height in a book.
@@ -272,26 +274,50 @@ impl Ctx<'_> {
                     let item_id = self.node(StructKind::TocItem, None, None);
                     // Deep levels share the deepest indent, so an entry always has a measure.
                     let ind = fs * 1.5 * depth.min(MAX_TOC_INDENT_LEVELS) as f32;
-                    let label = match chapter {
-                        Some(c) => self.doc.chapter_label(*c),
-                        None => title.clone(),
+                    // A numbered entry's title hangs after its number, so wrapped lines
+                    // start under the title, not under the number.
+                    let number = chapter
+                        .and_then(|c| self.doc.chapters[c].number.as_deref())
+                        .filter(|_| self.settings.number_headings)
+                        .map(crate::doc::section_number);
+                    let text = match (chapter, &number) {
+                        (Some(c), Some(_)) => self.doc.chapters[*c].title.clone(),
+                        (Some(c), None) => self.doc.chapter_label(*c),
+                        (None, _) => title.clone(),
                     };
                     let page = chapter
                         .and_then(|c| anchors.get(&(c, None)))
                         .map(|(p, _)| p + 1);
                     let style = self.body_style();
+                    let hang = number.as_ref().map_or(0.0, |n| {
+                        self.settings.fonts.measure(n, style.face) * fs + fs * TOC_NUMBER_GAP
+                    });
                     let num = page.map(|p| p.to_string()).unwrap_or_default();
                     let mut lines = self.paragraph(
-                        &[Inline::Text(label)],
+                        &[Inline::Text(text)],
                         style,
-                        width - ind - fs * 3.0,
+                        width - ind - hang - fs * 3.0,
                         false,
                     );
                     if let Some(last) = lines.last_mut() {
-                        self.leaders_and_number(last, &num, width - ind, *chapter);
+                        self.leaders_and_number(last, &num, width - ind - hang, *chapter);
+                    }
+                    let mut lines = indent(lines, ind + hang);
+                    // The link takes in the number too.
+                    for it in lines.iter_mut().flat_map(|l| l.items.iter_mut()) {
+                        if let Item::Link { x, w, .. } = it {
+                            *x -= hang;
+                            *w += hang;
+                        }
+                    }
+                    if let (Some(n), Some(first)) = (&number, lines.first_mut()) {
+                        let baseline = baseline_of(fs, self.settings.leading);
+                        for s in self.shape_text(n, style.face) {
+                            first.items.push(text_item(ind, baseline, style, &s));
+                        }
                     }
                     tag(&mut lines, item_id);
-                    out.extend(indent(lines, ind));
+                    out.extend(lines);
                     self.toc_entries(children, depth + 1, anchors, width, fs, out);
                 }
             }

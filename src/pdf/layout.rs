@@ -147,6 +147,16 @@ pub fn typeset(
     });
     front_flow.extend(ctx.contents(&body.anchors, width));
     let mut front = paginate(front_flow, HashMap::new(), settings, Numbering::Roman, 0);
+    if settings.two_sided && front.pages.len() % 2 == 1 {
+        // The body was laid out with its first page on the right (inner margin on the left,
+        // running heads outside): a blank left-hand page keeps it there.
+        front.pages.push(model::Page {
+            width: settings.width,
+            height: settings.height,
+            numbering: Numbering::Roman,
+            items: Vec::new(),
+        });
+    }
     let offset = front.pages.len();
     // Shift body page indices past the front matter.
     let anchors: HashMap<_, _> = body

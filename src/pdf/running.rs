@@ -104,6 +104,10 @@ pub(super) fn number_front(pages: &mut [Page], s: &Settings) {
     let fs = s.font_size * em::RUNNING_HEAD_SIZE;
     let face = s.face(Role::Heading, false, false);
     for (i, page) in pages.iter_mut().enumerate().skip(1) {
+        if page.items.is_empty() {
+            // A blank page before the body, in a two-sided book, stays blank.
+            continue;
+        }
         let number = roman(i + 1);
         let x0 = left_margin(s, i);
         let nw = s.fonts.measure(&number, face) * fs;

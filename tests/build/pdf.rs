@@ -976,3 +976,55 @@ fn table_header_words_are_never_broken() {
         );
     }
 }
+
+/// Two-sided: the body starts on a right-hand page whatever the length of the front matter
+/// (a blank, unnumbered page is added when it is odd), so inner margins and running heads
+/// fall on the right sides; and a wrapped contents entry hangs under its title, not its number.
+#[test]
+fn two_sided_body_starts_on_a_right_hand_page_and_contents_entries_hang() {
+    let mut summary = String::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..45 {
+        let title = if i == 3 {
+            "A chapter whose title is long enough to wrap onto a second line of the contents page"
+                .to_string()
+        } else {
+            format!("Chapter {i}")
+        };
+        summary.push_str(&format!("- [{title}](c{i}.md)\n"));
+        files.push((
+            format!("src/c{i}.md"),
+            format!("# {title}\n\nText.\n").into_bytes(),
+        ));
+    }
+    let mut all: Vec<(&str, &[u8])> = vec![TOML, ("src/SUMMARY.md", summary.as_bytes())];
+    all.extend(files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+    let dir = book(&all);
+    let settings = bindery::config::PdfSettings {
+        two_sided: true,
+        ..Default::default()
+    };
+    let book = typeset(dir.path(), &settings);
+    assert_inside_text_area(&book, &settings);
+    let front = book
+        .pages
+        .iter()
+        .take_while(|p| p.numbering == bindery::pdf::model::Numbering::Roman)
+        .count();
+    assert!(front >= 3, "the contents take more than one page: {front}");
+    assert_eq!(front % 2, 0, "the body's first page is a right-hand page");
+    assert!(book.pages[front - 1].items.is_empty() || front % 2 == 0);
+    // Contents: the wrapped entry's second line starts right of its number.
+    let lines: Vec<(f32, f32, String)> = book.pages[1..front].iter().flat_map(page_lines).collect();
+    let k = lines
+        .iter()
+        .position(|l| l.2.contains("Achapterwhosetitle"))
+        .expect("the long entry");
+    assert!(lines[k].2.starts_with("4."), "{:?}", lines[k]);
+    assert!(
+        lines[k + 1].0 > lines[k].0 + 5.0,
+        "the second line hangs: {:?} / {:?}",
+        lines[k],
+        lines[k + 1]
+    );
+}
