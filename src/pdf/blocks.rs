@@ -79,6 +79,16 @@ impl Ctx<'_> {
         } else {
             self.paragraph(inlines, self.body_style(), width, true)
         };
+        if !lines.is_empty() && lines.iter().all(|l| l.items.is_empty()) {
+            // Only link targets (`<a id="x"></a>` on a line of its own): they mark the place of
+            // what follows and take no space.
+            let anchors = lines.into_iter().flat_map(|l| l.anchors).collect();
+            return vec![Entry {
+                anchors,
+                keep_with_next: true,
+                ..Entry::default()
+            }];
+        }
         space(&mut lines, gap);
         widows_and_orphans(&mut lines);
         lines

@@ -1028,3 +1028,34 @@ fn two_sided_body_starts_on_a_right_hand_page_and_contents_entries_hang() {
         lines[k + 1]
     );
 }
+
+/// An anchor on a line of its own (`<a id="x"></a>`) takes no space, and links to it land on
+/// what follows.
+#[test]
+fn an_anchor_alone_takes_no_space() {
+    let with = "# A\n\nFirst paragraph.\n\n<a id=\"here\"></a>\n\nSecond paragraph.\n";
+    let without = "# A\n\nFirst paragraph.\n\nSecond paragraph.\n";
+    let second_y = |md: &str| {
+        let dir = book(&[
+            TOML,
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", md.as_bytes()),
+        ]);
+        let book = typeset(dir.path(), &bindery::config::PdfSettings::default());
+        let y = book
+            .pages
+            .iter()
+            .flat_map(|p| p.items.iter())
+            .find_map(|i| match i {
+                bindery::pdf::model::Item::Text { text, y, .. } if text == "Second" => Some(*y),
+                _ => None,
+            })
+            .expect("the second paragraph");
+        (y, book.anchors.get(&(0, Some("here".to_string()))).copied())
+    };
+    let (y_with, anchor) = second_y(with);
+    let (y_without, _) = second_y(without);
+    assert!((y_with - y_without).abs() < 0.01, "{y_with} vs {y_without}");
+    let (_, anchor_y) = anchor.expect("the anchor is placed");
+    assert!(anchor_y <= y_with, "{anchor_y} above {y_with}");
+}
