@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use super::model::{self, Color, Item, Numbering, StructKind, StructNode};
 use super::outline::outline;
-use super::pages::paginate;
+use super::pages::{paginate, paginate_body};
 use super::running::{decorate, number_front};
 use super::settings::em;
 use super::shape::{FaceId, Shaped};
@@ -138,7 +138,7 @@ pub fn typeset(
         ctx.missing.extend(laid.missing);
     }
     let notes = std::mem::take(&mut ctx.notes);
-    let mut body = paginate(flow, notes, settings, Numbering::Arabic, 0);
+    let mut body = paginate_body(flow, notes, settings);
     // Front matter: title page and contents.
     let mut front_flow = ctx.title_page();
     front_flow.push(Entry {

@@ -19,6 +19,80 @@ pub(super) struct Paginated {
     /// (page, y, chapter, level, title) of every bookmarked entry.
     pub(super) headings: Vec<Placed>,
     pub(super) chapter_of_page: Vec<Option<(usize, bool)>>,
+    /// How much of the last page's text area the flow fills (infinite when footnotes carried
+    /// over made pages of their own after it).
+    pub(super) last_used: f32,
+}
+
+/// The most lines a group of chapters may leave on its last page before it is set again with
+/// its pages one line longer.
+const SHORT_LAST_PAGE_LINES: f32 = 3.0;
+
+/// Paginate the body a group of chapters at a time (a chapter that starts a page, with the
+/// nested ones that follow on), each group on the pages after the one before. A group whose last
+/// page would hold three lines or fewer is set again with every page one line longer (a
+/// typesetter "running the pages long"), which pulls those lines back when the group has pages
+/// enough to take them; otherwise the first setting stands.
+pub(super) fn paginate_body(
+    flow: Vec<Entry>,
+    mut notes: HashMap<(usize, u32), Vec<Entry>>,
+    s: &Settings,
+) -> Paginated {
+    let mut out = Paginated {
+        pages: Vec::new(),
+        anchors: HashMap::new(),
+        headings: Vec::new(),
+        chapter_of_page: Vec::new(),
+        last_used: 0.0,
+    };
+    let line = s.font_size * s.leading;
+    let mut longer = s.clone();
+    longer.bottom -= line;
+    for group in chapter_groups(flow) {
+        let keys: Vec<(usize, u32)> = group
+            .iter()
+            .flat_map(|e| e.footnotes.iter().copied())
+            .collect();
+        let mut group_notes = HashMap::new();
+        for k in keys {
+            if let Some(n) = notes.remove(&k) {
+                group_notes.insert(k, n);
+            }
+        }
+        let first_index = out.pages.len();
+        let retry = (group.clone(), group_notes.clone());
+        let mut set = paginate(group, group_notes, s, Numbering::Arabic, first_index);
+        if set.pages.len() >= 2 && set.last_used <= SHORT_LAST_PAGE_LINES * line + 0.5 {
+            let long = paginate(retry.0, retry.1, &longer, Numbering::Arabic, first_index);
+            if long.pages.len() < set.pages.len() {
+                set = long;
+            }
+        }
+        for (k, (page, y)) in set.anchors {
+            out.anchors.entry(k).or_insert((page + first_index, y));
+        }
+        out.headings.extend(
+            set.headings
+                .into_iter()
+                .map(|(page, y, c, level, title)| (page + first_index, y, c, level, title)),
+        );
+        out.pages.extend(set.pages);
+        out.chapter_of_page.extend(set.chapter_of_page);
+        out.last_used = set.last_used;
+    }
+    out
+}
+
+/// The flow cut before each chapter that starts a new page.
+fn chapter_groups(flow: Vec<Entry>) -> Vec<Vec<Entry>> {
+    let mut groups: Vec<Vec<Entry>> = Vec::new();
+    for e in flow {
+        match groups.last_mut() {
+            Some(g) if e.page_break.is_none() => g.push(e),
+            _ => groups.push(vec![e]),
+        }
+    }
+    groups
 }
 
 /// Fill pages with the flow. Never loops forever: an entry is always placed on an empty page,
@@ -160,6 +234,7 @@ impl<'s> Paginator<'s> {
                 anchors: HashMap::new(),
                 headings: Vec::new(),
                 chapter_of_page: Vec::new(),
+                last_used: 0.0,
             },
             used: 0.0,
             notes_h: 0.0,
@@ -337,6 +412,11 @@ impl<'s> Paginator<'s> {
     /// The last page's footnotes, and any carried ones on pages of their own.
     fn finish(mut self) -> Paginated {
         let ch = content_height(self.s);
+        self.out.last_used = if self.carry.is_empty() {
+            self.used
+        } else {
+            f32::INFINITY
+        };
         while !self.carry.is_empty() {
             self.new_page(self.current_chapter);
             self.notes_h = take_notes(&mut self.carry, &mut self.page_notes, ch);
@@ -425,6 +505,48 @@ mod tests {
             &crate::config::PdfSettings::default(),
             std::sync::Arc::new(crate::pdf::FontBook::bundled_only()),
         )
+    }
+
+    /// A chapter-starting marker, then `lines` entries of one line each.
+    fn chapter(first_id: usize, lines: usize, s: &Settings) -> Vec<Entry> {
+        let line = s.font_size * s.leading;
+        let mut out = vec![Entry {
+            page_break: Some(false),
+            ..Entry::default()
+        }];
+        out.extend((0..lines).map(|k| entry(first_id + k, line)));
+        out
+    }
+
+    #[test]
+    fn a_chapter_ending_with_three_lines_or_fewer_runs_its_pages_long() {
+        let s = settings();
+        let line = s.font_size * s.leading;
+        let per_page = (content_height(&s) / line).floor() as usize;
+        // Chapter A: four full pages and two lines; chapter B: one page and two lines, too few
+        // pages to take them back.
+        let mut flow = chapter(1, 4 * per_page + 2, &s);
+        flow.extend(chapter(1000, per_page + 2, &s));
+        let p = paginate_body(flow, HashMap::new(), &s);
+        let a_last = 4 * per_page + 2;
+        assert_eq!(
+            pages_of(&p, &[1, a_last]),
+            [0, 3],
+            "A pulled back onto 4 pages"
+        );
+        assert_eq!(
+            pages_of(&p, &[1000, 1001 + per_page]),
+            [4, 5],
+            "B kept its setting"
+        );
+        // The pages run one line long, never more.
+        for (id, _, y) in placed(&p) {
+            assert!(y + line <= s.height - s.bottom + line + 0.01, "{id} at {y}");
+        }
+        // A chapter that ends with more lines is left as set.
+        let flow = chapter(1, 2 * per_page + 5, &s);
+        let p = paginate_body(flow, HashMap::new(), &s);
+        assert_eq!(p.pages.len(), 3);
     }
 
     #[test]
