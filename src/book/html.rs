@@ -241,11 +241,11 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                     let src = attr(&attrs, "src").unwrap_or("").to_string();
                     let alt = nfc(&fold_ws(attr(&attrs, "alt").unwrap_or("")));
                     let title = attr(&attrs, "title").map(|t| nfc(&fold_ws(t)));
-                    let width =
-                        Length::from_attributes(attr(&attrs, "width"), attr(&attrs, "style"));
-                    for i in
-                        with_width(sink.image(&src, alt.trim().to_string(), title, span), width)
-                    {
+                    let style = attr(&attrs, "style");
+                    let width = Length::from_attributes("width", attr(&attrs, "width"), style);
+                    let height = Length::from_attributes("height", attr(&attrs, "height"), style);
+                    let image = sink.image(&src, alt.trim().to_string(), title, span);
+                    for i in with_size(image, width, height) {
                         sink.push_inline(i);
                     }
                     return;
@@ -945,8 +945,10 @@ impl<S: HtmlSink> Walker<'_, S> {
                 // Line breaks inside an attribute value are spaces.
                 let alt = nfc(fold_ws(e.attr("alt").unwrap_or("")).trim());
                 let title = e.attr("title").map(|t| nfc(&fold_ws(t)));
-                let width = Length::from_attributes(e.attr("width"), e.attr("style"));
-                with_width(self.sink.image(&src, alt, title, span), width)
+                let style = e.attr("style");
+                let width = Length::from_attributes("width", e.attr("width"), style);
+                let height = Length::from_attributes("height", e.attr("height"), style);
+                with_size(self.sink.image(&src, alt, title, span), width, height)
             }
             "a" => {
                 let content = self.inlines(node, depth);
@@ -1028,11 +1030,16 @@ fn wrap(id: Option<String>, lang: Option<String>, blocks: Vec<Block>) -> Vec<Blo
     }
 }
 
-/// The source's width on the picture the sink made (not on a placeholder or a link).
-fn with_width(mut inlines: Vec<Inline>, width: Option<Length>) -> Vec<Inline> {
+/// The source's size on the picture the sink made (not on a placeholder or a link).
+fn with_size(
+    mut inlines: Vec<Inline>,
+    width: Option<Length>,
+    height: Option<Length>,
+) -> Vec<Inline> {
     for i in &mut inlines {
         if let Inline::Image(image) = i {
             image.width = width;
+            image.height = height.filter(|h| matches!(h, Length::Px(_)));
         }
     }
     inlines

@@ -960,6 +960,7 @@ impl<'a, R: Resolver> Builder<'a, R> {
                 title,
                 span,
                 width: None,
+                height: None,
             })],
             ImageRef::Remote(url)
                 if !(url.starts_with("https://") || url.starts_with("http://")) =>
@@ -1413,6 +1414,27 @@ mod real_book_syntax {
         let (blocks, _) = tree("![Alt](y.jpg \"The caption\")\n", false);
         assert!(
             matches!(&blocks[0], Block::Figure { caption, .. } if Inline::plain_text(caption) == "The caption")
+        );
+    }
+
+    #[test]
+    fn picture_heights_in_pixels_are_kept_and_percent_heights_dropped() {
+        let text = "<img src=\"a.png\" alt=\"x\" height=\"120\">\n\n<img src=\"b.png\" alt=\"y\" style=\"height: 50%\">\n\n<img src=\"c.png\" alt=\"z\" height=\"90\" style=\"height: 2em\">\n";
+        let (blocks, _) = tree(text, false);
+        let heights: Vec<_> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Figure { image, .. } => Some(image.height),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            heights,
+            [
+                Some(crate::doc::Length::Px(120.0)),
+                None,
+                Some(crate::doc::Length::Px(32.0))
+            ]
         );
     }
 

@@ -259,6 +259,9 @@ pub struct Image {
     pub span: Span,
     /// The width the source asks for (`width="300"`, `style="width: 50%"`); `None`: natural.
     pub width: Option<Length>,
+    /// The height the source asks for (`height="120"`, `style="height: 8em"`), used when it
+    /// gives no width; a percentage of an unknown height means nothing and is not kept.
+    pub height: Option<Length>,
 }
 
 /// A length written in the source.
@@ -288,15 +291,20 @@ impl Length {
         Some(length)
     }
 
-    /// The width from an element's `width` attribute or its `style="width: …"`.
-    pub fn from_attributes(width: Option<&str>, style: Option<&str>) -> Option<Length> {
+    /// A `property` (`width`, `height`) from an element's attribute of that name or its
+    /// `style="width: …"`; the style wins, as in a browser.
+    pub fn from_attributes(
+        property: &str,
+        attribute: Option<&str>,
+        style: Option<&str>,
+    ) -> Option<Length> {
         let from_style = style.and_then(|st| {
             st.split(';').find_map(|decl| {
                 let (k, v) = decl.split_once(':')?;
-                (k.trim().eq_ignore_ascii_case("width")).then(|| Length::parse(v))?
+                (k.trim().eq_ignore_ascii_case(property)).then(|| Length::parse(v))?
             })
         });
-        from_style.or_else(|| width.and_then(Length::parse))
+        from_style.or_else(|| attribute.and_then(Length::parse))
     }
 
     /// As CSS: `50%`, `300px`.

@@ -368,12 +368,14 @@ impl Ctx<'_> {
                 // The width the source asks for: a share of the column, or CSS pixels (0.75 pt).
                 Some(Length::Percent(p)) => width * p / 100.0,
                 Some(Length::Px(px)) => px * 0.75,
-                // A drawing with text: as wide as sets its smallest text at the body size, so
-                // a small diagram is not blown up to 50-point labels.
-                None => match smallest_text {
-                    Some(t) => pw as f32 * fs / t,
-                    None if vector => width,
-                    None => pw as f32 * 0.75 * 1.5,
+                None => match (image.height, smallest_text) {
+                    // Only a height: the width that gives it.
+                    (Some(Length::Px(h)), _) => h * 0.75 * pw as f32 / ph as f32,
+                    // A drawing with text: as wide as sets its smallest text at the body size,
+                    // so a small diagram is not blown up to 50-point labels.
+                    (_, Some(t)) => pw as f32 * fs / t,
+                    _ if vector => width,
+                    _ => pw as f32 * 0.75 * 1.5,
                 },
             };
             let mut w = width.min(natural);

@@ -133,6 +133,7 @@ fn link_notes(
                             title: None,
                             span: *span,
                             width: None,
+                            height: None,
                         },
                         caption: Vec::new(),
                     });

@@ -888,31 +888,50 @@ fn drawings_are_sized_so_their_text_stays_legible() {
     let small = r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><rect width="200" height="100" fill="none" stroke="black"/><text x="10" y="50" font-size="14" font-family="Arial">Label</text></svg>"#;
     let tall = r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="1000"><rect width="400" height="1000" fill="none" stroke="black"/><text x="10" y="50" font-size="16" font-family="Helvetica">Top</text></svg>"#;
     let caption = "A caption long enough to take several lines under the drawing, so that it could be split across a page break if nothing kept it together with the picture above it.";
-    let md = format!("# Drawings\n\n![Small](../pictures/small.svg)\n\n![Tall](../pictures/tall.svg \"{caption}\")\n");
+    let md = format!("# Drawings\n\n![Small](../pictures/small.svg)\n\n![Tall](../pictures/tall.svg \"{caption}\")\n\n<img src=\"../pictures/photo.png\" alt=\"A photo sized by its height\" height=\"80\">\n");
+    let photo = {
+        let img = image::RgbImage::from_pixel(400, 200, image::Rgb([10, 120, 200]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
     let dir = book(&[
         TOML,
         ("src/SUMMARY.md", b"- [Drawings](d.md)\n"),
         ("src/d.md", md.as_bytes()),
         ("pictures/small.svg", small.as_bytes()),
         ("pictures/tall.svg", tall.as_bytes()),
+        ("pictures/photo.png", &photo),
     ]);
     let settings = bindery::config::PdfSettings::default();
     let book = typeset(dir.path(), &settings);
     assert_inside_text_area(&book, &settings);
-    let pictures: Vec<(usize, f32, f32)> = book
+    let mut pictures: Vec<(usize, usize, f32, f32)> = book
         .pages
         .iter()
         .enumerate()
         .flat_map(|(k, p)| {
             p.items.iter().filter_map(move |i| match i {
-                bindery::pdf::model::Item::Image { w, h, .. } => Some((k, *w, *h)),
+                bindery::pdf::model::Item::Image { w, h, image, .. } => Some((*image, k, *w, *h)),
                 _ => None,
             })
         })
         // The title page shows the first picture as the cover.
-        .filter(|(k, ..)| *k > 0)
+        .filter(|(_, k, ..)| *k > 0)
         .collect();
-    assert_eq!(pictures.len(), 2, "{pictures:?}");
+    // In source order (a picture that does not fit waits while later ones flow up).
+    pictures.sort_by_key(|p| p.0);
+    let pictures: Vec<(usize, f32, f32)> =
+        pictures.into_iter().map(|(_, k, w, h)| (k, w, h)).collect();
+    assert_eq!(pictures.len(), 3, "{pictures:?}");
+    // `height="80"` alone: 80 CSS px = 60 pt high, and the width that goes with it.
+    let (_, photo_w, photo_h) = pictures[2];
+    assert!(
+        (photo_h - 60.0).abs() < 0.5 && (photo_w - 120.0).abs() < 0.5,
+        "{photo_w} x {photo_h}"
+    );
     // 14 px text set at the 10 pt body size: 200 px * 10 / 14.
     let (_, small_w, _) = pictures[0];
     assert!((small_w - 200.0 * 10.0 / 14.0).abs() < 0.5, "{small_w}");
