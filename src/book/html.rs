@@ -619,13 +619,19 @@ impl<S: HtmlSink> Walker<'_, S> {
                         self.check_element(child);
                         continue;
                     }
-                    if is_caption(name, e.attr("class")) {
+                    // A caption right after a picture, or alone in the block after the one
+                    // that holds only the picture (`<div><img></div><div><span
+                    // class="caption">…</span></div>`, as real books centre figures).
+                    let caption_node = if is_caption(name, e.attr("class")) {
+                        Some(child)
+                    } else {
+                        only_caption(child)
+                    };
+                    if let Some(node) = caption_node {
                         flush(&mut pending, &mut out);
-                        if let Some(Block::Figure { caption, .. }) = out.last_mut() {
-                            if caption.is_empty() {
-                                *caption = trim(self.inlines(child, depth + 1));
-                                continue;
-                            }
+                        if let Some(caption) = uncaptioned_figure(&mut out) {
+                            *caption = trim(self.inlines(node, depth + 1));
+                            continue;
                         }
                     }
                     if is_block_element(name) || has_block_descendant(child) {
@@ -1043,6 +1049,34 @@ fn with_size(
         }
     }
     inlines
+}
+
+/// The caption element that is all an element holds (besides white space), if so.
+fn only_caption(node: NodeRef<Node>) -> Option<NodeRef<Node>> {
+    let mut found = None;
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) if t.trim().is_empty() => {}
+            Node::Comment(_) => {}
+            Node::Element(e) if found.is_none() && is_caption(e.name(), e.attr("class")) => {
+                found = Some(child)
+            }
+            _ => return None,
+        }
+    }
+    found
+}
+
+/// The empty caption of the figure the blocks end with: the last block, or the only block of a
+/// division that is the last block.
+fn uncaptioned_figure(blocks: &mut [Block]) -> Option<&mut Vec<Inline>> {
+    match blocks.last_mut()? {
+        Block::Figure { caption, .. } if caption.is_empty() => Some(caption),
+        Block::Div {
+            id: None, blocks, ..
+        } if blocks.len() == 1 => uncaptioned_figure(blocks),
+        _ => None,
+    }
 }
 
 /// `<span class="caption">`, `<p class="caption">`, `<figcaption>`: the caption of the picture

@@ -1418,6 +1418,30 @@ mod real_book_syntax {
     }
 
     #[test]
+    fn a_caption_in_the_division_after_a_centred_picture_is_its_caption() {
+        let text = "<div align=\"center\">\n  <img src=\"a.png\" alt=\"A segment\" width=\"300px\"/>\n</div>\n<div align=\"center\">\n  <span class=\"caption\">Range check error</span>\n</div>\n\nText after.\n";
+        let (blocks, _) = tree(text, false);
+        let captions: Vec<String> = blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::Div { blocks, .. } => blocks.clone(),
+                other => vec![other.clone()],
+            })
+            .filter_map(|b| match b {
+                Block::Figure { caption, .. } => Some(Inline::plain_text(&caption)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(captions, ["Range check error"]);
+        let text_blocks = format!("{blocks:?}");
+        assert_eq!(
+            text_blocks.matches("Range check error").count(),
+            1,
+            "{text_blocks}"
+        );
+    }
+
+    #[test]
     fn picture_heights_in_pixels_are_kept_and_percent_heights_dropped() {
         let text = "<img src=\"a.png\" alt=\"x\" height=\"120\">\n\n<img src=\"b.png\" alt=\"y\" style=\"height: 50%\">\n\n<img src=\"c.png\" alt=\"z\" height=\"90\" style=\"height: 2em\">\n";
         let (blocks, _) = tree(text, false);

@@ -189,15 +189,27 @@ fn keep_group(flow: &[Entry], idx: usize, used: f32, page: f32) -> (usize, f32) 
     let mut need = e.height + if used > 0.0 { e.space_before } else { 0.0 };
     let mut k = idx;
     // A picture keeps its whole caption, whatever its height.
-    let mut in_figure = e.float;
-    while flow[k].keep_with_next
-        && k + 1 < flow.len()
-        && flow[k + 1].page_break.is_none()
-        && (need < page * 0.5 || in_figure)
-    {
-        k += 1;
+    let in_figure = e.float;
+    let continues = |k: usize| k + 1 < flow.len() && flow[k + 1].page_break.is_none();
+    while flow[k].keep_with_next && continues(k) && (need < page * 0.5 || in_figure) {
+        let mut next = k + 1;
+        if !in_figure {
+            // A picture may wait for the next page while the text after it flows up: a heading
+            // before it keeps with that text, not with the picture (which would leave a gap as
+            // tall as the picture at the page's foot).
+            while flow[next].float {
+                let mut end = next;
+                while flow[end].keep_with_next && continues(end) {
+                    end += 1;
+                }
+                if !continues(end) {
+                    return (k, need);
+                }
+                next = end + 1;
+            }
+        }
+        k = next;
         need += flow[k].space_before + flow[k].height;
-        in_figure |= flow[k].float;
     }
     (k, need)
 }
@@ -670,5 +682,30 @@ mod tests {
         ];
         let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 1);
         assert_eq!(pages_of(&p, &[1, 3, 4, 2]), [0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn a_heading_before_a_picture_that_waits_keeps_with_the_text_after_it() {
+        let s = settings();
+        let ch = content_height(&s);
+        let mut heading = entry(2, ch * 0.05);
+        heading.keep_with_next = true;
+        let mut picture = entry(3, ch * 0.5);
+        picture.float = true;
+        picture.keep_with_next = true;
+        let mut caption = entry(4, ch * 0.03);
+        caption.keep_with_next = false;
+        let flow = vec![
+            entry(1, ch * 0.6),
+            heading,
+            picture,
+            caption,
+            entry(5, ch * 0.1),
+            entry(6, ch * 0.1),
+        ];
+        let p = paginate(flow, HashMap::new(), &s, Numbering::Arabic, 1);
+        // Not a heading alone above a gap half a page tall: the heading and the text after
+        // the picture stay on the first page, the picture and its caption go to the next.
+        assert_eq!(pages_of(&p, &[1, 2, 5, 6, 3, 4]), [0, 0, 0, 0, 1, 1]);
     }
 }
