@@ -299,6 +299,13 @@ fn report_pdf_findings(
     for (chapter, c) in findings.missing {
         diags.push(missing_glyph(doc, sources, chapter, c));
     }
+    for finding in findings.layout {
+        diags.push(
+            Diagnostic::warning(format!("layout check: {finding}"))
+                .code("layout-check")
+                .hint("this is a bug in bindery, not in the book; please report it with the book"),
+        );
+    }
     if let Some(why) = findings.not_conforming {
         let standard = if pdf_a { "PDF/A-2b" } else { "PDF/UA-1" };
         diags.push(

@@ -15,8 +15,10 @@ struct CodeStyle {
     line_height: f32,
 }
 
-/// A block of six lines or fewer is never split across pages.
-const SHORT_BLOCK: usize = 6;
+/// A block of four lines or fewer is never split across pages (it could only split two and two);
+/// a longer one may, with two lines at least on each side, so a heading before it keeps with
+/// its first two lines rather than with the whole block.
+const SHORT_BLOCK: usize = 4;
 /// How much deeper than its line a wrapped line's continuation starts, in columns.
 const HANGING_INDENT: usize = 2;
 

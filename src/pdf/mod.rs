@@ -20,6 +20,7 @@ mod running;
 pub mod settings;
 pub mod shape;
 mod table;
+pub mod verify;
 pub mod write;
 
 pub use shape::{FontBook, SystemFonts};
@@ -80,6 +81,8 @@ pub fn font_book(
 pub struct Findings {
     /// Characters no font has, per chapter.
     pub missing: layout::MissingChars,
+    /// What the typesetter's own checks found wrong with its pages ([`verify`]): bindery's bugs.
+    pub layout: Vec<String>,
     /// Why the PDF could not be made to conform to its standard (PDF/UA-1 or PDF/A-2b), if so.
     pub not_conforming: Option<String>,
 }
@@ -98,9 +101,11 @@ pub fn write(
     let mut layout = layout_settings(settings, Arc::clone(fonts));
     layout.labels = labels.clone();
     let (book, missing) = layout::typeset(doc, &layout, &sizes);
+    let layout_findings = verify::verify(&book, &layout);
     let mut info = write::Info::of(doc, settings.pdf_a, true);
     let mut findings = Findings {
         missing,
+        layout: layout_findings,
         not_conforming: None,
     };
     let bytes = match write::write(&book, images, fonts, &info) {

@@ -946,6 +946,13 @@ fn drawings_are_sized_so_their_text_stays_legible() {
         .into_iter()
         .map(|l| l.2)
         .collect();
+    // The typesetter's own check sees the figure with its caption, whole.
+    use bindery::pdf::model::StructKind;
+    assert!(book.structure.iter().any(|n| n.kind == StructKind::Caption
+        && n.parent
+            .is_some_and(|p| book.structure[p].kind == StructKind::Figure)));
+    let findings = bindery::pdf::verify::verify(&book, &layout_settings(&settings));
+    assert!(findings.is_empty(), "{findings:?}");
     // (Words are separate runs; the lines are compared without spaces.)
     let text = lines.concat();
     assert!(
