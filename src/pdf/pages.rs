@@ -60,14 +60,22 @@ pub(super) fn paginate_body(
             }
         }
         let first_index = out.pages.len();
-        let retry = (group.clone(), group_notes.clone());
-        let mut set = paginate(group, group_notes, s, Numbering::Arabic, first_index);
-        if set.pages.len() >= 2 && set.last_used <= SHORT_LAST_PAGE_LINES * line + 0.5 {
-            let long = paginate(retry.0, retry.1, &longer, Numbering::Arabic, first_index);
-            if long.pages.len() < set.pages.len() {
-                set = long;
-            }
-        }
+        // Decided on outlines of the entries (heights and keeps, no content), so the book's
+        // content is paginated, and moved onto pages, once.
+        let trial = |settings: &Settings| {
+            let flow = group.iter().map(outline).collect();
+            let notes = group_notes
+                .iter()
+                .map(|(k, v)| (*k, v.iter().map(outline).collect()))
+                .collect();
+            paginate(flow, notes, settings, Numbering::Arabic, first_index)
+        };
+        let normal = trial(s);
+        let run_long = normal.pages.len() >= 2
+            && normal.last_used <= SHORT_LAST_PAGE_LINES * line + 0.5
+            && trial(&longer).pages.len() < normal.pages.len();
+        let settings = if run_long { &longer } else { s };
+        let set = paginate(group, group_notes, settings, Numbering::Arabic, first_index);
         for (k, (page, y)) in set.anchors {
             out.anchors.entry(k).or_insert((page + first_index, y));
         }
@@ -81,6 +89,24 @@ pub(super) fn paginate_body(
         out.last_used = set.last_used;
     }
     out
+}
+
+/// What pagination needs of an entry: its heights and how it keeps, floats and breaks, without
+/// what it draws or marks.
+fn outline(e: &Entry) -> Entry {
+    Entry {
+        height: e.height,
+        space_before: e.space_before,
+        items: Vec::new(),
+        keep_with_next: e.keep_with_next,
+        footnotes: e.footnotes.clone(),
+        anchors: Vec::new(),
+        page_break: e.page_break,
+        repeat_header: e.repeat_header.as_deref().map(|h| Box::new(outline(h))),
+        bookmark: None,
+        float: e.float,
+        discard_at_top: e.discard_at_top,
+    }
 }
 
 /// The flow cut before each chapter that starts a new page.
