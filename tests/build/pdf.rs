@@ -660,6 +660,22 @@ fn a_long_link_is_one_annotation_per_page_and_an_absurd_one_is_text() {
     );
 }
 
+/// A book of one chapter holding `md`, with `files` beside it (pictures), typeset with the
+/// default settings and checked to stay inside the text area.
+fn typeset_chapter(md: &str, files: &[(&str, &[u8])]) -> bindery::pdf::model::Book {
+    let mut all: Vec<(&str, &[u8])> = vec![
+        TOML,
+        ("src/SUMMARY.md", b"- [Chapter](c.md)\n"),
+        ("src/c.md", md.as_bytes()),
+    ];
+    all.extend_from_slice(files);
+    let dir = book(&all);
+    let settings = bindery::config::PdfSettings::default();
+    let book = typeset(dir.path(), &settings);
+    assert_inside_text_area(&book, &settings);
+    book
+}
+
 /// The body lines of a typeset book as (left x, right x, text), in reading order.
 fn body_lines(book: &bindery::pdf::model::Book) -> Vec<(f32, f32, String)> {
     book.pages.iter().flat_map(page_lines).collect()
@@ -724,14 +740,7 @@ fn code_blocks_break_between_whole_lines_with_two_lines_at_each_end() {
     }
     code.push_str("}\n\n\n");
     let md = format!("# Code\n\nText before.\n\n```rust\n{code}```\n\nText after.\n");
-    let dir = book(&[
-        TOML,
-        ("src/SUMMARY.md", b"- [Code](c.md)\n"),
-        ("src/c.md", md.as_bytes()),
-    ]);
-    let settings = bindery::config::PdfSettings::default();
-    let book = typeset(dir.path(), &settings);
-    assert_inside_text_area(&book, &settings);
+    let book = typeset_chapter(&md, &[]);
     let pages: Vec<Vec<String>> = book
         .pages
         .iter()
@@ -817,14 +826,7 @@ fn cjk_lines_break_between_characters_inside_the_column() {
 #[test]
 fn long_inline_code_breaks_after_separators_not_before_the_code() {
     let md = "# Code\n\nTo build a map of a known size, call `std::collections::HashMap::with_capacity_and_hasher` with the size and a hasher of your choice, then insert the entries one by one as they arrive from the reader.\n";
-    let dir = book(&[
-        TOML,
-        ("src/SUMMARY.md", b"- [Code](c.md)\n"),
-        ("src/c.md", md.as_bytes()),
-    ]);
-    let settings = bindery::config::PdfSettings::default();
-    let book = typeset(dir.path(), &settings);
-    assert_inside_text_area(&book, &settings);
+    let book = typeset_chapter(md, &[]);
     let lines: Vec<_> = body_lines(&book)
         .into_iter()
         .filter(|l| l.2.contains("build a map") || l.2.contains("::") || l.2.contains("hasher"))
@@ -897,17 +899,14 @@ fn drawings_are_sized_so_their_text_stays_legible() {
             .unwrap();
         out
     };
-    let dir = book(&[
-        TOML,
-        ("src/SUMMARY.md", b"- [Drawings](d.md)\n"),
-        ("src/d.md", md.as_bytes()),
-        ("pictures/small.svg", small.as_bytes()),
-        ("pictures/tall.svg", tall.as_bytes()),
-        ("pictures/photo.png", &photo),
-    ]);
-    let settings = bindery::config::PdfSettings::default();
-    let book = typeset(dir.path(), &settings);
-    assert_inside_text_area(&book, &settings);
+    let book = typeset_chapter(
+        &md,
+        &[
+            ("pictures/small.svg", small.as_bytes()),
+            ("pictures/tall.svg", tall.as_bytes()),
+            ("pictures/photo.png", &photo),
+        ],
+    );
     let mut pictures: Vec<(usize, usize, f32, f32)> = book
         .pages
         .iter()
@@ -951,7 +950,8 @@ fn drawings_are_sized_so_their_text_stays_legible() {
     assert!(book.structure.iter().any(|n| n.kind == StructKind::Caption
         && n.parent
             .is_some_and(|p| book.structure[p].kind == StructKind::Figure)));
-    let findings = bindery::pdf::verify::verify(&book, &layout_settings(&settings));
+    let settings = layout_settings(&bindery::config::PdfSettings::default());
+    let findings = bindery::pdf::verify::verify(&book, &settings);
     assert!(findings.is_empty(), "{findings:?}");
     // (Words are separate runs; the lines are compared without spaces.)
     let text = lines.concat();
@@ -978,14 +978,7 @@ fn table_header_words_are_never_broken() {
     ] {
         md.push_str(&format!("| `{op}` | {ex} | A long explanation of what this operator does in the language, with an example of where it is used and why. | `std::ops::RemAssign` |\n"));
     }
-    let dir = book(&[
-        TOML,
-        ("src/SUMMARY.md", b"- [Operators](o.md)\n"),
-        ("src/o.md", md.as_bytes()),
-    ]);
-    let settings = bindery::config::PdfSettings::default();
-    let book = typeset(dir.path(), &settings);
-    assert_inside_text_area(&book, &settings);
+    let book = typeset_chapter(&md, &[]);
     let words: Vec<String> = book
         .pages
         .iter()
@@ -1062,12 +1055,7 @@ fn an_anchor_alone_takes_no_space() {
     let with = "# A\n\nFirst paragraph.\n\n<a id=\"here\"></a>\n\nSecond paragraph.\n";
     let without = "# A\n\nFirst paragraph.\n\nSecond paragraph.\n";
     let second_y = |md: &str| {
-        let dir = book(&[
-            TOML,
-            ("src/SUMMARY.md", b"- [A](a.md)\n"),
-            ("src/a.md", md.as_bytes()),
-        ]);
-        let book = typeset(dir.path(), &bindery::config::PdfSettings::default());
+        let book = typeset_chapter(md, &[]);
         let y = book
             .pages
             .iter()
