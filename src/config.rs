@@ -113,8 +113,11 @@ pub struct EpubSettings {
     pub jpeg_quality: u8,
     /// Embed the fonts (only the faces the book uses).
     pub embed_fonts: bool,
-    /// Use the first picture of the book as the cover when `cover` is not set.
+    /// Make a title card (title, subtitle, authors) the cover when `cover` is not set.
     pub auto_cover: bool,
+    /// The most the EPUB may weigh, in MiB: over it, pictures are made smaller step by step
+    /// (Send to Kindle by e-mail takes 50 MB). `0`: no budget.
+    pub max_epub_mib: u64,
 }
 
 impl Default for EpubSettings {
@@ -124,6 +127,7 @@ impl Default for EpubSettings {
             jpeg_quality: 85,
             embed_fonts: true,
             auto_cover: true,
+            max_epub_mib: 50,
         }
     }
 }
@@ -529,6 +533,14 @@ fn validate(config: &Config, text: &str, file: FileId) -> Result<(), Diagnostic>
         ))
         .at(at("bindery.epub", "jpeg-quality"))
         .hint("use a value from 1 to 100 (default 85)"));
+    }
+    if e.max_epub_mib > 100_000 {
+        return Err(Diagnostic::error(format!(
+            "max-epub-mib = {} is out of range",
+            e.max_epub_mib
+        ))
+        .at(at("bindery.epub", "max-epub-mib"))
+        .hint("use a size in MiB up to 100000, or 0 for no budget (default 50)"));
     }
     validate_pdf(&config.bindery.pdf).map_err(|(key, msg)| {
         Diagnostic::error(msg)

@@ -11,6 +11,7 @@ fuzz_target!(|data: &[u8]| {
         embed_fonts: false,
         contents_label: "Contents".into(),
         book_fonts: Vec::new(),
+        title_card: false,
     };
     let _ = bindery::epub::write(&doc, &[], &options);
     let settings = bindery::pdf::layout_settings(

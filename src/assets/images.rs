@@ -536,15 +536,34 @@ fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failur
         }
     }
     out.push_str(rest);
+    // The drawing's own size, for the EPUB's `width`/`height` attributes; 0 when it has none.
+    let (width, height) = super::drawing::intrinsic_size(out.as_bytes()).unwrap_or((0, 0));
     Ok(Processed {
         bytes: out.into_bytes(),
         media_type: "image/svg+xml",
         extension: "svg",
-        width: 0,
-        height: 0,
+        width,
+        height,
         reencoded: false,
         removed,
         embedded_limits: Some(limits),
+    })
+}
+
+/// A rendered drawing (the generated cover) as a JPEG picture: opaque, no metadata.
+pub fn jpeg_from_pixels(pixels: super::drawing::Pixels, quality: u8) -> Option<Processed> {
+    let rgba = image::RgbaImage::from_raw(pixels.width, pixels.height, pixels.rgba)?;
+    let rgb = DynamicImage::ImageRgba8(rgba).to_rgb8();
+    let bytes = super::jpeg::encode(&DynamicImage::ImageRgb8(rgb), quality).ok()?;
+    Some(Processed {
+        bytes,
+        media_type: "image/jpeg",
+        extension: "jpg",
+        width: pixels.width,
+        height: pixels.height,
+        reencoded: true,
+        removed: Vec::new(),
+        embedded_limits: None,
     })
 }
 

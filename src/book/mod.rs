@@ -117,16 +117,7 @@ pub fn load(
     let Loader {
         images, chapters, ..
     } = loader;
-    let meta = metadata(
-        &config,
-        root,
-        cover.or(config
-            .bindery
-            .epub
-            .auto_cover
-            .then_some(ImageId(0))
-            .filter(|_| !images.is_empty())),
-    );
+    let meta = metadata(&config, root, cover);
     let document = Document {
         meta,
         chapters,

@@ -6,6 +6,7 @@
 //! metadata (see docs/ARCHITECTURE.md). Reads only the document tree and the processed pictures.
 
 mod archive;
+pub mod cover;
 pub mod xhtml;
 
 use std::fmt::Write as _;
@@ -24,6 +25,14 @@ pub struct Options {
     pub contents_label: String,
     /// The book's own fonts (`[bindery.fonts]`): they replace the bundled face of their role.
     pub book_fonts: Vec<crate::assets::fonts::BookFont>,
+    /// Make a title card the cover when the book names none (`auto-cover`).
+    pub title_card: bool,
+}
+
+/// The picture on the cover page: the book's own (named in book.toml), or one made for it.
+enum Cover<'a> {
+    Picture(usize),
+    Made(std::borrow::Cow<'a, Processed>),
 }
 
 /// Package file name of chapter `i`.
@@ -66,9 +75,11 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
     let names = image_names(doc, images);
     let hrefs: Vec<String> = names.iter().map(|n| format!("../images/{n}")).collect();
     let chapter_file_fn = chapter_file;
+    let sizes: Vec<(u32, u32)> = images.iter().map(|p| (p.width, p.height)).collect();
     let ctx = xhtml::Context {
         doc,
         image_hrefs: &hrefs,
+        image_sizes: &sizes,
         chapter_file: &chapter_file_fn,
     };
     let mut entries = vec![Entry {
@@ -76,14 +87,31 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
         bytes: CONTAINER.as_bytes().to_vec(),
         compress: true,
     }];
+    if options.embed_fonts {
+        // Apple Books sets its own fonts unless the book says it specifies them.
+        entries.push(text_entry(
+            "META-INF/com.apple.ibooks.display-options.xml",
+            APPLE_DISPLAY_OPTIONS.to_string(),
+        ));
+    }
     let mut manifest = String::new();
     let mut spine = String::new();
-    let cover = doc.meta.cover.filter(|c| c.0 < images.len());
-    if let Some(c) = cover {
-        entries.push(text_entry(
-            "OEBPS/text/cover.xhtml",
-            cover_page(doc, &hrefs[c.0]),
-        ));
+    let cover = match doc.meta.cover.filter(|c| c.0 < images.len()) {
+        // Stores and Kobo's library take no SVG cover: the drawing is rendered to pixels.
+        Some(c) if images[c.0].media_type == "image/svg+xml" => {
+            cover::rasterize(&images[c.0]).map(|p| Cover::Made(std::borrow::Cow::Owned(p)))
+        }
+        Some(c) => Some(Cover::Picture(c.0)),
+        None if options.title_card => cover::title_card(&doc.meta, &options.book_fonts)
+            .map(|p| Cover::Made(std::borrow::Cow::Owned(p))),
+        None => None,
+    };
+    let cover_href = cover.as_ref().map(|c| match c {
+        Cover::Picture(i) => hrefs[*i].clone(),
+        Cover::Made(p) => format!("../images/cover.{}", p.extension),
+    });
+    if let Some(href) = &cover_href {
+        entries.push(text_entry("OEBPS/text/cover.xhtml", cover_page(doc, href)));
         manifest_item(
             &mut manifest,
             "cover-page",
@@ -104,7 +132,7 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
     spine.push_str("<itemref idref=\"title-page\"/>\n");
     entries.push(text_entry(
         "OEBPS/nav.xhtml",
-        nav(doc, cover.is_some(), &options.contents_label),
+        nav(doc, cover_href.is_some(), &options.contents_label),
     ));
     manifest_item(
         &mut manifest,
@@ -162,7 +190,7 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
     }
     for (i, (name, p)) in names.iter().zip(images).enumerate() {
         let id = format!("img{:03}", i + 1);
-        let props = (Some(i) == cover.map(|c| c.0)).then_some("cover-image");
+        let props = matches!(cover, Some(Cover::Picture(c)) if c == i).then_some("cover-image");
         manifest_item(
             &mut manifest,
             &id,
@@ -176,12 +204,26 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
             compress: p.media_type == "image/svg+xml",
         });
     }
-    let opf = package(
-        doc,
-        &manifest,
-        &spine,
-        cover.map(|c| format!("img{:03}", c.0 + 1)),
-    );
+    if let Some(Cover::Made(p)) = &cover {
+        let name = format!("cover.{}", p.extension);
+        manifest_item(
+            &mut manifest,
+            "cover-image",
+            &format!("images/{name}"),
+            p.media_type,
+            Some("cover-image"),
+        );
+        entries.push(Entry {
+            name: format!("OEBPS/images/{name}"),
+            bytes: p.bytes.clone(),
+            compress: false,
+        });
+    }
+    let cover_id = cover.as_ref().map(|c| match c {
+        Cover::Picture(i) => format!("img{:03}", i + 1),
+        Cover::Made(_) => "cover-image".to_string(),
+    });
+    let opf = package(doc, &manifest, &spine, cover_id);
     entries.insert(1, text_entry("OEBPS/content.opf", opf));
     archive::pack(&entries, doc.meta.modified)
 }
@@ -213,6 +255,8 @@ fn manifest_item(
 }
 
 const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n";
+
+const APPLE_DISPLAY_OPTIONS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<display_options>\n<platform name=\"*\">\n<option name=\"specified-fonts\">true</option>\n</platform>\n</display_options>\n";
 
 /// What the book's text uses, to embed only the font faces it needs.
 #[derive(Default)]

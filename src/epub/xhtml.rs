@@ -12,6 +12,8 @@ pub struct Context<'a> {
     pub doc: &'a Document,
     /// Package path of each picture relative to the text folder (`../images/001-x.jpg`).
     pub image_hrefs: &'a [String],
+    /// Size of each picture as packaged, in pixels (0 x 0: unknown), for `width`/`height`.
+    pub image_sizes: &'a [(u32, u32)],
     pub chapter_file: &'a dyn Fn(usize) -> String,
 }
 
@@ -124,10 +126,12 @@ pub fn chapter(ctx: &Context, index: usize) -> String {
         w.block(b);
     }
     if !ch.footnotes.is_empty() {
-        w.out.push_str("<hr class=\"footnotes-rule\"/>\n");
-        for f in &ch.footnotes {
+        // No `<hr>` before the notes: the first note's border is the rule, so readers that show
+        // notes as pop-ups hide it with them.
+        for (n, f) in ch.footnotes.iter().enumerate() {
             let id = footnote_id(f.number);
-            let _ = write!(w.out, "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{id}\" class=\"footnote\">");
+            let class = if n == 0 { "footnote first" } else { "footnote" };
+            let _ = write!(w.out, "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{id}\" class=\"{class}\">");
             let back = format!(
                 "<a href=\"#{}\" role=\"doc-backlink\">{}.</a> ",
                 footnote_ref_id(f.number, 1),
@@ -386,9 +390,18 @@ impl Writer<'_> {
         if let Some(t) = &image.title {
             let _ = write!(self.out, " title=\"{}\"", escape(t));
         }
-        if let Some(w) = image.width {
-            let _ = write!(self.out, " style=\"width: {}\"", w.css());
+        // The picture's own size lets a reader reserve its box before decoding it, and gives an
+        // SVG without one a size at all (MuPDF would spread it over the page).
+        let (w, h) = self
+            .ctx
+            .image_sizes
+            .get(image.id.0)
+            .copied()
+            .unwrap_or((0, 0));
+        if w > 0 && h > 0 {
+            let _ = write!(self.out, " width=\"{w}\" height=\"{h}\"");
         }
+        let _ = write!(self.out, "{}", image_style(image, class.is_some(), (w, h)));
         self.out.push_str("/>");
     }
 
@@ -497,6 +510,38 @@ impl Writer<'_> {
         }
     }
 }
+
+/// The `style` of a picture: the size the source asks for, else, for a picture inside running
+/// text, the line-high size the PDF gives it too (an icon must not fill the page).
+fn image_style(image: &Image, inline: bool, (w, h): (u32, u32)) -> String {
+    let mut rules = Vec::new();
+    if let Some(width) = image.width {
+        rules.push(format!("width: {}", width.css()));
+    }
+    if let Some(height) = image.height {
+        if image.width.is_none() {
+            // Else the `width` attribute would hold and stretch the picture.
+            rules.push("width: auto".to_string());
+        }
+        rules.push(format!("height: {}", height.css()));
+    }
+    if rules.is_empty() && inline {
+        let em = INLINE_PICTURE_EM;
+        if w > 0 && h > 0 {
+            let width = em * w as f32 / h as f32;
+            rules.push(format!("width: {:.2}em", width));
+        }
+        rules.push(format!("height: {em}em"));
+    }
+    if rules.is_empty() {
+        String::new()
+    } else {
+        format!(" style=\"{}\"", rules.join("; "))
+    }
+}
+
+/// The height of a picture in running text with no size of its own, in em: as in the PDF.
+const INLINE_PICTURE_EM: f32 = 1.2;
 
 fn class_name(lang: &str) -> String {
     lang.chars()

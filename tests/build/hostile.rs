@@ -140,7 +140,7 @@ fn hostile_symlinked_picture_and_case_colliding_names() {
     let mut names: Vec<String> = files
         .iter()
         .map(|(n, _)| n.to_ascii_lowercase())
-        .filter(|n| n.starts_with("oebps/images/"))
+        .filter(|n| n.starts_with("oebps/images/") && n != "oebps/images/cover.jpg")
         .collect();
     let count = names.len();
     names.sort();

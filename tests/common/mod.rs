@@ -10,6 +10,7 @@ pub fn chapter_xhtml(markdown: &str) -> String {
             embed_fonts: false,
             contents_label: "Contents".into(),
             book_fonts: Vec::new(),
+            title_card: false,
         },
     )
     .unwrap();
