@@ -118,6 +118,10 @@ pub struct EpubSettings {
     /// The most the EPUB may weigh, in MiB: over it, pictures are made smaller step by step
     /// (Send to Kindle by e-mail takes 50 MB). `0`: no budget.
     pub max_epub_mib: u64,
+    /// Who checked the book's accessibility (a person or an organisation): written as
+    /// `a11y:certifiedBy` with the WCAG 2.2 AA conformance claim.
+    #[serde(rename = "a11y-certified-by")]
+    pub a11y_certified_by: Option<String>,
 }
 
 impl Default for EpubSettings {
@@ -128,6 +132,7 @@ impl Default for EpubSettings {
             embed_fonts: true,
             auto_cover: true,
             max_epub_mib: 50,
+            a11y_certified_by: None,
         }
     }
 }

@@ -192,13 +192,30 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         }
     }
     doc.replace_pictures(&failed);
+    // The cover is shown full screen and by stores at up to 2560 pixels: it keeps more of its
+    // pixels than the pictures in the text.
+    if let Some(c) = doc.meta.cover.filter(|_| wants_epub) {
+        let cover = images::Settings {
+            max_edge: epub::cover::HEIGHT.max(settings.max_edge),
+            ..settings.clone()
+        };
+        if let Some(Ok(p)) = images::process_all(&doc.images[c.0..=c.0], &cover).pop() {
+            processed[c.0] = p;
+        }
+    }
     crate::memory::return_large_blocks_to_the_system();
     doc.meta.modified = modified_time(&paths)?;
     if diags.has_errors() || !req.write {
         if deny_warnings {
             diags.deny_warnings();
         }
-        return outcome(diags, sources, Vec::new(), Vec::new());
+        // `bindery check` also says what stores and readers would do badly with the EPUB.
+        let notes = if diags.has_errors() || !wants_epub {
+            Vec::new()
+        } else {
+            delivery_notes(&doc, &processed, &sources, config.bindery.epub.auto_cover)
+        };
+        return outcome(diags, sources, Vec::new(), notes);
     }
     let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
     check_out_dir(&out_dir, &req.root, &config.book.src)?;
@@ -220,6 +237,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         contents_label: labels.contents.clone(),
         book_fonts: epub_fonts.clone(),
         title_card: config.bindery.epub.auto_cover,
+        certified_by: config.bindery.epub.a11y_certified_by.clone(),
     };
     let (epub, pdf) = rayon::join(
         || {
@@ -286,6 +304,25 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     output::write_all_atomic(&outputs)?;
     let written = outputs.into_iter().map(|(target, _)| target).collect();
     outcome(diags, sources, written, notes)
+}
+
+/// Delivery risks as notes that name the store and, where there is one, the place in the source.
+fn delivery_notes(
+    doc: &Document,
+    processed: &[Processed],
+    sources: &SourceMap,
+    title_card: bool,
+) -> Vec<String> {
+    epub::delivery::risks(doc, processed, title_card)
+        .into_iter()
+        .map(|r| {
+            let at = r.at.map_or(String::new(), |span| {
+                let l = sources.locate(span);
+                format!("{}:{}:{}: ", l.display, l.line, l.column)
+            });
+            format!("{at}delivery risk ({}): {}", r.store, r.message)
+        })
+        .collect()
 }
 
 /// The steps by which pictures are made smaller to bring an EPUB under its size budget: long

@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
         contents_label: "Contents".into(),
         book_fonts: Vec::new(),
         title_card: false,
+        certified_by: None,
     };
     let _ = bindery::epub::write(&doc, &[], &options);
     let settings = bindery::pdf::layout_settings(

@@ -550,6 +550,14 @@ fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failur
     })
 }
 
+/// Whether a PNG picture has pixels that are not fully opaque.
+pub fn has_transparency(p: &Processed) -> bool {
+    let Ok(img) = image::load_from_memory_with_format(&p.bytes, ImageFormat::Png) else {
+        return false;
+    };
+    img.color().has_alpha() && img.to_rgba8().pixels().any(|px| px.0[3] < 255)
+}
+
 /// A rendered drawing (the generated cover) as a JPEG picture: opaque, no metadata.
 pub fn jpeg_from_pixels(pixels: super::drawing::Pixels, quality: u8) -> Option<Processed> {
     let rgba = image::RgbaImage::from_raw(pixels.width, pixels.height, pixels.rgba)?;

@@ -7,6 +7,7 @@
 
 mod archive;
 pub mod cover;
+pub mod delivery;
 pub mod xhtml;
 
 use std::fmt::Write as _;
@@ -14,7 +15,7 @@ use std::fmt::Write as _;
 use crate::assets::fonts::{self, Face, Role};
 use crate::assets::images::Processed;
 use crate::doc::passes::{visit_blocks, visit_inlines};
-use crate::doc::{Block, ChapterKind, Document, Inline, TocItem};
+use crate::doc::{Block, ChapterKind, Document, Inline, LinkTarget, TocItem};
 use crate::Error;
 use archive::Entry;
 use xhtml::escape;
@@ -27,6 +28,9 @@ pub struct Options {
     pub book_fonts: Vec<crate::assets::fonts::BookFont>,
     /// Make a title card the cover when the book names none (`auto-cover`).
     pub title_card: bool,
+    /// Who checked the book's accessibility (`a11y-certified-by`): the conformance claim is
+    /// then written whatever bindery's own checks find.
+    pub certified_by: Option<String>,
 }
 
 /// The picture on the cover page: the book's own (named in book.toml), or one made for it.
@@ -223,7 +227,13 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
         Cover::Picture(i) => format!("img{:03}", i + 1),
         Cover::Made(_) => "cover-image".to_string(),
     });
-    let opf = package(doc, &manifest, &spine, cover_id);
+    let opf = package(
+        doc,
+        &manifest,
+        &spine,
+        cover_id,
+        options.certified_by.as_deref(),
+    );
     entries.insert(1, text_entry("OEBPS/content.opf", opf));
     archive::pack(&entries, doc.meta.modified)
 }
@@ -634,38 +644,88 @@ pub fn civil_from_epoch(epoch: i64) -> (i64, u32, u32, u32, u32, u32) {
     )
 }
 
-/// Accessibility facts, told truthfully: `alternativeText` only when every picture has alt text.
+/// Accessibility facts, told truthfully: `alternativeText` only when every picture has alt
+/// text, and a WCAG conformance claim only when bindery's own checks find none of the failures
+/// an accessibility checker (Ace) would.
 struct Access {
     has_images: bool,
     all_alt: bool,
+    /// Tables with no header row: their cells cannot be read with their column's name.
+    tables_without_header: usize,
+    /// Links with no text (a link around nothing, or around a picture with no description).
+    links_without_text: usize,
+}
+
+impl Access {
+    /// What keeps the book from claiming WCAG 2.2 AA, in words for the summary.
+    fn missing(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.has_images && !self.all_alt {
+            out.push("some pictures lack a text description".to_string());
+        }
+        if self.tables_without_header > 0 {
+            out.push(format!(
+                "{} table(s) have no header row",
+                self.tables_without_header
+            ));
+        }
+        if self.links_without_text > 0 {
+            out.push(format!("{} link(s) have no text", self.links_without_text));
+        }
+        out
+    }
 }
 
 fn access(doc: &Document) -> Access {
-    let mut has_images = false;
-    let mut all_alt = true;
+    let mut a = Access {
+        has_images: false,
+        all_alt: true,
+        tables_without_header: 0,
+        links_without_text: 0,
+    };
     for ch in &doc.chapters {
-        let mut check = |alt: &str| {
-            has_images = true;
-            all_alt &= !crate::book::markdown::is_placeholder_alt(alt);
-        };
-        visit_blocks(&ch.blocks, &mut |b| {
-            if let Block::Figure { image, .. } = b {
-                check(&image.alt);
+        let mut blocks = ch.blocks.clone();
+        for f in &ch.footnotes {
+            blocks.extend(f.blocks.iter().cloned());
+        }
+        visit_blocks(&blocks, &mut |b| match b {
+            Block::Figure { image, .. } => {
+                a.has_images = true;
+                a.all_alt &= !crate::book::markdown::is_placeholder_alt(&image.alt);
             }
+            Block::Table { head, .. } if head.iter().all(|c| c.is_empty()) => {
+                a.tables_without_header += 1;
+            }
+            _ => {}
         });
-        visit_inlines(&ch.blocks, &mut |i| {
-            if let Inline::Image(image) = i {
-                check(&image.alt);
+        visit_inlines(&blocks, &mut |i| match i {
+            Inline::Image(image) => {
+                a.has_images = true;
+                a.all_alt &= !crate::book::markdown::is_placeholder_alt(&image.alt);
             }
+            Inline::Link {
+                target, content, ..
+            } if !matches!(target, LinkTarget::Unresolved(_) | LinkTarget::None)
+                && Inline::plain_text(content).trim().is_empty() =>
+            {
+                a.links_without_text += 1;
+            }
+            _ => {}
         });
     }
-    Access {
-        has_images,
-        all_alt,
-    }
+    a
 }
 
-fn package(doc: &Document, manifest: &str, spine: &str, cover_id: Option<String>) -> String {
+/// The conformance claim bindery writes when a book qualifies.
+const CONFORMANCE: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
+
+fn package(
+    doc: &Document,
+    manifest: &str,
+    spine: &str,
+    cover_id: Option<String>,
+    certified_by: Option<&str>,
+) -> String {
     let m = &doc.meta;
     let mut md = String::new();
     let _ = writeln!(
@@ -747,16 +807,42 @@ fn package(doc: &Document, manifest: &str, spine: &str, cover_id: Option<String>
         md.push_str("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>\n");
     }
     md.push_str("<meta property=\"schema:accessibilityHazard\">none</meta>\n");
-    let summary = if !a.has_images {
-        "Text with headings, a table of contents and a logical reading order."
-    } else if a.all_alt {
-        "Text with headings, a table of contents and a logical reading order; every picture has a text description."
+    let missing = a.missing();
+    let mut summary =
+        String::from("Text with headings, a table of contents and a logical reading order");
+    if a.has_images && a.all_alt {
+        summary.push_str("; every picture has a text description");
+    }
+    // Declared by a person who checked the book, or earned by passing bindery's own checks.
+    let claim = certified_by.is_some() || missing.is_empty();
+    if claim {
+        let _ = writeln!(
+            md,
+            "<meta property=\"dcterms:conformsTo\">{CONFORMANCE}</meta>"
+        );
+        if let Some(who) = certified_by {
+            let _ = writeln!(
+                md,
+                "<meta property=\"a11y:certifiedBy\">{}</meta>",
+                escape(who)
+            );
+        }
+        summary.push_str(". It meets WCAG 2.2 Level AA by the checks of the tool that made it");
+        if certified_by.is_some() {
+            summary.push_str(" and of its certifier");
+        }
+        summary.push('.');
     } else {
-        "Text with headings, a table of contents and a logical reading order; some pictures lack a text description."
-    };
+        let _ = write!(
+            summary,
+            ". It does not claim WCAG 2.2 Level AA: {}.",
+            missing.join("; ")
+        );
+    }
     let _ = writeln!(
         md,
-        "<meta property=\"schema:accessibilitySummary\">{summary}</meta>"
+        "<meta property=\"schema:accessibilitySummary\">{}</meta>",
+        escape(&summary)
     );
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\" xml:lang=\"{lang}\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{md}</metadata>\n<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{spine}</spine>\n</package>\n",

@@ -8,6 +8,7 @@
 mod common;
 mod support;
 
+mod delivery;
 mod diagnostics;
 mod epub;
 mod handout;

@@ -11,6 +11,7 @@ pub fn chapter_xhtml(markdown: &str) -> String {
             contents_label: "Contents".into(),
             book_fonts: Vec::new(),
             title_card: false,
+            certified_by: None,
         },
     )
     .unwrap();
