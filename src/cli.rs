@@ -87,7 +87,10 @@ enum Command {
 enum FormatArg {
     Epub,
     Pdf,
+    /// Both the EPUB and the PDF.
     All,
+    /// A KEPUB for Kobo readers (`book.kepub.epub`), valid EPUB 3 as well.
+    Kepub,
 }
 
 pub fn main() -> ExitCode {
@@ -162,6 +165,7 @@ pub fn main() -> ExitCode {
                 FormatArg::Epub => Format::Epub,
                 FormatArg::Pdf => Format::Pdf,
                 FormatArg::All => Format::All,
+                FormatArg::Kepub => Format::Kepub,
             };
             let req = Request {
                 root: dir.unwrap_or_else(|| PathBuf::from(".")),

@@ -15,6 +15,8 @@ pub enum Format {
     Epub,
     Pdf,
     All,
+    /// The EPUB with Kobo's markup, as `NAME.kepub.epub`.
+    Kepub,
 }
 
 #[derive(Debug, Clone)]
@@ -153,7 +155,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     };
     // One decode per picture, one variant per output: the EPUB's long edge, and the PDF's print
     // resolution at the largest size a picture can be placed.
-    let wants_epub = matches!(req.format, Format::Epub | Format::All);
+    let wants_epub = matches!(req.format, Format::Epub | Format::All | Format::Kepub);
     let wants_pdf = matches!(req.format, Format::Pdf | Format::All) || req.handout.is_some();
     let mut edges = Vec::new();
     if wants_epub || !wants_pdf {
@@ -230,7 +232,8 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     let labels = crate::labels::Labels::new(&doc.meta.language, &config.bindery.labels);
     let name = &config.bindery.output_name;
     // The EPUB and the PDF read the same tree and pictures: they are made side by side.
-    let make_epub = matches!(req.format, Format::Epub | Format::All);
+    let make_epub = wants_epub;
+    let kobo = req.format == Format::Kepub;
     let make_pdf = matches!(req.format, Format::Pdf | Format::All);
     let epub_options = epub::Options {
         embed_fonts: config.bindery.epub.embed_fonts,
@@ -238,6 +241,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         book_fonts: epub_fonts.clone(),
         title_card: config.bindery.epub.auto_cover,
         certified_by: config.bindery.epub.a11y_certified_by.clone(),
+        kobo,
     };
     let (epub, pdf) = rayon::join(
         || {
@@ -257,7 +261,12 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     let mut notes = Vec::new();
     if let Some((bytes, note)) = epub? {
         notes.extend(note);
-        outputs.push((out_dir.join(format!("{name}.epub")), bytes));
+        let file = if kobo {
+            format!("{name}.kepub.epub")
+        } else {
+            format!("{name}.epub")
+        };
+        outputs.push((out_dir.join(file), bytes));
     }
     if let Some((bytes, findings)) = pdf? {
         report_pdf_findings(

@@ -13,6 +13,7 @@ fuzz_target!(|data: &[u8]| {
         book_fonts: Vec::new(),
         title_card: false,
         certified_by: None,
+        kobo: false,
     };
     let _ = bindery::epub::write(&doc, &[], &options);
     let settings = bindery::pdf::layout_settings(

@@ -31,6 +31,9 @@ pub struct Options {
     /// Who checked the book's accessibility (`a11y-certified-by`): the conformance claim is
     /// then written whatever bindery's own checks find.
     pub certified_by: Option<String>,
+    /// Write Kobo's KEPUB markup: every sentence in a numbered `koboSpan`, the body in Kobo's
+    /// column wrappers. The package stays valid EPUB 3.
+    pub kobo: bool,
 }
 
 /// The picture on the cover page: the book's own (named in book.toml), or one made for it.
@@ -84,6 +87,7 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
         doc,
         image_hrefs: &hrefs,
         image_sizes: &sizes,
+        kobo: options.kobo,
         chapter_file: &chapter_file_fn,
     };
     let mut entries = vec![Entry {

@@ -15,6 +15,17 @@ pub struct Context<'a> {
     /// Size of each picture as packaged, in pixels (0 x 0: unknown), for `width`/`height`.
     pub image_sizes: &'a [(u32, u32)],
     pub chapter_file: &'a dyn Fn(usize) -> String,
+    /// Kobo's KEPUB markup (see `Kobo`).
+    pub kobo: bool,
+}
+
+/// Kobo's reader locates highlights, bookmarks and reading position by numbered spans:
+/// `<span class="koboSpan" id="kobo.P.S">` around each sentence S of text container P. P rises
+/// at every block and S at every span, so the pair is unique in the chapter.
+#[derive(Default)]
+struct Kobo {
+    paragraph: u32,
+    sentence: u32,
 }
 
 /// Escape for attribute values.
@@ -88,6 +99,7 @@ struct Writer<'a> {
     /// Inside an `<a>`: a link may not hold another (a badge `[![alt](remote.svg)](url)`, an
     /// autolink inside a link), so inner links are written as their content.
     in_link: bool,
+    kobo: Option<Kobo>,
 }
 
 /// Render one chapter as a complete XHTML document.
@@ -100,9 +112,14 @@ pub fn chapter(ctx: &Context, index: usize) -> String {
         out: String::new(),
         ref_counts: HashMap::new(),
         in_link: false,
+        kobo: ctx.kobo.then(Kobo::default),
     };
     document_head(&mut w.out, lang, &ch.title, "../css/book.css");
     let _ = writeln!(w.out, "<body epub:type=\"bodymatter\">");
+    if w.kobo.is_some() {
+        w.out
+            .push_str("<div id=\"book-columns\">\n<div id=\"book-inner\">\n");
+    }
     let _ = writeln!(
         w.out,
         "<section epub:type=\"chapter\" role=\"doc-chapter\">"
@@ -171,7 +188,11 @@ pub fn chapter(ctx: &Context, index: usize) -> String {
             w.out.push_str("</aside>\n");
         }
     }
-    w.out.push_str("</section>\n</body>\n</html>\n");
+    w.out.push_str("</section>\n");
+    if w.kobo.is_some() {
+        w.out.push_str("</div>\n</div>\n");
+    }
+    w.out.push_str("</body>\n</html>\n");
     w.out
 }
 
@@ -189,7 +210,53 @@ fn chapter_meta(out: &mut String, ch: &Chapter) {
 }
 
 impl Writer<'_> {
+    /// A new text container starts (a block, a list item, a cell): Kobo's paragraph number.
+    fn next_paragraph(&mut self) {
+        if let Some(k) = &mut self.kobo {
+            k.paragraph += 1;
+            k.sentence = 0;
+        }
+    }
+
+    /// Text, escaped; for Kobo, each sentence in its numbered span.
+    fn text(&mut self, text: &str) {
+        let Some(k) = &mut self.kobo else {
+            self.out.push_str(&escape_text(text));
+            return;
+        };
+        for sentence in sentences(text) {
+            k.sentence += 1;
+            let _ = write!(
+                self.out,
+                "<span class=\"koboSpan\" id=\"kobo.{}.{}\">{}</span>",
+                k.paragraph,
+                k.sentence,
+                escape_text(sentence)
+            );
+        }
+    }
+
+    /// For Kobo, the opening of a span around a picture, which Kobo's reader counts as a
+    /// sentence too; `kobo_close` ends it.
+    fn kobo_open(&mut self) {
+        if let Some(k) = &mut self.kobo {
+            k.sentence += 1;
+            let _ = write!(
+                self.out,
+                "<span class=\"koboSpan\" id=\"kobo.{}.{}\">",
+                k.paragraph, k.sentence
+            );
+        }
+    }
+
+    fn kobo_close(&mut self) {
+        if self.kobo.is_some() {
+            self.out.push_str("</span>");
+        }
+    }
+
     fn block(&mut self, b: &Block) {
+        self.next_paragraph();
         match b {
             Block::Paragraph(inlines) => {
                 // A missing picture in place of a figure: a framed box, as in the PDF.
@@ -232,6 +299,7 @@ impl Writer<'_> {
                     None => self.out.push_str("<ul>\n"),
                 }
                 for item in items {
+                    self.next_paragraph();
                     match item.task {
                         Some(done) => {
                             let _ = write!(
@@ -255,10 +323,12 @@ impl Writer<'_> {
             Block::DefinitionList(items) => {
                 self.out.push_str("<dl>\n");
                 for item in items {
+                    self.next_paragraph();
                     self.out.push_str("<dt>");
                     self.inlines(&item.term);
                     self.out.push_str("</dt>\n");
                     for d in &item.definitions {
+                        self.next_paragraph();
                         self.out.push_str("<dd>");
                         self.item_blocks(d, item.tight);
                         self.out.push_str("</dd>\n");
@@ -277,8 +347,21 @@ impl Writer<'_> {
                     }
                     None => self.out.push_str("<pre><code>"),
                 }
-                self.out
-                    .push_str(&escape_text(code.strip_suffix('\n').unwrap_or(code)));
+                let code = code.strip_suffix('\n').unwrap_or(code);
+                match &mut self.kobo {
+                    // One span for the whole block: sentences mean nothing in code.
+                    Some(k) => {
+                        k.sentence += 1;
+                        let _ = write!(
+                            self.out,
+                            "<span class=\"koboSpan\" id=\"kobo.{}.{}\">{}</span>",
+                            k.paragraph,
+                            k.sentence,
+                            escape_text(code)
+                        );
+                    }
+                    None => self.out.push_str(&escape_text(code)),
+                }
                 self.out.push_str("</code></pre>\n");
             }
             Block::Table { align, head, rows } => {
@@ -307,6 +390,7 @@ impl Writer<'_> {
                 self.out.push_str("<figure>\n");
                 self.image(image, None);
                 if !caption.is_empty() {
+                    self.next_paragraph();
                     self.out.push_str("\n<figcaption>");
                     self.inlines(caption);
                     self.out.push_str("</figcaption>");
@@ -355,6 +439,7 @@ impl Writer<'_> {
     }
 
     fn cell(&mut self, tag: &str, align: Option<Align>, content: &[Inline]) {
+        self.next_paragraph();
         let class = match align {
             Some(Align::Left) => " class=\"align-left\"",
             Some(Align::Center) => " class=\"align-center\"",
@@ -377,6 +462,7 @@ impl Writer<'_> {
     }
 
     fn image(&mut self, image: &Image, class: Option<&str>) {
+        self.kobo_open();
         let href = &self.ctx.image_hrefs[image.id.0];
         let _ = write!(
             self.out,
@@ -403,6 +489,7 @@ impl Writer<'_> {
         }
         let _ = write!(self.out, "{}", image_style(image, class.is_some(), (w, h)));
         self.out.push_str("/>");
+        self.kobo_close();
     }
 
     fn inlines(&mut self, inlines: &[Inline]) {
@@ -419,7 +506,7 @@ impl Writer<'_> {
 
     fn inline(&mut self, i: &Inline) {
         match i {
-            Inline::Text(t) => self.out.push_str(&escape_text(t)),
+            Inline::Text(t) => self.text(t),
             Inline::Emphasis(c) => self.wrap("em", c),
             Inline::Strong(c) => self.wrap("strong", c),
             Inline::Strikethrough(c) => self.wrap("del", c),
@@ -543,6 +630,48 @@ fn image_style(image: &Image, inline: bool, (w, h): (u32, u32)) -> String {
 /// The height of a picture in running text with no size of its own, in em: as in the PDF.
 const INLINE_PICTURE_EM: f32 = 1.2;
 
+/// Text cut after each sentence end (`.`, `!`, `?`, `…` and their CJK forms, with closing
+/// quotes and brackets) and the spaces that follow it; the pieces join back to the text.
+fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？') {
+            continue;
+        }
+        while let Some(&(_, n)) = chars.peek() {
+            if matches!(
+                n,
+                '.' | '!' | '?' | '"' | '\'' | '”' | '’' | ')' | '」' | '』'
+            ) {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let mut end = chars.peek().map_or(text.len(), |&(i, _)| i);
+        let cjk = matches!(c, '。' | '！' | '？');
+        if !cjk && !chars.peek().is_some_and(|&(_, n)| n.is_whitespace()) {
+            continue; // `3.5`, `e.g.x`: not a sentence end
+        }
+        while let Some(&(i, n)) = chars.peek() {
+            if n.is_whitespace() {
+                chars.next();
+                end = i + n.len_utf8();
+            } else {
+                break;
+            }
+        }
+        out.push(&text[start..end]);
+        start = end;
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
 fn class_name(lang: &str) -> String {
     lang.chars()
         .map(|c| {
@@ -558,6 +687,17 @@ fn class_name(lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_end_at_stops_followed_by_space_or_cjk_stops() {
+        assert_eq!(
+            sentences("One. Two! \"Three?\" Version 3.5 is out"),
+            ["One. ", "Two! ", "\"Three?\" ", "Version 3.5 is out"]
+        );
+        assert_eq!(sentences("第一句。第二句"), ["第一句。", "第二句"]);
+        assert_eq!(sentences("End."), ["End."]);
+        assert_eq!(sentences(""), Vec::<&str>::new());
+    }
 
     #[test]
     fn urls_are_encoded_only_where_needed() {

@@ -335,3 +335,70 @@ fn check_reports_delivery_risks_with_their_store() {
     );
     assert_eq!(strict.code, 0, "{}", strict.stderr);
 }
+
+/// The text of an XHTML document with its tags removed.
+fn text_only(xhtml: &str) -> String {
+    let body = &xhtml[xhtml.find("<body").unwrap()..];
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            '\n' => {} // the wrappers add line ends between tags
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn kepub_has_kobo_spans_around_every_sentence_and_the_same_text() {
+    let dir = book(&[
+        TOML,
+        (
+            "src/a.md",
+            "# Kobo\n\nFirst sentence. Second one, with *emphasis*! Version 3.5 stays whole.\n\n- An item. Another.\n\n| h |\n|---|\n| cell |\n\n```\ncode. here\n```\n\n![A red box](box.png)\n\n第一句。第二句。\n".as_bytes(),
+        ),
+        ("src/box.png", &png_bytes(40, 30)),
+    ]);
+    let (run, out) = build_with(dir.path(), &["--format", "kepub"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!out.path().join("book.epub").exists());
+    let kepub = read_zip(&out.path().join("book.kepub.epub"));
+    let ch = entry(&kepub, "OEBPS/text/ch001.xhtml");
+    assert!(
+        ch.contains("<div id=\"book-columns\">\n<div id=\"book-inner\">"),
+        "{ch}"
+    );
+    assert!(ch.contains(">First sentence. </span><span class=\"koboSpan\" id=\"kobo.2.2\">Second one, with </span>"), "{ch}");
+    assert!(ch.contains(">Version 3.5 stays whole.</span>"), "{ch}");
+    assert!(ch.contains("<em><span class=\"koboSpan\" id=\"kobo.2.3\">emphasis</span></em><span class=\"koboSpan\" id=\"kobo.2.4\">! </span>"), "{ch}");
+    assert!(
+        ch.contains(">第一句。</span><span class=\"koboSpan\""),
+        "{ch}"
+    );
+    assert!(
+        ch.contains("<span class=\"koboSpan\" id=\"kobo.") && ch.contains("><img src="),
+        "{ch}"
+    );
+    let mut ids: Vec<&str> = ch
+        .split("class=\"koboSpan\" id=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "kobo span ids are unique");
+    assert!(count >= 10, "{count} spans");
+    // The same book as a plain EPUB has the same text.
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let plain = entry(
+        &read_zip(&out.path().join("book.epub")),
+        "OEBPS/text/ch001.xhtml",
+    );
+    assert_eq!(text_only(&ch), text_only(&plain));
+}

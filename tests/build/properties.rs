@@ -24,7 +24,7 @@ proptest::proptest! {
     ) {
         let text: String = parts.concat();
         let doc = bindery::pipeline::book_from_markdown(&text);
-        let epub = bindery::epub::write(&doc, &[], &bindery::epub::Options { embed_fonts: false, contents_label: "Contents".into(), book_fonts: Vec::new(), title_card: false, certified_by: None }).unwrap();
+        let epub = bindery::epub::write(&doc, &[], &bindery::epub::Options { embed_fonts: false, contents_label: "Contents".into(), book_fonts: Vec::new(), title_card: false, certified_by: None, kobo: false }).unwrap();
         proptest::prop_assert!(epub.starts_with(b"PK"));
         let settings = layout_settings(&bindery::config::PdfSettings::default());
         let (book, _) = bindery::pdf::layout::typeset(&doc, &settings, &[]);

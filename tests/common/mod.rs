@@ -12,6 +12,7 @@ pub fn chapter_xhtml(markdown: &str) -> String {
             book_fonts: Vec::new(),
             title_card: false,
             certified_by: None,
+            kobo: false,
         },
     )
     .unwrap();
