@@ -360,8 +360,17 @@ fn fit_epub_budget(
     // What is not pictures (text, fonts, the cover) stays the same at every step.
     let rest = first.saturating_sub(pictures(processed));
     let mut chosen = None;
+    let now = pictures(processed) as f64;
     for (edge, quality) in BUDGET_STEPS {
         if edge >= settings.max_edge {
+            continue;
+        }
+        // A picture's bytes go roughly with its area (less, as the quality drops too): steps
+        // that cannot fit by that measure, with a tenth to spare, are not tried (each try
+        // decodes every picture again). The last step is always tried.
+        let scale = f64::from(edge) / f64::from(settings.max_edge);
+        let last = Some(&(edge, quality)) == BUDGET_STEPS.last();
+        if rest as f64 + now * scale * scale > budget as f64 * 1.1 && !last {
             continue;
         }
         let step = images::Settings {

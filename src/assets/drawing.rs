@@ -73,7 +73,8 @@ pub struct Pixels {
 impl Board {
     /// A board with `fonts` (font file bytes) added to the shared ones; gives the family name of
     /// each added font (`None` for a file that is not a font).
-    pub fn new(fonts: &[&[u8]]) -> (Board, Vec<Option<String>>) {
+    /// `lang` (BCP 47) picks the regional forms of Chinese, Japanese or Korean characters.
+    pub fn new(fonts: &[&[u8]], lang: &str) -> (Board, Vec<Option<String>>) {
         let mut db = (*shared_fonts()).clone();
         let mut families = Vec::new();
         for bytes in fonts {
@@ -85,8 +86,15 @@ impl Board {
                 .and_then(|f| f.families.first().map(|(name, _)| name.clone()));
             families.push(family);
         }
+        let variant = cjk_variant(lang);
         let options = usvg::Options {
             fontdb: std::sync::Arc::new(db),
+            font_resolver: usvg::FontResolver {
+                select_fallback: Box::new(move |c, used, db| {
+                    closest_fallback(c, used, db, variant)
+                }),
+                ..usvg::FontResolver::default()
+            },
             image_href_resolver: usvg::ImageHrefResolver {
                 resolve_data: Box::new(|_, _, _| None),
                 resolve_string: Box::new(|_, _| None),
@@ -141,6 +149,59 @@ impl Board {
             rgba: pixmap.take(),
         })
     }
+}
+
+/// The suffix of the Noto CJK family for a language's regional forms.
+fn cjk_variant(lang: &str) -> &'static str {
+    let lang = lang.to_ascii_lowercase();
+    match lang.split(['-', '_']).next().unwrap_or("") {
+        "ja" => "JP",
+        "ko" => "KR",
+        "zh" if lang.contains("hk") || lang.contains("mo") => "HK",
+        "zh" if lang.contains("tw") || lang.contains("hant") => "TC",
+        _ => "SC",
+    }
+}
+
+/// The face for a character the chosen face lacks: of the faces that have it, the one closest
+/// to the text's face in slant, weight and serif or sans, in the language's CJK forms. usvg's
+/// own choice is the first face that has the character, whatever its weight or design.
+fn closest_fallback(
+    c: char,
+    used: &[usvg::fontdb::ID],
+    db: &mut std::sync::Arc<usvg::fontdb::Database>,
+    variant: &str,
+) -> Option<usvg::fontdb::ID> {
+    let base = db.face(*used.first()?)?;
+    let family = |f: &usvg::fontdb::FaceInfo| {
+        f.families
+            .first()
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default()
+    };
+    let serif = |name: &str| name.contains("Serif") && !name.contains("Sans");
+    let base_serif = serif(&family(base));
+    let (base_style, base_weight) = (base.style, base.weight.0);
+    let mut candidates: Vec<(u32, usvg::fontdb::ID)> = db
+        .faces()
+        .filter(|f| !used.contains(&f.id))
+        .map(|f| {
+            let name = family(f);
+            let mut cost = u32::from(f.weight.0.abs_diff(base_weight));
+            cost += 1000 * u32::from(f.style != base_style);
+            cost += 500 * u32::from(serif(&name) != base_serif);
+            cost += 300 * u32::from(name.contains("CJK") && !name.ends_with(variant));
+            (cost, f.id)
+        })
+        .collect();
+    // Stable: faces of equal cost keep the database's order, so the choice is deterministic.
+    candidates.sort_by_key(|&(cost, _)| cost);
+    candidates.into_iter().map(|(_, id)| id).find(|&id| {
+        db.with_face_data(id, |data, index| {
+            crate::assets::fonts::has_char(data, index, c)
+        })
+        .unwrap_or(false)
+    })
 }
 
 /// The face for a drawing's text: the families it names, in order, each replaced by its metric

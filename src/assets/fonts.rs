@@ -133,6 +133,15 @@ pub fn face(role: Role, bold: bool, italic: bool) -> &'static Face {
         .unwrap_or(&BUNDLED[0])
 }
 
+/// Whether face `index` of a font file maps `c` to a glyph.
+pub fn has_char(bytes: &[u8], index: u32, c: char) -> bool {
+    use skrifa::MetadataProvider;
+    skrifa::FontRef::from_index(bytes, index)
+        .ok()
+        .and_then(|f| f.charmap().map(c))
+        .is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,7 +31,7 @@ pub fn title_card(meta: &Metadata, book_fonts: &[BookFont]) -> Option<Processed>
             .find(|f| f.role == Some((Role::Heading, bold, false)))
             .map_or(fonts::face(Role::Heading, bold, false).bytes, |f| &f.bytes)
     };
-    let (board, families) = Board::new(&[face(true), face(false)]);
+    let (board, families) = Board::new(&[face(true), face(false)], &meta.language);
     let bold = families.first().cloned().flatten()?;
     let regular = families.get(1).cloned().flatten()?;
     let svg = card_svg(meta, &board, &bold, &regular);
@@ -41,7 +41,7 @@ pub fn title_card(meta: &Metadata, book_fonts: &[BookFont]) -> Option<Processed>
 
 /// A cover the book names as an SVG drawing, as a JPEG 1600 pixels wide.
 pub fn rasterize(svg: &Processed) -> Option<Processed> {
-    let (board, _) = Board::new(&[]);
+    let (board, _) = Board::new(&[], "en");
     let pixels = board.render(&svg.bytes, WIDTH)?;
     images::jpeg_from_pixels(pixels, JPEG_QUALITY)
 }

@@ -197,7 +197,10 @@ fn bundled_book_builds_and_applies_exif_orientation() {
         .iter()
         .find(|(n, _)| n.ends_with("ribbon.jpg"))
         .unwrap();
-    assert_eq!(image::load_from_memory(ribbon).unwrap().width(), 1600);
+    // The cover keeps 2560 pixels on its long edge (stores show it full screen).
+    assert_eq!(image::load_from_memory(ribbon).unwrap().width(), 2560);
+    let (_, dune) = files.iter().find(|(n, _)| n.ends_with("dune.jpg")).unwrap();
+    assert_eq!(image::load_from_memory(dune).unwrap().width(), 1600);
     let seed_like = entry(&files, "OEBPS/text/ch002.xhtml");
     assert!(
         seed_like.contains("<h1 id=\"chapter-title\">1. Summit notes: a first look</h1>"),
