@@ -59,9 +59,11 @@ fn card_svg(meta: &Metadata, board: &Board, bold: &str, regular: &str) -> String
          <rect x=\"{MARGIN}\" y=\"{}\" width=\"360\" height=\"18\" fill=\"{ACCENT}\"/>",
         PANEL_END - 120.0
     );
+    // A title longer than a cover can hold is cut, so the card stays legible and quick to make.
+    let title_text = shorten(&meta.title, MOST_TITLE_CHARS);
     let mut size = 170.0_f32;
     let title = loop {
-        let lines = wrap(&meta.title, measure, &|t| {
+        let lines = wrap(&title_text, measure, &|t| {
             board.text_width(t, bold, 700, size)
         });
         if lines.len() <= 5 || size <= 70.0 {
@@ -70,14 +72,15 @@ fn card_svg(meta: &Metadata, board: &Board, bold: &str, regular: &str) -> String
         size *= 0.9;
     };
     let mut y = 360.0 + size;
-    for line in &title {
+    for line in title.iter().take(7) {
         text(&mut out, line, bold, 700, size, "#ffffff", y);
         y += size * 1.18;
     }
     if let Some(subtitle) = &meta.subtitle {
         let sub = 76.0;
         y += sub * 0.6;
-        let lines = wrap(subtitle, measure, &|t| {
+        let subtitle = shorten(subtitle, MOST_TITLE_CHARS);
+        let lines = wrap(&subtitle, measure, &|t| {
             board.text_width(t, regular, 400, sub)
         });
         for line in lines.iter().take(4) {
@@ -85,7 +88,7 @@ fn card_svg(meta: &Metadata, board: &Board, bold: &str, regular: &str) -> String
             y += sub * 1.3;
         }
     }
-    let authors = meta.authors.join(", ");
+    let authors = shorten(&meta.authors.join(", "), MOST_TITLE_CHARS);
     if !authors.is_empty() {
         let s = 84.0;
         let mut y = PANEL_END + 230.0;
@@ -103,7 +106,7 @@ fn card_svg(meta: &Metadata, board: &Board, bold: &str, regular: &str) -> String
         .collect();
     if !imprint.is_empty() {
         let s = 56.0;
-        let line = imprint.join(" · ");
+        let line = shorten(&imprint.join(" · "), MOST_TITLE_CHARS);
         let lines = wrap(&line, measure, &|t| board.text_width(t, regular, 400, s));
         if let Some(first) = lines.first() {
             text(
@@ -119,6 +122,22 @@ fn card_svg(meta: &Metadata, board: &Board, bold: &str, regular: &str) -> String
     }
     out.push_str("</svg>");
     out
+}
+
+/// The most characters of a title, subtitle or author list the card shows.
+const MOST_TITLE_CHARS: usize = 160;
+
+/// `text` cut to `most` characters at a space where there is one, with an ellipsis.
+fn shorten(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(most).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > most / 2 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end())
 }
 
 fn text(out: &mut String, line: &str, family: &str, weight: u16, size: f32, fill: &str, y: f32) {
@@ -184,6 +203,13 @@ mod tests {
             wrap("开放基础设施社区聚会记录", 5.0, &width),
             ["开放基础设", "施社区聚会", "记录"]
         );
+    }
+
+    #[test]
+    fn long_titles_are_cut_at_a_space() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+        assert_eq!(shorten("一二三四五六", 4), "一二三四…");
     }
 
     #[test]

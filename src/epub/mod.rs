@@ -106,9 +106,13 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
     let mut spine = String::new();
     let cover = match doc.meta.cover.filter(|c| c.0 < images.len()) {
         // Stores and Kobo's library take no SVG cover: the drawing is rendered to pixels.
-        Some(c) if images[c.0].media_type == "image/svg+xml" => {
-            cover::rasterize(&images[c.0]).map(|p| Cover::Made(std::borrow::Cow::Owned(p)))
-        }
+        // One that cannot be rendered (too tall to draw 1600 pixels wide) stays a drawing, which
+        // every EPUB reader shows; `bindery check` names the risk.
+        Some(c) if images[c.0].media_type == "image/svg+xml" => Some(
+            cover::rasterize(&images[c.0]).map_or(Cover::Picture(c.0), |p| {
+                Cover::Made(std::borrow::Cow::Owned(p))
+            }),
+        ),
         Some(c) => Some(Cover::Picture(c.0)),
         None if options.title_card => cover::title_card(&doc.meta, &options.book_fonts)
             .map(|p| Cover::Made(std::borrow::Cow::Owned(p))),

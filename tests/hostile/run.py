@@ -129,6 +129,12 @@ case("qr-long-url", {"src/a.md": "# A\n\n[x](https://example.org/" + "q" * 5000 
 case("out-symlink", {"src/a.md": "# A\n", "out": ("symlink", OUTSIDE)}, 2, "out")
 case("deep-nesting", {"src/a.md": "# A\n\n" + "> " * 5000 + "x\n\n" + "- " * 3000 + "y\n\n" + "*" * 20000 + "z\n"},
      0, "nesting")
+# Covers: an SVG cover too tall to render 1600 pixels wide stays a drawing; a title of 10,000
+# characters without a space makes a title card in bounded time (the card shows 160).
+case("svg-cover-too-tall", {"src/a.md": "# A\n", "c.svg": "<svg xmlns='http://www.w3.org/2000/svg' width='1' "
+     "height='100000'><rect width='1' height='9'/></svg>"}, 0, "wrote", toml=TOML + '[bindery]\ncover = "c.svg"\n')
+case("title-card-huge-title", {"src/a.md": "# A\n"}, 0, "wrote",
+     toml='[book]\ntitle = "' + "Unbroken" * 1250 + '"\nauthors = ["' + "x" * 5000 + '"]\n')
 case("bad-utf8-and-nul", {"src/a.md": b"# A\n\n\xff\xfe bad \x00 nul\n"}, 1, "UTF-8")
 
 
