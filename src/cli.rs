@@ -14,12 +14,22 @@ use crate::pipeline::{self, Format, HandoutOptions, PdfOverrides, Request};
 #[command(
     name = "bindery",
     version,
-    about = "Turn a folder of Markdown reports and photos into an EPUB 3 (and a PDF)"
+    about = "Turn a folder of Markdown reports and photos into an EPUB 3 (and a PDF)",
+    after_help = EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
+
+const EXAMPLES: &str = "Examples:
+  bindery build                          build ./out/book.epub and ./out/book.pdf
+  bindery build trip-reports --format epub
+  bindery build --format kepub           out/book.kepub.epub for Kobo readers
+  bindery build --profile handout        also out/book-handout.pdf, to print and fold
+  bindery check --deny-warnings          validate for CI; notes delivery risks per store
+  bindery new-report \"Hanoi meetup\"      a dated report, added to SUMMARY.md
+  bindery completions bash > ~/.local/share/bash-completion/completions/bindery";
 
 #[derive(Debug, Subcommand)]
 enum Command {
@@ -81,6 +91,45 @@ enum Command {
         /// Where to create it (default: the current folder).
         dir: Option<PathBuf>,
     },
+    /// Start a report: a dated file from a template (front matter, a described picture, a
+    /// footnote) in the book's report folder, listed at the end of SUMMARY.md if it has one.
+    NewReport {
+        /// The report's title.
+        title: String,
+        /// The book folder (default: the current folder).
+        #[arg(long)]
+        book: Option<PathBuf>,
+        /// The report's date, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<String>,
+        /// An author of the report (repeat for several).
+        #[arg(long = "author")]
+        authors: Vec<String>,
+    },
+    /// Print a completion script for a shell to standard output.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output: `bindery manpage > bindery.1`.
+    Manpage,
+}
+
+/// `2026-11-27`: four digits, two, two, a real month and day.
+fn parse_date(s: &str) -> Result<String, String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not a date like 2026-11-27"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -178,6 +227,42 @@ pub fn main() -> ExitCode {
             };
             run(&req, quiet, &mut stderr)
         }
+        Command::NewReport {
+            title,
+            book,
+            date,
+            authors,
+        } => {
+            let root = book.unwrap_or_else(|| PathBuf::from("."));
+            match new_report(&root, &title, date, &authors) {
+                Ok(created) => {
+                    let _ = writeln!(stderr, "created {}", created.report.display());
+                    if let Some(s) = created.summary {
+                        let _ = writeln!(stderr, "listed it in {}", s.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    let _ = writeln!(stderr, "error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "bindery", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Manpage => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    let _ = writeln!(stderr, "error: cannot write the manual page: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Check { dir, deny_warnings } => {
             let req = Request {
                 root: dir.unwrap_or_else(|| PathBuf::from(".")),
@@ -258,4 +343,38 @@ fn parse_range(s: &str) -> Result<(usize, usize), String> {
         return Err(format!("{s:?} is an empty page range"));
     }
     Ok((a, b))
+}
+
+/// The report folder of the book at `root` (book.toml's `src`, else `src/` if it exists, else
+/// the folder itself, as `build` reads it), then the report.
+fn new_report(
+    root: &std::path::Path,
+    title: &str,
+    date: Option<String>,
+    authors: &[String],
+) -> Result<crate::new_report::Created, crate::Error> {
+    if !root.is_dir() {
+        return Err(crate::Error::Usage(format!(
+            "{} is not a folder",
+            root.display()
+        )));
+    }
+    let toml = root.join("book.toml");
+    let src = if toml.is_file() {
+        let text = std::fs::read_to_string(&toml)
+            .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", toml.display())))?;
+        let mut sources = crate::diag::SourceMap::default();
+        let file = sources.add(&toml, "book.toml".into(), text.clone());
+        let config = crate::config::parse(&text, file)
+            .map_err(|d| crate::Error::Usage(format!("book.toml cannot be read: {}", d.message)))?;
+        root.join(config.book.src)
+    } else if root.join("src").is_dir() {
+        root.join("src")
+    } else {
+        root.to_path_buf()
+    };
+    std::fs::create_dir_all(&src)
+        .map_err(|e| crate::Error::Usage(format!("cannot create {}: {e}", src.display())))?;
+    let date = date.unwrap_or_else(crate::new_report::today);
+    crate::new_report::create(&src, title, &date, authors)
 }

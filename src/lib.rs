@@ -14,6 +14,7 @@ pub mod doc;
 pub mod epub;
 pub mod labels;
 mod memory;
+pub mod new_report;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;

@@ -8,6 +8,7 @@
 mod common;
 mod support;
 
+mod authoring;
 mod delivery;
 mod diagnostics;
 mod epub;

@@ -1,0 +1,135 @@
+//! The author's commands: `new-report`, shell completions, the manual page, `--help` examples.
+
+use crate::support::*;
+
+#[test]
+fn new_report_writes_a_dated_report_that_builds_and_lists_it_in_the_summary() {
+    let dir = book(&[
+        ("book.toml", b"[book]\ntitle = \"T\"\nsrc = \"reports\"\n"),
+        ("reports/SUMMARY.md", b"# Summary\n\n- [First](first.md)\n"),
+        ("reports/first.md", b"# First\n\nText.\n"),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let run = bindery(
+        &[
+            "new-report",
+            "Gặp mặt cộng đồng tại Hà Nội",
+            "--book",
+            root,
+            "--date",
+            "2026-11-27",
+            "--author",
+            "Minh Anh",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let name = "2026-11-27-gap-mat-cong-dong-tai-ha-noi.md";
+    let report = std::fs::read_to_string(dir.path().join("reports").join(name)).unwrap();
+    assert!(report.starts_with("---\ndate: 2026-11-27\nauthors:\n  - \"Minh Anh\"\n---\n\n# Gặp mặt cộng đồng tại Hà Nội\n"), "{report}");
+    assert!(report.contains("[^source]"));
+    let summary = std::fs::read_to_string(dir.path().join("reports/SUMMARY.md")).unwrap();
+    assert_eq!(
+        summary,
+        format!("# Summary\n\n- [First](first.md)\n- [Gặp mặt cộng đồng tại Hà Nội]({name})\n")
+    );
+    // The new report builds with no warning, and is the book's second chapter.
+    let (run, out) = build_with(dir.path(), &["--format", "epub", "--deny-warnings"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    let ch = entry(&files, "OEBPS/text/ch002.xhtml");
+    assert!(ch.contains("Minh Anh · 2026-11-27"), "{ch}");
+    assert!(ch.contains("epub:type=\"footnote\""), "{ch}");
+    // The same title again is refused, and nothing changes.
+    let again = bindery(
+        &[
+            "new-report",
+            "Gặp mặt cộng đồng tại Hà Nội",
+            "--book",
+            root,
+            "--date",
+            "2026-11-27",
+        ],
+        &[],
+    );
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("reports/SUMMARY.md")).unwrap(),
+        summary
+    );
+}
+
+#[test]
+fn new_report_without_a_summary_only_writes_the_report() {
+    let dir = book(&[("notes.md", b"# Notes\n")]);
+    let run = bindery(
+        &[
+            "new-report",
+            "Day two",
+            "--book",
+            dir.path().to_str().unwrap(),
+            "--date",
+            "2025-01-31",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("2025-01-31-day-two.md").is_file());
+    assert!(!dir.path().join("SUMMARY.md").exists());
+    let bad = bindery(
+        &[
+            "new-report",
+            "X",
+            "--book",
+            dir.path().to_str().unwrap(),
+            "--date",
+            "2025-13-01",
+        ],
+        &[],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}
+
+fn stdout_of(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(args)
+        .output()
+        .expect("run bindery");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn completions_and_the_manual_page_are_generated() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef bindery"),
+        ("fish", "complete -c bindery"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let (code, text) = stdout_of(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}");
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(text.contains("new-report"), "{shell}");
+        if shell != "powershell" {
+            // PowerShell's script completes subcommands and options, not their values.
+            assert!(text.contains("kepub"), "{shell}");
+        }
+    }
+    let (code, man) = stdout_of(&["manpage"]);
+    assert_eq!(code, 0);
+    assert!(
+        man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH bindery"),
+        "{man}"
+    );
+    assert!(man.contains("new\\-report"), "{man}");
+    let (code, help) = stdout_of(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        help.contains("Examples:") && help.contains("bindery build --format kepub"),
+        "{help}"
+    );
+}
