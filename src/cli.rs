@@ -49,6 +49,9 @@ enum Command {
         /// Print only errors and warnings.
         #[arg(long, short)]
         quiet: bool,
+        /// `json`: diagnostics as one JSON object per line on standard output, then a summary.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
         /// PDF page size: a4, a5, letter, half-letter (over book.toml's [bindery.pdf] page-size).
         #[arg(long)]
         page_size: Option<String>,
@@ -85,6 +88,9 @@ enum Command {
         dir: Option<PathBuf>,
         #[arg(long)]
         deny_warnings: bool,
+        /// `json`: diagnostics as one JSON object per line on standard output, then a summary.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
     },
     /// Create a new book that builds: book.toml, a first report and a picture.
     Init {
@@ -132,6 +138,12 @@ fn parse_date(s: &str) -> Result<String, String> {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
     Epub,
@@ -175,6 +187,7 @@ pub fn main() -> ExitCode {
             out,
             deny_warnings,
             quiet,
+            message_format,
             page_size,
             font_size,
             two_sided,
@@ -225,7 +238,7 @@ pub fn main() -> ExitCode {
                 pdf,
                 handout,
             };
-            run(&req, quiet, &mut stderr)
+            run(&req, quiet, message_format, &mut stderr)
         }
         Command::NewReport {
             title,
@@ -263,7 +276,11 @@ pub fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { dir, deny_warnings } => {
+        Command::Check {
+            dir,
+            deny_warnings,
+            message_format,
+        } => {
             let req = Request {
                 root: dir.unwrap_or_else(|| PathBuf::from(".")),
                 out_dir: None,
@@ -273,12 +290,15 @@ pub fn main() -> ExitCode {
                 pdf: PdfOverrides::default(),
                 handout: None,
             };
-            run(&req, false, &mut stderr)
+            run(&req, false, message_format, &mut stderr)
         }
     }
 }
 
-fn run(req: &Request, quiet: bool, stderr: &mut impl Write) -> ExitCode {
+fn run(req: &Request, quiet: bool, format: MessageFormat, stderr: &mut impl Write) -> ExitCode {
+    if format == MessageFormat::Json {
+        return run_json(req);
+    }
     match pipeline::build(req) {
         Err(e) => {
             let _ = writeln!(stderr, "error: {e}");
@@ -316,6 +336,38 @@ fn run(req: &Request, quiet: bool, stderr: &mut impl Write) -> ExitCode {
                 }
             }
             ExitCode::SUCCESS
+        }
+    }
+}
+
+/// A run for editors and CI: everything on standard output, as JSON lines (the exit code is the
+/// same as a human run's).
+fn run_json(req: &Request) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match pipeline::build(req) {
+        Err(e) => {
+            let message = e.to_string();
+            let line = crate::diag::json_summary("usage", (0, 0), &[], &[], Some(&message));
+            let _ = stdout.write_all(line.as_bytes());
+            ExitCode::from(2)
+        }
+        Ok(outcome) => {
+            let d = &outcome.diagnostics;
+            let _ = stdout.write_all(d.to_json_lines(&outcome.sources).as_bytes());
+            let status = if outcome.failed() { "failed" } else { "ok" };
+            let line = crate::diag::json_summary(
+                status,
+                (d.error_count(), d.warning_count()),
+                &outcome.written,
+                &outcome.notes,
+                None,
+            );
+            let _ = stdout.write_all(line.as_bytes());
+            if outcome.failed() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
     }
 }

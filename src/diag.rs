@@ -296,6 +296,70 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// Every diagnostic as one JSON object per line (`--message-format json`), for editors and
+    /// CI annotations: file, line and column of the start and the end, severity, code, message,
+    /// hint. Positions are 1-based characters, as in the text form.
+    pub fn to_json_lines(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            let mut object = serde_json::json!({
+                "type": "diagnostic",
+                "severity": match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                "code": d.code,
+                "message": d.message,
+                "hint": d.hint.as_deref(),
+                "file": null,
+                "line": null,
+                "column": null,
+                "end_line": null,
+                "end_column": null,
+            });
+            if let Some(span) = d.span {
+                let start = sources.locate(span);
+                let end = sources.locate(Span {
+                    start: span.end,
+                    ..span
+                });
+                object["file"] = start.display.into();
+                object["line"] = start.line.into();
+                object["column"] = start.column.into();
+                object["end_line"] = end.line.into();
+                object["end_column"] = end.column.into();
+            } else if let Some(path) = &d.path {
+                object["file"] = path.display().to_string().into();
+            }
+            out.push_str(&object.to_string());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The last line of `--message-format json`: how the run ended (`ok`, `failed`: the book has
+/// errors, `usage`: exit 2), the counts, the files written, the notes and an error message.
+pub fn json_summary(
+    status: &str,
+    counts: (usize, usize),
+    written: &[PathBuf],
+    notes: &[String],
+    message: Option<&str>,
+) -> String {
+    let value = serde_json::json!({
+        "type": "summary",
+        "status": status,
+        "errors": counts.0,
+        "warnings": counts.1,
+        "written": written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "notes": notes,
+        "message": message,
+    });
+    format!("{value}\n")
+}
+
 fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
     let label = match d.severity {
         Severity::Error => "error",

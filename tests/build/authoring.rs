@@ -133,3 +133,72 @@ fn completions_and_the_manual_page_are_generated() {
         "{help}"
     );
 }
+
+#[test]
+fn json_diagnostics_parse_back_with_places_and_a_summary() {
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        ("src/a.md", b"# A\n\nSee [the other](gone.md#x) and [^n].\n"),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    for args in [
+        vec!["check", root, "--message-format", "json"],
+        vec![
+            "build",
+            root,
+            "--format",
+            "epub",
+            "--message-format",
+            "json",
+            "--out",
+            root,
+        ],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let objects: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect();
+        let (summary, diagnostics) = objects.split_last().unwrap();
+        assert_eq!(summary["type"], "summary");
+        assert_eq!(summary["status"], "ok");
+        assert_eq!(summary["warnings"], diagnostics.len());
+        let link = diagnostics
+            .iter()
+            .find(|d| d["code"] == "broken-link")
+            .unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(link["severity"], "warning");
+        assert!(link["file"].as_str().unwrap().ends_with("/src/a.md"), "{link}");
+        assert_eq!(
+            (link["line"].as_u64(), link["column"].as_u64()),
+            (Some(3), Some(5))
+        );
+        assert_eq!(link["end_line"], 3);
+        assert!(link["end_column"].as_u64().unwrap() > 5);
+        assert!(link["hint"].is_string());
+        if args[0] == "build" {
+            assert!(summary["written"][0]
+                .as_str()
+                .unwrap()
+                .ends_with("book.epub"));
+        }
+    }
+    // A usage error is a summary too, with exit 2.
+    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(["check", "/no/such/book", "--message-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "usage");
+}
