@@ -178,7 +178,10 @@ fn json_diagnostics_parse_back_with_places_and_a_summary() {
             .find(|d| d["code"] == "broken-link")
             .unwrap_or_else(|| panic!("{text}"));
         assert_eq!(link["severity"], "warning");
-        assert!(link["file"].as_str().unwrap().ends_with("/src/a.md"), "{link}");
+        assert!(
+            link["file"].as_str().unwrap().ends_with("/src/a.md"),
+            "{link}"
+        );
         assert_eq!(
             (link["line"].as_u64(), link["column"].as_u64()),
             (Some(3), Some(5))
