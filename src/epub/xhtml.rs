@@ -220,24 +220,19 @@ impl Writer<'_> {
 
     /// Text, escaped; for Kobo, each sentence in its numbered span.
     fn text(&mut self, text: &str) {
-        let Some(k) = &mut self.kobo else {
+        if self.kobo.is_none() {
             self.out.push_str(&escape_text(text));
             return;
-        };
+        }
         for sentence in sentences(text) {
-            k.sentence += 1;
-            let _ = write!(
-                self.out,
-                "<span class=\"koboSpan\" id=\"kobo.{}.{}\">{}</span>",
-                k.paragraph,
-                k.sentence,
-                escape_text(sentence)
-            );
+            self.kobo_open();
+            self.out.push_str(&escape_text(sentence));
+            self.kobo_close();
         }
     }
 
-    /// For Kobo, the opening of a span around a picture, which Kobo's reader counts as a
-    /// sentence too; `kobo_close` ends it.
+    /// For Kobo, the opening of a numbered span (a sentence, a picture, a code block);
+    /// `kobo_close` ends it. Nothing without Kobo's markup.
     fn kobo_open(&mut self) {
         if let Some(k) = &mut self.kobo {
             k.sentence += 1;
@@ -347,21 +342,11 @@ impl Writer<'_> {
                     }
                     None => self.out.push_str("<pre><code>"),
                 }
-                let code = code.strip_suffix('\n').unwrap_or(code);
-                match &mut self.kobo {
-                    // One span for the whole block: sentences mean nothing in code.
-                    Some(k) => {
-                        k.sentence += 1;
-                        let _ = write!(
-                            self.out,
-                            "<span class=\"koboSpan\" id=\"kobo.{}.{}\">{}</span>",
-                            k.paragraph,
-                            k.sentence,
-                            escape_text(code)
-                        );
-                    }
-                    None => self.out.push_str(&escape_text(code)),
-                }
+                // For Kobo, one span for the whole block: sentences mean nothing in code.
+                self.kobo_open();
+                self.out
+                    .push_str(&escape_text(code.strip_suffix('\n').unwrap_or(code)));
+                self.kobo_close();
                 self.out.push_str("</code></pre>\n");
             }
             Block::Table { align, head, rows } => {
