@@ -1,0 +1,96 @@
+//! `bindery watch`: build, then build again after every change to the book's files (reports,
+//! SUMMARY.md, book.toml, pictures, fonts, included files inside the book folder), until Ctrl-C.
+//! The home of `notify` (file events) and `ctrlc` (the interrupt).
+//!
+//! A failing edit prints its diagnostics and leaves the previous outputs as they were (the
+//! pipeline writes nothing when the book has errors); the watcher keeps running. Changes are
+//! debounced: an editor's save is several events, and a rebuild starts once the folder has been
+//! quiet for `QUIET`. Events in the output folder (our own writes) and in `.git` are ignored.
+//! Ctrl-C lets a build that is writing finish its atomic renames, then stops, so no temporary
+//! file is left; a second Ctrl-C stops at once.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::Error;
+
+/// How long the folder must be quiet after a change before the rebuild starts.
+const QUIET: Duration = Duration::from_millis(250);
+
+/// Watch `root`, ignoring `out_dir`; `build` runs once at the start and after each change and
+/// returns the files it wrote (to clean their temporaries at the end).
+pub fn watch(
+    root: &Path,
+    out_dir: &Path,
+    build: &mut dyn FnMut() -> Vec<PathBuf>,
+    on_start: &mut dyn FnMut(&Path),
+) -> Result<(), Error> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    })
+    .map_err(|e| Error::Usage(format!("cannot catch Ctrl-C: {e}")))?;
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    })
+    .map_err(|e| Error::Usage(format!("cannot watch files: {e}")))?;
+    watcher
+        .watch(root, RecursiveMode::Recursive)
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+    let absolute =
+        |p: &Path| crate::book::fs::normalize(&std::env::current_dir().unwrap_or_default().join(p));
+    let out_abs = absolute(out_dir);
+    let out_real = out_dir.canonicalize().ok();
+    let ignored = |p: &Path| {
+        let p = absolute(p);
+        p.starts_with(&out_abs)
+            || out_real.as_ref().is_some_and(|o| p.starts_with(o))
+            || p.components().any(|c| c.as_os_str() == ".git")
+    };
+    let mut written: Vec<PathBuf> = build();
+    on_start(root);
+    while !stop.load(Ordering::SeqCst) {
+        let event = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(event)) => event,
+            Ok(Err(e)) => {
+                eprintln!("DEBUG err {e:?}");
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let relevant =
+            !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| !ignored(p));
+        if !relevant {
+            continue;
+        }
+        // Wait for the folder to be quiet: an editor's save is several events.
+        while let Ok(_) = rx.recv_timeout(QUIET) {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+        }
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        for path in build() {
+            if !written.contains(&path) {
+                written.push(path);
+            }
+        }
+    }
+    for path in &written {
+        if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
+            crate::output::clean_stale_temporaries(dir, &name.to_string_lossy());
+        }
+    }
+    Ok(())
+}
