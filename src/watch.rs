@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
@@ -57,25 +57,31 @@ pub fn watch(
     };
     let mut written: Vec<PathBuf> = build();
     on_start(root);
+    let relevant = |event: &notify::Event| {
+        !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| !ignored(p))
+    };
     while !stop.load(Ordering::SeqCst) {
         let event = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(event)) => event,
-            Ok(Err(e)) => {
-                eprintln!("DEBUG err {e:?}");
-                continue;
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let relevant =
-            !matches!(event.kind, EventKind::Access(_)) && event.paths.iter().any(|p| !ignored(p));
-        if !relevant {
+        if !relevant(&event) {
             continue;
         }
-        // Wait for the folder to be quiet: an editor's save is several events.
-        while let Ok(_) = rx.recv_timeout(QUIET) {
+        // Wait until no relevant change has come for QUIET: an editor's save is several events.
+        // Only relevant events restart the wait: a reader opening the outputs every moment
+        // (events in the output folder) must not hold the rebuild back for ever.
+        let mut last = Instant::now();
+        while let Some(left) = QUIET.checked_sub(last.elapsed()) {
             if stop.load(Ordering::SeqCst) {
                 break;
+            }
+            match rx.recv_timeout(left) {
+                Ok(Ok(e)) if relevant(&e) => last = Instant::now(),
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
         if stop.load(Ordering::SeqCst) {
