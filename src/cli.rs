@@ -83,6 +83,27 @@ enum Command {
         #[arg(long)]
         layout: Option<String>,
     },
+    /// Build, then build again after every change to the book's files, until Ctrl-C. A failing
+    /// edit prints its diagnostics and keeps the previous outputs.
+    Watch {
+        /// The book folder. Default: the current folder.
+        dir: Option<PathBuf>,
+        /// Which outputs to write.
+        #[arg(long, value_enum, default_value_t = FormatArg::All)]
+        format: FormatArg,
+        /// Folder for the outputs.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print only errors and warnings.
+        #[arg(long, short)]
+        quiet: bool,
+        /// `json`: each build's diagnostics and summary as JSON lines on standard output.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
+    },
     /// Load and validate the book, pictures included; write nothing.
     Check {
         dir: Option<PathBuf>,
@@ -119,6 +140,17 @@ enum Command {
     },
     /// Print the manual page (roff) to standard output: `bindery manpage > bindery.1`.
     Manpage,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Epub => Format::Epub,
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::All => Format::All,
+            FormatArg::Kepub => Format::Kepub,
+        }
+    }
 }
 
 /// `2026-11-27`: four digits, two, two, a real month and day.
@@ -223,12 +255,7 @@ pub fn main() -> ExitCode {
                 },
                 ragged_right: ragged_right.then_some(true),
             };
-            let format = match format {
-                FormatArg::Epub => Format::Epub,
-                FormatArg::Pdf => Format::Pdf,
-                FormatArg::All => Format::All,
-                FormatArg::Kepub => Format::Kepub,
-            };
+            let format = format.into();
             let req = Request {
                 root: dir.unwrap_or_else(|| PathBuf::from(".")),
                 out_dir: out,
@@ -257,6 +284,46 @@ pub fn main() -> ExitCode {
                 }
                 Err(e) => {
                     let _ = writeln!(stderr, "error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Watch {
+            dir,
+            format,
+            out,
+            deny_warnings,
+            quiet,
+            message_format,
+        } => {
+            let root = dir.unwrap_or_else(|| PathBuf::from("."));
+            if !root.is_dir() {
+                let _ = writeln!(stderr, "error: {} is not a folder", root.display());
+                return ExitCode::from(2);
+            }
+            let out_dir = out.clone().unwrap_or_else(|| root.join("out"));
+            let req = Request {
+                root: root.clone(),
+                out_dir: out,
+                format: format.into(),
+                deny_warnings,
+                write: true,
+                pdf: PdfOverrides::default(),
+                handout: None,
+            };
+            let mut build = || {
+                let mut stderr = std::io::stderr().lock();
+                run_and_list(&req, quiet, message_format, &mut stderr).1
+            };
+            let mut started = |root: &std::path::Path| {
+                if message_format == MessageFormat::Human {
+                    eprintln!("watching {} for changes (Ctrl-C stops)", root.display());
+                }
+            };
+            match crate::watch::watch(&root, &out_dir, &mut build, &mut started) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "error: {e}");
                     ExitCode::from(2)
                 }
             }
@@ -296,13 +363,23 @@ pub fn main() -> ExitCode {
 }
 
 fn run(req: &Request, quiet: bool, format: MessageFormat, stderr: &mut impl Write) -> ExitCode {
+    run_and_list(req, quiet, format, stderr).0
+}
+
+/// A run, with the files it wrote.
+fn run_and_list(
+    req: &Request,
+    quiet: bool,
+    format: MessageFormat,
+    stderr: &mut impl Write,
+) -> (ExitCode, Vec<PathBuf>) {
     if format == MessageFormat::Json {
         return run_json(req);
     }
     match pipeline::build(req) {
         Err(e) => {
             let _ = writeln!(stderr, "error: {e}");
-            ExitCode::from(2)
+            (ExitCode::from(2), Vec::new())
         }
         Ok(outcome) => {
             let _ = write!(stderr, "{}", outcome.diagnostics.render(&outcome.sources));
@@ -316,7 +393,7 @@ fn run(req: &Request, quiet: bool, format: MessageFormat, stderr: &mut impl Writ
                     stderr,
                     "bindery: {errors} error(s){kinds}, {warnings} warning(s); nothing was written"
                 );
-                return ExitCode::from(1);
+                return (ExitCode::from(1), Vec::new());
             }
             if !quiet {
                 for n in &outcome.notes {
@@ -335,21 +412,21 @@ fn run(req: &Request, quiet: bool, format: MessageFormat, stderr: &mut impl Writ
                     let _ = writeln!(stderr, "bindery: {warnings} warning(s){kinds}");
                 }
             }
-            ExitCode::SUCCESS
+            (ExitCode::SUCCESS, outcome.written)
         }
     }
 }
 
 /// A run for editors and CI: everything on standard output, as JSON lines (the exit code is the
 /// same as a human run's).
-fn run_json(req: &Request) -> ExitCode {
+fn run_json(req: &Request) -> (ExitCode, Vec<PathBuf>) {
     let mut stdout = std::io::stdout().lock();
     match pipeline::build(req) {
         Err(e) => {
             let message = e.to_string();
             let line = crate::diag::json_summary("usage", (0, 0), &[], &[], Some(&message));
             let _ = stdout.write_all(line.as_bytes());
-            ExitCode::from(2)
+            (ExitCode::from(2), Vec::new())
         }
         Ok(outcome) => {
             let d = &outcome.diagnostics;
@@ -364,9 +441,9 @@ fn run_json(req: &Request) -> ExitCode {
             );
             let _ = stdout.write_all(line.as_bytes());
             if outcome.failed() {
-                ExitCode::from(1)
+                (ExitCode::from(1), Vec::new())
             } else {
-                ExitCode::SUCCESS
+                (ExitCode::SUCCESS, outcome.written)
             }
         }
     }

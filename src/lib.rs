@@ -20,6 +20,7 @@ pub mod pdf;
 pub mod pipeline;
 pub mod scaffold;
 pub mod text;
+pub mod watch;
 
 use std::path::PathBuf;
 

@@ -205,3 +205,100 @@ fn json_diagnostics_parse_back_with_places_and_a_summary() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "usage");
 }
+
+/// Wait until `done` holds, for at most 30 seconds.
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn watch_rebuilds_after_an_edit_survives_a_failing_one_and_stops_cleanly() {
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        ("src/a.md", b"# A\n\nThe first version.\n"),
+    ]);
+    // The log is outside the book: a file written in the book folder is a change to watch.
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("watch.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(["watch", dir.path().to_str().unwrap(), "--format", "epub"])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    /// Ends the watcher if the test fails half-way.
+    struct Reap(std::process::Child, PathBuf);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+            if std::thread::panicking() {
+                let log = std::fs::read_to_string(&self.1).unwrap_or_default();
+                eprintln!("the watcher's log:\n{log}");
+            }
+        }
+    }
+    let mut reap = Reap(child, log.clone());
+    let child = &mut reap.0;
+    let epub = dir.path().join("out/book.epub");
+    let chapter = || {
+        std::fs::read(&epub)
+            .ok()
+            .and_then(|_| {
+                std::panic::catch_unwind(|| entry(&read_zip(&epub), "OEBPS/text/ch001.xhtml")).ok()
+            })
+            .unwrap_or_default()
+    };
+    let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
+    eventually("the first build", || log_text().contains("watching"));
+    assert!(chapter().contains("The first version."));
+
+    std::fs::write(dir.path().join("src/a.md"), "# A\n\nThe second version.\n").unwrap();
+    eventually("the rebuild after an edit", || {
+        chapter().contains("The second version.")
+    });
+
+    // An edit that breaks the book: diagnostics, the old EPUB kept, the watcher still running.
+    std::fs::write(dir.path().join("book.toml"), "[book\ntitle = \"T\"\n").unwrap();
+    eventually("the failed build's diagnostics", || {
+        log_text().contains("nothing was written")
+    });
+    assert!(chapter().contains("The second version."));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the watcher keeps running"
+    );
+
+    std::fs::write(dir.path().join("book.toml"), TOML.1).unwrap();
+    std::fs::write(dir.path().join("src/a.md"), "# A\n\nThe third version.\n").unwrap();
+    eventually("the rebuild after the fix", || {
+        chapter().contains("The third version.")
+    });
+
+    // Ctrl-C: the process ends with success and leaves no temporary file.
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut exit = None;
+    eventually("the watcher to stop", || {
+        exit = child.try_wait().unwrap();
+        exit.is_some()
+    });
+    assert_eq!(exit.unwrap().code(), Some(0), "{}", log_text());
+    let left: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
