@@ -104,6 +104,30 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Watch, and preview the book on 127.0.0.1: its chapters as the EPUB has them, the PDF, and
+    /// a failed build's diagnostics; the open page reloads after each build.
+    Serve {
+        /// The book folder. Default: the current folder.
+        dir: Option<PathBuf>,
+        /// The port on 127.0.0.1 (0: any free port).
+        #[arg(long, short, default_value_t = 3000)]
+        port: u16,
+        /// Open the preview in the desktop's browser.
+        #[arg(long)]
+        open: bool,
+        /// Which outputs to write: `all` (EPUB and PDF), `epub` or `kepub` (no PDF).
+        #[arg(long, value_enum, default_value_t = FormatArg::All)]
+        format: FormatArg,
+        /// Folder for the outputs.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print only errors and warnings.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Load and validate the book, pictures included; write nothing.
     Check {
         dir: Option<PathBuf>,
@@ -296,37 +320,27 @@ pub fn main() -> ExitCode {
             quiet,
             message_format,
         } => {
-            let root = dir.unwrap_or_else(|| PathBuf::from("."));
-            if !root.is_dir() {
-                let _ = writeln!(stderr, "error: {} is not a folder", root.display());
+            let req = watch_request(dir, out, format, deny_warnings);
+            watch_and_build(&req, quiet, message_format, None)
+        }
+        Command::Serve {
+            dir,
+            port,
+            open,
+            format,
+            out,
+            deny_warnings,
+            quiet,
+        } => {
+            if matches!(format, FormatArg::Pdf) {
+                let _ = writeln!(
+                    stderr,
+                    "error: the preview shows the EPUB: use --format all, epub or kepub"
+                );
                 return ExitCode::from(2);
             }
-            let out_dir = out.clone().unwrap_or_else(|| root.join("out"));
-            let req = Request {
-                root: root.clone(),
-                out_dir: out,
-                format: format.into(),
-                deny_warnings,
-                write: true,
-                pdf: PdfOverrides::default(),
-                handout: None,
-            };
-            let mut build = || {
-                let mut stderr = std::io::stderr().lock();
-                run_and_list(&req, quiet, message_format, &mut stderr).1
-            };
-            let mut started = |root: &std::path::Path| {
-                if message_format == MessageFormat::Human {
-                    eprintln!("watching {} for changes (Ctrl-C stops)", root.display());
-                }
-            };
-            match crate::watch::watch(&root, &out_dir, &mut build, &mut started) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    let _ = writeln!(std::io::stderr(), "error: {e}");
-                    ExitCode::from(2)
-                }
-            }
+            let req = watch_request(dir, out, format, deny_warnings);
+            watch_and_build(&req, quiet, MessageFormat::Human, Some((port, open)))
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -359,6 +373,95 @@ pub fn main() -> ExitCode {
             };
             run(&req, false, message_format, &mut stderr)
         }
+    }
+}
+
+fn watch_request(
+    dir: Option<PathBuf>,
+    out: Option<PathBuf>,
+    format: FormatArg,
+    deny_warnings: bool,
+) -> Request {
+    Request {
+        root: dir.unwrap_or_else(|| PathBuf::from(".")),
+        out_dir: out,
+        format: format.into(),
+        deny_warnings,
+        write: true,
+        pdf: PdfOverrides::default(),
+        handout: None,
+    }
+}
+
+/// `watch`, and `serve` when `preview` has a port (and whether to open a browser): build after
+/// every change until Ctrl-C; with a preview, each build is published to the page.
+fn watch_and_build(
+    req: &Request,
+    quiet: bool,
+    message_format: MessageFormat,
+    preview: Option<(u16, bool)>,
+) -> ExitCode {
+    let fail = |e: &dyn std::fmt::Display| {
+        let _ = writeln!(std::io::stderr(), "error: {e}");
+        ExitCode::from(2)
+    };
+    if !req.root.is_dir() {
+        return fail(&format!("{} is not a folder", req.root.display()));
+    }
+    let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
+    let server = match preview
+        .map(|(port, _)| crate::serve::start(port))
+        .transpose()
+    {
+        Ok(server) => server,
+        Err(e) => return fail(&e),
+    };
+    let mut build = || {
+        let Some((preview, _)) = &server else {
+            let mut stderr = std::io::stderr().lock();
+            return run_and_list(req, quiet, message_format, &mut stderr).1;
+        };
+        // The diagnostics go to the terminal and, when the build failed, to the page.
+        let mut text = Vec::new();
+        let written = run_and_list(req, quiet, message_format, &mut text).1;
+        let _ = std::io::stderr().write_all(&text);
+        let is = |p: &PathBuf, ext: &str| p.to_string_lossy().ends_with(ext);
+        preview.publish(if written.is_empty() {
+            crate::serve::Built::Failed(String::from_utf8_lossy(&text).into_owned())
+        } else {
+            crate::serve::Built::Written {
+                epub: written.iter().find(|p| is(p, ".epub")).cloned(),
+                pdf: written
+                    .iter()
+                    .find(|p| is(p, ".pdf") && !is(p, "-handout.pdf"))
+                    .cloned(),
+            }
+        });
+        written
+    };
+    let mut started = |root: &std::path::Path| {
+        if message_format != MessageFormat::Human {
+            return;
+        }
+        match &server {
+            Some((_, address)) => {
+                let url = format!("http://{address}/");
+                eprintln!(
+                    "serving {url} and watching {} (Ctrl-C stops)",
+                    root.display()
+                );
+                if preview.is_some_and(|(_, open)| open) {
+                    if let Err(e) = crate::serve::open_in_browser(&url) {
+                        eprintln!("note: {e}; open {url} by hand");
+                    }
+                }
+            }
+            None => eprintln!("watching {} for changes (Ctrl-C stops)", root.display()),
+        }
+    };
+    match crate::watch::watch(&req.root, &out_dir, &mut build, &mut started) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
     }
 }
 

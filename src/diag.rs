@@ -339,6 +339,11 @@ impl Diagnostics {
     }
 }
 
+/// Any serialisable value as one line of JSON (the live preview's state).
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
 /// The last line of `--message-format json`: how the run ended (`ok`, `failed`: the book has
 /// errors, `usage`: exit 2), the counts, the files written, the notes and an error message.
 pub fn json_summary(

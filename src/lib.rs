@@ -19,6 +19,7 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod scaffold;
+pub mod serve;
 pub mod text;
 pub mod watch;
 

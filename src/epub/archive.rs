@@ -4,7 +4,7 @@
 use std::io::{Cursor, Write};
 
 use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::Error;
 
@@ -44,4 +44,26 @@ pub fn pack(entries: &[Entry], modified: i64) -> Result<Vec<u8>, Error> {
         zip.write_all(&e.bytes).map_err(io)?;
     }
     Ok(zip.finish().map_err(err)?.into_inner())
+}
+
+/// The files of an EPUB (or any ZIP), by name, for the live preview. A package of more than
+/// `MAX_UNPACKED` bytes is refused: the preview only reads what bindery itself wrote.
+pub fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    const MAX_UNPACKED: u64 = 4 << 30;
+    let err = |e: zip::result::ZipError| Error::Encode(format!("cannot read the EPUB: {e}"));
+    let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(err)?;
+    let mut entries = Vec::with_capacity(zip.len());
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).map_err(err)?;
+        total += file.size();
+        if total > MAX_UNPACKED {
+            return Err(Error::Encode("the EPUB unpacks to more than 4 GiB".into()));
+        }
+        let mut data = Vec::with_capacity(file.size() as usize);
+        std::io::Read::read_to_end(&mut file, &mut data)
+            .map_err(|e| Error::Encode(format!("cannot read the EPUB: {e}")))?;
+        entries.push((file.name().to_string(), data));
+    }
+    Ok(entries)
 }

@@ -17,6 +17,7 @@ use crate::assets::images::Processed;
 use crate::doc::passes::{visit_blocks, visit_inlines};
 use crate::doc::{Block, ChapterKind, Document, Inline, LinkTarget, TocItem};
 use crate::Error;
+pub use archive::unpack;
 use archive::Entry;
 use xhtml::escape;
 

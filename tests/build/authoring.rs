@@ -302,3 +302,119 @@ fn watch_rebuilds_after_an_edit_survives_a_failing_one_and_stops_cleanly() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// One HTTP/1.1 GET on 127.0.0.1, answered whole: (status line, body).
+fn http_get(address: &str, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    (
+        head.lines().next().unwrap_or("").to_string(),
+        body.to_string(),
+    )
+}
+
+#[test]
+fn serve_previews_the_epub_on_loopback_and_tells_the_page_of_each_build() {
+    use std::io::{BufRead, BufReader, Write};
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        ("src/a.md", b"# A\n\nThe first version.\n"),
+    ]);
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("serve.log");
+    let child = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(["serve", dir.path().to_str().unwrap(), "--port", "0"])
+        .args(["--format", "epub"])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    struct Reap(std::process::Child);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _reap = Reap(child);
+    let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
+    eventually("the address", || log_text().contains("serving http://"));
+    let text = log_text();
+    let address = text
+        .split("serving http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .to_string();
+    assert!(address.starts_with("127.0.0.1:"), "{address}");
+
+    let (status, page) = http_get(&address, "/");
+    assert!(status.contains("200"), "{status}");
+    assert!(page.contains("EventSource(\"/__bindery/events\")"));
+    let (_, state) = http_get(&address, "/__bindery/state");
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["generation"], 1);
+    assert_eq!(state["ok"], true);
+    assert_eq!(state["nav"], "/book/OEBPS/nav.xhtml");
+    let (status, chapter) = http_get(&address, "/book/OEBPS/text/ch001.xhtml");
+    assert!(status.contains("200"), "{status}");
+    assert!(chapter.contains("The first version."));
+    // Nothing outside the EPUB just built is served.
+    for path in [
+        "/book/../book.toml",
+        "/book/%2e%2e/book.toml",
+        "/src/a.md",
+        "/book.pdf",
+    ] {
+        assert!(http_get(&address, path).0.contains("404"), "{path}");
+    }
+
+    // The page's event stream: one event per build, as soon as it ends.
+    let mut events = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        events,
+        "GET /__bindery/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+    )
+    .unwrap();
+    events
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let mut events = BufReader::new(events);
+    let mut line = String::new();
+    events.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    let mut next_event = || loop {
+        line.clear();
+        events.read_line(&mut line).unwrap();
+        assert!(!line.is_empty(), "the event stream ended");
+        if let Some(data) = line.strip_prefix("data: ") {
+            return data.trim().to_string();
+        }
+    };
+
+    std::fs::write(dir.path().join("src/a.md"), "# A\n\nThe second version.\n").unwrap();
+    assert_eq!(next_event(), "2");
+    let (_, chapter) = http_get(&address, "/book/OEBPS/text/ch001.xhtml");
+    assert!(chapter.contains("The second version."));
+
+    // A failed build: the page is told, and the state carries the diagnostics.
+    std::fs::write(dir.path().join("book.toml"), "[book\ntitle = \"T\"\n").unwrap();
+    assert_eq!(next_event(), "3");
+    let (_, state) = http_get(&address, "/__bindery/state");
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["ok"], false);
+    let diagnostics = state["diagnostics"].as_str().unwrap();
+    assert!(diagnostics.contains("book.toml:1:"), "{diagnostics}");
+    // The previous book is still shown behind them.
+    let (_, chapter) = http_get(&address, "/book/OEBPS/text/ch001.xhtml");
+    assert!(chapter.contains("The second version."));
+}
