@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diag::Severity;
+use crate::diag::{Paint, Severity};
 use crate::pipeline::{self, Format, HandoutOptions, PdfOverrides, Request};
 
 #[derive(Debug, Parser)]
@@ -20,6 +20,42 @@ use crate::pipeline::{self, Format, HandoutOptions, PdfOverrides, Request};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colours in messages: `auto` (on a terminal, unless NO_COLOR is set), `always`, `never`.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether standard error gets colours: `auto` follows https://no-color.org and the terminal.
+    fn paint(self) -> Paint {
+        use std::io::IsTerminal;
+        Paint::colored(match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                    && std::io::stderr().is_terminal()
+            }
+        })
+    }
+}
+
+/// How much a run says on standard error, and in which colours.
+#[derive(Debug, Clone, Copy)]
+struct Voice {
+    /// Only errors and warnings.
+    quiet: bool,
+    /// Also the time of each stage.
+    verbose: bool,
+    paint: Paint,
 }
 
 const EXAMPLES: &str = "Examples:
@@ -47,8 +83,11 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
         /// Print only errors and warnings.
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
+        /// Also print how long each stage took.
+        #[arg(long, short)]
+        verbose: bool,
         /// `json`: diagnostics as one JSON object per line on standard output, then a summary.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -98,8 +137,11 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
         /// Print only errors and warnings.
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
+        /// Also print how long each stage took.
+        #[arg(long, short)]
+        verbose: bool,
         /// `json`: each build's diagnostics and summary as JSON lines on standard output.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -125,8 +167,11 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
         /// Print only errors and warnings.
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
+        /// Also print how long each stage took.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Load and validate the book, pictures included; write nothing.
     Check {
@@ -220,6 +265,7 @@ pub fn main() -> ExitCode {
         }
     };
     let mut stderr = std::io::stderr().lock();
+    let paint = cli.color.paint();
     match cli.command {
         Command::Init { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from("."));
@@ -243,6 +289,7 @@ pub fn main() -> ExitCode {
             out,
             deny_warnings,
             quiet,
+            verbose,
             message_format,
             page_size,
             font_size,
@@ -289,7 +336,12 @@ pub fn main() -> ExitCode {
                 pdf,
                 handout,
             };
-            run(&req, quiet, message_format, &mut stderr)
+            let voice = Voice {
+                quiet,
+                verbose,
+                paint,
+            };
+            run(&req, voice, message_format, &mut stderr)
         }
         Command::NewReport {
             title,
@@ -318,10 +370,16 @@ pub fn main() -> ExitCode {
             out,
             deny_warnings,
             quiet,
+            verbose,
             message_format,
         } => {
             let req = watch_request(dir, out, format, deny_warnings);
-            watch_and_build(&req, quiet, message_format, None)
+            let voice = Voice {
+                quiet,
+                verbose,
+                paint,
+            };
+            watch_and_build(&req, voice, message_format, None)
         }
         Command::Serve {
             dir,
@@ -331,6 +389,7 @@ pub fn main() -> ExitCode {
             out,
             deny_warnings,
             quiet,
+            verbose,
         } => {
             if matches!(format, FormatArg::Pdf) {
                 let _ = writeln!(
@@ -340,7 +399,12 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             let req = watch_request(dir, out, format, deny_warnings);
-            watch_and_build(&req, quiet, MessageFormat::Human, Some((port, open)))
+            let voice = Voice {
+                quiet,
+                verbose,
+                paint,
+            };
+            watch_and_build(&req, voice, MessageFormat::Human, Some((port, open)))
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -371,7 +435,12 @@ pub fn main() -> ExitCode {
                 pdf: PdfOverrides::default(),
                 handout: None,
             };
-            run(&req, false, message_format, &mut stderr)
+            let voice = Voice {
+                quiet: false,
+                verbose: false,
+                paint,
+            };
+            run(&req, voice, message_format, &mut stderr)
         }
     }
 }
@@ -397,7 +466,7 @@ fn watch_request(
 /// every change until Ctrl-C; with a preview, each build is published to the page.
 fn watch_and_build(
     req: &Request,
-    quiet: bool,
+    voice: Voice,
     message_format: MessageFormat,
     preview: Option<(u16, bool)>,
 ) -> ExitCode {
@@ -419,11 +488,15 @@ fn watch_and_build(
     let mut build = || {
         let Some((preview, _)) = &server else {
             let mut stderr = std::io::stderr().lock();
-            return run_and_list(req, quiet, message_format, &mut stderr).1;
+            return run_and_list(req, voice, message_format, &mut stderr).1;
         };
         // The diagnostics go to the terminal and, when the build failed, to the page.
         let mut text = Vec::new();
-        let written = run_and_list(req, quiet, message_format, &mut text).1;
+        let plain = Voice {
+            paint: Paint::plain(),
+            ..voice
+        };
+        let written = run_and_list(req, plain, message_format, &mut text).1;
         let _ = std::io::stderr().write_all(&text);
         let is = |p: &PathBuf, ext: &str| p.to_string_lossy().ends_with(ext);
         preview.publish(if written.is_empty() {
@@ -465,27 +538,30 @@ fn watch_and_build(
     }
 }
 
-fn run(req: &Request, quiet: bool, format: MessageFormat, stderr: &mut impl Write) -> ExitCode {
-    run_and_list(req, quiet, format, stderr).0
+fn run(req: &Request, voice: Voice, format: MessageFormat, stderr: &mut impl Write) -> ExitCode {
+    run_and_list(req, voice, format, stderr).0
 }
 
 /// A run, with the files it wrote.
 fn run_and_list(
     req: &Request,
-    quiet: bool,
+    voice: Voice,
     format: MessageFormat,
     stderr: &mut impl Write,
 ) -> (ExitCode, Vec<PathBuf>) {
+    let paint = voice.paint;
+    let started = std::time::Instant::now();
     if format == MessageFormat::Json {
         return run_json(req);
     }
     match pipeline::build(req) {
         Err(e) => {
-            let _ = writeln!(stderr, "error: {e}");
+            let _ = writeln!(stderr, "{}: {e}", paint.error("error"));
             (ExitCode::from(2), Vec::new())
         }
         Ok(outcome) => {
-            let _ = write!(stderr, "{}", outcome.diagnostics.render(&outcome.sources));
+            let rendered = outcome.diagnostics.render_styled(&outcome.sources, paint);
+            let _ = write!(stderr, "{rendered}");
             let (errors, warnings) = (
                 outcome.diagnostics.error_count(),
                 outcome.diagnostics.warning_count(),
@@ -498,12 +574,21 @@ fn run_and_list(
                 );
                 return (ExitCode::from(1), Vec::new());
             }
-            if !quiet {
+            if !voice.quiet {
                 for n in &outcome.notes {
-                    let _ = writeln!(stderr, "note: {n}");
+                    let _ = writeln!(stderr, "{}: {n}", paint.note("note"));
                 }
-                for w in &outcome.written {
-                    let _ = writeln!(stderr, "wrote {}", w.display());
+                if voice.verbose {
+                    for (stage, took) in &outcome.timings {
+                        let _ = writeln!(stderr, "  {stage:<26} {:>8.3} s", took.as_secs_f64());
+                    }
+                }
+                if !outcome.written.is_empty() {
+                    let _ = writeln!(
+                        stderr,
+                        "{}",
+                        summary_line(&outcome.written, outcome.pdf_pages, started.elapsed())
+                    );
                 }
                 let kinds = kinds(&outcome.diagnostics, Severity::Warning);
                 if !req.write {
@@ -518,6 +603,32 @@ fn run_and_list(
             (ExitCode::SUCCESS, outcome.written)
         }
     }
+}
+
+/// `wrote out/book.epub (2.1 MiB), out/book.pdf (1.6 MiB, 42 pages) in 1.7 s`.
+fn summary_line(
+    written: &[PathBuf],
+    pdf_pages: Option<usize>,
+    took: std::time::Duration,
+) -> String {
+    let files: Vec<String> = written
+        .iter()
+        .map(|path| {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            let size = if size >= 1 << 20 {
+                format!("{:.1} MiB", size as f64 / (1 << 20) as f64)
+            } else {
+                format!("{} KiB", size.div_ceil(1024))
+            };
+            let name = path.to_string_lossy();
+            let is_book_pdf = name.ends_with(".pdf") && !name.ends_with("-handout.pdf");
+            match pdf_pages.filter(|_| is_book_pdf) {
+                Some(pages) => format!("{} ({size}, {pages} pages)", path.display()),
+                None => format!("{} ({size})", path.display()),
+            }
+        })
+        .collect();
+    format!("wrote {} in {:.1} s", files.join(", "), took.as_secs_f64())
 }
 
 /// A run for editors and CI: everything on standard output, as JSON lines (the exit code is the

@@ -288,9 +288,14 @@ impl Diagnostics {
 
     /// Render all diagnostics, rustc-style, with a snippet of the offending line.
     pub fn render(&self, sources: &SourceMap) -> String {
+        self.render_styled(sources, Paint::plain())
+    }
+
+    /// As [`render`](Self::render), with terminal colours when `paint` has them.
+    pub fn render_styled(&self, sources: &SourceMap, paint: Paint) -> String {
         let mut out = String::new();
         for d in &self.items {
-            render_one(&mut out, d, sources);
+            render_one(&mut out, d, sources, paint);
         }
         out
     }
@@ -365,37 +370,125 @@ pub fn json_summary(
     format!("{value}\n")
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
+/// Terminal colours for diagnostics, rustc's: errors red, warnings yellow, places blue, help
+/// cyan; or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    pub fn plain() -> Paint {
+        Paint { on: false }
+    }
+
+    pub fn colored(on: bool) -> Paint {
+        Paint { on }
+    }
+
+    fn wrap(self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn error(self, text: &str) -> String {
+        self.wrap("1;31", text)
+    }
+
+    pub fn warning(self, text: &str) -> String {
+        self.wrap("1;33", text)
+    }
+
+    pub fn note(self, text: &str) -> String {
+        self.wrap("1;36", text)
+    }
+
+    pub fn place(self, text: &str) -> String {
+        self.wrap("1;34", text)
+    }
+
+    pub fn bold(self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+}
+
+/// Text from a book as it may be printed on a terminal: control characters (an escape sequence
+/// hidden in a report would drive the terminal) are shown as U+FFFD.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(|c| c.is_control() && c != '\t') {
+        text.chars()
+            .map(|c| {
+                if c.is_control() && c != '\t' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, paint: Paint) {
     let label = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    match d.code {
-        Some(code) => {
-            let _ = writeln!(out, "{label}[{code}]: {}", d.message);
-        }
-        None => {
-            let _ = writeln!(out, "{label}: {}", d.message);
-        }
-    }
+    let head = match d.code {
+        Some(code) => format!("{label}[{code}]"),
+        None => label.to_string(),
+    };
+    let head = match d.severity {
+        Severity::Error => paint.error(&head),
+        Severity::Warning => paint.warning(&head),
+    };
+    let _ = writeln!(out, "{head}: {}", paint.bold(&printable(&d.message)));
     if let Some(span) = d.span {
         let loc = sources.locate(span);
-        let _ = writeln!(out, "  --> {}:{}:{}", loc.display, loc.line, loc.column);
+        let place = format!("{}:{}:{}", loc.display, loc.line, loc.column);
+        let _ = writeln!(out, "  {} {}", paint.place("-->"), printable(&place));
         let gutter = loc.line.to_string().len();
         let shown: String = loc.line_text.chars().take(160).collect();
-        let _ = writeln!(out, "{:gutter$} |", "");
-        let _ = writeln!(out, "{} | {}", loc.line, shown.replace('\t', " "));
+        let bar = paint.place("|");
+        let _ = writeln!(out, "{:gutter$} {bar}", "");
+        let _ = writeln!(
+            out,
+            "{} {bar} {}",
+            paint.place(&loc.line.to_string()),
+            printable(&shown.replace('\t', " "))
+        );
         if loc.column <= 160 {
-            let _ = writeln!(out, "{:gutter$} | {:>col$}", "", "^", col = loc.column);
+            let caret = format!("{:>col$}", "^", col = loc.column);
+            let caret = match d.severity {
+                Severity::Error => paint.error(&caret),
+                Severity::Warning => paint.warning(&caret),
+            };
+            let _ = writeln!(out, "{:gutter$} {bar} {caret}", "");
         }
     } else if let Some(path) = &d.path {
-        let _ = writeln!(out, "  --> {}", path.display());
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            paint.place("-->"),
+            printable(&path.display().to_string())
+        );
     }
     if let Some(hint) = &d.hint {
         let pad = d
             .span
             .map_or(1, |s| sources.locate(s).line.to_string().len());
-        let _ = writeln!(out, "{:pad$} = help: {hint}", "");
+        let _ = writeln!(
+            out,
+            "{:pad$} = {}: {}",
+            "",
+            paint.note("help"),
+            printable(hint)
+        );
     }
     out.push('\n');
 }
@@ -424,6 +517,21 @@ mod tests {
         assert_eq!(line_text, "second [x]");
         let (line, col, _) = line_column(text, text.find("first").unwrap());
         assert_eq!((line, col), (1, 1));
+    }
+
+    #[test]
+    fn terminal_controls_in_a_book_are_not_printed() {
+        assert_eq!(printable("a\x1b[31mb\tc"), "a\u{fffd}[31mb\tc");
+        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn colours_only_when_asked() {
+        assert_eq!(Paint::plain().error("error"), "error");
+        assert_eq!(
+            Paint::colored(true).error("error"),
+            "\x1b[1;31merror\x1b[0m"
+        );
     }
 
     #[test]

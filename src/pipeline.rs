@@ -74,6 +74,10 @@ pub struct Outcome {
     pub sources: SourceMap,
     pub written: Vec<PathBuf>,
     pub notes: Vec<String>,
+    /// The PDF's page count, when one was made.
+    pub pdf_pages: Option<usize>,
+    /// How long each stage took, in order (`-v` prints them).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Outcome {
@@ -87,12 +91,15 @@ impl Outcome {
 pub fn build(req: &Request) -> Result<Outcome, Error> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
-    let outcome = |diagnostics, sources, written, notes| {
+    let mut clock = Clock::start();
+    let outcome = |diagnostics, sources, written, notes, clock: Clock| {
         Ok(Outcome {
             diagnostics,
             sources,
             written,
             notes,
+            pdf_pages: None,
+            timings: clock.laps,
         })
     };
     let Some(Book {
@@ -105,7 +112,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         if req.deny_warnings {
             diags.deny_warnings();
         }
-        return outcome(diags, sources, Vec::new(), Vec::new());
+        return outcome(diags, sources, Vec::new(), Vec::new(), clock);
     };
     let deny_warnings = req.deny_warnings || config.bindery.deny_warnings;
     req.pdf.apply(&mut config.bindery.pdf)?;
@@ -121,6 +128,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             .map_err(Error::Usage)?;
     }
     passes::run(&mut doc, &mut diags);
+    clock.lap("load");
     let (book_fonts, font_errors) = crate::assets::fonts::read_book_fonts(
         &fs,
         &config.bindery.fonts,
@@ -206,6 +214,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         }
     }
     crate::memory::return_large_blocks_to_the_system();
+    clock.lap("pictures");
     doc.meta.modified = modified_time(&paths)?;
     if diags.has_errors() || !req.write {
         if deny_warnings {
@@ -217,7 +226,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         } else {
             delivery_notes(&doc, &processed, &sources, config.bindery.epub.auto_cover)
         };
-        return outcome(diags, sources, Vec::new(), notes);
+        return outcome(diags, sources, Vec::new(), notes, clock);
     }
     let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
     check_out_dir(&out_dir, &req.root, &config.book.src)?;
@@ -243,21 +252,29 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         certified_by: config.bindery.epub.a11y_certified_by.clone(),
         kobo,
     };
-    let (epub, pdf) = rayon::join(
+    let ((epub, epub_time), (pdf, pdf_time)) = rayon::join(
         || {
-            make_epub
-                .then(|| {
-                    let bytes = epub::write(&doc, &processed, &epub_options)?;
-                    fit_epub_budget(&doc, bytes, &processed, &settings, &config, &epub_options)
-                })
-                .transpose()
+            timed(|| {
+                make_epub
+                    .then(|| {
+                        let bytes = epub::write(&doc, &processed, &epub_options)?;
+                        fit_epub_budget(&doc, bytes, &processed, &settings, &config, &epub_options)
+                    })
+                    .transpose()
+            })
         },
         || {
-            make_pdf
-                .then(|| pdf::write(&doc, &processed_pdf, &config.bindery.pdf, &fonts, &labels))
-                .transpose()
+            timed(|| {
+                make_pdf
+                    .then(|| pdf::write(&doc, &processed_pdf, &config.bindery.pdf, &fonts, &labels))
+                    .transpose()
+            })
         },
     );
+    // The two are made side by side: each is timed on its own, then the stage as a whole.
+    clock.record("epub (alongside the pdf)", epub_time);
+    clock.record("pdf (alongside the epub)", pdf_time);
+    clock.lap("epub and pdf");
     let mut notes = Vec::new();
     if let Some((bytes, note)) = epub? {
         notes.extend(note);
@@ -268,7 +285,9 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         };
         outputs.push((out_dir.join(file), bytes));
     }
+    let mut pdf_pages = None;
     if let Some((bytes, findings)) = pdf? {
+        pdf_pages = Some(findings.pages);
         report_pdf_findings(
             &mut diags,
             findings,
@@ -301,7 +320,7 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         diags.deny_warnings();
     }
     if diags.has_errors() {
-        return outcome(diags, sources, Vec::new(), Vec::new());
+        return outcome(diags, sources, Vec::new(), Vec::new(), clock);
     }
     for (target, _) in &outputs {
         let file_name = target
@@ -312,7 +331,43 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     }
     output::write_all_atomic(&outputs)?;
     let written = outputs.into_iter().map(|(target, _)| target).collect();
-    outcome(diags, sources, written, notes)
+    clock.lap("write");
+    let mut done = outcome(diags, sources, written, notes, clock)?;
+    done.pdf_pages = pdf_pages;
+    Ok(done)
+}
+
+/// `f`'s value and how long it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let value = f();
+    (value, start.elapsed())
+}
+
+/// Stage times for `-v`: each lap is the time since the previous one.
+struct Clock {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    /// A stage timed elsewhere (a side of a parallel pair), which does not end a lap.
+    fn record(&mut self, stage: &'static str, took: std::time::Duration) {
+        self.laps.push((stage, took));
+    }
 }
 
 /// Delivery risks as notes that name the store and, where there is one, the place in the source.

@@ -85,6 +85,8 @@ pub struct Findings {
     pub layout: Vec<String>,
     /// Why the PDF could not be made to conform to its standard (PDF/UA-1 or PDF/A-2b), if so.
     pub not_conforming: Option<String>,
+    /// How many pages the book has.
+    pub pages: usize,
 }
 
 /// Typeset and write the book. The PDF is validated against PDF/UA-1 (or PDF/A-2b); when the
@@ -107,6 +109,7 @@ pub fn write(
         missing,
         layout: layout_findings,
         not_conforming: None,
+        pages: book.pages.len(),
     };
     let bytes = match write::write(&book, images, fonts, &info) {
         Ok(b) => b,

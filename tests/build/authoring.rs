@@ -418,3 +418,47 @@ fn serve_previews_the_epub_on_loopback_and_tells_the_page_of_each_build() {
     let (_, chapter) = http_get(&address, "/book/OEBPS/text/ch001.xhtml");
     assert!(chapter.contains("The second version."));
 }
+
+#[test]
+fn a_build_ends_with_a_summary_and_colours_follow_the_choice_and_no_color() {
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n"),
+        ("src/a.md", b"# A\n\n![image1](missing.png)\n"),
+    ]);
+    let run = |args: &[&str], no_color: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_bindery"));
+        cmd.arg("build").arg(dir.path()).args(args);
+        cmd.env("SOURCE_DATE_EPOCH", EPOCH).env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let plain = run(&[], false);
+    let last_but_one = plain.lines().rev().nth(1).unwrap();
+    assert!(last_but_one.starts_with("wrote "), "{plain}");
+    assert!(last_but_one.contains("book.epub ("), "{plain}");
+    assert!(
+        last_but_one.contains(" pages)") && last_but_one.contains(" in "),
+        "{plain}"
+    );
+    // Not a terminal: no colours unless asked; `always` colours; NO_COLOR does not beat `always`.
+    assert!(!plain.contains('\x1b'));
+    assert!(run(&["--color", "always"], false).contains("\x1b[1;33mwarning"));
+    assert!(run(&["--color", "always"], true).contains('\x1b'));
+    assert!(!run(&["--color", "auto"], true).contains('\x1b'));
+    // -v: the stages and their times; -q: no summary.
+    let verbose = run(&["-v"], false);
+    for stage in ["load", "pictures", "epub and pdf", "write"] {
+        assert!(
+            verbose
+                .lines()
+                .any(|l| l.trim_start().starts_with(stage) && l.ends_with(" s")),
+            "{stage}: {verbose}"
+        );
+    }
+    assert!(!run(&["-q"], false).contains("wrote "));
+}
