@@ -88,6 +88,10 @@ enum Command {
         /// Also print how long each stage took.
         #[arg(long, short)]
         verbose: bool,
+        /// Make every picture from its source, ignoring and not filling the picture cache
+        /// (OUT/.bindery-cache).
+        #[arg(long)]
+        no_cache: bool,
         /// `json`: diagnostics as one JSON object per line on standard output, then a summary.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -290,6 +294,7 @@ pub fn main() -> ExitCode {
             deny_warnings,
             quiet,
             verbose,
+            no_cache,
             message_format,
             page_size,
             font_size,
@@ -335,6 +340,7 @@ pub fn main() -> ExitCode {
                 write: true,
                 pdf,
                 handout,
+                no_cache,
             };
             let voice = Voice {
                 quiet,
@@ -434,6 +440,7 @@ pub fn main() -> ExitCode {
                 write: false,
                 pdf: PdfOverrides::default(),
                 handout: None,
+                no_cache: false,
             };
             let voice = Voice {
                 quiet: false,
@@ -459,6 +466,7 @@ fn watch_request(
         write: true,
         pdf: PdfOverrides::default(),
         handout: None,
+        no_cache: false,
     }
 }
 

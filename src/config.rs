@@ -79,6 +79,8 @@ pub struct BinderySection {
     /// Folder that `{{#include}}` may read from besides the book folder (relative to the book
     /// root); default: the enclosing git work tree, if any.
     pub include_root: Option<String>,
+    /// Most space the picture cache in the output folder may take, in MiB; `0`: no cache.
+    pub cache_mib: u64,
 }
 
 impl Default for BinderySection {
@@ -100,6 +102,7 @@ impl Default for BinderySection {
             limits: Limits::default(),
             deny_warnings: false,
             include_root: None,
+            cache_mib: 1024,
         }
     }
 }

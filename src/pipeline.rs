@@ -32,6 +32,8 @@ pub struct Request {
     pub pdf: PdfOverrides,
     /// `--profile handout`: also write the imposed handout PDF.
     pub handout: Option<HandoutOptions>,
+    /// `--no-cache`: make every picture from its source, and keep none.
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -177,7 +179,17 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     let mut failed = Vec::new();
     let mut paths: Vec<PathBuf> = files_read;
     paths.extend(doc.images.iter().map(|i| i.path.clone()));
-    let results = images::process_all_variants(&doc.images, &settings, &edges);
+    // Pictures already made for an earlier build of these outputs are read back, not decoded.
+    let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
+    // Only in an output folder the build would write to: never through a link out of the book.
+    let out_dir_ok = check_out_dir(&out_dir, &req.root, &config.book.src).is_ok()
+        && (req.out_dir.is_some() || check_default_out_dir(&out_dir, &fs.root).is_ok());
+    let cache = if req.no_cache || !out_dir_ok {
+        images::PictureCache::off()
+    } else {
+        images::PictureCache::in_output_folder(&out_dir, config.bindery.cache_mib << 20, req.write)
+    };
+    let results = images::process_all_variants(&doc.images, &settings, &edges, &cache);
     for (index, result) in results.into_iter().enumerate() {
         match result {
             Ok(mut v) => {
@@ -209,10 +221,11 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             max_edge: epub::cover::HEIGHT.max(settings.max_edge),
             ..settings.clone()
         };
-        if let Some(Ok(p)) = images::process_all(&doc.images[c.0..=c.0], &cover).pop() {
+        if let Some(Ok(p)) = images::process_all(&doc.images[c.0..=c.0], &cover, &cache).pop() {
             processed[c.0] = p;
         }
     }
+    cache.trim();
     crate::memory::return_large_blocks_to_the_system();
     clock.lap("pictures");
     doc.meta.modified = modified_time(&paths)?;
@@ -228,7 +241,6 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         };
         return outcome(diags, sources, Vec::new(), notes, clock);
     }
-    let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
     check_out_dir(&out_dir, &req.root, &config.book.src)?;
     if req.out_dir.is_none() {
         check_default_out_dir(&out_dir, &fs.root)?;
@@ -433,11 +445,12 @@ fn fit_epub_budget(
             jpeg_quality: quality.min(settings.jpeg_quality),
             ..settings.clone()
         };
-        let smaller: Vec<Processed> = images::process_all(&doc.images, &step)
-            .into_iter()
-            .zip(processed)
-            .map(|(r, old)| r.unwrap_or_else(|_| old.clone()))
-            .collect();
+        let smaller: Vec<Processed> =
+            images::process_all(&doc.images, &step, &images::PictureCache::off())
+                .into_iter()
+                .zip(processed)
+                .map(|(r, old)| r.unwrap_or_else(|_| old.clone()))
+                .collect();
         let fits = rest + pictures(&smaller) <= budget;
         chosen = Some((step, smaller));
         if fits {

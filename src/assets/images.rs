@@ -12,6 +12,7 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use rayon::prelude::*;
 
+pub use super::cache::PictureCache;
 use crate::diag::Diagnostic;
 use crate::doc::ImageSource;
 
@@ -77,18 +78,30 @@ impl Settings {
 pub fn process_all(
     images: &[ImageSource],
     settings: &Settings,
+    cache: &PictureCache,
 ) -> Vec<Result<Processed, Diagnostic>> {
-    process_all_variants(images, settings, &[settings.max_edge])
+    process_all_variants(images, settings, &[settings.max_edge], cache)
         .into_iter()
         .map(|r| r.map(|mut v| v.remove(0)))
         .collect()
 }
 
+/// The width and height in a raster picture's header, without decoding its pixels.
+pub fn header_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
 /// Every picture, each decoded once, in one variant per long edge in `edges`.
+/// A picture found in `cache` is not decoded again; one made is added to it.
 pub fn process_all_variants(
     images: &[ImageSource],
     settings: &Settings,
     edges: &[u32],
+    cache: &PictureCache,
 ) -> Vec<Result<Vec<Processed>, Diagnostic>> {
     images
         .par_iter()
@@ -102,7 +115,15 @@ pub fn process_all_variants(
                 .code("bad-picture")
                 .at(src.first_use)
             })?;
-            process_variants(&bytes, settings, edges).map_err(|(msg, hint, limit)| {
+            let key = PictureCache::key(&bytes, settings, edges);
+            if let Some(variants) = cache.get(&key, settings, edges) {
+                return Ok(variants);
+            }
+            let made = process_variants(&bytes, settings, edges);
+            if let Ok(variants) = &made {
+                cache.put(&key, variants);
+            }
+            made.map_err(|(msg, hint, limit)| {
                 let d = if limit {
                     Diagnostic::error(format!("picture {}: {msg}", src.rel_path))
                 } else {

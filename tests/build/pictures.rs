@@ -164,10 +164,14 @@ fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
         max_pixels: 100_000_000,
         max_memory: 1 << 30,
     };
-    let processed: Vec<_> = bindery::assets::images::process_all(&doc.images, &settings)
-        .into_iter()
-        .map(|r| r.unwrap())
-        .collect();
+    let processed: Vec<_> = bindery::assets::images::process_all(
+        &doc.images,
+        &settings,
+        &bindery::assets::images::PictureCache::off(),
+    )
+    .into_iter()
+    .map(|r| r.unwrap())
+    .collect();
     assert_eq!(
         bindery::pdf::pixel_sizes(&processed),
         vec![bindery::pdf::layout::PixelSize {

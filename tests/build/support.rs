@@ -254,13 +254,17 @@ pub fn typeset(dir: &Path, settings: &bindery::config::PdfSettings) -> bindery::
         max_pixels: 100_000_000,
         max_memory: 1 << 30,
     };
-    let sizes: Vec<_> = bindery::assets::images::process_all(&doc.images, &image_settings)
-        .into_iter()
-        .map(|r| {
-            r.map(|p| bindery::pdf::pixel_sizes(std::slice::from_ref(&p))[0])
-                .unwrap_or_default()
-        })
-        .collect();
+    let sizes: Vec<_> = bindery::assets::images::process_all(
+        &doc.images,
+        &image_settings,
+        &bindery::assets::images::PictureCache::off(),
+    )
+    .into_iter()
+    .map(|r| {
+        r.map(|p| bindery::pdf::pixel_sizes(std::slice::from_ref(&p))[0])
+            .unwrap_or_default()
+    })
+    .collect();
     bindery::pdf::layout::typeset(&doc, &layout_settings(settings), &sizes).0
 }
 

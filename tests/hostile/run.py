@@ -237,7 +237,8 @@ def main():
                     and "out" not in b:
                 problems.append(f"a diagnostic without a place: {b.splitlines()[0]}")
         listing = sorted(os.listdir(out)) if os.path.isdir(out) and not os.path.islink(out) else []
-        stray = [n for n in listing if n.startswith(".")]
+        # The picture cache is kept on purpose; anything else hidden is a leftover.
+        stray = [n for n in listing if n.startswith(".") and n != ".bindery-cache"]
         if stray:
             problems.append(f"left behind: {stray}")
         epub, pdf = os.path.join(out, "book.epub"), os.path.join(out, "book.pdf")
