@@ -268,7 +268,8 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let mut stderr = std::io::stderr().lock();
+    // Not locked for the whole run: the progress bars write from other threads.
+    let mut stderr = std::io::stderr();
     let paint = cli.color.paint();
     match cli.command {
         Command::Init { dir } => {
@@ -495,7 +496,7 @@ fn watch_and_build(
     };
     let mut build = || {
         let Some((preview, _)) = &server else {
-            let mut stderr = std::io::stderr().lock();
+            let mut stderr = std::io::stderr();
             return run_and_list(req, voice, message_format, &mut stderr).1;
         };
         // The diagnostics go to the terminal and, when the build failed, to the page.
@@ -559,10 +560,16 @@ fn run_and_list(
 ) -> (ExitCode, Vec<PathBuf>) {
     let paint = voice.paint;
     let started = std::time::Instant::now();
+    let bars = (!voice.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .then(crate::progress::Bars::new);
     if format == MessageFormat::Json {
         return run_json(req);
     }
-    match pipeline::build(req) {
+    let built = match &bars {
+        Some(bars) => pipeline::build_with_progress(req, bars),
+        None => pipeline::build(req),
+    };
+    match built {
         Err(e) => {
             let _ = writeln!(stderr, "{}: {e}", paint.error("error"));
             (ExitCode::from(2), Vec::new())

@@ -18,6 +18,7 @@ pub mod new_report;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod progress;
 pub mod scaffold;
 pub mod serve;
 pub mod text;

@@ -88,9 +88,37 @@ impl Outcome {
     }
 }
 
+/// Told how a build goes, for a progress bar: each stage as it starts (with how many steps it
+/// has, when that is known), and each step done. Called from worker threads.
+pub trait Progress: Sync {
+    fn stage(&self, name: &'static str, steps: Option<u64>);
+    fn step(&self);
+    fn done(&self);
+}
+
+/// A build nobody watches.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&self, _: &'static str, _: Option<u64>) {}
+    fn step(&self) {}
+    fn done(&self) {}
+}
+
 /// Load, check, process pictures, write. Stops before writing anything if the book has errors, so
 /// the previous outputs stay as they were.
 pub fn build(req: &Request) -> Result<Outcome, Error> {
+    build_with_progress(req, &Silent)
+}
+
+/// [`build`], telling `progress` of each stage.
+pub fn build_with_progress(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error> {
+    let result = build_stages(req, progress);
+    progress.done();
+    result
+}
+
+fn build_stages(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let mut clock = Clock::start();
@@ -189,7 +217,9 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
     } else {
         images::PictureCache::in_output_folder(&out_dir, config.bindery.cache_mib << 20, req.write)
     };
-    let results = images::process_all_variants(&doc.images, &settings, &edges, &cache);
+    progress.stage("pictures", Some(doc.images.len() as u64));
+    let results =
+        images::process_all_variants(&doc.images, &settings, &edges, &cache, &|| progress.step());
     for (index, result) in results.into_iter().enumerate() {
         match result {
             Ok(mut v) => {
@@ -221,7 +251,8 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
             max_edge: epub::cover::HEIGHT.max(settings.max_edge),
             ..settings.clone()
         };
-        if let Some(Ok(p)) = images::process_all(&doc.images[c.0..=c.0], &cover, &cache).pop() {
+        let one = &doc.images[c.0..=c.0];
+        if let Some(Ok(p)) = images::process_all(one, &cover, &cache).pop() {
             processed[c.0] = p;
         }
     }
@@ -264,6 +295,14 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
         certified_by: config.bindery.epub.a11y_certified_by.clone(),
         kobo,
     };
+    progress.stage(
+        match (make_epub, make_pdf) {
+            (true, true) => "EPUB and PDF",
+            (false, true) => "PDF",
+            _ => "EPUB",
+        },
+        None,
+    );
     let ((epub, epub_time), (pdf, pdf_time)) = rayon::join(
         || {
             timed(|| {

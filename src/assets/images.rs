@@ -80,7 +80,7 @@ pub fn process_all(
     settings: &Settings,
     cache: &PictureCache,
 ) -> Vec<Result<Processed, Diagnostic>> {
-    process_all_variants(images, settings, &[settings.max_edge], cache)
+    process_all_variants(images, settings, &[settings.max_edge], cache, &|| {})
         .into_iter()
         .map(|r| r.map(|mut v| v.remove(0)))
         .collect()
@@ -102,41 +102,54 @@ pub fn process_all_variants(
     settings: &Settings,
     edges: &[u32],
     cache: &PictureCache,
+    done_one: &(dyn Fn() + Sync),
 ) -> Vec<Result<Vec<Processed>, Diagnostic>> {
     images
         .par_iter()
         .map(|src| {
-            let bytes = std::fs::read(&src.path).map_err(|e| {
-                Diagnostic::warning(format!(
-                    "cannot read picture {}: {}; a placeholder is shown",
-                    src.rel_path,
-                    crate::book::fs::io_reason(&e)
-                ))
-                .code("bad-picture")
-                .at(src.first_use)
-            })?;
-            let key = PictureCache::key(&bytes, settings, edges);
-            if let Some(variants) = cache.get(&key, settings, edges) {
-                return Ok(variants);
-            }
-            let made = process_variants(&bytes, settings, edges);
-            if let Ok(variants) = &made {
-                cache.put(&key, variants);
-            }
-            made.map_err(|(msg, hint, limit)| {
-                let d = if limit {
-                    Diagnostic::error(format!("picture {}: {msg}", src.rel_path))
-                } else {
-                    Diagnostic::warning(format!(
-                        "picture {}: {msg}; a placeholder is shown",
-                        src.rel_path
-                    ))
-                    .code("bad-picture")
-                };
-                d.at(src.first_use).hint(hint)
-            })
+            let result = process_one(src, settings, edges, cache);
+            done_one();
+            result
         })
         .collect()
+}
+
+/// One picture, from the cache or from its source.
+fn process_one(
+    src: &ImageSource,
+    settings: &Settings,
+    edges: &[u32],
+    cache: &PictureCache,
+) -> Result<Vec<Processed>, Diagnostic> {
+    let bytes = std::fs::read(&src.path).map_err(|e| {
+        Diagnostic::warning(format!(
+            "cannot read picture {}: {}; a placeholder is shown",
+            src.rel_path,
+            crate::book::fs::io_reason(&e)
+        ))
+        .code("bad-picture")
+        .at(src.first_use)
+    })?;
+    let key = PictureCache::key(&bytes, settings, edges);
+    if let Some(variants) = cache.get(&key, settings, edges) {
+        return Ok(variants);
+    }
+    let made = process_variants(&bytes, settings, edges);
+    if let Ok(variants) = &made {
+        cache.put(&key, variants);
+    }
+    made.map_err(|(msg, hint, limit)| {
+        let d = if limit {
+            Diagnostic::error(format!("picture {}: {msg}", src.rel_path))
+        } else {
+            Diagnostic::warning(format!(
+                "picture {}: {msg}; a placeholder is shown",
+                src.rel_path
+            ))
+            .code("bad-picture")
+        };
+        d.at(src.first_use).hint(hint)
+    })
 }
 
 /// Why a picture cannot be used: message, hint, and whether a limit was exceeded (an error: the

@@ -462,3 +462,52 @@ fn a_build_ends_with_a_summary_and_colours_follow_the_choice_and_no_color() {
     }
     assert!(!run(&["-q"], false).contains("wrote "));
 }
+
+#[test]
+fn a_build_tells_its_progress_of_each_stage_and_each_picture() {
+    use bindery::pipeline::{build_with_progress, Format, PdfOverrides, Progress, Request};
+    use std::sync::Mutex;
+    #[derive(Default)]
+    struct Record(Mutex<Vec<String>>);
+    impl Progress for Record {
+        fn stage(&self, name: &'static str, steps: Option<u64>) {
+            self.0.lock().unwrap().push(format!("{name} {steps:?}"));
+        }
+        fn step(&self) {
+            self.0.lock().unwrap().push("step".into());
+        }
+        fn done(&self) {
+            self.0.lock().unwrap().push("done".into());
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let req = Request {
+        root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        out_dir: Some(out.path().to_path_buf()),
+        format: Format::All,
+        deny_warnings: false,
+        write: true,
+        pdf: PdfOverrides::default(),
+        handout: None,
+        no_cache: true,
+    };
+    let record = Record::default();
+    let outcome = build_with_progress(&req, &record).unwrap();
+    assert!(!outcome.failed());
+    let events = record.0.into_inner().unwrap();
+    let pictures = events
+        .iter()
+        .position(|e| e.starts_with("pictures Some("))
+        .unwrap();
+    let count: usize = events[pictures]["pictures Some(".len()..events[pictures].len() - 1]
+        .parse()
+        .unwrap();
+    assert!(count >= 5, "{events:?}");
+    let steps = events.iter().filter(|e| *e == "step").count();
+    assert_eq!(steps, count, "one step per picture: {events:?}");
+    assert!(
+        events.contains(&"EPUB and PDF None".to_string()),
+        "{events:?}"
+    );
+    assert_eq!(events.last().map(String::as_str), Some("done"));
+}
