@@ -71,27 +71,8 @@ const EXAMPLES: &str = "Examples:
 enum Command {
     /// Build the book's outputs into DIR/out (or --out).
     Build {
-        /// The book folder (with book.toml, or a folder of reports). Default: the current folder.
-        dir: Option<PathBuf>,
-        /// Which outputs to write.
-        #[arg(long, value_enum, default_value_t = FormatArg::All)]
-        format: FormatArg,
-        /// Folder for the outputs.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Print only errors and warnings.
-        #[arg(long, short, conflicts_with = "verbose")]
-        quiet: bool,
-        /// Also print how long each stage took.
-        #[arg(long, short)]
-        verbose: bool,
-        /// Make every picture from its source, ignoring and not filling the picture cache
-        /// (OUT/.bindery-cache).
-        #[arg(long)]
-        no_cache: bool,
+        #[command(flatten)]
+        book: BookArgs,
         /// `json`: diagnostics as one JSON object per line on standard output, then a summary.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -129,23 +110,8 @@ enum Command {
     /// Build, then build again after every change to the book's files, until Ctrl-C. A failing
     /// edit prints its diagnostics and keeps the previous outputs.
     Watch {
-        /// The book folder. Default: the current folder.
-        dir: Option<PathBuf>,
-        /// Which outputs to write.
-        #[arg(long, value_enum, default_value_t = FormatArg::All)]
-        format: FormatArg,
-        /// Folder for the outputs.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Print only errors and warnings.
-        #[arg(long, short, conflicts_with = "verbose")]
-        quiet: bool,
-        /// Also print how long each stage took.
-        #[arg(long, short)]
-        verbose: bool,
+        #[command(flatten)]
+        book: BookArgs,
         /// `json`: each build's diagnostics and summary as JSON lines on standard output.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -153,29 +119,14 @@ enum Command {
     /// Watch, and preview the book on 127.0.0.1: its chapters as the EPUB has them, the PDF, and
     /// a failed build's diagnostics; the open page reloads after each build.
     Serve {
-        /// The book folder. Default: the current folder.
-        dir: Option<PathBuf>,
         /// The port on 127.0.0.1 (0: any free port).
         #[arg(long, short, default_value_t = 3000)]
         port: u16,
         /// Open the preview in the desktop's browser.
         #[arg(long)]
         open: bool,
-        /// Which outputs to write: `all` (EPUB and PDF), `epub` or `kepub` (no PDF).
-        #[arg(long, value_enum, default_value_t = FormatArg::All)]
-        format: FormatArg,
-        /// Folder for the outputs.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Print only errors and warnings.
-        #[arg(long, short, conflicts_with = "verbose")]
-        quiet: bool,
-        /// Also print how long each stage took.
-        #[arg(long, short)]
-        verbose: bool,
+        #[command(flatten)]
+        book: BookArgs,
     },
     /// Load and validate the book, pictures included; write nothing.
     Check {
@@ -213,6 +164,54 @@ enum Command {
     },
     /// Print the manual page (roff) to standard output: `bindery manpage > bindery.1`.
     Manpage,
+}
+
+/// What `build`, `watch` and `serve` share: the book, its outputs, and how much is printed.
+#[derive(Debug, clap::Args)]
+struct BookArgs {
+    /// The book folder (with book.toml, or a folder of reports). Default: the current folder.
+    dir: Option<PathBuf>,
+    /// Which outputs to write (`serve` shows the EPUB: all, epub or kepub).
+    #[arg(long, value_enum, default_value_t = FormatArg::All)]
+    format: FormatArg,
+    /// Folder for the outputs.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Print only errors and warnings.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print how long each stage took.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Make every picture from its source, ignoring and not filling the picture cache
+    /// (OUT/.bindery-cache).
+    #[arg(long)]
+    no_cache: bool,
+}
+
+impl BookArgs {
+    /// A build that writes, with the page setup of book.toml.
+    fn request(self) -> (Request, Voice) {
+        let voice = Voice {
+            quiet: self.quiet,
+            verbose: self.verbose,
+            paint: Paint::plain(),
+        };
+        let request = Request {
+            root: self.dir.unwrap_or_else(|| PathBuf::from(".")),
+            out_dir: self.out,
+            format: self.format.into(),
+            deny_warnings: self.deny_warnings,
+            write: true,
+            pdf: PdfOverrides::default(),
+            handout: None,
+            no_cache: self.no_cache,
+        };
+        (request, voice)
+    }
 }
 
 impl From<FormatArg> for Format {
@@ -289,13 +288,7 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Build {
-            dir,
-            format,
-            out,
-            deny_warnings,
-            quiet,
-            verbose,
-            no_cache,
+            book,
             message_format,
             page_size,
             font_size,
@@ -332,23 +325,10 @@ pub fn main() -> ExitCode {
                 },
                 ragged_right: ragged_right.then_some(true),
             };
-            let format = format.into();
-            let req = Request {
-                root: dir.unwrap_or_else(|| PathBuf::from(".")),
-                out_dir: out,
-                format,
-                deny_warnings,
-                write: true,
-                pdf,
-                handout,
-                no_cache,
-            };
-            let voice = Voice {
-                quiet,
-                verbose,
-                paint,
-            };
-            run(&req, voice, message_format, &mut stderr)
+            let (mut req, voice) = book.request();
+            req.pdf = pdf;
+            req.handout = handout;
+            run(&req, Voice { paint, ..voice }, message_format, &mut stderr)
         }
         Command::NewReport {
             title,
@@ -372,45 +352,22 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Watch {
-            dir,
-            format,
-            out,
-            deny_warnings,
-            quiet,
-            verbose,
+            book,
             message_format,
         } => {
-            let req = watch_request(dir, out, format, deny_warnings);
-            let voice = Voice {
-                quiet,
-                verbose,
-                paint,
-            };
-            watch_and_build(&req, voice, message_format, None)
+            let (req, voice) = book.request();
+            watch_and_build(&req, Voice { paint, ..voice }, message_format, None)
         }
-        Command::Serve {
-            dir,
-            port,
-            open,
-            format,
-            out,
-            deny_warnings,
-            quiet,
-            verbose,
-        } => {
-            if matches!(format, FormatArg::Pdf) {
+        Command::Serve { port, open, book } => {
+            if matches!(book.format, FormatArg::Pdf) {
                 let _ = writeln!(
                     stderr,
                     "error: the preview shows the EPUB: use --format all, epub or kepub"
                 );
                 return ExitCode::from(2);
             }
-            let req = watch_request(dir, out, format, deny_warnings);
-            let voice = Voice {
-                quiet,
-                verbose,
-                paint,
-            };
+            let (req, voice) = book.request();
+            let voice = Voice { paint, ..voice };
             watch_and_build(&req, voice, MessageFormat::Human, Some((port, open)))
         }
         Command::Completions { shell } => {
@@ -450,24 +407,6 @@ pub fn main() -> ExitCode {
             };
             run(&req, voice, message_format, &mut stderr)
         }
-    }
-}
-
-fn watch_request(
-    dir: Option<PathBuf>,
-    out: Option<PathBuf>,
-    format: FormatArg,
-    deny_warnings: bool,
-) -> Request {
-    Request {
-        root: dir.unwrap_or_else(|| PathBuf::from(".")),
-        out_dir: out,
-        format: format.into(),
-        deny_warnings,
-        write: true,
-        pdf: PdfOverrides::default(),
-        handout: None,
-        no_cache: false,
     }
 }
 
