@@ -433,10 +433,12 @@ fn watch_and_build(
         Ok(server) => server,
         Err(e) => return fail(&e),
     };
+    // What each build keeps for the next, so a rebuild redoes only what an edit touched.
+    let warm = pipeline::Warm::default();
     let mut build = || {
         let Some((preview, _)) = &server else {
             let mut stderr = std::io::stderr();
-            return run_and_list(req, voice, message_format, &mut stderr).1;
+            return run_and_list(req, voice, message_format, &mut stderr, Some(&warm)).1;
         };
         // The diagnostics go to the terminal and, when the build failed, to the page.
         let mut text = Vec::new();
@@ -444,7 +446,7 @@ fn watch_and_build(
             paint: Paint::plain(),
             ..voice
         };
-        let written = run_and_list(req, plain, message_format, &mut text).1;
+        let written = run_and_list(req, plain, message_format, &mut text, Some(&warm)).1;
         let _ = std::io::stderr().write_all(&text);
         let is = |p: &PathBuf, ext: &str| p.to_string_lossy().ends_with(ext);
         preview.publish(if written.is_empty() {
@@ -487,26 +489,32 @@ fn watch_and_build(
 }
 
 fn run(req: &Request, voice: Voice, format: MessageFormat, stderr: &mut impl Write) -> ExitCode {
-    run_and_list(req, voice, format, stderr).0
+    run_and_list(req, voice, format, stderr, None).0
 }
 
-/// A run, with the files it wrote.
+/// A run, with the files it wrote; `warm` holds what the previous build of a long-running
+/// process kept.
 fn run_and_list(
     req: &Request,
     voice: Voice,
     format: MessageFormat,
     stderr: &mut impl Write,
+    warm: Option<&pipeline::Warm>,
 ) -> (ExitCode, Vec<PathBuf>) {
     let paint = voice.paint;
     let started = std::time::Instant::now();
     let bars = (!voice.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .then(crate::progress::Bars::new);
     if format == MessageFormat::Json {
-        return run_json(req);
+        return run_json(req, warm);
     }
-    let built = match &bars {
-        Some(bars) => pipeline::build_with_progress(req, bars),
-        None => pipeline::build(req),
+    let progress: &dyn pipeline::Progress = match &bars {
+        Some(bars) => bars,
+        None => &pipeline::Silent,
+    };
+    let built = match warm {
+        Some(warm) => pipeline::rebuild(req, progress, warm),
+        None => pipeline::build_with_progress(req, progress),
     };
     match built {
         Err(e) => {
@@ -587,9 +595,13 @@ fn summary_line(
 
 /// A run for editors and CI: everything on standard output, as JSON lines (the exit code is the
 /// same as a human run's).
-fn run_json(req: &Request) -> (ExitCode, Vec<PathBuf>) {
+fn run_json(req: &Request, warm: Option<&pipeline::Warm>) -> (ExitCode, Vec<PathBuf>) {
     let mut stdout = std::io::stdout().lock();
-    match pipeline::build(req) {
+    let built = match warm {
+        Some(warm) => pipeline::rebuild(req, &pipeline::Silent, warm),
+        None => pipeline::build(req),
+    };
+    match built {
         Err(e) => {
             let message = e.to_string();
             let line = crate::diag::json_summary("usage", (0, 0), &[], &[], Some(&message));

@@ -12,6 +12,7 @@ pub mod config;
 pub mod diag;
 pub mod doc;
 pub mod epub;
+pub mod fingerprint;
 pub mod labels;
 mod memory;
 pub mod new_report;

@@ -105,6 +105,42 @@ impl Progress for Silent {
     fn done(&self) {}
 }
 
+/// What a long-running process (`watch`, `serve`) keeps from one build for the next, so that
+/// a rebuild after an edit redoes only what the edit touched: the font book (while the book's
+/// fonts are the same), the chapters the PDF typesetter laid out, and the EPUB's compressed
+/// files. Each part checks that what it holds still fits before it is used, so a rebuild's
+/// outputs are byte for byte those of a cold build. It holds the last build's parts only.
+#[derive(Default)]
+pub struct Warm {
+    fonts: std::sync::Mutex<Option<(u128, std::sync::Arc<pdf::FontBook>)>>,
+    layout: pdf::layout::Memo,
+    epub: epub::Memo,
+}
+
+impl Warm {
+    /// The font book for `book_fonts`: the one kept when they are the same files as last time.
+    fn font_book(
+        &self,
+        book_fonts: Vec<crate::assets::fonts::BookFont>,
+    ) -> (std::sync::Arc<pdf::FontBook>, Vec<(String, String)>) {
+        let mut print = crate::fingerprint::Fingerprint::new();
+        for f in &book_fonts {
+            print.bytes(f.name.as_bytes()).debug(&f.role).bytes(&f.bytes);
+        }
+        let print = print.finish();
+        let mut kept = self.fonts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, fonts)) = kept.as_ref().filter(|(p, _)| *p == print) {
+            return (std::sync::Arc::clone(fonts), Vec::new());
+        }
+        let (fonts, errors) = pdf::font_book(book_fonts);
+        // A font book with a broken font is made again each time, so its errors are told again.
+        *kept = errors
+            .is_empty()
+            .then(|| (print, std::sync::Arc::clone(&fonts)));
+        (fonts, errors)
+    }
+}
+
 /// Load, check, process pictures, write. Stops before writing anything if the book has errors, so
 /// the previous outputs stay as they were.
 pub fn build(req: &Request) -> Result<Outcome, Error> {
@@ -113,12 +149,24 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
 
 /// [`build`], telling `progress` of each stage.
 pub fn build_with_progress(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error> {
-    let result = build_stages(req, progress);
+    let result = build_stages(req, progress, None);
     progress.done();
     result
 }
 
-fn build_stages(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error> {
+/// [`build_with_progress`] for a long-running process: it reuses what `warm` kept from the
+/// previous build and leaves this build's parts in it.
+pub fn rebuild(req: &Request, progress: &dyn Progress, warm: &Warm) -> Result<Outcome, Error> {
+    let result = build_stages(req, progress, Some(warm));
+    progress.done();
+    result
+}
+
+fn build_stages(
+    req: &Request,
+    progress: &dyn Progress,
+    warm: Option<&Warm>,
+) -> Result<Outcome, Error> {
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let mut clock = Clock::start();
@@ -174,7 +222,10 @@ fn build_stages(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error
         .collect();
     // The PDF and the handout typeset with the book's fonts; an EPUB only embeds them.
     let fonts = if matches!(req.format, Format::Pdf | Format::All) || req.handout.is_some() {
-        let (fonts, errors) = pdf::font_book(book_fonts);
+        let (fonts, errors) = match warm {
+            Some(warm) => warm.font_book(book_fonts),
+            None => pdf::font_book(book_fonts),
+        };
         for (name, why) in errors {
             diags.push(
                 Diagnostic::error(format!("{name} cannot be used as a font: {why}"))
@@ -308,7 +359,8 @@ fn build_stages(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error
             timed(|| {
                 make_epub
                     .then(|| {
-                        let bytes = epub::write(&doc, &processed, &epub_options)?;
+                        let memo = warm.map(|w| &w.epub);
+                        let bytes = epub::write_with_memo(&doc, &processed, &epub_options, memo)?;
                         fit_epub_budget(&doc, bytes, &processed, &settings, &config, &epub_options)
                     })
                     .transpose()
@@ -317,7 +369,11 @@ fn build_stages(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error
         || {
             timed(|| {
                 make_pdf
-                    .then(|| pdf::write(&doc, &processed_pdf, &config.bindery.pdf, &fonts, &labels))
+                    .then(|| {
+                        let memo = warm.map(|w| &w.layout);
+                        let pdf = &config.bindery.pdf;
+                        pdf::write(&doc, &processed_pdf, pdf, &fonts, &labels, memo)
+                    })
                     .transpose()
             })
         },
@@ -339,6 +395,9 @@ fn build_stages(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error
     let mut pdf_pages = None;
     if let Some((bytes, findings)) = pdf? {
         pdf_pages = Some(findings.pages);
+        for &(step, took) in &findings.timings {
+            clock.record(step, took);
+        }
         report_pdf_findings(
             &mut diags,
             findings,

@@ -1,6 +1,6 @@
 //! The picture cache: decoded, oriented, resized and encoded pictures kept on disk by the hash
 //! of their source bytes and of everything that shaped them, so a rebuild after an edit does not
-//! decode 150 photos again. The home of `siphasher`.
+//! decode 150 photos again.
 //!
 //! Entries live in `OUT/.bindery-cache/pictures/`, one file each, written atomically (a
 //! temporary name, then a rename). The folder is safe to delete at any time. After a build that
@@ -14,12 +14,11 @@
 //! slip a decompression bomb past the limits. SVG drawings are not cached: they are cleaned, not
 //! decoded, and that is fast.
 
-use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use siphasher::sip128::{Hasher128, SipHasher13};
+use crate::fingerprint::Fingerprint;
 
 use super::images::{self, Processed, Settings};
 
@@ -59,9 +58,8 @@ impl PictureCache {
 
     /// The key of a picture made from `source` with these settings, in these variants.
     pub fn key(source: &[u8], settings: &Settings, edges: &[u32]) -> String {
-        let mut h = SipHasher13::new();
-        h.write(program_hash());
-        h.write(MAGIC);
+        let mut h = Fingerprint::new();
+        h.bytes(program_hash()).bytes(MAGIC);
         for n in [
             u64::from(settings.max_edge),
             u64::from(settings.jpeg_quality),
@@ -69,14 +67,13 @@ impl PictureCache {
             settings.max_memory,
             edges.len() as u64,
         ] {
-            h.write_u64(n);
+            h.number(n);
         }
         for e in edges {
-            h.write_u32(*e);
+            h.number(u64::from(*e));
         }
-        h.write_usize(source.len());
-        h.write(source);
-        format!("{:032x}", h.finish128().as_u128())
+        h.bytes(source);
+        format!("{:032x}", h.finish())
     }
 
     /// The variants stored under `key`, if there is a sound entry.
@@ -158,18 +155,19 @@ impl PictureCache {
 fn program_hash() -> &'static [u8] {
     static HASH: OnceLock<[u8; 16]> = OnceLock::new();
     HASH.get_or_init(|| {
-        let mut h = SipHasher13::new();
-        h.write(env!("CARGO_PKG_VERSION").as_bytes());
+        let mut h = Fingerprint::new();
+        h.bytes(env!("CARGO_PKG_VERSION").as_bytes());
         match std::env::current_exe().and_then(std::fs::read) {
-            Ok(program) => h.write(&program),
+            Ok(program) => h.bytes(&program),
             // No way to tell this program from another: a key no other run will have.
-            Err(_) => h.write_u128(
-                std::time::SystemTime::now()
+            Err(_) => h.bytes(
+                &std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos()),
+                    .map_or(0, |d| d.as_nanos())
+                    .to_le_bytes(),
             ),
-        }
-        h.finish128().as_u128().to_le_bytes()
+        };
+        h.finish().to_le_bytes()
     })
 }
 

@@ -1,11 +1,16 @@
 //! The EPUB container: a ZIP with `mimetype` first and stored, fixed timestamps, fixed permissions,
 //! so the same book gives the same bytes. The `zip` crate lives here only.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Write};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
+use crate::fingerprint::Fingerprint;
 use crate::Error;
 
 /// One file of the package.
@@ -16,8 +21,25 @@ pub struct Entry {
     pub compress: bool,
 }
 
-/// Pack the entries (after `mimetype`) into EPUB bytes, every timestamp set to `modified`.
-pub fn pack(entries: &[Entry], modified: i64) -> Result<Vec<u8>, Error> {
+/// Text files compressed by the earlier builds of a long-running process (`watch`, `serve`),
+/// each under the fingerprint of its name and bytes, so a rebuild compresses only the files
+/// an edit changed. It holds the last build's files only.
+#[derive(Default)]
+pub struct Memo {
+    packed: Mutex<HashMap<u128, Arc<Vec<u8>>>>,
+}
+
+/// Pack the entries (after `mimetype`) into EPUB bytes, every timestamp set to `modified`,
+/// taking compressed files from `memo` and leaving this package's there.
+///
+/// Compressing is the slow part of packing, so each text file is compressed on its own, side
+/// by side, into a one-file ZIP of its own; its compressed data is then copied whole into the
+/// package. The package is the same whether its files were compressed now or kept.
+pub fn pack(
+    entries: &[Entry],
+    modified: i64,
+    memo: Option<&Memo>,
+) -> Result<Vec<u8>, Error> {
     let (y, mo, d, h, mi, s) = crate::epub::civil_from_epoch(modified);
     // ZIP dates start in 1980; clamp rather than fail for SOURCE_DATE_EPOCH=0.
     let when = if y < 1980 {
@@ -29,21 +51,68 @@ pub fn pack(entries: &[Entry], modified: i64) -> Result<Vec<u8>, Error> {
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(when)
-        .unix_permissions(0o644);
-    let deflated = stored
+        .unix_permissions(PERMISSIONS);
+    let kept = memo
+        .map(|m| std::mem::take(&mut *m.packed.lock().unwrap_or_else(|e| e.into_inner())))
+        .unwrap_or_default();
+    let compressed: Vec<Option<(u128, Arc<Vec<u8>>)>> = entries
+        .par_iter()
+        .map(|e| {
+            if !e.compress {
+                return Ok(None);
+            }
+            let key = Fingerprint::new()
+                .bytes(e.name.as_bytes())
+                .bytes(&e.bytes)
+                .finish();
+            let one = match kept.get(&key) {
+                Some(one) => Arc::clone(one),
+                None => Arc::new(compress_alone(e)?),
+            };
+            Ok(Some((key, one)))
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file("mimetype", stored).map_err(packing)?;
+    zip.write_all(b"application/epub+zip").map_err(packing)?;
+    for (e, one) in entries.iter().zip(&compressed) {
+        match one {
+            None => {
+                zip.start_file(e.name.as_str(), stored).map_err(packing)?;
+                zip.write_all(&e.bytes).map_err(packing)?;
+            }
+            Some((_, one)) => {
+                let mut alone = ZipArchive::new(Cursor::new(&one[..])).map_err(packing)?;
+                let file = alone.by_index_raw(0).map_err(packing)?;
+                zip.raw_copy_file_touch(file, when, Some(PERMISSIONS))
+                    .map_err(packing)?;
+            }
+        }
+    }
+    let bytes = zip.finish().map_err(packing)?.into_inner();
+    if let Some(memo) = memo {
+        *memo.packed.lock().unwrap_or_else(|e| e.into_inner()) =
+            compressed.into_iter().flatten().collect();
+    }
+    Ok(bytes)
+}
+
+/// The permissions every file of the package has.
+const PERMISSIONS: u32 = 0o644;
+
+/// `e` compressed, as a ZIP holding it alone.
+fn compress_alone(e: &Entry) -> Result<Vec<u8>, Error> {
+    let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(9));
-    let err = |e: zip::result::ZipError| Error::Encode(format!("EPUB packaging failed: {e}"));
-    let io = |e: std::io::Error| Error::Encode(format!("EPUB packaging failed: {e}"));
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    zip.start_file("mimetype", stored).map_err(err)?;
-    zip.write_all(b"application/epub+zip").map_err(io)?;
-    for e in entries {
-        zip.start_file(e.name.as_str(), if e.compress { deflated } else { stored })
-            .map_err(err)?;
-        zip.write_all(&e.bytes).map_err(io)?;
-    }
-    Ok(zip.finish().map_err(err)?.into_inner())
+    zip.start_file(e.name.as_str(), deflated).map_err(packing)?;
+    zip.write_all(&e.bytes).map_err(packing)?;
+    Ok(zip.finish().map_err(packing)?.into_inner())
+}
+
+fn packing(e: impl std::fmt::Display) -> Error {
+    Error::Encode(format!("EPUB packaging failed: {e}"))
 }
 
 /// The files of an EPUB (or any ZIP), by name, for the live preview. A package of more than

@@ -12,12 +12,14 @@ pub mod xhtml;
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use crate::assets::fonts::{self, Face, Role};
 use crate::assets::images::Processed;
 use crate::doc::passes::{visit_blocks, visit_inlines};
 use crate::doc::{Block, ChapterKind, Document, Inline, LinkTarget, TocItem};
 use crate::Error;
-pub use archive::unpack;
+pub use archive::{unpack, Memo};
 use archive::Entry;
 use xhtml::escape;
 
@@ -80,6 +82,16 @@ pub fn image_names(doc: &Document, images: &[Processed]) -> Vec<String> {
 
 /// Build the EPUB bytes.
 pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<Vec<u8>, Error> {
+    write_with_memo(doc, images, options, None)
+}
+
+/// [`write`], taking the files a long-running process's earlier builds compressed from `memo`.
+pub fn write_with_memo(
+    doc: &Document,
+    images: &[Processed],
+    options: &Options,
+    memo: Option<&archive::Memo>,
+) -> Result<Vec<u8>, Error> {
     let names = image_names(doc, images);
     let hrefs: Vec<String> = names.iter().map(|n| format!("../images/{n}")).collect();
     let chapter_file_fn = chapter_file;
@@ -164,6 +176,7 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
         None,
     );
     let chapter_texts: Vec<String> = (0..doc.chapters.len())
+        .into_par_iter()
         .map(|i| xhtml::chapter(&ctx, i))
         .collect();
     for (i, text) in chapter_texts.into_iter().enumerate() {
@@ -244,7 +257,7 @@ pub fn write(doc: &Document, images: &[Processed], options: &Options) -> Result<
         options.certified_by.as_deref(),
     );
     entries.insert(1, text_entry("OEBPS/content.opf", opf));
-    archive::pack(&entries, doc.meta.modified)
+    archive::pack(&entries, doc.meta.modified, memo)
 }
 
 fn text_entry(name: &str, text: String) -> Entry {

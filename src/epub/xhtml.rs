@@ -14,7 +14,7 @@ pub struct Context<'a> {
     pub image_hrefs: &'a [String],
     /// Size of each picture as packaged, in pixels (0 x 0: unknown), for `width`/`height`.
     pub image_sizes: &'a [(u32, u32)],
-    pub chapter_file: &'a dyn Fn(usize) -> String,
+    pub chapter_file: &'a (dyn Fn(usize) -> String + Sync),
     /// Kobo's KEPUB markup (see `Kobo`).
     pub kobo: bool,
 }

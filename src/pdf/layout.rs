@@ -14,6 +14,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -22,10 +23,11 @@ use super::outline::outline;
 use super::pages::{paginate, paginate_body};
 use super::running::{decorate, number_front};
 use super::settings::em;
-use super::shape::{FaceId, Shaped};
+use super::shape::{FaceId, FontBook, Shaped};
 use crate::assets::fonts::Role;
 use crate::config::ChapterBreak;
 use crate::doc::{Block, Document, Inline};
+use crate::fingerprint::Fingerprint;
 
 pub(super) use super::settings::{content_height, text_width};
 pub use super::settings::{HandoutCover, Settings};
@@ -108,13 +110,27 @@ pub fn typeset(
     settings: &Settings,
     image_sizes: &[PixelSize],
 ) -> (model::Book, MissingChars) {
+    typeset_with_memo(doc, settings, image_sizes, None)
+}
+
+/// [`typeset`], taking the chapters an earlier build laid out from `memo` where nothing they
+/// read has changed, and leaving this build's chapters in it for the next.
+pub fn typeset_with_memo(
+    doc: &Document,
+    settings: &Settings,
+    image_sizes: &[PixelSize],
+    memo: Option<&Memo>,
+) -> (model::Book, MissingChars) {
     let width = text_width(settings);
     // Body first: its page numbers are needed by the contents, which do not move them (front
     // matter is numbered in roman numerals, the body from 1).
-    let chapters: Vec<ChapterLayout> = (0..doc.chapters.len())
-        .into_par_iter()
-        .map(|i| chapter(doc, settings, image_sizes, i))
-        .collect();
+    let chapters: Vec<ChapterLayout> = match memo {
+        None => (0..doc.chapters.len())
+            .into_par_iter()
+            .map(|i| chapter(doc, settings, image_sizes, i))
+            .collect(),
+        Some(memo) => memo.chapters(doc, settings, image_sizes),
+    };
     let mut ctx = Ctx::new(doc, settings, image_sizes, 0);
     ctx.lang = doc.meta.language.clone();
     // Sized once: the flow of a long book is large, and doubling it as it grows would hold
@@ -191,7 +207,125 @@ fn starts_page(doc: &Document, settings: &Settings, i: usize) -> bool {
         }
 }
 
+/// Chapters laid out by earlier builds of a long-running process (`watch`, `serve`), each kept
+/// under the fingerprint of everything its layout reads ([`chapter_key`]), so that after an
+/// edit only the chapters it touched are laid out again. It keeps only the last build's
+/// chapters, so it does not grow with the number of rebuilds.
+#[derive(Default)]
+pub struct Memo {
+    kept: Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// The font book the chapters were shaped with: their items name its faces by index, so
+    /// they are only good with the same one (held, so its address is never reused).
+    fonts: Option<Arc<FontBook>>,
+    chapters: HashMap<u128, ChapterLayout>,
+}
+
+impl Memo {
+    /// Every chapter of `doc`: a copy of the one kept under its key, or laid out anew.
+    fn chapters(
+        &self,
+        doc: &Document,
+        settings: &Settings,
+        image_sizes: &[PixelSize],
+    ) -> Vec<ChapterLayout> {
+        let mut kept = std::mem::take(&mut *self.kept.lock().unwrap_or_else(|e| e.into_inner()));
+        if !kept
+            .fonts
+            .as_ref()
+            .is_some_and(|f| Arc::ptr_eq(f, &settings.fonts))
+        {
+            kept = Kept {
+                fonts: Some(Arc::clone(&settings.fonts)),
+                chapters: HashMap::new(),
+            };
+        }
+        let mut settings_print = Fingerprint::new();
+        settings.fingerprint(&mut settings_print);
+        let laid: Vec<(u128, Option<ChapterLayout>)> = (0..doc.chapters.len())
+            .into_par_iter()
+            .map(|i| {
+                let key = chapter_key(doc, &settings_print, image_sizes, i);
+                let fresh = (!kept.chapters.contains_key(&key))
+                    .then(|| chapter(doc, settings, image_sizes, i));
+                (key, fresh)
+            })
+            .collect();
+        // Keys hold the chapter's index, so each kept chapter is taken at most once.
+        let mut next = HashMap::with_capacity(laid.len());
+        let mut chapters = Vec::with_capacity(laid.len());
+        for (i, (key, fresh)) in laid.into_iter().enumerate() {
+            let c = fresh
+                .or_else(|| kept.chapters.remove(&key))
+                .unwrap_or_else(|| chapter(doc, settings, image_sizes, i));
+            chapters.push(c.clone());
+            next.insert(key, c);
+        }
+        kept.chapters = next;
+        *self.kept.lock().unwrap_or_else(|e| e.into_inner()) = kept;
+        chapters
+    }
+
+    /// How many chapters it holds (for tests).
+    pub fn len(&self) -> usize {
+        self.kept.lock().map_or(0, |k| k.chapters.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The fingerprint of everything chapter `i`'s layout reads: its own content (every field of
+/// it, the resolved links and picture numbers included), its place in the book (anchors and
+/// note keys carry it), its heading label, the book's language, the settings, and the size and
+/// file name of each picture it shows. The font book is compared by identity in [`Memo`].
+fn chapter_key(
+    doc: &Document,
+    settings_print: &Fingerprint,
+    image_sizes: &[PixelSize],
+    i: usize,
+) -> u128 {
+    let ch = &doc.chapters[i];
+    let mut f = Fingerprint::new();
+    f.number(settings_print.finish() as u64)
+        .number((settings_print.finish() >> 64) as u64)
+        .number(i as u64)
+        .debug(ch)
+        .debug(&doc.chapter_label(i))
+        .debug(&doc.meta.language);
+    for id in pictures_shown(ch) {
+        f.number(id as u64)
+            .debug(&image_sizes.get(id))
+            .debug(&doc.images.get(id).map(|p| &p.rel_path));
+    }
+    f.finish()
+}
+
+/// The pictures a chapter shows (in its text and its notes), by index.
+fn pictures_shown(ch: &crate::doc::Chapter) -> Vec<usize> {
+    let mut ids = Vec::new();
+    let notes = ch.footnotes.iter().map(|f| &f.blocks[..]);
+    for blocks in std::iter::once(&ch.blocks[..]).chain(notes) {
+        crate::doc::passes::visit_blocks(blocks, &mut |b| {
+            if let Block::Figure { image, .. } = b {
+                ids.push(image.id.0);
+            }
+        });
+        crate::doc::passes::visit_inlines(blocks, &mut |inline| {
+            if let Inline::Image(image) = inline {
+                ids.push(image.id.0);
+            }
+        });
+    }
+    ids
+}
+
 /// One chapter laid out on its own, ready to join the book's flow.
+#[derive(Clone)]
 struct ChapterLayout {
     entries: Vec<Entry>,
     /// Footnote bodies by (chapter, number), for the paginator to place.

@@ -87,30 +87,55 @@ pub struct Findings {
     pub not_conforming: Option<String>,
     /// How many pages the book has.
     pub pages: usize,
+    /// How long each step took, in order (`-v` prints them).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Typeset and write the book. The PDF is validated against PDF/UA-1 (or PDF/A-2b); when the
 /// content cannot meet the standard (a character no font has is drawn as a box, which PDF/UA
 /// forbids), it is written without the claim and the reasons are returned, never silently.
+/// `memo` keeps the chapters laid out by a long-running process's earlier builds.
 pub fn write(
     doc: &Document,
     images: &[Processed],
     settings: &PdfSettings,
     fonts: &Arc<FontBook>,
     labels: &crate::labels::Labels,
+    memo: Option<&layout::Memo>,
 ) -> Result<(Vec<u8>, Findings), Error> {
     let sizes = pixel_sizes(images);
     let mut layout = layout_settings(settings, Arc::clone(fonts));
     layout.labels = labels.clone();
-    let (book, missing) = layout::typeset(doc, &layout, &sizes);
+    let start = std::time::Instant::now();
+    let (book, missing) = layout::typeset_with_memo(doc, &layout, &sizes, memo);
+    let typeset = start.elapsed();
+    let start = std::time::Instant::now();
     let layout_findings = verify::verify(&book, &layout);
-    let mut info = write::Info::of(doc, settings.pdf_a, true);
+    let checked = start.elapsed();
+    // A character no font has is drawn as the empty glyph, which the standards forbid: the
+    // check would fail at the very end of writing, so the PDF is written without it at once
+    // (writing is the slow part; a failed check would mean writing it twice).
+    let drawn_as_boxes = (!missing.is_empty()).then(|| {
+        let mut chars: Vec<char> = missing.iter().map(|&(_, c)| c).collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let listed: Vec<String> = chars.iter().take(8).map(|c| format!("'{c}'")).collect();
+        let more = chars.len().saturating_sub(8);
+        format!(
+            "characters no font has are drawn as empty boxes ({}{})",
+            listed.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        )
+    });
+    let mut info = write::Info::of(doc, settings.pdf_a, drawn_as_boxes.is_none());
     let mut findings = Findings {
         missing,
         layout: layout_findings,
-        not_conforming: None,
+        not_conforming: drawn_as_boxes,
         pages: book.pages.len(),
+        timings: vec![("pdf: typeset", typeset), ("pdf: check pages", checked)],
     };
+    let start = std::time::Instant::now();
     let bytes = match write::write(&book, images, fonts, &info) {
         Ok(b) => b,
         Err(write::Failure::NotConforming(why)) => {
@@ -124,6 +149,7 @@ pub fn write(
         }
         Err(write::Failure::Other(e)) => return Err(e),
     };
+    findings.timings.push(("pdf: write", start.elapsed()));
     Ok((bytes, findings))
 }
 

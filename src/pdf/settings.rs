@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::shape::{FaceId, FontBook};
 use crate::assets::fonts::Role;
+use crate::fingerprint::Fingerprint;
 
 /// Page geometry and type sizes, in points.
 #[derive(Debug, Clone)]
@@ -37,6 +38,31 @@ pub struct HandoutCover {
 impl Settings {
     pub fn face(&self, role: Role, bold: bool, italic: bool) -> FaceId {
         self.fonts.face_for(role, bold, italic)
+    }
+
+    /// Feed every setting but the font book to `f` (a cache compares the font book by
+    /// identity). Every field is named, so a new one cannot be left out unseen.
+    pub(super) fn fingerprint(&self, f: &mut Fingerprint) {
+        let Settings {
+            width,
+            height,
+            top,
+            bottom,
+            inner,
+            outer,
+            font_size,
+            leading,
+            two_sided,
+            chapter_break,
+            ragged_right,
+            number_headings,
+            fonts: _,
+            labels,
+            handout_cover,
+        } = self;
+        f.debug(&(width, height, top, bottom, inner, outer));
+        f.debug(&(font_size, leading, two_sided, chapter_break, ragged_right));
+        f.debug(&(number_headings, labels, handout_cover));
     }
 }
 
