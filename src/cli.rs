@@ -544,6 +544,10 @@ fn run_and_list(
                     for (stage, took) in &outcome.timings {
                         let _ = writeln!(stderr, "  {stage:<26} {:>8.3} s", took.as_secs_f64());
                     }
+                    for (what, anew, of) in &outcome.reused {
+                        let kept = of - anew;
+                        let _ = writeln!(stderr, "  {what}: {anew} of {of} ({kept} kept)");
+                    }
                 }
                 if !outcome.written.is_empty() {
                     let _ = writeln!(
@@ -567,7 +571,7 @@ fn run_and_list(
     }
 }
 
-/// `wrote out/book.epub (2.1 MiB), out/book.pdf (1.6 MiB, 42 pages) in 1.7 s`.
+/// `wrote out/book.epub (2.1 MiB), out/book.pdf (1.6 MiB, 42 pages) in 1.74 s`.
 fn summary_line(
     written: &[PathBuf],
     pdf_pages: Option<usize>,
@@ -590,7 +594,14 @@ fn summary_line(
             }
         })
         .collect();
-    format!("wrote {} in {:.1} s", files.join(", "), took.as_secs_f64())
+    // Tenths are enough for a long build; a rebuild in watch takes a fraction of a second.
+    let secs = took.as_secs_f64();
+    let took = if secs < 10.0 {
+        format!("{secs:.2}")
+    } else {
+        format!("{secs:.1}")
+    };
+    format!("wrote {} in {took} s", files.join(", "))
 }
 
 /// A run for editors and CI: everything on standard output, as JSON lines (the exit code is the

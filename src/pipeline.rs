@@ -80,6 +80,8 @@ pub struct Outcome {
     pub pdf_pages: Option<usize>,
     /// How long each stage took, in order (`-v` prints them).
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// In a rebuild: what was made anew of how many, per kind of part kept (`-v` prints them).
+    pub reused: Vec<(&'static str, usize, usize)>,
 }
 
 impl Outcome {
@@ -125,7 +127,10 @@ impl Warm {
     ) -> (std::sync::Arc<pdf::FontBook>, Vec<(String, String)>) {
         let mut print = crate::fingerprint::Fingerprint::new();
         for f in &book_fonts {
-            print.bytes(f.name.as_bytes()).debug(&f.role).bytes(&f.bytes);
+            print
+                .bytes(f.name.as_bytes())
+                .debug(&f.role)
+                .bytes(&f.bytes);
         }
         let print = print.finish();
         let mut kept = self.fonts.lock().unwrap_or_else(|e| e.into_inner());
@@ -178,6 +183,7 @@ fn build_stages(
             notes,
             pdf_pages: None,
             timings: clock.laps,
+            reused: Vec::new(),
         })
     };
     let Some(Book {
@@ -444,6 +450,18 @@ fn build_stages(
     clock.lap("write");
     let mut done = outcome(diags, sources, written, notes, clock)?;
     done.pdf_pages = pdf_pages;
+    if let Some(warm) = warm {
+        if make_pdf {
+            let chapters = warm.layout.len();
+            done.reused
+                .push(("chapters laid out", warm.layout.laid_out_anew(), chapters));
+        }
+        if make_epub {
+            let files = warm.epub.len();
+            done.reused
+                .push(("EPUB files compressed", warm.epub.compressed_anew(), files));
+        }
+    }
     Ok(done)
 }
 

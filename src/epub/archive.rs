@@ -27,6 +27,24 @@ pub struct Entry {
 #[derive(Default)]
 pub struct Memo {
     packed: Mutex<HashMap<u128, Arc<Vec<u8>>>>,
+    /// How many files the last package compressed anew.
+    fresh: std::sync::atomic::AtomicUsize,
+}
+
+impl Memo {
+    /// How many files the last package compressed anew (the others were kept).
+    pub fn compressed_anew(&self) -> usize {
+        self.fresh.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many compressed files the last package had.
+    pub fn len(&self) -> usize {
+        self.packed.lock().map_or(0, |p| p.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Pack the entries (after `mimetype`) into EPUB bytes, every timestamp set to `modified`,
@@ -35,11 +53,7 @@ pub struct Memo {
 /// Compressing is the slow part of packing, so each text file is compressed on its own, side
 /// by side, into a one-file ZIP of its own; its compressed data is then copied whole into the
 /// package. The package is the same whether its files were compressed now or kept.
-pub fn pack(
-    entries: &[Entry],
-    modified: i64,
-    memo: Option<&Memo>,
-) -> Result<Vec<u8>, Error> {
+pub fn pack(entries: &[Entry], modified: i64, memo: Option<&Memo>) -> Result<Vec<u8>, Error> {
     let (y, mo, d, h, mi, s) = crate::epub::civil_from_epoch(modified);
     // ZIP dates start in 1980; clamp rather than fail for SOURCE_DATE_EPOCH=0.
     let when = if y < 1980 {
@@ -53,7 +67,10 @@ pub fn pack(
         .last_modified_time(when)
         .unix_permissions(PERMISSIONS);
     let kept = memo
-        .map(|m| std::mem::take(&mut *m.packed.lock().unwrap_or_else(|e| e.into_inner())))
+        .map(|m| {
+            m.fresh.store(0, std::sync::atomic::Ordering::Relaxed);
+            std::mem::take(&mut *m.packed.lock().unwrap_or_else(|e| e.into_inner()))
+        })
         .unwrap_or_default();
     let compressed: Vec<Option<(u128, Arc<Vec<u8>>)>> = entries
         .par_iter()
@@ -67,7 +84,13 @@ pub fn pack(
                 .finish();
             let one = match kept.get(&key) {
                 Some(one) => Arc::clone(one),
-                None => Arc::new(compress_alone(e)?),
+                None => {
+                    if let Some(memo) = memo {
+                        memo.fresh
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    Arc::new(compress_alone(e)?)
+                }
             };
             Ok(Some((key, one)))
         })
@@ -135,4 +158,47 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
         entries.push((file.name().to_string(), data));
     }
     Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(chapter_two: &str) -> Vec<Entry> {
+        let text = |name: &str, body: &str| Entry {
+            name: name.into(),
+            bytes: body.repeat(50).into_bytes(),
+            compress: true,
+        };
+        vec![
+            text("OEBPS/text/ch001.xhtml", "<p>We met in Hanoi.</p>"),
+            text("OEBPS/text/ch002.xhtml", chapter_two),
+            Entry {
+                name: "OEBPS/images/a.jpg".into(),
+                bytes: vec![0xff, 0xd8, 0xff, 0xe0, 1, 2, 3],
+                compress: false,
+            },
+        ]
+    }
+
+    #[test]
+    fn a_package_from_kept_files_is_the_cold_package_and_only_changed_files_are_compressed() {
+        let memo = Memo::default();
+        let first = entries("<p>Day two.</p>");
+        let cold = pack(&first, 1_700_000_000, None).unwrap();
+        assert_eq!(pack(&first, 1_700_000_000, Some(&memo)).unwrap(), cold);
+        assert_eq!(memo.compressed_anew(), 2);
+        assert_eq!(pack(&first, 1_700_000_000, Some(&memo)).unwrap(), cold);
+        assert_eq!(memo.compressed_anew(), 0);
+        let edited = entries("<p>Day two, and a workshop.</p>");
+        let cold = pack(&edited, 1_700_000_500, None).unwrap();
+        assert_eq!(pack(&edited, 1_700_000_500, Some(&memo)).unwrap(), cold);
+        assert_eq!(memo.compressed_anew(), 1);
+        let files = unpack(&cold).unwrap();
+        assert_eq!(
+            files[0],
+            ("mimetype".into(), b"application/epub+zip".to_vec())
+        );
+        assert_eq!(files[2].1, edited[1].bytes);
+    }
 }

@@ -19,8 +19,8 @@ use crate::assets::images::Processed;
 use crate::doc::passes::{visit_blocks, visit_inlines};
 use crate::doc::{Block, ChapterKind, Document, Inline, LinkTarget, TocItem};
 use crate::Error;
-pub use archive::{unpack, Memo};
 use archive::Entry;
+pub use archive::{unpack, Memo};
 use xhtml::escape;
 
 pub struct Options {

@@ -222,6 +222,8 @@ struct Kept {
     /// they are only good with the same one (held, so its address is never reused).
     fonts: Option<Arc<FontBook>>,
     chapters: HashMap<u128, ChapterLayout>,
+    /// How many chapters the last build laid out anew.
+    fresh: usize,
 }
 
 impl Memo {
@@ -240,7 +242,7 @@ impl Memo {
         {
             kept = Kept {
                 fonts: Some(Arc::clone(&settings.fonts)),
-                chapters: HashMap::new(),
+                ..Kept::default()
             };
         }
         let mut settings_print = Fingerprint::new();
@@ -254,6 +256,7 @@ impl Memo {
                 (key, fresh)
             })
             .collect();
+        kept.fresh = laid.iter().filter(|(_, fresh)| fresh.is_some()).count();
         // Keys hold the chapter's index, so each kept chapter is taken at most once.
         let mut next = HashMap::with_capacity(laid.len());
         let mut chapters = Vec::with_capacity(laid.len());
@@ -269,7 +272,12 @@ impl Memo {
         chapters
     }
 
-    /// How many chapters it holds (for tests).
+    /// How many chapters the last build laid out anew (the others were kept).
+    pub fn laid_out_anew(&self) -> usize {
+        self.kept.lock().map_or(0, |k| k.fresh)
+    }
+
+    /// How many chapters the last build had.
     pub fn len(&self) -> usize {
         self.kept.lock().map_or(0, |k| k.chapters.len())
     }
@@ -611,4 +619,126 @@ pub(super) fn text_end(e: &Entry) -> f32 {
             _ => None,
         })
         .fold(0.0f32, f32::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::TocItem;
+    use crate::pipeline::book_from_markdown;
+
+    fn settings() -> Settings {
+        crate::pdf::layout_settings(
+            &crate::config::PdfSettings::default(),
+            Arc::new(FontBook::bundled_only()),
+        )
+    }
+
+    /// A book of one chapter per text.
+    fn book(texts: &[&str]) -> Document {
+        let mut doc = book_from_markdown(texts[0]);
+        for (i, text) in texts.iter().enumerate().skip(1) {
+            let mut ch = book_from_markdown(text).chapters.remove(0);
+            ch.number = Some(vec![i as u32 + 1]);
+            ch.title = format!("Report {}", i + 1);
+            doc.toc.push(TocItem::Entry {
+                title: ch.title.clone(),
+                chapter: Some(i),
+                children: Vec::new(),
+            });
+            doc.chapters.push(ch);
+        }
+        doc
+    }
+
+    const TEXTS: [&str; 3] = [
+        "We met in Hanoi.[^1]\n\n[^1]: In the spring.\n\n## Talks\n\nThree talks.",
+        "The second day had a *workshop* and a `cargo build` demo.",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nAnd a table.",
+    ];
+
+    #[test]
+    fn a_rebuild_lays_out_only_the_changed_chapter_and_gives_the_same_book_as_a_cold_one() {
+        let settings = settings();
+        let memo = Memo::default();
+        let doc = book(&TEXTS);
+        let cold = typeset(&doc, &settings, &[]);
+        let first = typeset_with_memo(&doc, &settings, &[], Some(&memo));
+        assert_eq!(memo.laid_out_anew(), 3);
+        assert!(first == cold, "the rebuilt book differs from a cold one");
+        let again = typeset_with_memo(&doc, &settings, &[], Some(&memo));
+        assert_eq!(memo.laid_out_anew(), 0);
+        assert!(again == cold, "the rebuilt book differs from a cold one");
+        // An edit to the second chapter makes it longer: its pages and the third's move.
+        let edited = book(&[TEXTS[0], &TEXTS[1].repeat(40), TEXTS[2]]);
+        let cold = typeset(&edited, &settings, &[]);
+        let warm = typeset_with_memo(&edited, &settings, &[], Some(&memo));
+        assert_eq!(memo.laid_out_anew(), 1);
+        assert!(warm == cold, "the rebuilt book differs from a cold one");
+    }
+
+    #[test]
+    fn new_settings_a_new_font_book_or_a_moved_chapter_lay_out_again() {
+        let settings = settings();
+        let memo = Memo::default();
+        let doc = book(&TEXTS);
+        typeset_with_memo(&doc, &settings, &[], Some(&memo));
+        let larger = Settings {
+            font_size: settings.font_size + 1.0,
+            ..settings.clone()
+        };
+        typeset_with_memo(&doc, &larger, &[], Some(&memo));
+        assert_eq!(memo.laid_out_anew(), 3);
+        let other_fonts = Settings {
+            fonts: Arc::new(FontBook::bundled_only()),
+            ..larger.clone()
+        };
+        typeset_with_memo(&doc, &other_fonts, &[], Some(&memo));
+        assert_eq!(memo.laid_out_anew(), 3);
+        // The first two chapters swap places: both carry their place in the book.
+        let swapped = book(&[TEXTS[1], TEXTS[0], TEXTS[2]]);
+        typeset_with_memo(&swapped, &other_fonts, &[], Some(&memo));
+        assert_eq!(memo.laid_out_anew(), 2);
+    }
+
+    #[test]
+    fn a_chapter_is_laid_out_again_when_a_picture_it_shows_changes_size_and_only_then() {
+        let shown = PixelSize::new(400, 300);
+        let mut doc = book(&["Before.", "Between.", "After."]);
+        let file = doc.chapters[1].file;
+        let span = crate::diag::Span {
+            file,
+            start: 0,
+            end: 1,
+        };
+        for name in ["a", "b"] {
+            doc.images.push(crate::doc::ImageSource {
+                path: format!("/book/pictures/{name}.jpg").into(),
+                rel_path: format!("pictures/{name}.jpg"),
+                first_use: span,
+            });
+        }
+        doc.chapters[1].blocks.push(Block::Figure {
+            image: crate::doc::Image {
+                id: crate::doc::ImageId(0),
+                alt: "A stage".into(),
+                title: None,
+                span,
+                width: None,
+                height: None,
+            },
+            caption: Vec::new(),
+        });
+        let settings = settings();
+        let memo = Memo::default();
+        typeset_with_memo(&doc, &settings, &[shown, shown], Some(&memo));
+        // Picture 1 is shown by no chapter: its size reaches no layout.
+        typeset_with_memo(&doc, &settings, &[shown, PixelSize::new(9, 9)], Some(&memo));
+        assert_eq!(memo.laid_out_anew(), 0);
+        let portrait = PixelSize::new(300, 400);
+        let warm = typeset_with_memo(&doc, &settings, &[portrait, shown], Some(&memo));
+        assert_eq!(memo.laid_out_anew(), 1);
+        let cold = typeset(&doc, &settings, &[portrait, shown]);
+        assert!(warm == cold, "the rebuilt book differs from a cold one");
+    }
 }

@@ -124,7 +124,11 @@ pub fn write(
         format!(
             "characters no font has are drawn as empty boxes ({}{})",
             listed.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
         )
     });
     let mut info = write::Info::of(doc, settings.pdf_a, drawn_as_boxes.is_none());

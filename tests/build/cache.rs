@@ -52,3 +52,132 @@ fn cached_pictures_give_byte_identical_outputs_and_bad_entries_are_made_again() 
     std::fs::write(&entries[3], b"not an entry").unwrap();
     assert!(build() == expected, "after damaging the cache");
 }
+
+/// Copy the parts of the bundled book a build reads into a new folder.
+fn copy_bundled_book() -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("book.toml"), copy.path().join("book.toml")).unwrap();
+    for folder in ["book", "pictures", "fonts"] {
+        std::fs::create_dir(copy.path().join(folder)).unwrap();
+        for file in std::fs::read_dir(root.join(folder)).unwrap() {
+            let file = file.unwrap().path();
+            std::fs::copy(
+                &file,
+                copy.path().join(folder).join(file.file_name().unwrap()),
+            )
+            .unwrap();
+        }
+    }
+    copy
+}
+
+#[test]
+fn watch_rebuilds_reuse_the_last_build_and_write_what_a_cold_build_writes() {
+    let book = copy_bundled_book();
+    let outs = tempfile::tempdir().unwrap();
+    let (watched, cold) = (outs.path().join("watched"), outs.path().join("cold"));
+    let log = outs.path().join("watch.log");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args([
+            "watch",
+            book.path().to_str().unwrap(),
+            "--color",
+            "never",
+            "-v",
+        ])
+        .arg("--out")
+        .arg(&watched)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    struct Reap(std::process::Child);
+    impl Drop for Reap {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let reap = Reap(child);
+    let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
+    let builds = || {
+        log_text()
+            .lines()
+            .filter(|l| l.starts_with("wrote "))
+            .count()
+    };
+    let wait_for = |n: usize| {
+        let start = std::time::Instant::now();
+        while builds() < n {
+            assert!(
+                start.elapsed().as_secs() < 120,
+                "no build {n}:\n{}",
+                log_text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    wait_for(1);
+    // An edit to one report; then a picture that changes size (the chapter showing it is laid
+    // out again, the others are kept).
+    let report = book.path().join("book/hallway-track.md");
+    let mut text = std::fs::read_to_string(&report).unwrap();
+    text.push_str("\nOne more thing we heard in the hallway, added while watching.\n");
+    std::fs::write(&report, text).unwrap();
+    wait_for(2);
+    let run = bindery(
+        &[
+            "build",
+            book.path().to_str().unwrap(),
+            "--no-cache",
+            "-q",
+            "--out",
+            cold.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        outputs(&watched) == outputs(&cold),
+        "after an edit, the watch's outputs differ from a cold build's"
+    );
+    let pictures = book.path().join("pictures");
+    std::fs::copy(pictures.join("storm.jpg"), pictures.join("dune.jpg")).unwrap();
+    wait_for(3);
+    std::fs::remove_dir_all(&cold).unwrap();
+    let run = bindery(
+        &[
+            "build",
+            book.path().to_str().unwrap(),
+            "--no-cache",
+            "-q",
+            "--out",
+            cold.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        outputs(&watched) == outputs(&cold),
+        "after a picture changed, the watch's outputs differ from a cold build's"
+    );
+    // The first build made everything; each rebuild laid out one chapter again (the edited
+    // report; the one showing the changed picture) and compressed only its files.
+    let reuse: Vec<String> = log_text()
+        .lines()
+        .filter(|l| l.starts_with("  chapters laid out:"))
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert_eq!(reuse.len(), 3, "{}", log_text());
+    assert!(reuse[0].ends_with("(0 kept)"), "{reuse:?}");
+    assert!(
+        reuse[1].starts_with("chapters laid out: 1 of "),
+        "{reuse:?}"
+    );
+    assert!(
+        reuse[2].starts_with("chapters laid out: 1 of "),
+        "{reuse:?}"
+    );
+    drop(reap);
+}
