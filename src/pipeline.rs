@@ -90,22 +90,7 @@ impl Outcome {
     }
 }
 
-/// Told how a build goes, for a progress bar: each stage as it starts (with how many steps it
-/// has, when that is known), and each step done. Called from worker threads.
-pub trait Progress: Sync {
-    fn stage(&self, name: &'static str, steps: Option<u64>);
-    fn step(&self);
-    fn done(&self);
-}
-
-/// A build nobody watches.
-pub struct Silent;
-
-impl Progress for Silent {
-    fn stage(&self, _: &'static str, _: Option<u64>) {}
-    fn step(&self) {}
-    fn done(&self) {}
-}
+pub use crate::progress::{Progress, Silent};
 
 /// What a long-running process (`watch`, `serve`) keeps from one build for the next, so that
 /// a rebuild after an edit redoes only what the edit touched: the font book (while the book's
@@ -352,14 +337,11 @@ fn build_stages(
         certified_by: config.bindery.epub.a11y_certified_by.clone(),
         kobo,
     };
-    progress.stage(
-        match (make_epub, make_pdf) {
-            (true, true) => "EPUB and PDF",
-            (false, true) => "PDF",
-            _ => "EPUB",
-        },
-        None,
-    );
+    // The PDF tells its own stages (a count of chapters, then writing); the EPUB is made
+    // alongside and is the quicker of the two.
+    if !make_pdf {
+        progress.stage("EPUB", None);
+    }
     let ((epub, epub_time), (pdf, pdf_time)) = rayon::join(
         || {
             timed(|| {
@@ -378,7 +360,7 @@ fn build_stages(
                     .then(|| {
                         let memo = warm.map(|w| &w.layout);
                         let pdf = &config.bindery.pdf;
-                        pdf::write(&doc, &processed_pdf, pdf, &fonts, &labels, memo)
+                        pdf::write(&doc, &processed_pdf, pdf, &fonts, &labels, memo, progress)
                     })
                     .transpose()
             })

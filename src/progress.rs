@@ -1,13 +1,30 @@
-//! Progress bars on a terminal (the home of `indicatif`): one bar per build stage, shown only
-//! once the build has run for `SHOW_AFTER`, so quick builds print nothing but their summary.
-//! Pictures count up; the typesetting stage, which has no count, is a spinner with its time.
+//! How a build tells its progress: the [`Progress`] hook the stages call (from worker
+//! threads), and its terminal form, [`Bars`] (the home of `indicatif`): one bar per stage,
+//! shown only once the build has run for `SHOW_AFTER`, so quick builds print nothing but their
+//! summary. Pictures and typeset chapters count up; writing the PDF, which has no count, is a
+//! spinner with its time.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::pipeline::Progress;
+/// Told how a build goes, for a progress bar: each stage as it starts (with how many steps it
+/// has, when that is known), and each step done. Called from worker threads.
+pub trait Progress: Sync {
+    fn stage(&self, name: &'static str, steps: Option<u64>);
+    fn step(&self);
+    fn done(&self);
+}
+
+/// A build nobody watches.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&self, _: &'static str, _: Option<u64>) {}
+    fn step(&self) {}
+    fn done(&self) {}
+}
 
 /// A build shorter than this shows no bar.
 const SHOW_AFTER: Duration = Duration::from_secs(1);

@@ -1,10 +1,31 @@
-//! Small text helpers shared by the stages: NFC, heading slugs, ASCII XML ids.
+//! Small text helpers shared by the stages: NFC, heading slugs, ASCII XML ids, `%XX` escapes.
 
 use unicode_normalization::UnicodeNormalization;
 
 /// Text typed on macOS is often decomposed (NFD); everything in the tree is NFC.
 pub fn nfc(s: &str) -> String {
     s.nfc().collect()
+}
+
+/// Decode `%XX` escapes (a `%` and two hex digits, nothing else: `%+1` is not one); anything
+/// else, a lone `%` included, is kept as written. `None` when the decoded bytes are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).ok()
 }
 
 /// mdBook's heading ids: lower case, letters and digits kept (any script), spaces to `-`.
@@ -77,6 +98,23 @@ fn latin_letter(c: char) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn percent_escapes_are_two_hex_digits_and_decode_to_utf8() {
+        let decode = |s: &str| percent_decode(s);
+        assert_eq!(
+            decode("OEBPS/text/a%20b.xhtml").unwrap(),
+            "OEBPS/text/a b.xhtml"
+        );
+        assert_eq!(decode("%C3%A9").unwrap(), "é");
+        assert_eq!(decode("x%2").unwrap(), "x%2");
+        assert_eq!(decode("100%").unwrap(), "100%");
+        // A sign is not a hex digit (`u8::from_str_radix` would take it).
+        assert_eq!(decode("%+1").unwrap(), "%+1");
+        assert_eq!(decode("%-1x").unwrap(), "%-1x");
+        assert_eq!(decode("%FF"), None);
+        assert_eq!(crate::book::summary::percent_decode("a%FFb"), "a%FFb");
+    }
     use super::*;
 
     #[test]

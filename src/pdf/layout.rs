@@ -110,16 +110,18 @@ pub fn typeset(
     settings: &Settings,
     image_sizes: &[PixelSize],
 ) -> (model::Book, MissingChars) {
-    typeset_with_memo(doc, settings, image_sizes, None)
+    typeset_with_memo(doc, settings, image_sizes, None, &|| {})
 }
 
 /// [`typeset`], taking the chapters an earlier build laid out from `memo` where nothing they
-/// read has changed, and leaving this build's chapters in it for the next.
+/// read has changed, and leaving this build's chapters in it for the next. `chapter_done` is
+/// called as each chapter is laid out or taken (from worker threads).
 pub fn typeset_with_memo(
     doc: &Document,
     settings: &Settings,
     image_sizes: &[PixelSize],
     memo: Option<&Memo>,
+    chapter_done: &(dyn Fn() + Sync),
 ) -> (model::Book, MissingChars) {
     let width = text_width(settings);
     // Body first: its page numbers are needed by the contents, which do not move them (front
@@ -127,9 +129,13 @@ pub fn typeset_with_memo(
     let chapters: Vec<ChapterLayout> = match memo {
         None => (0..doc.chapters.len())
             .into_par_iter()
-            .map(|i| chapter(doc, settings, image_sizes, i))
+            .map(|i| {
+                let laid = chapter(doc, settings, image_sizes, i);
+                chapter_done();
+                laid
+            })
             .collect(),
-        Some(memo) => memo.chapters(doc, settings, image_sizes),
+        Some(memo) => memo.chapters(doc, settings, image_sizes, chapter_done),
     };
     let mut ctx = Ctx::new(doc, settings, image_sizes, 0);
     ctx.lang = doc.meta.language.clone();
@@ -233,6 +239,7 @@ impl Memo {
         doc: &Document,
         settings: &Settings,
         image_sizes: &[PixelSize],
+        chapter_done: &(dyn Fn() + Sync),
     ) -> Vec<ChapterLayout> {
         let mut kept = std::mem::take(&mut *self.kept.lock().unwrap_or_else(|e| e.into_inner()));
         if !kept
@@ -253,6 +260,7 @@ impl Memo {
                 let key = chapter_key(doc, &settings_print, image_sizes, i);
                 let fresh = (!kept.chapters.contains_key(&key))
                     .then(|| chapter(doc, settings, image_sizes, i));
+                chapter_done();
                 (key, fresh)
             })
             .collect();
@@ -663,16 +671,16 @@ mod tests {
         let memo = Memo::default();
         let doc = book(&TEXTS);
         let cold = typeset(&doc, &settings, &[]);
-        let first = typeset_with_memo(&doc, &settings, &[], Some(&memo));
+        let first = typeset_with_memo(&doc, &settings, &[], Some(&memo), &|| {});
         assert_eq!(memo.laid_out_anew(), 3);
         assert!(first == cold, "the rebuilt book differs from a cold one");
-        let again = typeset_with_memo(&doc, &settings, &[], Some(&memo));
+        let again = typeset_with_memo(&doc, &settings, &[], Some(&memo), &|| {});
         assert_eq!(memo.laid_out_anew(), 0);
         assert!(again == cold, "the rebuilt book differs from a cold one");
         // An edit to the second chapter makes it longer: its pages and the third's move.
         let edited = book(&[TEXTS[0], &TEXTS[1].repeat(40), TEXTS[2]]);
         let cold = typeset(&edited, &settings, &[]);
-        let warm = typeset_with_memo(&edited, &settings, &[], Some(&memo));
+        let warm = typeset_with_memo(&edited, &settings, &[], Some(&memo), &|| {});
         assert_eq!(memo.laid_out_anew(), 1);
         assert!(warm == cold, "the rebuilt book differs from a cold one");
     }
@@ -682,22 +690,22 @@ mod tests {
         let settings = settings();
         let memo = Memo::default();
         let doc = book(&TEXTS);
-        typeset_with_memo(&doc, &settings, &[], Some(&memo));
+        typeset_with_memo(&doc, &settings, &[], Some(&memo), &|| {});
         let larger = Settings {
             font_size: settings.font_size + 1.0,
             ..settings.clone()
         };
-        typeset_with_memo(&doc, &larger, &[], Some(&memo));
+        typeset_with_memo(&doc, &larger, &[], Some(&memo), &|| {});
         assert_eq!(memo.laid_out_anew(), 3);
         let other_fonts = Settings {
             fonts: Arc::new(FontBook::bundled_only()),
             ..larger.clone()
         };
-        typeset_with_memo(&doc, &other_fonts, &[], Some(&memo));
+        typeset_with_memo(&doc, &other_fonts, &[], Some(&memo), &|| {});
         assert_eq!(memo.laid_out_anew(), 3);
         // The first two chapters swap places: both carry their place in the book.
         let swapped = book(&[TEXTS[1], TEXTS[0], TEXTS[2]]);
-        typeset_with_memo(&swapped, &other_fonts, &[], Some(&memo));
+        typeset_with_memo(&swapped, &other_fonts, &[], Some(&memo), &|| {});
         assert_eq!(memo.laid_out_anew(), 2);
     }
 
@@ -731,12 +739,18 @@ mod tests {
         });
         let settings = settings();
         let memo = Memo::default();
-        typeset_with_memo(&doc, &settings, &[shown, shown], Some(&memo));
+        typeset_with_memo(&doc, &settings, &[shown, shown], Some(&memo), &|| {});
         // Picture 1 is shown by no chapter: its size reaches no layout.
-        typeset_with_memo(&doc, &settings, &[shown, PixelSize::new(9, 9)], Some(&memo));
+        typeset_with_memo(
+            &doc,
+            &settings,
+            &[shown, PixelSize::new(9, 9)],
+            Some(&memo),
+            &|| {},
+        );
         assert_eq!(memo.laid_out_anew(), 0);
         let portrait = PixelSize::new(300, 400);
-        let warm = typeset_with_memo(&doc, &settings, &[portrait, shown], Some(&memo));
+        let warm = typeset_with_memo(&doc, &settings, &[portrait, shown], Some(&memo), &|| {});
         assert_eq!(memo.laid_out_anew(), 1);
         let cold = typeset(&doc, &settings, &[portrait, shown]);
         assert!(warm == cold, "the rebuilt book differs from a cold one");

@@ -94,7 +94,8 @@ pub struct Findings {
 /// Typeset and write the book. The PDF is validated against PDF/UA-1 (or PDF/A-2b); when the
 /// content cannot meet the standard (a character no font has is drawn as a box, which PDF/UA
 /// forbids), it is written without the claim and the reasons are returned, never silently.
-/// `memo` keeps the chapters laid out by a long-running process's earlier builds.
+/// `memo` keeps the chapters laid out by a long-running process's earlier builds; `progress`
+/// is told of each chapter typeset, then of the writing.
 pub fn write(
     doc: &Document,
     images: &[Processed],
@@ -102,12 +103,16 @@ pub fn write(
     fonts: &Arc<FontBook>,
     labels: &crate::labels::Labels,
     memo: Option<&layout::Memo>,
+    progress: &dyn crate::progress::Progress,
 ) -> Result<(Vec<u8>, Findings), Error> {
     let sizes = pixel_sizes(images);
     let mut layout = layout_settings(settings, Arc::clone(fonts));
     layout.labels = labels.clone();
     let start = std::time::Instant::now();
-    let (book, missing) = layout::typeset_with_memo(doc, &layout, &sizes, memo);
+    progress.stage("typesetting", Some(doc.chapters.len() as u64));
+    let (book, missing) =
+        layout::typeset_with_memo(doc, &layout, &sizes, memo, &|| progress.step());
+    progress.stage("writing PDF", None);
     let typeset = start.elapsed();
     let start = std::time::Instant::now();
     let layout_findings = verify::verify(&book, &layout);

@@ -192,7 +192,10 @@ fn answer(preview: &Preview, request: Request) {
                 _ => not_found(),
             }
         }
-        _ => match path.strip_prefix("/book/").map(percent_decode) {
+        _ => match path
+            .strip_prefix("/book/")
+            .and_then(crate::text::percent_decode)
+        {
             Some(name) => {
                 let state = preview.state.lock().unwrap_or_else(|p| p.into_inner());
                 match state.epub.get(&name) {
@@ -294,26 +297,6 @@ fn media_type(name: &str) -> &'static str {
     }
 }
 
-/// `%20` and friends in a request path, as the page's links may carry them.
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,16 +313,6 @@ mod tests {
         assert_eq!(nav_path(&entries).as_deref(), Some("OEBPS/nav.xhtml"));
         entries.clear();
         assert_eq!(nav_path(&entries), None);
-    }
-
-    #[test]
-    fn request_paths_are_percent_decoded() {
-        assert_eq!(
-            percent_decode("OEBPS/text/a%20b.xhtml"),
-            "OEBPS/text/a b.xhtml"
-        );
-        assert_eq!(percent_decode("x%2"), "x%2");
-        assert_eq!(percent_decode("%C3%A9"), "é");
     }
 
     #[test]

@@ -503,11 +503,27 @@ fn a_build_tells_its_progress_of_each_stage_and_each_picture() {
         .parse()
         .unwrap();
     assert!(count >= 5, "{events:?}");
-    let steps = events.iter().filter(|e| *e == "step").count();
-    assert_eq!(steps, count, "one step per picture: {events:?}");
-    assert!(
-        events.contains(&"EPUB and PDF None".to_string()),
-        "{events:?}"
+    // One step per picture, then one per chapter typeset, then writing the PDF.
+    let typesetting = events
+        .iter()
+        .position(|e| e.starts_with("typesetting Some("))
+        .expect("a typesetting stage");
+    let steps = |range: &[String]| range.iter().filter(|e| *e == "step").count();
+    assert_eq!(steps(&events[pictures..typesetting]), count, "{events:?}");
+    let chapters: usize = events[typesetting]
+        ["typesetting Some(".len()..events[typesetting].len() - 1]
+        .parse()
+        .unwrap();
+    let summary = std::fs::read_to_string(req.root.join("book/SUMMARY.md")).unwrap();
+    let listed = summary.lines().filter(|l| l.contains(".md)")).count();
+    assert_eq!(
+        chapters, listed,
+        "one per chapter of the bundled book: {events:?}"
     );
+    let writing = events
+        .iter()
+        .position(|e| e == "writing PDF None")
+        .expect("a writing stage");
+    assert_eq!(steps(&events[typesetting..writing]), chapters, "{events:?}");
     assert_eq!(events.last().map(String::as_str), Some("done"));
 }
