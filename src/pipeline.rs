@@ -94,13 +94,14 @@ pub use crate::progress::{Progress, Silent};
 
 /// What a long-running process (`watch`, `serve`) keeps from one build for the next, so that
 /// a rebuild after an edit redoes only what the edit touched: the font book (while the book's
-/// fonts are the same), the chapters the PDF typesetter laid out, and the EPUB's compressed
+/// fonts are the same), the chapters the PDF typesetter laid out and the pictures in the PDF
+/// writer's form (decoded and compressed once), and the EPUB's compressed
 /// files. Each part checks that what it holds still fits before it is used, so a rebuild's
 /// outputs are byte for byte those of a cold build. It holds the last build's parts only.
 #[derive(Default)]
 pub struct Warm {
     fonts: std::sync::Mutex<Option<(u128, std::sync::Arc<pdf::FontBook>)>>,
-    layout: pdf::layout::Memo,
+    pdf: pdf::Memo,
     epub: epub::Memo,
 }
 
@@ -140,6 +141,8 @@ pub fn build(req: &Request) -> Result<Outcome, Error> {
 /// [`build`], telling `progress` of each stage.
 pub fn build_with_progress(req: &Request, progress: &dyn Progress) -> Result<Outcome, Error> {
     let result = build_stages(req, progress, None);
+    // A one-off build keeps nothing for a next one.
+    pdf::write::forget_unused(0);
     progress.done();
     result
 }
@@ -148,6 +151,9 @@ pub fn build_with_progress(req: &Request, progress: &dyn Progress) -> Result<Out
 /// previous build and leaves this build's parts in it.
 pub fn rebuild(req: &Request, progress: &dyn Progress, warm: &Warm) -> Result<Outcome, Error> {
     let result = build_stages(req, progress, Some(warm));
+    // The writer's memo of pages and font subsets keeps what the last two builds used: enough
+    // for the next rebuild, bounded however many rebuilds there are.
+    pdf::write::forget_unused(2);
     progress.done();
     result
 }
@@ -358,7 +364,7 @@ fn build_stages(
             timed(|| {
                 make_pdf
                     .then(|| {
-                        let memo = warm.map(|w| &w.layout);
+                        let memo = warm.map(|w| &w.pdf);
                         let pdf = &config.bindery.pdf;
                         pdf::write(&doc, &processed_pdf, pdf, &fonts, &labels, memo, progress)
                     })
@@ -434,9 +440,12 @@ fn build_stages(
     done.pdf_pages = pdf_pages;
     if let Some(warm) = warm {
         if make_pdf {
-            let chapters = warm.layout.len();
-            done.reused
-                .push(("chapters laid out", warm.layout.laid_out_anew(), chapters));
+            let chapters = warm.pdf.layout.len();
+            done.reused.push((
+                "chapters laid out",
+                warm.pdf.layout.laid_out_anew(),
+                chapters,
+            ));
         }
         if make_epub {
             let files = warm.epub.len();

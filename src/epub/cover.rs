@@ -7,11 +7,13 @@
 //! book names as SVG is rendered to a JPEG too, since stores and Kobo's library take no SVG.
 
 use std::fmt::Write as _;
+use std::sync::Mutex;
 
 use crate::assets::drawing::Board;
 use crate::assets::fonts::{self, BookFont, Role};
 use crate::assets::images::{self, Processed};
 use crate::doc::Metadata;
+use crate::fingerprint::Fingerprint;
 
 pub const WIDTH: u32 = 1600;
 pub const HEIGHT: u32 = 2560;
@@ -23,8 +25,40 @@ const INK: &str = "#1f3347";
 const PAPER: &str = "#f4f0e8";
 const ACCENT: &str = "#d9822b";
 
+/// The cover a long-running process's last EPUB drew, under the fingerprint of the drawing and
+/// its faces: drawing and encoding a cover is the slow part of a rebuilt EPUB.
+#[derive(Default)]
+pub struct CoverMemo {
+    kept: Mutex<Option<(u128, Option<Processed>)>>,
+}
+
+impl CoverMemo {
+    /// `draw()` for a cover whose drawing has fingerprint `key`, or the kept one.
+    fn get_or_draw(
+        memo: Option<&CoverMemo>,
+        key: impl FnOnce() -> u128,
+        draw: impl FnOnce() -> Option<Processed>,
+    ) -> Option<Processed> {
+        let Some(memo) = memo else {
+            return draw();
+        };
+        let key = key();
+        let mut kept = memo.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, cover)) = kept.as_ref().filter(|(k, _)| *k == key) {
+            return cover.clone();
+        }
+        let cover = draw();
+        *kept = Some((key, cover.clone()));
+        cover
+    }
+}
+
 /// The title card of a book, or `None` when it cannot be rendered (no font at all).
-pub fn title_card(meta: &Metadata, book_fonts: &[BookFont]) -> Option<Processed> {
+pub fn title_card(
+    meta: &Metadata,
+    book_fonts: &[BookFont],
+    memo: Option<&CoverMemo>,
+) -> Option<Processed> {
     let face = |bold: bool| -> &[u8] {
         book_fonts
             .iter()
@@ -35,15 +69,29 @@ pub fn title_card(meta: &Metadata, book_fonts: &[BookFont]) -> Option<Processed>
     let bold = families.first().cloned().flatten()?;
     let regular = families.get(1).cloned().flatten()?;
     let svg = card_svg(meta, &board, &bold, &regular);
-    let pixels = board.render(svg.as_bytes(), WIDTH)?;
-    images::jpeg_from_pixels(pixels, JPEG_QUALITY)
+    // The drawing holds every word of the card; the faces and the language decide its letters.
+    let key = || {
+        Fingerprint::new()
+            .bytes(svg.as_bytes())
+            .bytes(face(true))
+            .bytes(face(false))
+            .bytes(meta.language.as_bytes())
+            .finish()
+    };
+    CoverMemo::get_or_draw(memo, key, || {
+        let pixels = board.render(svg.as_bytes(), WIDTH)?;
+        images::jpeg_from_pixels(pixels, JPEG_QUALITY)
+    })
 }
 
 /// A cover the book names as an SVG drawing, as a JPEG 1600 pixels wide.
-pub fn rasterize(svg: &Processed) -> Option<Processed> {
-    let (board, _) = Board::new(&[], "en");
-    let pixels = board.render(&svg.bytes, WIDTH)?;
-    images::jpeg_from_pixels(pixels, JPEG_QUALITY)
+pub fn rasterize(svg: &Processed, memo: Option<&CoverMemo>) -> Option<Processed> {
+    let key = || Fingerprint::new().bytes(&svg.bytes).finish();
+    CoverMemo::get_or_draw(memo, key, || {
+        let (board, _) = Board::new(&[], "en");
+        let pixels = board.render(&svg.bytes, WIDTH)?;
+        images::jpeg_from_pixels(pixels, JPEG_QUALITY)
+    })
 }
 
 /// The card as SVG. The title gets the largest size at which it fits in five lines; the
@@ -213,13 +261,31 @@ mod tests {
     }
 
     #[test]
+    fn a_kept_card_is_the_card_drawn_anew_and_a_new_title_draws_a_new_one() {
+        let memo = CoverMemo::default();
+        let mut meta = Metadata {
+            title: "OpenInfra Days Vietnam".into(),
+            ..Metadata::default()
+        };
+        let bytes = |m: &Metadata, memo| title_card(m, &[], memo).unwrap().bytes;
+        let cold = bytes(&meta, None);
+        assert_eq!(bytes(&meta, Some(&memo)), cold);
+        assert_eq!(bytes(&meta, Some(&memo)), cold);
+        // Any word on the card is in the drawing the memo is keyed by.
+        meta.date = Some("2024-06-01".into());
+        let dated = bytes(&meta, None);
+        assert_ne!(dated, cold);
+        assert_eq!(bytes(&meta, Some(&memo)), dated);
+    }
+
+    #[test]
     fn the_card_is_a_1600_by_2560_jpeg_with_the_title_drawn() {
         let mut meta = Metadata {
             title: "OpenInfra Days Vietnam".into(),
             ..Metadata::default()
         };
         meta.authors = vec!["Vietnam OpenInfra User Group".into()];
-        let card = title_card(&meta, &[]).expect("rendered");
+        let card = title_card(&meta, &[], None).expect("rendered");
         assert_eq!((card.width, card.height), (WIDTH, HEIGHT));
         assert_eq!(card.media_type, "image/jpeg");
         // The title is drawn: the dark panel holds light pixels where the text is.

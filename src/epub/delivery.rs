@@ -53,7 +53,7 @@ pub fn risks(doc: &Document, images: &[Processed], title_card: bool) -> Vec<Risk
     match doc.meta.cover {
         Some(c) if c.0 < images.len() => {
             let p = &images[c.0];
-            if p.media_type == "image/svg+xml" && super::cover::rasterize(p).is_none() {
+            if p.media_type == "image/svg+xml" && super::cover::rasterize(p, None).is_none() {
                 out.push(Risk {
                     store: "all stores",
                     message: "the cover is a drawing (SVG) that cannot be rendered to pixels, so it is packaged as SVG, which stores and Kobo's library do not show; use a JPEG or PNG cover".to_string(),

@@ -19,8 +19,32 @@ use crate::assets::images::Processed;
 use crate::doc::passes::{visit_blocks, visit_inlines};
 use crate::doc::{Block, ChapterKind, Document, Inline, LinkTarget, TocItem};
 use crate::Error;
+pub use archive::unpack;
 use archive::Entry;
-pub use archive::{unpack, Memo};
+
+/// What a long-running process (`watch`, `serve`) keeps from one EPUB for the next: its
+/// compressed files and its drawn cover.
+#[derive(Default)]
+pub struct Memo {
+    files: archive::Memo,
+    cover: cover::CoverMemo,
+}
+
+impl Memo {
+    /// How many files the last EPUB compressed anew (the others were kept).
+    pub fn compressed_anew(&self) -> usize {
+        self.files.compressed_anew()
+    }
+
+    /// How many compressed files the last EPUB had.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
 use xhtml::escape;
 
 pub struct Options {
@@ -90,7 +114,7 @@ pub fn write_with_memo(
     doc: &Document,
     images: &[Processed],
     options: &Options,
-    memo: Option<&archive::Memo>,
+    memo: Option<&Memo>,
 ) -> Result<Vec<u8>, Error> {
     let names = image_names(doc, images);
     let hrefs: Vec<String> = names.iter().map(|n| format!("../images/{n}")).collect();
@@ -122,13 +146,16 @@ pub fn write_with_memo(
         // One that cannot be rendered (too tall to draw 1600 pixels wide) stays a drawing, which
         // every EPUB reader shows; `bindery check` names the risk.
         Some(c) if images[c.0].media_type == "image/svg+xml" => Some(
-            cover::rasterize(&images[c.0]).map_or(Cover::Picture(c.0), |p| {
-                Cover::Made(std::borrow::Cow::Owned(p))
-            }),
+            cover::rasterize(&images[c.0], memo.map(|m| &m.cover))
+                .map_or(Cover::Picture(c.0), |p| {
+                    Cover::Made(std::borrow::Cow::Owned(p))
+                }),
         ),
         Some(c) => Some(Cover::Picture(c.0)),
-        None if options.title_card => cover::title_card(&doc.meta, &options.book_fonts)
-            .map(|p| Cover::Made(std::borrow::Cow::Owned(p))),
+        None if options.title_card => {
+            cover::title_card(&doc.meta, &options.book_fonts, memo.map(|m| &m.cover))
+                .map(|p| Cover::Made(std::borrow::Cow::Owned(p)))
+        }
         None => None,
     };
     let cover_href = cover.as_ref().map(|c| match c {
@@ -257,7 +284,7 @@ pub fn write_with_memo(
         options.certified_by.as_deref(),
     );
     entries.insert(1, text_entry("OEBPS/content.opf", opf));
-    archive::pack(&entries, doc.meta.modified, memo)
+    archive::pack(&entries, doc.meta.modified, memo.map(|m| &m.files))
 }
 
 fn text_entry(name: &str, text: String) -> Entry {

@@ -94,15 +94,23 @@ pub struct Findings {
 /// Typeset and write the book. The PDF is validated against PDF/UA-1 (or PDF/A-2b); when the
 /// content cannot meet the standard (a character no font has is drawn as a box, which PDF/UA
 /// forbids), it is written without the claim and the reasons are returned, never silently.
-/// `memo` keeps the chapters laid out by a long-running process's earlier builds; `progress`
-/// is told of each chapter typeset, then of the writing.
+/// What a long-running process (`watch`, `serve`) keeps from one PDF for the next: the laid-out
+/// chapters and the pictures in krilla's form.
+#[derive(Default)]
+pub struct Memo {
+    pub layout: layout::Memo,
+    pub pictures: write::PictureMemo,
+}
+
+/// `memo` keeps what a long-running process's earlier builds made; `progress` is told of each
+/// chapter typeset, then of the writing.
 pub fn write(
     doc: &Document,
     images: &[Processed],
     settings: &PdfSettings,
     fonts: &Arc<FontBook>,
     labels: &crate::labels::Labels,
-    memo: Option<&layout::Memo>,
+    memo: Option<&Memo>,
     progress: &dyn crate::progress::Progress,
 ) -> Result<(Vec<u8>, Findings), Error> {
     let sizes = pixel_sizes(images);
@@ -111,7 +119,9 @@ pub fn write(
     let start = std::time::Instant::now();
     progress.stage("typesetting", Some(doc.chapters.len() as u64));
     let (book, missing) =
-        layout::typeset_with_memo(doc, &layout, &sizes, memo, &|| progress.step());
+        layout::typeset_with_memo(doc, &layout, &sizes, memo.map(|m| &m.layout), &|| {
+            progress.step()
+        });
     progress.stage("writing PDF", None);
     let typeset = start.elapsed();
     let start = std::time::Instant::now();
@@ -145,12 +155,13 @@ pub fn write(
         timings: vec![("pdf: typeset", typeset), ("pdf: check pages", checked)],
     };
     let start = std::time::Instant::now();
-    let bytes = match write::write(&book, images, fonts, &info) {
+    let pictures = memo.map(|m| &m.pictures);
+    let bytes = match write::write(&book, images, fonts, &info, pictures) {
         Ok(b) => b,
         Err(write::Failure::NotConforming(why)) => {
             findings.not_conforming = Some(why);
             info.validate = false;
-            match write::write(&book, images, fonts, &info) {
+            match write::write(&book, images, fonts, &info, pictures) {
                 Ok(b) => b,
                 Err(write::Failure::Other(e)) => return Err(e),
                 Err(write::Failure::NotConforming(why)) => return Err(Error::Encode(why)),
@@ -300,7 +311,7 @@ pub fn write_handout(
     let imposed = impose::impose(&book, layout_kind, &sheet);
     // An imposed handout has no reading structure: no standard to claim.
     let info = write::Info::of(&doc, false, false);
-    match write::write(&imposed, &images, fonts, &info) {
+    match write::write(&imposed, &images, fonts, &info, None) {
         Ok(b) => Ok((b, diags)),
         Err(write::Failure::Other(e)) => Err(e),
         Err(write::Failure::NotConforming(why)) => Err(Error::Encode(why)),

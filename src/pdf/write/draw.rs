@@ -16,9 +16,8 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::Data;
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use super::pictures::{to_image, Picture};
+use super::pictures::{Picture, Pictures};
 use super::tags::{record, Leaves};
-use crate::assets::images::Processed;
 use crate::pdf::model::{Book, Color, Item, Page, Target};
 use crate::pdf::shape::{FaceId, FontBook, FontBytes};
 use crate::Error;
@@ -41,9 +40,8 @@ pub(super) struct TextRun<'a> {
 /// krilla's form once, and the content recorded for each structure element.
 pub(super) struct Drawer<'a> {
     pub(super) faces: &'a FontBook,
-    pub(super) images: &'a [Processed],
     pub(super) fonts: HashMap<FaceId, Font>,
-    pub(super) pictures: HashMap<usize, Option<Picture>>,
+    pub(super) pictures: Pictures<'a>,
     pub(super) leaves: Vec<Leaves>,
 }
 
@@ -172,12 +170,7 @@ impl Drawer<'_> {
         tag: Option<usize>,
         page_index: usize,
     ) {
-        let images = self.images;
-        let entry = self
-            .pictures
-            .entry(image)
-            .or_insert_with(|| images.get(image).and_then(to_image));
-        let (Some(picture), Some(size)) = (entry.clone(), Size::from_wh(w, h)) else {
+        let (Some(picture), Some(size)) = (self.pictures.get(image), Size::from_wh(w, h)) else {
             return;
         };
         let id = match tag {

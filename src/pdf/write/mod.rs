@@ -11,7 +11,7 @@ mod pictures;
 mod tags;
 
 use draw::{annotate, Drawer};
-pub use pictures::svg_size;
+pub use pictures::{svg_size, PictureMemo};
 use tags::{tag_tree, Leaves};
 
 use std::collections::HashMap;
@@ -71,19 +71,28 @@ impl From<Error> for Failure {
     }
 }
 
-/// Write the book. `images` are the processed pictures, indexed like the document's.
+/// krilla memoizes (through comemo, process-wide) the compressed content stream of each page
+/// and each font subset, so a page or a font that did not change since the last PDF is not
+/// compressed or subset again. Forget what the last `builds` PDFs did not use: a long-running
+/// process calls this after each build so its memory does not grow; `0` forgets everything.
+pub fn forget_unused(builds: usize) {
+    comemo::evict(builds);
+}
+
+/// Write the book. `images` are the processed pictures, indexed like the document's; `memo`
+/// holds the pictures of a long-running process's last PDF.
 pub fn write(
     book: &Book,
     images: &[Processed],
     faces: &FontBook,
     info: &Info,
+    memo: Option<&PictureMemo>,
 ) -> Result<Vec<u8>, Failure> {
     let mut document = Document::new_with(serialize_settings(book, info)?);
     let mut drawer = Drawer {
         faces,
-        images,
         fonts: HashMap::new(),
-        pictures: HashMap::new(),
+        pictures: pictures::Pictures::new(images, memo),
         leaves: vec![Leaves::default(); book.structure.len()],
     };
     let mut labels = PageLabels::default();
