@@ -126,42 +126,22 @@ fn watch_rebuilds_reuse_the_last_build_and_write_what_a_cold_build_writes() {
     text.push_str("\nOne more thing we heard in the hallway, added while watching.\n");
     std::fs::write(&report, text).unwrap();
     wait_for(2);
-    let run = bindery(
-        &[
-            "build",
-            book.path().to_str().unwrap(),
-            "--no-cache",
-            "-q",
-            "--out",
-            cold.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        outputs(&watched) == outputs(&cold),
-        "after an edit, the watch's outputs differ from a cold build's"
-    );
+    let same_as_cold = |after: &str| {
+        let _ = std::fs::remove_dir_all(&cold);
+        let book = book.path().to_str().unwrap();
+        let cold_out = cold.to_str().unwrap();
+        let run = bindery(&["build", book, "--no-cache", "-q", "--out", cold_out], &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            outputs(&watched) == outputs(&cold),
+            "after {after}, the watch's outputs differ from a cold build's"
+        );
+    };
+    same_as_cold("an edit");
     let pictures = book.path().join("pictures");
     std::fs::copy(pictures.join("storm.jpg"), pictures.join("dune.jpg")).unwrap();
     wait_for(3);
-    std::fs::remove_dir_all(&cold).unwrap();
-    let run = bindery(
-        &[
-            "build",
-            book.path().to_str().unwrap(),
-            "--no-cache",
-            "-q",
-            "--out",
-            cold.to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        outputs(&watched) == outputs(&cold),
-        "after a picture changed, the watch's outputs differ from a cold build's"
-    );
+    same_as_cold("a picture changed");
     // The first build made everything; each rebuild laid out one chapter again (the edited
     // report; the one showing the changed picture) and compressed only its files.
     let reuse: Vec<String> = log_text()
