@@ -134,7 +134,12 @@ pub fn write(
         let mut chars: Vec<char> = missing.iter().map(|&(_, c)| c).collect();
         chars.sort_unstable();
         chars.dedup();
-        let listed: Vec<String> = chars.iter().take(8).map(|c| format!("'{c}'")).collect();
+        // As the missing-glyph warnings name them: a private-use character prints as nothing.
+        let listed: Vec<String> = chars
+            .iter()
+            .take(8)
+            .map(|c| format!("{c:?} (U+{:04X})", u32::from(*c)))
+            .collect();
         let more = chars.len().saturating_sub(8);
         format!(
             "characters no font has are drawn as empty boxes ({}{})",

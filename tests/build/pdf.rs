@@ -329,6 +329,16 @@ fn a_character_no_font_has_is_a_warning_at_its_place() {
         "{}",
         run.stderr
     );
+    // The PDF cannot claim PDF/UA-1 with an empty box in it: it says so, naming the character
+    // in a form that prints (a private-use character is invisible on a terminal).
+    assert!(
+        run.stderr.contains(
+            "does not conform to PDF/UA-1: characters no font has are drawn as empty boxes \
+             ('\\u{10fffd}' (U+10FFFD))"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(out.path().join("book.pdf").exists());
     let out2 = tempfile::tempdir().unwrap();
     let r = bindery(
