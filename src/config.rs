@@ -715,7 +715,9 @@ pub fn validate_pdf(p: &PdfSettings) -> Result<(), (&'static str, String)> {
 /// Days in a month of the Gregorian calendar (`2024-02-30` is no date).
 fn days_in_month(year: u32, month: u8) -> u8 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

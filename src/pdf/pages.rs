@@ -345,7 +345,7 @@ impl<'s> Paginator<'s> {
     fn start_chapter(&mut self, right: bool) {
         if self.placed_any || self.out.pages.is_empty() {
             self.new_page(None);
-            if right && (self.first_index + self.out.pages.len()) % 2 == 0 {
+            if right && (self.first_index + self.out.pages.len()).is_multiple_of(2) {
                 self.new_page(None);
             }
             self.used = 0.0;
@@ -485,7 +485,7 @@ fn take_notes(carry: &mut Vec<Entry>, page_notes: &mut Vec<Entry>, capacity: f32
 
 pub(super) fn left_margin(s: &Settings, page_index: usize) -> f32 {
     // Page 1 is a right-hand page: inner margin on the left of odd pages.
-    if !s.two_sided || page_index % 2 == 0 {
+    if !s.two_sided || page_index.is_multiple_of(2) {
         s.inner
     } else {
         s.outer
