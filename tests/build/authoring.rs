@@ -338,13 +338,6 @@ fn serve_previews_the_epub_on_loopback_and_tells_the_page_of_each_build() {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    struct Reap(std::process::Child);
-    impl Drop for Reap {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     let _reap = Reap(child);
     let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
     eventually("the address", || log_text().contains("serving http://"));

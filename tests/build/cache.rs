@@ -92,13 +92,6 @@ fn watch_rebuilds_reuse_the_last_build_and_write_what_a_cold_build_writes() {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
-    struct Reap(std::process::Child);
-    impl Drop for Reap {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     let reap = Reap(child);
     let log_text = || std::fs::read_to_string(&log).unwrap_or_default();
     let builds = || {

@@ -406,3 +406,14 @@ pub fn png_bytes(w: u32, h: u32) -> Vec<u8> {
         .unwrap();
     out
 }
+
+/// A child process (a watcher, a server) that is killed and waited for when the test ends,
+/// whether it passes or fails.
+pub struct Reap(pub std::process::Child);
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
