@@ -227,18 +227,14 @@ impl From<FormatArg> for Format {
 
 /// `2026-11-27`: four digits, two, two, a real month and day.
 fn parse_date(s: &str) -> Result<String, String> {
-    let parts: Vec<&str> = s.split('-').collect();
-    let ok = parts.len() == 3
-        && parts[0].len() == 4
-        && parts[1].len() == 2
-        && parts[2].len() == 2
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
-        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
-        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
-    if ok {
+    // A day of the calendar: 2024-02-29 is one, 2023-02-29 and 2024-02-30 are not.
+    let full = s.len() == 10 && crate::config::is_w3c_date(s);
+    if full {
         Ok(s.to_string())
     } else {
-        Err(format!("{s:?} is not a date like 2026-11-27"))
+        Err(format!(
+            "{s:?} is not a date of the calendar like 2026-11-27"
+        ))
     }
 }
 
@@ -328,6 +324,10 @@ pub fn main() -> ExitCode {
             let (mut req, voice) = book.request();
             req.pdf = pdf;
             req.handout = handout;
+            // An interrupt stops at once, or after the outputs being written are committed.
+            if let Err(e) = crate::signals::install(crate::signals::Mode::Build) {
+                let _ = writeln!(stderr, "warning: {e}");
+            }
             run(&req, Voice { paint, ..voice }, message_format, &mut stderr)
         }
         Command::NewReport {
@@ -372,13 +372,15 @@ pub fn main() -> ExitCode {
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "bindery", &mut std::io::stdout());
-            ExitCode::SUCCESS
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "bindery", &mut script);
+            write_stdout(&script, "the completions", &mut stderr)
         }
         Command::Manpage => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut page) {
+                Ok(()) => write_stdout(&page, "the manual page", &mut stderr),
                 Err(e) => {
                     let _ = writeln!(stderr, "error: cannot write the manual page: {e}");
                     ExitCode::from(2)
@@ -406,6 +408,19 @@ pub fn main() -> ExitCode {
                 paint,
             };
             run(&req, voice, message_format, &mut stderr)
+        }
+    }
+}
+
+/// Write `bytes` to standard output: a closed or full output is an error message and exit 2,
+/// never a panic.
+fn write_stdout(bytes: &[u8], what: &str, stderr: &mut impl Write) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: cannot write {what} to standard output: {e}");
+            ExitCode::from(2)
         }
     }
 }
@@ -446,7 +461,8 @@ fn watch_and_build(
             paint: Paint::plain(),
             ..voice
         };
-        let written = run_and_list(req, plain, message_format, &mut text, Some(&warm)).1;
+        let built = run_and_list(req, plain, message_format, &mut text, Some(&warm)).1;
+        let written = &built.written;
         let _ = std::io::stderr().write_all(&text);
         let is = |p: &PathBuf, ext: &str| p.to_string_lossy().ends_with(ext);
         preview.publish(if written.is_empty() {
@@ -460,7 +476,7 @@ fn watch_and_build(
                     .cloned(),
             }
         });
-        written
+        built
     };
     let mut started = |root: &std::path::Path| {
         if message_format != MessageFormat::Human {
@@ -500,7 +516,7 @@ fn run_and_list(
     format: MessageFormat,
     stderr: &mut impl Write,
     warm: Option<&pipeline::Warm>,
-) -> (ExitCode, Vec<PathBuf>) {
+) -> (ExitCode, crate::watch::Built) {
     let paint = voice.paint;
     let started = std::time::Instant::now();
     let bars = (!voice.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -519,9 +535,10 @@ fn run_and_list(
     match built {
         Err(e) => {
             let _ = writeln!(stderr, "{}: {e}", paint.error("error"));
-            (ExitCode::from(2), Vec::new())
+            (ExitCode::from(2), crate::watch::Built::default())
         }
         Ok(outcome) => {
+            let inputs = outcome.inputs.clone();
             let rendered = outcome.diagnostics.render_styled(&outcome.sources, paint);
             let _ = write!(stderr, "{rendered}");
             let (errors, warnings) = (
@@ -534,7 +551,11 @@ fn run_and_list(
                     stderr,
                     "bindery: {errors} error(s){kinds}, {warnings} warning(s); nothing was written"
                 );
-                return (ExitCode::from(1), Vec::new());
+                let built = crate::watch::Built {
+                    written: Vec::new(),
+                    inputs,
+                };
+                return (ExitCode::from(1), built);
             }
             if !voice.quiet {
                 for n in &outcome.notes {
@@ -566,7 +587,11 @@ fn run_and_list(
                     let _ = writeln!(stderr, "bindery: {warnings} warning(s){kinds}");
                 }
             }
-            (ExitCode::SUCCESS, outcome.written)
+            let built = crate::watch::Built {
+                written: outcome.written,
+                inputs,
+            };
+            (ExitCode::SUCCESS, built)
         }
     }
 }
@@ -606,7 +631,7 @@ fn summary_line(
 
 /// A run for editors and CI: everything on standard output, as JSON lines (the exit code is the
 /// same as a human run's).
-fn run_json(req: &Request, warm: Option<&pipeline::Warm>) -> (ExitCode, Vec<PathBuf>) {
+fn run_json(req: &Request, warm: Option<&pipeline::Warm>) -> (ExitCode, crate::watch::Built) {
     let mut stdout = std::io::stdout().lock();
     let built = match warm {
         Some(warm) => pipeline::rebuild(req, &pipeline::Silent, warm),
@@ -617,7 +642,7 @@ fn run_json(req: &Request, warm: Option<&pipeline::Warm>) -> (ExitCode, Vec<Path
             let message = e.to_string();
             let line = crate::diag::json_summary("usage", (0, 0), &[], &[], Some(&message));
             let _ = stdout.write_all(line.as_bytes());
-            (ExitCode::from(2), Vec::new())
+            (ExitCode::from(2), crate::watch::Built::default())
         }
         Ok(outcome) => {
             let d = &outcome.diagnostics;
@@ -631,11 +656,12 @@ fn run_json(req: &Request, warm: Option<&pipeline::Warm>) -> (ExitCode, Vec<Path
                 None,
             );
             let _ = stdout.write_all(line.as_bytes());
-            if outcome.failed() {
-                (ExitCode::from(1), Vec::new())
-            } else {
-                (ExitCode::SUCCESS, outcome.written)
-            }
+            let failed = outcome.failed();
+            let built = crate::watch::Built {
+                written: if failed { Vec::new() } else { outcome.written },
+                inputs: outcome.inputs,
+            };
+            (ExitCode::from(if failed { 1 } else { 0 }), built)
         }
     }
 }
@@ -666,35 +692,13 @@ fn parse_range(s: &str) -> Result<(usize, usize), String> {
 }
 
 /// The report folder of the book at `root` (book.toml's `src`, else `src/` if it exists, else
-/// the folder itself, as `build` reads it), then the report.
+/// the folder itself, as `build` reads it, through the same gate), then the report.
 fn new_report(
     root: &std::path::Path,
     title: &str,
     date: Option<String>,
     authors: &[String],
 ) -> Result<crate::new_report::Created, crate::Error> {
-    if !root.is_dir() {
-        return Err(crate::Error::Usage(format!(
-            "{} is not a folder",
-            root.display()
-        )));
-    }
-    let toml = root.join("book.toml");
-    let src = if toml.is_file() {
-        let text = std::fs::read_to_string(&toml)
-            .map_err(|e| crate::Error::Usage(format!("cannot read {}: {e}", toml.display())))?;
-        let mut sources = crate::diag::SourceMap::default();
-        let file = sources.add(&toml, "book.toml".into(), text.clone());
-        let config = crate::config::parse(&text, file)
-            .map_err(|d| crate::Error::Usage(format!("book.toml cannot be read: {}", d.message)))?;
-        root.join(config.book.src)
-    } else if root.join("src").is_dir() {
-        root.join("src")
-    } else {
-        root.to_path_buf()
-    };
-    std::fs::create_dir_all(&src)
-        .map_err(|e| crate::Error::Usage(format!("cannot create {}: {e}", src.display())))?;
     let date = date.unwrap_or_else(crate::new_report::today);
-    crate::new_report::create(&src, title, &date, authors)
+    crate::new_report::create_in_book(root, title, &date, authors)
 }

@@ -724,6 +724,52 @@ fn days_in_month(year: u32, month: u8) -> u8 {
     }
 }
 
+/// Remove control characters (line breaks and tabs among them) from the values book.toml gives
+/// the book's metadata: they are invalid in the EPUB's package file and would be drawn as boxes.
+/// Returns the `(table, key)` of each value changed and the first character removed.
+pub fn remove_control_characters(config: &mut Config) -> Vec<(&'static str, &'static str, char)> {
+    let mut changed = Vec::new();
+    let mut clean = |table: &'static str, key: &'static str, value: &mut String| {
+        if let Some(c) = value.chars().find(|c| c.is_control()) {
+            *value = value
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            changed.push((table, key, c));
+        }
+    };
+    let book = &mut config.book;
+    for (key, value) in [
+        ("title", &mut book.title),
+        ("description", &mut book.description),
+    ] {
+        if let Some(v) = value {
+            clean("book", key, v);
+        }
+    }
+    for a in &mut book.authors {
+        clean("book", "authors", a);
+    }
+    let b = &mut config.bindery;
+    for (key, value) in [
+        ("subtitle", &mut b.subtitle),
+        ("publisher", &mut b.publisher),
+        ("rights", &mut b.rights),
+        ("identifier", &mut b.identifier),
+    ] {
+        if let Some(v) = value {
+            clean("bindery", key, v);
+        }
+    }
+    for subject in &mut b.subjects {
+        clean("bindery", "subjects", subject);
+    }
+    changed
+}
+
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the forms `dc:date` accepts without a time.
 pub(crate) fn is_w3c_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();

@@ -98,6 +98,11 @@ impl SourceMap {
         id
     }
 
+    /// The path of every file read as text (reports, SUMMARY.md, includes, book.toml).
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|f| f.path.as_path())
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

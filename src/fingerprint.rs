@@ -21,6 +21,12 @@ impl Fingerprint {
         Fingerprint(SipHasher13::new())
     }
 
+    /// A fingerprint under a secret `key` (keyed SipHash, a message authentication code): only
+    /// who knows the key can make one that matches.
+    pub fn keyed(key: u128) -> Fingerprint {
+        Fingerprint(SipHasher13::new_with_key(&key.to_le_bytes()))
+    }
+
     /// Bytes, preceded by their length (so `"ab", "c"` and `"a", "bc"` differ).
     pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
         self.0.write_usize(bytes.len());

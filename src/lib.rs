@@ -13,6 +13,7 @@ pub mod diag;
 pub mod doc;
 pub mod epub;
 pub mod fingerprint;
+pub mod folder;
 pub mod labels;
 mod memory;
 pub mod new_report;
@@ -22,6 +23,7 @@ pub mod pipeline;
 pub mod progress;
 pub mod scaffold;
 pub mod serve;
+pub mod signals;
 pub mod text;
 pub mod watch;
 

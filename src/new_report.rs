@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::book::fs::BookFs;
 use crate::Error;
 
 /// What `new-report` wrote.
@@ -59,9 +60,13 @@ fn yaml_quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// The line that lists the report in SUMMARY.md.
+/// The line that lists the report in SUMMARY.md (a backslash or bracket in the title is
+/// escaped, so the line is one link, as the build reads it).
 pub fn summary_line(title: &str, file: &str) -> String {
-    let title = title.replace('[', "\\[").replace(']', "\\]");
+    let title = title
+        .replace('\\', "\\\\")
+        .replace('[', "\\[")
+        .replace(']', "\\]");
     format!("- [{title}]({file})\n")
 }
 
@@ -75,9 +80,90 @@ pub fn add_to_summary(summary: &str, line: &str) -> String {
     out
 }
 
-/// Write the report into `src_dir` and list it in `src_dir/SUMMARY.md` if there is one. Never
-/// overwrites a report.
-pub fn create(
+/// Write the report into the report folder of the book at `root` (book.toml's `src`, else
+/// `src/` when there is one, else the folder itself, as `build` reads it) and list it in its
+/// SUMMARY.md if there is one. Everything is read through the gate the build uses
+/// ([`BookFs`]), and nothing is written outside the book folder or through a link.
+pub fn create_in_book(
+    root: &Path,
+    title: &str,
+    date: &str,
+    authors: &[String],
+) -> Result<Created, Error> {
+    if !root.is_dir() {
+        return Err(Error::Usage(format!("{} is not a folder", root.display())));
+    }
+    let default_limit = crate::config::Limits::default().max_report_file_mib << 20;
+    let fs = BookFs::new(root, default_limit).map_err(|e| Error::Io(root.to_path_buf(), e))?;
+    let toml = root.join("book.toml");
+    let src = if std::fs::symlink_metadata(&toml).is_ok() {
+        let text = fs
+            .resolve(root, "book.toml")
+            .and_then(|p| fs.read_text(&p))
+            .map_err(|d| Error::Usage(format!("book.toml cannot be read: {}", d.message)))?;
+        let mut sources = crate::diag::SourceMap::default();
+        let file = sources.add(&toml, "book.toml".into(), text.clone());
+        let config = crate::config::parse(&text, file)
+            .map_err(|d| Error::Usage(format!("book.toml cannot be read: {}", d.message)))?;
+        config.book.src
+    } else if root.join("src").is_dir() {
+        "src".to_string()
+    } else {
+        ".".to_string()
+    };
+    let src_dir = report_folder(&fs, &src)?;
+    create(&fs, &src_dir, title, date, authors)
+}
+
+/// The report folder `src` (as book.toml names it), created if missing, refused when it is
+/// absolute or leads out of the book by `..` or through a link.
+fn report_folder(fs: &BookFs, src: &str) -> Result<PathBuf, Error> {
+    let outside = || {
+        Error::Usage(format!(
+            "the report folder {src:?} (book.toml's src) is outside the book folder {}; new-report writes only inside it",
+            fs.root_display.display()
+        ))
+    };
+    if Path::new(src).is_absolute() {
+        return Err(outside());
+    }
+    let wanted = crate::book::fs::normalize(&fs.root.join(src));
+    if !wanted.starts_with(&fs.root) {
+        return Err(outside());
+    }
+    // The part that exists must be inside the book once its links are followed, before any
+    // folder is made below it.
+    let mut existing = wanted.as_path();
+    while std::fs::symlink_metadata(existing).is_err() {
+        existing = existing.parent().ok_or_else(outside)?;
+    }
+    let inside = |p: &Path| p.canonicalize().is_ok_and(|c| c.starts_with(&fs.root));
+    if !inside(existing) {
+        return Err(outside());
+    }
+    std::fs::create_dir_all(&wanted).map_err(|e| Error::Io(wanted.clone(), e))?;
+    if !inside(&wanted) {
+        return Err(outside());
+    }
+    Ok(wanted)
+}
+
+/// A name or title must be one line of text: a line break or control character would write a
+/// SUMMARY.md line or front matter that the build reads differently.
+fn one_line(what: &str, text: &str) -> Result<(), Error> {
+    match text.chars().find(|c| c.is_control()) {
+        Some(c) => Err(Error::Usage(format!(
+            "the {what} {text:?} holds the control character U+{:04X}; write it on one line",
+            c as u32
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Write the report into `src_dir` (inside the book of `fs`) and list it in its SUMMARY.md if
+/// there is one. Never overwrites a report, never writes through a link.
+fn create(
+    fs: &BookFs,
     src_dir: &Path,
     title: &str,
     date: &str,
@@ -86,24 +172,39 @@ pub fn create(
     if title.trim().is_empty() {
         return Err(Error::Usage("the report needs a title".into()));
     }
+    one_line("title", title)?;
+    for a in authors {
+        one_line("author", a)?;
+    }
+    if !(date.len() == 10 && crate::config::is_w3c_date(date)) {
+        return Err(Error::Usage(format!(
+            "{date:?} is not a date of the calendar like 2026-11-27"
+        )));
+    }
     let name = file_name(date, title);
     let report = src_dir.join(&name);
-    if report.exists() {
+    if std::fs::symlink_metadata(&report).is_ok() {
         return Err(Error::Usage(format!(
             "{} already exists; choose another title or --date",
             report.display()
         )));
     }
     let summary_path = src_dir.join("SUMMARY.md");
-    // Read SUMMARY.md before writing anything, so a failure leaves the book as it was.
-    let summary =
-        if summary_path.is_file() {
-            Some(std::fs::read_to_string(&summary_path).map_err(|e| {
-                Error::Usage(format!("cannot read {}: {e}", summary_path.display()))
-            })?)
-        } else {
-            None
-        };
+    // Read SUMMARY.md before writing anything, so a failure leaves the book as it was; read as
+    // the build reads it (inside the book, a regular file, within the size limit), and never
+    // written through a link.
+    let summary = match std::fs::symlink_metadata(&summary_path) {
+        Err(_) => None,
+        Ok(meta) if meta.file_type().is_symlink() => return Err(Error::Usage(format!(
+            "{} is a link; new-report does not write through links: list the report in it by hand",
+            summary_path.display()
+        ))),
+        Ok(_) => Some(
+            fs.resolve(src_dir, "SUMMARY.md")
+                .and_then(|p| fs.read_text(&p))
+                .map_err(|d| Error::Usage(format!("{}: {}", summary_path.display(), d.message)))?,
+        ),
+    };
     crate::output::write_atomic(&report, template(title.trim(), date, authors).as_bytes())?;
     let summary = match summary {
         Some(text) => {

@@ -82,6 +82,9 @@ pub struct Outcome {
     pub timings: Vec<(&'static str, std::time::Duration)>,
     /// In a rebuild: what was made anew of how many, per kind of part kept (`-v` prints them).
     pub reused: Vec<(&'static str, usize, usize)>,
+    /// Every file the build read as text (book.toml, SUMMARY.md, reports, includes of any
+    /// kind): `watch` rebuilds when one of these changes.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Outcome {
@@ -166,7 +169,8 @@ fn build_stages(
     let mut sources = SourceMap::default();
     let mut diags = Diagnostics::default();
     let mut clock = Clock::start();
-    let outcome = |diagnostics, sources, written, notes, clock: Clock| {
+    let outcome = |diagnostics, sources: SourceMap, written, notes, clock: Clock| {
+        let inputs = sources.paths().map(Path::to_path_buf).collect();
         Ok(Outcome {
             diagnostics,
             sources,
@@ -175,6 +179,7 @@ fn build_stages(
             pdf_pages: None,
             timings: clock.laps,
             reused: Vec::new(),
+            inputs,
         })
     };
     let Some(Book {
@@ -255,16 +260,53 @@ fn build_stages(
     let mut failed = Vec::new();
     let mut paths: Vec<PathBuf> = files_read;
     paths.extend(doc.images.iter().map(|i| i.path.clone()));
-    // Pictures already made for an earlier build of these outputs are read back, not decoded.
     let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
-    // Only in an output folder the build would write to: never through a link out of the book.
     let out_dir_ok = check_out_dir(&out_dir, &req.root, &config.book.src).is_ok()
         && (req.out_dir.is_some() || check_default_out_dir(&out_dir, &fs.root).is_ok());
-    let cache = if req.no_cache || !out_dir_ok {
-        images::PictureCache::off()
+    // A build that writes holds its output folder open and locked from here to the end: every
+    // file it writes or removes there goes through this handle, and no other build writes into
+    // the folder meanwhile. A set a killed build left half-renamed is completed first.
+    let out_folder = if req.write {
+        check_out_dir(&out_dir, &req.root, &config.book.src)?;
+        if req.out_dir.is_none() {
+            check_default_out_dir(&out_dir, &fs.root)?;
+        }
+        let folder = crate::folder::Folder::open(&out_dir, true)
+            .map_err(|e| Error::Io(out_dir.clone(), e))?;
+        let locked = |wait| folder.lock(wait).map_err(|e| Error::Io(out_dir.clone(), e));
+        if !locked(false)? {
+            progress.waiting(&format!(
+                "waiting for another bindery build writing into {} to finish",
+                out_dir.display()
+            ));
+            locked(true)?;
+        }
+        output::finish_interrupted_commit(&folder);
+        Some(folder)
+    } else if out_dir_ok {
+        // `bindery check` only reads the cache, when there is one.
+        crate::folder::Folder::open(&out_dir, false).ok()
     } else {
-        images::PictureCache::in_output_folder(&out_dir, config.bindery.cache_mib << 20, req.write)
+        None
     };
+    // Pictures already made for an earlier build of these outputs are read back, not decoded.
+    let max_entry = (edges.len() as u64 + 1) * (config.bindery.limits.max_image_file_mib << 20);
+    let cache = match out_folder.as_ref().filter(|_| !req.no_cache) {
+        Some(folder) => images::PictureCache::in_output_folder(
+            folder,
+            config.bindery.cache_mib << 20,
+            max_entry,
+            req.write,
+        ),
+        None => images::PictureCache::off(),
+    };
+    if let Some(why) = cache.refused() {
+        diags.push(
+            Diagnostic::warning(format!("the picture cache is not used: {why}"))
+                .code("picture-cache")
+                .hint("remove it; bindery makes its own cache folder in the output folder"),
+        );
+    }
     progress.stage("pictures", Some(doc.images.len() as u64));
     let results =
         images::process_all_variants(&doc.images, &settings, &edges, &cache, &|| progress.step());
@@ -305,6 +347,13 @@ fn build_stages(
         }
     }
     cache.trim();
+    let mut cache_notes = Vec::new();
+    if cache.repaired() > 0 {
+        cache_notes.push(format!(
+            "{} picture cache entries were damaged or not made here; the pictures were made again from their sources and the entries replaced",
+            cache.repaired()
+        ));
+    }
     crate::memory::return_large_blocks_to_the_system();
     clock.lap("pictures");
     doc.meta.modified = modified_time(&paths)?;
@@ -320,15 +369,12 @@ fn build_stages(
         };
         return outcome(diags, sources, Vec::new(), notes, clock);
     }
-    check_out_dir(&out_dir, &req.root, &config.book.src)?;
-    if req.out_dir.is_none() {
-        check_default_out_dir(&out_dir, &fs.root)?;
-    }
-    // A build killed while renaming its outputs left a commit record: finish that set first.
-    output::finish_interrupted_commit(&out_dir);
+    let Some(out_folder) = out_folder else {
+        return outcome(diags, sources, Vec::new(), cache_notes, clock);
+    };
     // Make every output in memory first: a problem found while typesetting (a character no font
     // has, with --deny-warnings) must stop the build before anything is written.
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut outputs: Vec<output::Output> = Vec::new();
     let labels = crate::labels::Labels::new(&doc.meta.language, &config.bindery.labels);
     let name = &config.bindery.output_name;
     // The EPUB and the PDF read the same tree and pictures: they are made side by side.
@@ -376,7 +422,7 @@ fn build_stages(
     clock.record("epub (alongside the pdf)", epub_time);
     clock.record("pdf (alongside the epub)", pdf_time);
     clock.lap("epub and pdf");
-    let mut notes = Vec::new();
+    let mut notes = cache_notes;
     if let Some((bytes, note)) = epub? {
         notes.extend(note);
         let file = if kobo {
@@ -384,7 +430,7 @@ fn build_stages(
         } else {
             format!("{name}.epub")
         };
-        outputs.push((out_dir.join(file), bytes));
+        outputs.push(output::Output { name: file, bytes });
     }
     let mut pdf_pages = None;
     if let Some((bytes, findings)) = pdf? {
@@ -399,7 +445,10 @@ fn build_stages(
             &sources,
             config.bindery.pdf.pdf_a,
         );
-        outputs.push((out_dir.join(format!("{name}.pdf")), bytes));
+        outputs.push(output::Output {
+            name: format!("{name}.pdf"),
+            bytes,
+        });
     }
     if let Some(h) = &req.handout {
         let part = if h.chapters.is_empty() {
@@ -418,7 +467,10 @@ fn build_stages(
             &labels,
         )?;
         diags.extend(handout_diags);
-        outputs.push((out_dir.join(format!("{name}-handout.pdf")), bytes));
+        outputs.push(output::Output {
+            name: format!("{name}-handout.pdf"),
+            bytes,
+        });
     }
     if deny_warnings {
         diags.deny_warnings();
@@ -426,15 +478,10 @@ fn build_stages(
     if diags.has_errors() {
         return outcome(diags, sources, Vec::new(), Vec::new(), clock);
     }
-    for (target, _) in &outputs {
-        let file_name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        output::clean_stale_temporaries(&out_dir, &file_name);
+    for o in &outputs {
+        output::clean_stale_temporaries(&out_folder, &o.name);
     }
-    output::write_all_atomic(&outputs)?;
-    let written = outputs.into_iter().map(|(target, _)| target).collect();
+    let written = output::write_all_atomic(&out_folder, &outputs)?;
     clock.lap("write");
     let mut done = outcome(diags, sources, written, notes, clock)?;
     done.pdf_pages = pdf_pages;
@@ -645,6 +692,20 @@ fn check_out_dir(out_dir: &Path, root: &Path, src: &str) -> Result<(), Error> {
             "the output folder {} is the source folder {}; choose another with --out",
             out_dir.display(),
             root.join(src).display()
+        )));
+    }
+    // The book folder itself, or a folder above it: the outputs would be among the book's
+    // files (and `watch` would see its own writes as edits).
+    let book = abs(root);
+    let real = |p: &Path| p.canonicalize().ok();
+    let holds_book = book.starts_with(&out)
+        || real(&out)
+            .zip(real(&book))
+            .is_some_and(|(o, b)| b.starts_with(o));
+    if holds_book {
+        return Err(Error::Usage(format!(
+            "the output folder {} is the book folder or holds it; choose a folder inside the book (the default out/) or outside it with --out",
+            out_dir.display()
         )));
     }
     Ok(())

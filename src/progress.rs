@@ -15,6 +15,11 @@ pub trait Progress: Sync {
     fn stage(&self, name: &'static str, steps: Option<u64>);
     fn step(&self);
     fn done(&self);
+    /// The build waits for something outside it (another build holding the output folder):
+    /// said at once, on standard error, whatever else is shown.
+    fn waiting(&self, message: &str) {
+        eprintln!("bindery: {message}");
+    }
 }
 
 /// A build nobody watches.

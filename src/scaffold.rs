@@ -41,11 +41,24 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         ),
         (dir.join("pictures/example.png"), example_png()),
     ];
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+    let book = dir
+        .canonicalize()
+        .map_err(|e| Error::Io(dir.to_path_buf(), e))?;
     for (path, _) in &files {
-        if path.exists() {
+        if std::fs::symlink_metadata(path).is_ok() {
             return Err(Error::Usage(format!(
                 "{} already exists; bindery init does not overwrite files",
                 path.display()
+            )));
+        }
+        // A folder already there (reports/, pictures/) must not lead out of the book.
+        let folder = path.parent().unwrap_or(dir);
+        if folder.exists() && !folder.canonicalize().is_ok_and(|f| f.starts_with(&book)) {
+            return Err(Error::Usage(format!(
+                "{} leads out of {}; bindery init writes only inside the book folder",
+                folder.display(),
+                dir.display()
             )));
         }
     }

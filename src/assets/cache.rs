@@ -7,53 +7,114 @@
 //! added entries, the oldest entries (by last use) are removed until the folder is under its
 //! size limit (`[bindery] cache-mib`).
 //!
+//! The cache is untrusted input like the book (a cloned repository may ship an `out/` folder):
+//! - the folders are opened through the output folder's handle without following links
+//!   ([`Folder`]): a `.bindery-cache` that is a link to elsewhere is not used (a warning), so
+//!   the cache never writes or deletes outside the output folder;
+//! - an entry is read only if it is a regular file no larger than its pictures may be (a FIFO,
+//!   a link to `/dev/zero` or a 2 GiB sparse file is never read whole);
+//! - an entry carries a keyed hash of all its bytes. The key is made from this very folder's
+//!   identity (device, inode, birth time) and the bindery program, so an entry made anywhere
+//!   else (shipped in a clone, copied from another machine) or damaged on disk does not match;
+//!   such an entry is ignored, made again from the source and replaced, with a note. A corrupted
+//!   or planted cache can never break a build or change what a book shows;
+//! - a read entry is still checked against its header (size within the edges and pixel limit);
+//! - trimming removes only files that are this cache's entries by name (32 hex digits) and by
+//!   their first bytes, or its own stale temporaries: nothing else in the folder, ever.
+//!
 //! The key covers the source bytes, the settings, the edges and the bindery program itself (the
-//! hash of its executable), so a new bindery never reads an older one's pictures. An entry is
-//! only trusted after its own checks: a known raster type whose header gives the recorded size,
-//! within the edges and the pixel limit. A cache planted in the output folder can therefore not
-//! slip a decompression bomb past the limits. SVG drawings are not cached: they are cleaned, not
-//! decoded, and that is fast.
+//! hash of its executable), so a new bindery never reads an older one's pictures. SVG drawings
+//! are not cached: they are cleaned, not decoded, and that is fast.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use crate::fingerprint::Fingerprint;
+use crate::folder::{Folder, Kind};
 
 use super::images::{self, Processed, Settings};
 
+/// The first bytes of every entry bindery has written, whatever its layout.
+const FAMILY: &[u8] = b"bindery picture cache ";
 /// The first bytes of an entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"bindery picture cache 1\n";
+const MAGIC: &[u8] = b"bindery picture cache 2\n";
+/// The keyed hash at the end of an entry.
+const TAG_LEN: usize = 16;
 
 /// Where the cache lives, and whether this run may add to it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PictureCache {
-    dir: Option<PathBuf>,
+    folder: Option<Folder>,
     /// `false` for `bindery check`, which writes nothing.
     write: bool,
     max_bytes: u64,
+    /// The largest entry that can be sound: an entry larger than this is not read.
+    max_entry: u64,
+    /// The key of the entries' hashes: this folder and this program.
+    secret: u128,
+    /// Entries found damaged, foreign or unreadable in this run (made again and replaced).
+    repaired: AtomicUsize,
+    /// Why the cache folder was not used, when it was there but not a plain folder.
+    refused: Option<String>,
 }
 
 impl PictureCache {
     /// No cache: every picture is made from its source.
     pub fn off() -> PictureCache {
         PictureCache {
-            dir: None,
+            folder: None,
             write: false,
             max_bytes: 0,
+            max_entry: 0,
+            secret: 0,
+            repaired: AtomicUsize::new(0),
+            refused: None,
         }
     }
 
-    /// The cache of the outputs in `out_dir`, at most `max_bytes` (0: off).
-    pub fn in_output_folder(out_dir: &Path, max_bytes: u64, write: bool) -> PictureCache {
+    /// The cache of the outputs in the output folder `out`, at most `max_bytes` (0: off), each
+    /// entry at most `max_entry` bytes. When `write`, its folders are created.
+    pub fn in_output_folder(
+        out: &Folder,
+        max_bytes: u64,
+        max_entry: u64,
+        write: bool,
+    ) -> PictureCache {
+        let mut cache = PictureCache::off();
         if max_bytes == 0 {
-            return PictureCache::off();
+            return cache;
         }
-        PictureCache {
-            dir: Some(out_dir.join(".bindery-cache").join("pictures")),
-            write,
-            max_bytes,
+        let opened = out
+            .sub(".bindery-cache", write)
+            .and_then(|c| c.sub("pictures", write));
+        match opened {
+            Ok(folder) => {
+                let mut f = Fingerprint::new();
+                f.bytes(program_hash());
+                for n in folder.identity() {
+                    f.number(n);
+                }
+                cache.secret = f.finish();
+                cache.folder = Some(folder);
+                cache.write = write;
+                cache.max_bytes = max_bytes;
+                cache.max_entry = max_entry;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !write => {}
+            Err(e) => cache.refused = Some(e.to_string()),
         }
+        cache
+    }
+
+    /// Why the cache folder was there but not used (a link, a file), for a warning.
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
+    }
+
+    /// How many entries were found unsound in this run, and made again.
+    pub fn repaired(&self) -> usize {
+        self.repaired.load(Ordering::Relaxed)
     }
 
     /// The key of a picture made from `source` with these settings, in these variants.
@@ -76,78 +137,111 @@ impl PictureCache {
         format!("{:032x}", h.finish())
     }
 
-    /// The variants stored under `key`, if there is a sound entry.
+    /// The variants stored under `key`, if there is a sound entry. An entry that is there but
+    /// unsound is counted (see [`PictureCache::repaired`]) and will be replaced by `put`.
     pub fn get(&self, key: &str, settings: &Settings, edges: &[u32]) -> Option<Vec<Processed>> {
-        let path = self.dir.as_ref()?.join(key);
-        let bytes = std::fs::read(&path).ok()?;
-        let variants = decode(&bytes, key)?;
+        let folder = self.folder.as_ref()?;
+        let bytes = match folder.read(key, self.max_entry) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return None,
+            Err(_) => {
+                self.repaired.fetch_add(1, Ordering::Relaxed);
+                return None;
+            }
+        };
         let largest = edges.iter().copied().max().unwrap_or(settings.max_edge);
-        let sound = variants.len() == edges.len()
-            && variants.iter().all(|p| {
-                images::header_size(&p.bytes) == Some((p.width, p.height))
-                    && p.width.max(p.height) <= largest
-                    && u64::from(p.width) * u64::from(p.height) <= settings.max_pixels
-            });
-        if !sound {
+        let variants = decode(&bytes, key, self.secret).filter(|variants| {
+            variants.len() == edges.len()
+                && variants.iter().all(|p| {
+                    images::header_size(&p.bytes) == Some((p.width, p.height))
+                        && p.width.max(p.height) <= largest
+                        && u64::from(p.width) * u64::from(p.height) <= settings.max_pixels
+                })
+        });
+        if variants.is_none() {
+            self.repaired.fetch_add(1, Ordering::Relaxed);
             return None;
         }
         // The entry's time is its last use: trimming removes the longest unused first.
         if self.write {
-            if let Ok(file) = std::fs::File::options().append(true).open(&path) {
-                let _ = file.set_modified(std::time::SystemTime::now());
+            let _ = folder.touch(key);
+        }
+        variants
+    }
+
+    /// Keep `variants` under `key` (a failure to write only costs time on the next build). An
+    /// unsound entry under the same name, whatever it is, is replaced (a rename replaces a link
+    /// or a FIFO itself, never what it points to).
+    pub fn put(&self, key: &str, variants: &[Processed]) {
+        let Some(folder) = self.folder.as_ref().filter(|_| self.write) else {
+            return;
+        };
+        let Some(bytes) = encode(variants, key, self.secret) else {
+            return;
+        };
+        if bytes.len() as u64 <= self.max_entry {
+            let _ = crate::output::replace(folder, key, &bytes);
+        }
+    }
+
+    /// Remove the least recently used entries until the cache is under its limit, and the
+    /// temporaries of runs that were killed while writing one. Only this cache's own files are
+    /// ever removed (see the module's documentation); everything else is left as it is.
+    pub fn trim(&self) {
+        let Some(folder) = self.folder.as_ref().filter(|_| self.write) else {
+            return;
+        };
+        let Ok(listed) = folder.entries() else {
+            return;
+        };
+        let mut entries: Vec<(std::time::SystemTime, u64, String)> = Vec::new();
+        for e in listed {
+            let Some(name) = e.name.to_str().filter(|_| e.kind == Kind::File) else {
+                continue;
+            };
+            let ours = folder
+                .read_start(name, FAMILY.len())
+                .is_ok_and(|start| start == FAMILY);
+            if is_key(name) && ours {
+                entries.push((e.modified, e.len, name.to_string()));
+            } else if is_temporary(name) && (ours || e.len == 0) {
+                // Only one build writes into an output folder at a time (its lock): a
+                // temporary entry is a killed run's.
+                let _ = folder.remove(name);
             }
         }
-        Some(variants)
-    }
-
-    /// Keep `variants` under `key` (a failure to write only costs time on the next build).
-    pub fn put(&self, key: &str, variants: &[Processed]) {
-        let Some(dir) = self.dir.as_ref().filter(|_| self.write) else {
-            return;
-        };
-        let Some(bytes) = encode(variants, key) else {
-            return;
-        };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let Ok(mut file) = tempfile::NamedTempFile::new_in(dir) else {
-            return;
-        };
-        if file.write_all(&bytes).is_ok() {
-            let _ = file.persist(dir.join(key));
-        }
-    }
-
-    /// Remove the least recently used entries until the cache is under its limit.
-    pub fn trim(&self) {
-        let Some(dir) = self.dir.as_ref().filter(|_| self.write) else {
-            return;
-        };
-        let Ok(read) = std::fs::read_dir(dir) else {
-            return;
-        };
-        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = read
-            .flatten()
-            .filter_map(|e| {
-                let meta = e.metadata().ok()?;
-                if !meta.is_file() {
-                    return None;
-                }
-                Some((meta.modified().ok()?, meta.len(), e.path()))
-            })
-            .collect();
         let mut total: u64 = entries.iter().map(|e| e.1).sum();
         entries.sort();
-        for (_, size, path) in entries {
+        for (_, size, name) in entries {
             if total <= self.max_bytes {
                 break;
             }
-            if std::fs::remove_file(&path).is_ok() {
+            if folder.remove(&name).is_ok() {
                 total -= size;
             }
         }
     }
+
+    /// Where the entries are (for messages and tests).
+    pub fn folder(&self) -> Option<PathBuf> {
+        self.folder.as_ref().map(|f| f.path().to_path_buf())
+    }
+}
+
+/// An entry's name: a key, 32 lowercase hex digits.
+fn is_key(name: &str) -> bool {
+    name.len() == 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A temporary of an entry being written: `.KEY.XXXXXXXX.tmp`.
+fn is_temporary(name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.strip_suffix(".tmp"))
+        .and_then(|n| n.split_once('.'))
+        .is_some_and(|(key, suffix)| is_key(key) && suffix.len() == 8)
 }
 
 /// The hash of the running bindery (its executable), read once per process: entries made by
@@ -179,9 +273,18 @@ const MEDIA: [(&str, &str); 4] = [
     ("image/webp", "webp"),
 ];
 
+/// The keyed hash of an entry's body.
+fn tag(body: &[u8], secret: u128) -> [u8; TAG_LEN] {
+    Fingerprint::keyed(secret)
+        .bytes(body)
+        .finish()
+        .to_le_bytes()
+}
+
 /// The entry's bytes, or `None` for what is not cached (drawings, pictures with findings). The
-/// entry names its own key: a file copied or renamed to another key is not read.
-fn encode(variants: &[Processed], key: &str) -> Option<Vec<u8>> {
+/// entry names its own key (a file copied or renamed to another key is not read) and ends with
+/// the keyed hash of everything before it.
+fn encode(variants: &[Processed], key: &str, secret: u128) -> Option<Vec<u8>> {
     let mut out = MAGIC.to_vec();
     out.extend((key.len() as u32).to_le_bytes());
     out.extend(key.as_bytes());
@@ -200,12 +303,19 @@ fn encode(variants: &[Processed], key: &str) -> Option<Vec<u8>> {
         out.extend((p.bytes.len() as u64).to_le_bytes());
         out.extend(&p.bytes);
     }
+    let tag = tag(&out, secret);
+    out.extend(tag);
     Some(out)
 }
 
-/// An entry read back; `None` for anything that is not exactly what `encode` wrote for `key`.
-fn decode(bytes: &[u8], key: &str) -> Option<Vec<Processed>> {
-    let mut rest = bytes.strip_prefix(MAGIC)?;
+/// An entry read back; `None` for anything that is not exactly what `encode` wrote for `key`
+/// in this folder.
+fn decode(bytes: &[u8], key: &str, secret: u128) -> Option<Vec<Processed>> {
+    let (body, stored) = bytes.split_at_checked(bytes.len().checked_sub(TAG_LEN)?)?;
+    if tag(body, secret) != stored {
+        return None;
+    }
+    let mut rest = body.strip_prefix(MAGIC)?;
     let mut take = |n: usize| -> Option<&[u8]> {
         let (head, tail) = rest.split_at_checked(n)?;
         rest = tail;
@@ -275,10 +385,17 @@ mod tests {
         }
     }
 
+    fn cache_in(dir: &std::path::Path, max_bytes: u64) -> PictureCache {
+        let out = Folder::open(dir, true).unwrap();
+        PictureCache::in_output_folder(&out, max_bytes, 1 << 24, true)
+    }
+
+    const KEY_A: &str = "0123456789abcdef0123456789abcdef";
+
     #[test]
     fn an_entry_reads_back_as_written() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = PictureCache::in_output_folder(dir.path(), 1 << 20, true);
+        let cache = cache_in(dir.path(), 1 << 20);
         let key = PictureCache::key(b"source", &settings(), &[1600, 2400]);
         assert_eq!(
             cache.get(&key, &settings(), &[1600, 2400]).map(|v| v.len()),
@@ -289,6 +406,7 @@ mod tests {
         assert_eq!(back.len(), 2);
         assert_eq!((back[1].width, back[1].height), (30, 15));
         assert_eq!(back[0].bytes, png(20, 10).bytes);
+        assert_eq!(cache.repaired(), 0);
     }
 
     #[test]
@@ -303,12 +421,13 @@ mod tests {
         };
         assert_ne!(k, PictureCache::key(b"a", &q, &[1600]));
         assert_eq!(k, PictureCache::key(b"a", &s, &[1600]));
+        assert!(is_key(&k));
     }
 
     #[test]
     fn an_entry_that_lies_about_its_picture_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = PictureCache::in_output_folder(dir.path(), 1 << 20, true);
+        let cache = cache_in(dir.path(), 1 << 20);
         // Claims 20 x 10, holds 2000 x 1000: a planted entry must not pass the pixel limits.
         let mut liar = png(2000, 1000);
         liar.width = 20;
@@ -318,38 +437,178 @@ mod tests {
         // Over the largest edge, even when honest.
         cache.put("big", &[png(2000, 10)]);
         assert!(cache.get("big", &settings(), &[1600]).is_none());
+        assert_eq!(cache.repaired(), 2);
         // Cut short, or with bytes after the end.
-        let good = encode(&[png(4, 4)], "k").unwrap();
-        assert!(decode(&good[..good.len() - 1], "k").is_none());
-        assert!(decode(&[good.as_slice(), b"x"].concat(), "k").is_none());
-        assert!(decode(&good, "k").is_some());
-        // Another key's entry, copied under this one.
-        assert!(decode(&good, "other").is_none());
+        let good = encode(&[png(4, 4)], "k", 7).unwrap();
+        assert!(decode(&good[..good.len() - 1], "k", 7).is_none());
+        assert!(decode(&[good.as_slice(), b"x"].concat(), "k", 7).is_none());
+        assert!(decode(&good, "k", 7).is_some());
+        // Another key's entry, copied under this one; an entry of another folder.
+        assert!(decode(&good, "other", 7).is_none());
+        assert!(decode(&good, "k", 8).is_none());
     }
 
     #[test]
-    fn trimming_removes_the_least_recently_used() {
+    fn a_flipped_byte_anywhere_is_found_and_the_entry_made_again() {
         let dir = tempfile::tempdir().unwrap();
-        let one = encode(&[png(64, 64)], "a").unwrap().len() as u64;
-        let cache = PictureCache::in_output_folder(dir.path(), one * 2, true);
+        let cache = cache_in(dir.path(), 1 << 20);
+        cache.put(KEY_A, &[png(40, 30)]);
+        let path = cache.folder().unwrap().join(KEY_A);
+        let good = std::fs::read(&path).unwrap();
+        // A byte inside the picture data, past the header the old checks read.
+        for at in [good.len() / 2, good.len() - 30, good.len() - 1] {
+            let mut bad = good.clone();
+            bad[at] ^= 0x10;
+            std::fs::write(&path, &bad).unwrap();
+            assert!(
+                cache.get(KEY_A, &settings(), &[1600]).is_none(),
+                "byte {at}"
+            );
+        }
+        assert_eq!(cache.repaired(), 3);
+        cache.put(KEY_A, &[png(40, 30)]);
+        assert!(cache.get(KEY_A, &settings(), &[1600]).is_some());
+    }
+
+    #[test]
+    fn an_entry_from_another_folder_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let made_here = cache_in(&dir.path().join("a"), 1 << 20);
+        made_here.put(KEY_A, &[png(40, 30)]);
+        // The same bytes under the same name in another output folder: a cloned repository
+        // shipping its cache, or a copy from another machine.
+        let elsewhere = cache_in(&dir.path().join("b"), 1 << 20);
+        std::fs::copy(
+            made_here.folder().unwrap().join(KEY_A),
+            elsewhere.folder().unwrap().join(KEY_A),
+        )
+        .unwrap();
+        assert!(elsewhere.get(KEY_A, &settings(), &[1600]).is_none());
+        assert_eq!(elsewhere.repaired(), 1);
+        assert!(made_here.get(KEY_A, &settings(), &[1600]).is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_links_and_huge_entries_are_never_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = cache_in(dir.path(), 1 << 30);
+        let folder = cache.folder().unwrap();
+        let fifo = "00000000000000000000000000000001";
+        assert!(std::process::Command::new("mkfifo")
+            .arg(folder.join(fifo))
+            .status()
+            .unwrap()
+            .success());
+        let zero = "00000000000000000000000000000002";
+        std::os::unix::fs::symlink("/dev/zero", folder.join(zero)).unwrap();
+        let sparse = "00000000000000000000000000000003";
+        std::fs::File::create(folder.join(sparse))
+            .unwrap()
+            .set_len(2 << 30)
+            .unwrap();
+        for key in [fifo, zero, sparse] {
+            assert!(cache.get(key, &settings(), &[1600]).is_none(), "{key}");
+        }
+        assert_eq!(cache.repaired(), 3);
+        // Each is replaced by a sound entry when the picture is made again.
+        for key in [fifo, zero, sparse] {
+            cache.put(key, &[png(4, 4)]);
+            assert!(cache.get(key, &settings(), &[1600]).is_some(), "{key}");
+        }
+    }
+
+    #[test]
+    fn trimming_removes_the_least_recently_used_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = encode(&[png(64, 64)], KEY_A, 0).unwrap().len() as u64;
+        let cache = cache_in(dir.path(), one * 2);
         let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        for key in ["a", "b", "c"] {
+        let keys = [
+            "a0000000000000000000000000000000",
+            "b0000000000000000000000000000000",
+            "c0000000000000000000000000000000",
+        ];
+        for key in keys {
             cache.put(key, &[png(64, 64)]);
         }
-        let entry = |k: &str| dir.path().join(".bindery-cache/pictures").join(k);
-        for key in ["a", "b"] {
+        let folder = cache.folder().unwrap();
+        // Files that are not entries, however old and large: never removed.
+        std::fs::write(folder.join("thesis.odt"), vec![1u8; 100_000]).unwrap();
+        std::fs::write(
+            folder.join("d0000000000000000000000000000000"),
+            vec![2u8; 100_000],
+        )
+        .unwrap();
+        for name in [
+            keys[0],
+            keys[1],
+            "thesis.odt",
+            "d0000000000000000000000000000000",
+        ] {
             std::fs::File::options()
                 .append(true)
-                .open(entry(key))
+                .open(folder.join(name))
                 .unwrap()
                 .set_modified(old)
                 .unwrap();
         }
-        // "a" was used just now: "b" is the oldest.
-        assert!(cache.get("a", &settings(), &[1600]).is_some());
+        // A killed run's temporary entry.
+        std::fs::write(folder.join(format!(".{}.abcdefgh.tmp", keys[0])), FAMILY).unwrap();
+        // "a" was used just now: "b" is the oldest entry.
+        assert!(cache.get(keys[0], &settings(), &[1600]).is_some());
         cache.trim();
-        assert!(entry("a").exists() && entry("c").exists());
-        assert!(!entry("b").exists());
+        let mut left: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            vec![
+                keys[0],
+                keys[2],
+                "d0000000000000000000000000000000",
+                "thesis.odt"
+            ]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_cache_folder_that_links_elsewhere_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("home");
+        std::fs::create_dir_all(elsewhere.join("pictures")).unwrap();
+        std::fs::write(
+            elsewhere.join("pictures/a0000000000000000000000000000000"),
+            b"x",
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join(".bindery-cache")).unwrap();
+        let cache = cache_in(&out, 1);
+        assert!(cache.refused().is_some());
+        cache.put(KEY_A, &[png(4, 4)]);
+        cache.trim();
+        let names: Vec<_> = std::fs::read_dir(elsewhere.join("pictures"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from("a0000000000000000000000000000000")]
+        );
+        // The same with only the inner folder linked.
+        std::fs::remove_file(out.join(".bindery-cache")).unwrap();
+        std::fs::create_dir(out.join(".bindery-cache")).unwrap();
+        std::os::unix::fs::symlink(
+            elsewhere.join("pictures"),
+            out.join(".bindery-cache/pictures"),
+        )
+        .unwrap();
+        assert!(cache_in(&out, 1).refused().is_some());
     }
 
     #[test]
@@ -358,9 +617,10 @@ mod tests {
         let mut svg = png(4, 4);
         svg.media_type = "image/svg+xml";
         svg.extension = "svg";
-        assert!(encode(&[svg], "k").is_none());
-        let reading = PictureCache::in_output_folder(dir.path(), 1 << 20, false);
-        reading.put("k", &[png(4, 4)]);
+        assert!(encode(&[svg], "k", 0).is_none());
+        let out = Folder::open(dir.path(), false).unwrap();
+        let reading = PictureCache::in_output_folder(&out, 1 << 20, 1 << 20, false);
+        reading.put(KEY_A, &[png(4, 4)]);
         assert!(!dir.path().join(".bindery-cache").exists());
     }
 }

@@ -108,6 +108,23 @@ impl BookFs {
             .map_err(Refused::into_diagnostic)
     }
 
+    /// A file found by listing a folder of the book (its name may not be UTF-8): refused when a
+    /// link leads it out of the book.
+    pub fn resolve_listed(&self, found: &Path) -> Result<PathBuf, Diagnostic> {
+        let shown = self.display(found);
+        match found.canonicalize() {
+            Ok(c) if c.starts_with(&self.root) => Ok(c),
+            Ok(_) => Err(Diagnostic::error(format!(
+                "{shown} is a link to a place outside the book folder; it is not read"
+            ))
+            .code("outside-book")),
+            Err(e) => Err(Diagnostic::error(format!(
+                "cannot read {shown}: {}",
+                io_reason(&e)
+            ))),
+        }
+    }
+
     /// Resolve the file of an `{{#include}}`: like [`BookFs::resolve`], within the include root.
     pub fn resolve_include(&self, dir: &Path, rel: &str) -> Result<PathBuf, Refused> {
         self.resolve_in(dir, rel, &self.include_root)

@@ -58,7 +58,22 @@ pub fn load(
         config_file = Some(file);
         files_read.push(toml_path.clone());
         match config::parse_all(sources.text(file), file) {
-            Ok(c) => c,
+            Ok(mut c) => {
+                for (table, key, first) in config::remove_control_characters(&mut c) {
+                    let at = config::key_span(sources.text(file), table, key)
+                        .map_or(Span::file_start(file), |r| Span::new(file, r));
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "[{table}] {key} holds the control character U+{:04X}; control characters are replaced by spaces",
+                            first as u32
+                        ))
+                        .code("control-character")
+                        .at(at)
+                        .hint("write the value on one line, without tabs or other control characters"),
+                    );
+                }
+                c
+            }
             Err(all) => {
                 for d in all {
                     diags.push(d);
@@ -382,8 +397,15 @@ impl Loader<'_> {
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
             let dir = found.parent().unwrap_or(&self.src_dir).to_path_buf();
-            // A report that is a symlink out of the book is not read.
-            let path = match self.fs.resolve(&dir, &name) {
+            // A report that is a symlink out of the book is not read. A name that is not UTF-8
+            // is checked by the path listed (it is shown lossily, but found).
+            let utf8 = found.file_name().is_some_and(|n| n.to_str().is_some());
+            let resolved = if utf8 {
+                self.fs.resolve(&dir, &name)
+            } else {
+                self.fs.resolve_listed(&found)
+            };
+            let path = match resolved {
                 Ok(p) => p,
                 Err(d) => {
                     self.diags.push(d.in_file(self.fs.display(&found)));

@@ -1,4 +1,4 @@
-//! `bindery serve`: `watch`, plus a live preview on 127.0.0.1. The home of `tiny_http`.
+//! `bindery serve`: `watch`, plus a live preview on 127.0.0.1.
 //!
 //! The preview shows the book as the EPUB has it: after each good build the EPUB just written is
 //! unpacked into memory and its chapters, styles and pictures are served as they are, so what the
@@ -8,13 +8,16 @@
 //! stay on disk and in the preview behind them.
 //!
 //! The page learns of builds through server-sent events (`/__bindery/events`): each connection is
-//! a thread that sleeps on a condition variable until the build count changes. tiny_http buffers a
-//! streamed response body (8 KiB chunks), so the events are written to the connection's raw
-//! writer and flushed one by one.
+//! a thread that sleeps on a condition variable until the build count changes.
 //!
-//! Only the loopback address is bound, and only files of the book just built are served: the
-//! in-memory EPUB entries and the PDF named by the build. No path from a request reaches the
-//! file system.
+//! Only the loopback address is bound, only requests for that address from the preview's own
+//! page are answered, in bounded numbers ([`http`]), and only files of the book just built are
+//! served: the in-memory EPUB entries and the PDF named by the build. No path from a request
+//! reaches the file system. The page runs no inline script (its script is a file of its own,
+//! under a Content-Security-Policy), the book's documents may run none at all, and the chapter
+//! shown is taken from the address only when it names a document of the book.
+
+pub mod http;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -24,12 +27,26 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use serde::Serialize;
-use tiny_http::{Header, Request, Response, Server};
 
 use crate::Error;
+use http::{Answer, Reply, Request};
 
 /// The preview page: chapter list, chapter frame, PDF link, diagnostics, reload on build.
 const PAGE: &str = include_str!("preview.html");
+/// The page's script and style, files of their own so the page's policy allows no inline code.
+const SCRIPT: &str = include_str!("preview.js");
+const STYLE: &str = include_str!("preview.css");
+
+/// The policy of the preview's own page: its script and style files, the book in its frame.
+const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    connect-src 'self'; frame-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; \
+    frame-ancestors 'self'";
+/// The policy of the book's documents: no script at all, its own styles and pictures (the
+/// picture sizes are style attributes; the night page is a style the preview adds).
+const BOOK_POLICY: &str =
+    "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; font-src 'self'; media-src 'self'; object-src 'self'; base-uri 'none'; \
+    form-action 'none'; frame-ancestors 'self'";
 
 /// How often an idle event stream sends a comment, so a dead connection is noticed and its
 /// thread ends.
@@ -126,28 +143,15 @@ impl Preview {
 /// Start the preview server on 127.0.0.1:`port` (0: any free port). Returns the shared state to
 /// publish builds to, and the address it listens on.
 pub fn start(port: u16) -> Result<(Arc<Preview>, SocketAddr), Error> {
-    let server = Server::http(("127.0.0.1", port)).map_err(|e| {
-        Error::Usage(format!(
-            "cannot listen on 127.0.0.1:{port}: {e} (try another --port)"
-        ))
-    })?;
-    let address = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Error::Usage("the preview server has no IP address".into()))?;
     let preview = Arc::new(Preview {
         state: Mutex::new(State::default()),
         built: Condvar::new(),
     });
-    let shared = preview.clone();
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let preview = shared.clone();
-            // One thread per request: an event stream holds its thread for as long as the page
-            // is open, and a chapter must not wait behind it.
-            std::thread::spawn(move || answer(&preview, request));
-        }
-    });
+    let address = http::serve(port, preview.clone(), http::Limits::default()).map_err(|e| {
+        Error::Usage(format!(
+            "cannot listen on 127.0.0.1:{port}: {e} (try another --port)"
+        ))
+    })?;
     Ok((preview, address))
 }
 
@@ -169,99 +173,95 @@ pub fn open_in_browser(url: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot start {program}: {e}"))
 }
 
-fn answer(preview: &Preview, request: Request) {
-    let path = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    let response = match path.as_str() {
-        "/" | "/index.html" => bytes(PAGE.as_bytes().to_vec(), "text/html; charset=utf-8"),
-        "/__bindery/state" => bytes(preview.view().into_bytes(), "application/json"),
-        "/__bindery/events" => return stream_events(preview, request),
-        "/book.pdf" => {
-            let pdf = preview
-                .state
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .pdf
-                .clone();
-            match pdf.map(std::fs::read) {
-                Some(Ok(data)) => bytes(data, "application/pdf"),
-                _ => not_found(),
-            }
-        }
-        _ => match path
-            .strip_prefix("/book/")
-            .and_then(crate::text::percent_decode)
-        {
-            Some(name) => {
-                let state = preview.state.lock().unwrap_or_else(|p| p.into_inner());
-                match state.epub.get(&name) {
-                    Some(data) => bytes(data.clone(), media_type(&name)),
-                    None => not_found(),
+impl http::Routes for Preview {
+    fn answer(&self, request: &Request) -> Answer {
+        Answer::Reply(match request.path.as_str() {
+            "/" | "/index.html" => page(PAGE, "text/html; charset=utf-8"),
+            "/__bindery/preview.js" => page(SCRIPT, "text/javascript; charset=utf-8"),
+            "/__bindery/preview.css" => page(STYLE, "text/css; charset=utf-8"),
+            "/__bindery/state" => reply(self.view().into_bytes(), "application/json"),
+            "/__bindery/events" => return Answer::Stream,
+            "/book.pdf" => {
+                let pdf = self
+                    .state
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .pdf
+                    .clone();
+                match pdf.map(std::fs::read) {
+                    Some(Ok(data)) => reply(data, "application/pdf"),
+                    _ => not_found(),
                 }
             }
-            None => not_found(),
-        },
-    };
-    // The page closing its connection early is not an error worth a line.
-    let _ = request.respond(response);
-}
-
-/// Tell the page of every build from now on, until it goes away.
-fn stream_events(preview: &Preview, request: Request) {
-    let mut seen = preview
-        .state
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .generation;
-    let mut out = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-                Connection: keep-alive\r\n\r\nretry: 1000\n\n";
-    if out
-        .write_all(head.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
-        return;
+            path => match path
+                .strip_prefix("/book/")
+                .and_then(crate::text::percent_decode)
+            {
+                Some(name) => {
+                    let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                    match state.epub.get(&name) {
+                        Some(data) => reply(data.clone(), media_type(&name)),
+                        None => not_found(),
+                    }
+                }
+                None => not_found(),
+            },
+        })
     }
-    loop {
-        let state = preview.state.lock().unwrap_or_else(|p| p.into_inner());
-        let (state, _) = preview
-            .built
-            .wait_timeout_while(state, KEEP_ALIVE, |s| s.generation == seen)
-            .unwrap_or_else(|p| p.into_inner());
-        let message = if state.generation == seen {
-            ": still here\n\n".to_string()
-        } else {
-            seen = state.generation;
-            format!("event: build\ndata: {seen}\n\n")
-        };
-        drop(state);
-        if out
-            .write_all(message.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            return;
+
+    /// Tell the page of every build from now on, until it goes away.
+    fn stream(&self, out: &mut dyn Write) {
+        let mut seen = self
+            .state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .generation;
+        loop {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let (state, _) = self
+                .built
+                .wait_timeout_while(state, KEEP_ALIVE, |s| s.generation == seen)
+                .unwrap_or_else(|p| p.into_inner());
+            let message = if state.generation == seen {
+                ": still here\n\n".to_string()
+            } else {
+                seen = state.generation;
+                format!("event: build\ndata: {seen}\n\n")
+            };
+            drop(state);
+            if out
+                .write_all(message.as_bytes())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                return;
+            }
         }
     }
 }
 
-fn bytes(data: Vec<u8>, media_type: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let mut response = Response::from_data(data);
-    for (name, value) in [("Content-Type", media_type), ("Cache-Control", "no-store")] {
-        if let Ok(h) = Header::from_bytes(name, value) {
-            response.add_header(h);
-        }
+/// One of the preview's own files.
+fn page(text: &str, media_type: &'static str) -> Reply {
+    Reply {
+        status: 200,
+        media_type,
+        body: text.as_bytes().to_vec(),
+        policy: PAGE_POLICY,
     }
-    response
 }
 
-fn not_found() -> Response<std::io::Cursor<Vec<u8>>> {
-    bytes(b"not in this book".to_vec(), "text/plain; charset=utf-8").with_status_code(404)
+/// A file of the book.
+fn reply(body: Vec<u8>, media_type: &'static str) -> Reply {
+    Reply {
+        status: 200,
+        media_type,
+        body,
+        policy: BOOK_POLICY,
+    }
+}
+
+fn not_found() -> Reply {
+    http::text(404, "not in this book")
 }
 
 /// The navigation document's package path, from the package file's manifest.
