@@ -441,6 +441,10 @@ fn watch_and_build(
         return fail(&format!("{} is not a folder", req.root.display()));
     }
     let out_dir = req.out_dir.clone().unwrap_or_else(|| req.root.join("out"));
+    // Found now, not at each build: the watcher would wait for ever on a folder it never writes.
+    if let Err(e) = pipeline::refuse_out_dir_holding_book(&out_dir, &req.root) {
+        return fail(&e);
+    }
     let server = match preview
         .map(|(port, _)| crate::serve::start(port))
         .transpose()
@@ -637,33 +641,43 @@ fn run_json(req: &Request, warm: Option<&pipeline::Warm>) -> (ExitCode, crate::w
         Some(warm) => pipeline::rebuild(req, &pipeline::Silent, warm),
         None => pipeline::build(req),
     };
-    match built {
+    let (code, built, text) = match built {
         Err(e) => {
             let message = e.to_string();
             let line = crate::diag::json_summary("usage", (0, 0), &[], &[], Some(&message));
-            let _ = stdout.write_all(line.as_bytes());
-            (ExitCode::from(2), crate::watch::Built::default())
+            (2, crate::watch::Built::default(), line)
         }
         Ok(outcome) => {
             let d = &outcome.diagnostics;
-            let _ = stdout.write_all(d.to_json_lines(&outcome.sources).as_bytes());
+            let mut text = d.to_json_lines(&outcome.sources);
             let status = if outcome.failed() { "failed" } else { "ok" };
-            let line = crate::diag::json_summary(
+            text.push_str(&crate::diag::json_summary(
                 status,
                 (d.error_count(), d.warning_count()),
                 &outcome.written,
                 &outcome.notes,
                 None,
-            );
-            let _ = stdout.write_all(line.as_bytes());
+            ));
             let failed = outcome.failed();
             let built = crate::watch::Built {
                 written: if failed { Vec::new() } else { outcome.written },
                 inputs: outcome.inputs,
             };
-            (ExitCode::from(if failed { 1 } else { 0 }), built)
+            (if failed { 1 } else { 0 }, built, text)
         }
+    };
+    // A closed or full standard output loses the report: that is an exit code too.
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot write to standard output: {e}"
+        );
+        return (ExitCode::from(2), built);
     }
+    (ExitCode::from(code), built)
 }
 
 /// ` (12 broken-anchor, 3 missing-include)`: the counts by kind, for the last line.

@@ -156,7 +156,10 @@ impl Folder {
     }
 }
 
+// The types of `stat`'s fields differ between systems (`st_dev` is `u64` on Linux, `i32` on
+// macOS): the casts are needed somewhere, if not here.
 #[cfg(unix)]
+#[allow(clippy::unnecessary_cast)]
 mod imp {
     //! The Unix calls, relative to the folder's handle.
     use super::*;
@@ -248,6 +251,14 @@ mod imp {
                 return Err(not_a_plain_file(name));
             }
             Ok(File::from(fd))
+        }
+
+        /// Another handle on the same folder.
+        pub fn try_clone(&self) -> io::Result<Folder> {
+            Ok(Folder {
+                path: self.path.clone(),
+                fd: self.fd.try_clone()?,
+            })
         }
 
         /// A new file, created exclusively: an existing name (a link among them) is an error.
@@ -421,6 +432,12 @@ mod imp {
                 return Err(not_a_plain_file(name));
             }
             File::open(path)
+        }
+
+        pub fn try_clone(&self) -> io::Result<Folder> {
+            Ok(Folder {
+                path: self.path.clone(),
+            })
         }
 
         pub fn create_new(&self, name: &str) -> io::Result<File> {

@@ -195,10 +195,12 @@ fn create(
     // written through a link.
     let summary = match std::fs::symlink_metadata(&summary_path) {
         Err(_) => None,
-        Ok(meta) if meta.file_type().is_symlink() => return Err(Error::Usage(format!(
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(Error::Usage(format!(
             "{} is a link; new-report does not write through links: list the report in it by hand",
             summary_path.display()
-        ))),
+        )))
+        }
         Ok(_) => Some(
             fs.resolve(src_dir, "SUMMARY.md")
                 .and_then(|p| fs.read_text(&p))

@@ -694,8 +694,15 @@ fn check_out_dir(out_dir: &Path, root: &Path, src: &str) -> Result<(), Error> {
             root.join(src).display()
         )));
     }
-    // The book folder itself, or a folder above it: the outputs would be among the book's
-    // files (and `watch` would see its own writes as edits).
+    refuse_out_dir_holding_book(out_dir, root)
+}
+
+/// The book folder itself, or a folder above it, as the output folder: the outputs would be
+/// among the book's files (and `watch` would see its own writes as edits). Refused.
+pub fn refuse_out_dir_holding_book(out_dir: &Path, root: &Path) -> Result<(), Error> {
+    let abs =
+        |p: &Path| crate::book::fs::normalize(&std::env::current_dir().unwrap_or_default().join(p));
+    let out = abs(out_dir);
     let book = abs(root);
     let real = |p: &Path| p.canonicalize().ok();
     let holds_book = book.starts_with(&out)

@@ -45,7 +45,11 @@ const TAG_LEN: usize = 16;
 /// Where the cache lives, and whether this run may add to it.
 #[derive(Debug)]
 pub struct PictureCache {
-    folder: Option<Folder>,
+    /// The entries' folder, once it is open: at the start when it is there, or when the first
+    /// entry is written (a build that stores nothing makes no folder).
+    opened: OnceLock<Option<Folder>>,
+    /// The output folder, to make the cache's folders in when the first entry is written.
+    out: Option<Folder>,
     /// `false` for `bindery check`, which writes nothing.
     write: bool,
     max_bytes: u64,
@@ -63,7 +67,8 @@ impl PictureCache {
     /// No cache: every picture is made from its source.
     pub fn off() -> PictureCache {
         PictureCache {
-            folder: None,
+            opened: OnceLock::new(),
+            out: None,
             write: false,
             max_bytes: 0,
             max_entry: 0,
@@ -85,26 +90,43 @@ impl PictureCache {
         if max_bytes == 0 {
             return cache;
         }
-        let opened = out
-            .sub(".bindery-cache", write)
-            .and_then(|c| c.sub("pictures", write));
-        match opened {
+        cache.write = write;
+        cache.max_bytes = max_bytes;
+        cache.max_entry = max_entry;
+        match open_entries(out, false) {
             Ok(folder) => {
-                let mut f = Fingerprint::new();
-                f.bytes(program_hash());
-                for n in folder.identity() {
-                    f.number(n);
-                }
-                cache.secret = f.finish();
-                cache.folder = Some(folder);
-                cache.write = write;
-                cache.max_bytes = max_bytes;
-                cache.max_entry = max_entry;
+                cache.secret = secret_of(&folder);
+                let _ = cache.opened.set(Some(folder));
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !write => {}
-            Err(e) => cache.refused = Some(e.to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if write {
+                    cache.out = out.try_clone().ok();
+                }
+            }
+            Err(e) => {
+                cache.refused = Some(e.to_string());
+                let _ = cache.opened.set(None);
+            }
+        }
+        if cache.out.is_none() && cache.opened.get().is_none() {
+            let _ = cache.opened.set(None);
         }
         cache
+    }
+
+    /// The entries' folder when it is open (reading never makes it).
+    fn entries(&self) -> Option<&Folder> {
+        self.opened.get()?.as_ref()
+    }
+
+    /// The entries' folder, made on the first write.
+    fn entries_to_write(&self) -> Option<&Folder> {
+        if !self.write {
+            return None;
+        }
+        self.opened
+            .get_or_init(|| open_entries(self.out.as_ref()?, true).ok())
+            .as_ref()
     }
 
     /// Why the cache folder was there but not used (a link, a file), for a warning.
@@ -140,7 +162,7 @@ impl PictureCache {
     /// The variants stored under `key`, if there is a sound entry. An entry that is there but
     /// unsound is counted (see [`PictureCache::repaired`]) and will be replaced by `put`.
     pub fn get(&self, key: &str, settings: &Settings, edges: &[u32]) -> Option<Vec<Processed>> {
-        let folder = self.folder.as_ref()?;
+        let folder = self.entries()?;
         let bytes = match folder.read(key, self.max_entry) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return None,
@@ -150,7 +172,7 @@ impl PictureCache {
             }
         };
         let largest = edges.iter().copied().max().unwrap_or(settings.max_edge);
-        let variants = decode(&bytes, key, self.secret).filter(|variants| {
+        let variants = decode(&bytes, key, self.secret_for(folder)).filter(|variants| {
             variants.len() == edges.len()
                 && variants.iter().all(|p| {
                     images::header_size(&p.bytes) == Some((p.width, p.height))
@@ -173,10 +195,10 @@ impl PictureCache {
     /// unsound entry under the same name, whatever it is, is replaced (a rename replaces a link
     /// or a FIFO itself, never what it points to).
     pub fn put(&self, key: &str, variants: &[Processed]) {
-        let Some(folder) = self.folder.as_ref().filter(|_| self.write) else {
+        let Some(folder) = self.entries_to_write() else {
             return;
         };
-        let Some(bytes) = encode(variants, key, self.secret) else {
+        let Some(bytes) = encode(variants, key, self.secret_for(folder)) else {
             return;
         };
         if bytes.len() as u64 <= self.max_entry {
@@ -188,7 +210,7 @@ impl PictureCache {
     /// temporaries of runs that were killed while writing one. Only this cache's own files are
     /// ever removed (see the module's documentation); everything else is left as it is.
     pub fn trim(&self) {
-        let Some(folder) = self.folder.as_ref().filter(|_| self.write) else {
+        let Some(folder) = self.entries().filter(|_| self.write) else {
             return;
         };
         let Ok(listed) = folder.entries() else {
@@ -224,8 +246,34 @@ impl PictureCache {
 
     /// Where the entries are (for messages and tests).
     pub fn folder(&self) -> Option<PathBuf> {
-        self.folder.as_ref().map(|f| f.path().to_path_buf())
+        self.entries().map(|f| f.path().to_path_buf())
     }
+
+    /// The key of the entries' hashes in `folder` (made when the folder was opened, or now,
+    /// when this run made it).
+    fn secret_for(&self, folder: &Folder) -> u128 {
+        if self.secret != 0 {
+            self.secret
+        } else {
+            secret_of(folder)
+        }
+    }
+}
+
+/// `OUT/.bindery-cache/pictures`, opened (and made, when `create`) without following links.
+fn open_entries(out: &Folder, create: bool) -> std::io::Result<Folder> {
+    out.sub(".bindery-cache", create)
+        .and_then(|c| c.sub("pictures", create))
+}
+
+/// The key of an entries folder's hashes: this very folder and this program.
+fn secret_of(folder: &Folder) -> u128 {
+    let mut f = Fingerprint::new();
+    f.bytes(program_hash());
+    for n in folder.identity() {
+        f.number(n);
+    }
+    f.finish()
 }
 
 /// An entry's name: a key, 32 lowercase hex digits.
@@ -478,6 +526,7 @@ mod tests {
         // The same bytes under the same name in another output folder: a cloned repository
         // shipping its cache, or a copy from another machine.
         let elsewhere = cache_in(&dir.path().join("b"), 1 << 20);
+        elsewhere.put("b0000000000000000000000000000000", &[png(4, 4)]);
         std::fs::copy(
             made_here.folder().unwrap().join(KEY_A),
             elsewhere.folder().unwrap().join(KEY_A),
@@ -493,6 +542,11 @@ mod tests {
     fn fifos_links_and_huge_entries_are_never_read() {
         let dir = tempfile::tempdir().unwrap();
         let cache = cache_in(dir.path(), 1 << 30);
+        assert!(
+            cache.folder().is_none(),
+            "made by the first entry, not before"
+        );
+        cache.put(KEY_A, &[png(4, 4)]);
         let folder = cache.folder().unwrap();
         let fifo = "00000000000000000000000000000001";
         assert!(std::process::Command::new("mkfifo")

@@ -104,14 +104,69 @@ pub fn process_all_variants(
     cache: &PictureCache,
     done_one: &(dyn Fn() + Sync),
 ) -> Vec<Result<Vec<Processed>, Diagnostic>> {
+    let budget = DecodeBudget::new(settings.max_memory);
     images
         .par_iter()
         .map(|src| {
-            let result = process_one(src, settings, edges, cache);
+            let result = process_one(src, settings, edges, cache, &budget);
             done_one();
             result
         })
         .collect()
+}
+
+/// The memory the pictures decoded at the same time may take together: the per-picture limit
+/// (`max-image-memory-mib`) holds for the whole build too, so two pictures each just inside it
+/// are decoded in turn, not at once. A picture waits until enough is given back; one alone
+/// always goes ahead (it is within the per-picture limit, checked before decoding).
+struct DecodeBudget {
+    total: u64,
+    used: std::sync::Mutex<u64>,
+    freed: std::sync::Condvar,
+}
+
+/// A share of the budget, given back when dropped.
+struct Share<'a> {
+    budget: &'a DecodeBudget,
+    amount: u64,
+}
+
+impl DecodeBudget {
+    fn new(total: u64) -> DecodeBudget {
+        DecodeBudget {
+            total,
+            used: std::sync::Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn take(&self, amount: u64) -> Share<'_> {
+        let amount = amount.min(self.total);
+        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let mut used = self
+            .freed
+            .wait_while(used, |u| *u > 0 && *u + amount > self.total)
+            .unwrap_or_else(|e| e.into_inner());
+        *used += amount;
+        Share {
+            budget: self,
+            amount,
+        }
+    }
+}
+
+impl Drop for Share<'_> {
+    fn drop(&mut self) {
+        let mut used = self.budget.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= self.amount;
+        self.budget.freed.notify_all();
+    }
+}
+
+/// What decoding `bytes` may take at most: eight bytes a pixel (16-bit RGBA, the widest colour
+/// type decoded), twice (the decoded picture and a converted copy).
+fn decode_memory(bytes: &[u8]) -> u64 {
+    header_size(bytes).map_or(0, |(w, h)| u64::from(w) * u64::from(h) * 16)
 }
 
 /// One picture, from the cache or from its source.
@@ -120,6 +175,7 @@ fn process_one(
     settings: &Settings,
     edges: &[u32],
     cache: &PictureCache,
+    budget: &DecodeBudget,
 ) -> Result<Vec<Processed>, Diagnostic> {
     let bytes = std::fs::read(&src.path).map_err(|e| {
         Diagnostic::warning(format!(
@@ -134,7 +190,9 @@ fn process_one(
     if let Some(variants) = cache.get(&key, settings, edges) {
         return Ok(variants);
     }
+    let share = budget.take(decode_memory(&bytes));
     let made = process_variants(&bytes, settings, edges);
+    drop(share);
     if let Ok(variants) = &made {
         cache.put(&key, variants);
     }
@@ -490,6 +548,15 @@ fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failur
     let lower = text.to_ascii_lowercase();
     for (needle, what) in [
         ("<script", "a script"),
+        ("\\75", "a CSS escape that can hide a url() reference"),
+        ("\\55", "a CSS escape that can hide a url() reference"),
+        ("\\72", "a CSS escape that can hide a url() reference"),
+        ("\\52", "a CSS escape that can hide a url() reference"),
+        ("\\6c", "a CSS escape that can hide a url() reference"),
+        ("\\4c", "a CSS escape that can hide a url() reference"),
+        ("\\url(", "a CSS escape that can hide a url() reference"),
+        ("u\\rl(", "a CSS escape that can hide a url() reference"),
+        ("ur\\l(", "a CSS escape that can hide a url() reference"),
         ("<!entity", "an XML entity declaration (possibly external)"),
         ("javascript:", "a javascript: link"),
     ] {
@@ -553,9 +620,12 @@ fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failur
     let (t, imports) = remove_imports(&text);
     text = t;
     outside += imports;
+    let (t, urls) = remove_outside_urls(&text);
+    text = t;
+    outside += urls;
     if outside > 0 {
         removed.push(format!(
-            "{outside} reference(s) to files or web addresses outside the drawing removed (<image>, <use> or @import)"
+            "{outside} reference(s) to files or web addresses outside the drawing removed (<image>, <use>, @import or url())"
         ));
     }
     let text = text.as_str();
@@ -659,6 +729,38 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// `url(…)` references to anything but the drawing itself (`#id`) or a `data:` picture, in
+/// style sheets, style attributes and presentation attributes, replaced by `none` (which every
+/// property that takes a `url()` accepts), and how many. A CSS escape in `url` is not looked
+/// through: such a drawing is refused before this (see [`process_svg`]).
+fn remove_outside_urls(text: &str) -> (String, usize) {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find("url(") {
+        let start = from + rel;
+        let inner = start + 4;
+        let end = lower[inner..].find(')').map_or(lower.len(), |i| inner + i);
+        let argument = lower[inner..end]
+            .trim()
+            .trim_start_matches("&quot;")
+            .trim_start_matches("&apos;")
+            .trim_start_matches(['"', '\'', ' ']);
+        let next = (end + 1).min(text.len());
+        if argument.starts_with('#') || argument.starts_with("data:") {
+            out.push_str(&text[from..next]);
+        } else {
+            out.push_str(&text[from..start]);
+            out.push_str("none");
+            count += 1;
+        }
+        from = next;
+    }
+    out.push_str(&text[from..]);
+    (out, count)
 }
 
 /// `@import …;` rules removed from an SVG's style sheets, and how many.
@@ -831,6 +933,76 @@ pub fn strip_png_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_decode_budget_lets_big_pictures_through_one_at_a_time() {
+        let budget = std::sync::Arc::new(DecodeBudget::new(100));
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let now = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let threads: Vec<_> = (0..6)
+            .map(|i| {
+                let (budget, peak, now) = (budget.clone(), peak.clone(), now.clone());
+                std::thread::spawn(move || {
+                    // 80 each (two cannot share), or over the whole budget (alone).
+                    let share = budget.take(if i == 0 { 500 } else { 80 });
+                    let amount = share.amount;
+                    let at = now.fetch_add(amount, std::sync::atomic::Ordering::SeqCst) + amount;
+                    peak.fetch_max(at, std::sync::atomic::Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    now.fetch_sub(amount, std::sync::atomic::Ordering::SeqCst);
+                    drop(share);
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert!(peak.load(std::sync::atomic::Ordering::SeqCst) <= 100);
+    }
+
+    #[test]
+    fn url_references_out_of_a_drawing_are_removed_from_styles_and_attributes() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: URL( "http://x.example/a.svg#p" ); background: url(data:image/png;base64,AA) }</style><rect fill="url(#g)" style="filter:url('file:///etc/x#f')"/></svg>"#;
+        let (out, n) = remove_outside_urls(svg);
+        assert_eq!(n, 2, "{out}");
+        assert!(
+            !out.contains("x.example") && !out.contains("file:"),
+            "{out}"
+        );
+        assert!(
+            out.contains("url(#g)") && out.contains("url(data:image/png"),
+            "{out}"
+        );
+        let p = process_svg(
+            svg.as_bytes(),
+            Settings {
+                max_edge: 100,
+                jpeg_quality: 80,
+                max_pixels: 1_000_000,
+                max_memory: 1 << 20,
+            }
+            .embedded_limits(),
+        )
+        .unwrap();
+        assert!(!String::from_utf8_lossy(&p.bytes).contains("x.example"));
+        assert!(
+            p.removed.iter().any(|r| r.contains("url()")),
+            "{:?}",
+            p.removed
+        );
+        let escaped = br#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: =rl(http://x) }</style></svg>"#;
+        assert!(process_svg(
+            escaped,
+            Settings {
+                max_edge: 100,
+                jpeg_quality: 80,
+                max_pixels: 1_000_000,
+                max_memory: 1 << 20,
+            }
+            .embedded_limits()
+        )
+        .is_err());
+    }
 
     fn settings() -> Settings {
         Settings {

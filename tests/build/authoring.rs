@@ -142,6 +142,7 @@ fn json_diagnostics_parse_back_with_places_and_a_summary() {
         ("src/a.md", b"# A\n\nSee [the other](gone.md#x) and [^n].\n"),
     ]);
     let root = dir.path().to_str().unwrap();
+    let built = dir.path().join("built");
     for args in [
         vec!["check", root, "--message-format", "json"],
         vec![
@@ -152,7 +153,7 @@ fn json_diagnostics_parse_back_with_places_and_a_summary() {
             "--message-format",
             "json",
             "--out",
-            root,
+            built.to_str().unwrap(),
         ],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
@@ -352,7 +353,10 @@ fn serve_previews_the_epub_on_loopback_and_tells_the_page_of_each_build() {
 
     let (status, page) = http_get(&address, "/");
     assert!(status.contains("200"), "{status}");
-    assert!(page.contains("EventSource(\"/__bindery/events\")"));
+    assert!(page.contains("<script src=\"/__bindery/preview.js\">"));
+    let (status, script) = http_get(&address, "/__bindery/preview.js");
+    assert!(status.contains("200"), "{status}");
+    assert!(script.contains("EventSource(\"/__bindery/events\")"));
     let (_, state) = http_get(&address, "/__bindery/state");
     let state: serde_json::Value = serde_json::from_str(&state).unwrap();
     assert_eq!(state["generation"], 1);

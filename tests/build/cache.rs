@@ -53,25 +53,6 @@ fn cached_pictures_give_byte_identical_outputs_and_bad_entries_are_made_again() 
     assert!(build() == expected, "after damaging the cache");
 }
 
-/// Copy the parts of the bundled book a build reads into a new folder.
-fn copy_bundled_book() -> tempfile::TempDir {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let copy = tempfile::tempdir().unwrap();
-    std::fs::copy(root.join("book.toml"), copy.path().join("book.toml")).unwrap();
-    for folder in ["book", "pictures", "fonts"] {
-        std::fs::create_dir(copy.path().join(folder)).unwrap();
-        for file in std::fs::read_dir(root.join(folder)).unwrap() {
-            let file = file.unwrap().path();
-            std::fs::copy(
-                &file,
-                copy.path().join(folder).join(file.file_name().unwrap()),
-            )
-            .unwrap();
-        }
-    }
-    copy
-}
-
 #[test]
 fn watch_rebuilds_reuse_the_last_build_and_write_what_a_cold_build_writes() {
     let book = copy_bundled_book();

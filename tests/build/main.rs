@@ -9,6 +9,7 @@ mod common;
 mod support;
 
 mod authoring;
+mod authors_loop;
 mod cache;
 mod delivery;
 mod diagnostics;

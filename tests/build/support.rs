@@ -407,6 +407,25 @@ pub fn png_bytes(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// Copy the parts of the bundled book a build reads into a new folder.
+pub fn copy_bundled_book() -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("book.toml"), copy.path().join("book.toml")).unwrap();
+    for folder in ["book", "pictures", "fonts"] {
+        std::fs::create_dir(copy.path().join(folder)).unwrap();
+        for file in std::fs::read_dir(root.join(folder)).unwrap() {
+            let file = file.unwrap().path();
+            std::fs::copy(
+                &file,
+                copy.path().join(folder).join(file.file_name().unwrap()),
+            )
+            .unwrap();
+        }
+    }
+    copy
+}
+
 /// A child process (a watcher, a server) that is killed and waited for when the test ends,
 /// whether it passes or fails.
 pub struct Reap(pub std::process::Child);
