@@ -641,7 +641,17 @@ fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failur
     }
     out.push_str(rest);
     // The drawing's own size, for the EPUB's `width`/`height` attributes; 0 when it has none.
-    let (width, height) = super::drawing::intrinsic_size(out.as_bytes()).unwrap_or((0, 0));
+    let outline = super::drawing::outline(out.as_bytes());
+    let (width, height) = outline.as_ref().map_or((0, 0), |o| o.size);
+    // Filters are rasterised (by the PDF writer, by a reader) over their whole region, which
+    // may reach far past the drawing: work grows with that region, not with what is shown.
+    // Past a budget the filters are removed (the shapes are drawn without their effects).
+    if outline.is_some_and(|o| o.filtered_area > MAX_FILTERED_AREA) {
+        out = remove_filters(&out);
+        removed.push(format!(
+            "its filters (blurs, shadows and other effects) cover more than {MAX_FILTERED_AREA} times the drawing and were removed; the shapes are drawn without them"
+        ));
+    }
     Ok(Processed {
         bytes: out.into_bytes(),
         media_type: "image/svg+xml",
@@ -729,6 +739,62 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// The most a drawing's filters may cover, in drawings (see [`super::drawing::Outline`]).
+const MAX_FILTERED_AREA: f32 = 16.0;
+
+/// The drawing without its filters: the `<filter>` elements, the `filter` attributes and the
+/// `filter:` declarations of its styles. (Removing the elements alone would hide what they
+/// filter: a reference to a missing filter is not drawn.)
+fn remove_filters(text: &str) -> String {
+    let (text, _) = remove_elements(text, "filter", |_| true);
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    let mut search = 0;
+    while let Some(rel) = lower[search..].find("filter") {
+        let start = search + rel;
+        search = start + 6;
+        let before = start.checked_sub(1).map(|i| bytes[i]);
+        let after = lower[start + 6..].trim_start();
+        let next = after.as_bytes().first().copied();
+        let separated = matches!(
+            before,
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b';' | b'{' | b'"' | b'\'')
+        );
+        let end = match next {
+            // An attribute: `filter="…"`.
+            Some(b'=') if before.is_some_and(|b| b.is_ascii_whitespace()) => {
+                let value = after[1..].trim_start();
+                let value_at = lower.len() - value.len();
+                match value.as_bytes().first() {
+                    Some(&q @ (b'"' | b'\'')) => lower[value_at + 1..]
+                        .find(q as char)
+                        .map(|i| value_at + 1 + i + 1),
+                    _ => None,
+                }
+            }
+            // A declaration: `filter: …` up to `;`, `}` or the end of the attribute.
+            Some(b':') if separated => {
+                let decl = lower.len() - after.len();
+                Some(
+                    lower[decl..]
+                        .find([';', '}', '"', '\''])
+                        .map_or(lower.len(), |i| decl + i),
+                )
+            }
+            _ => None,
+        };
+        if let Some(end) = end {
+            out.push_str(&text[from..start]);
+            from = end;
+            search = end;
+        }
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 /// `url(…)` references to anything but the drawing itself (`#id`) or a `data:` picture, in
@@ -961,6 +1027,46 @@ mod tests {
     }
 
     #[test]
+    fn filters_far_larger_than_the_drawing_are_removed_and_the_shapes_kept() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><defs><filter id="f" filterUnits="userSpaceOnUse" x="-1500" y="-1500" width="3000" height="3000"><feTurbulence baseFrequency="0.9" numOctaves="10"/></filter></defs><style>.a { filter: url(#f); fill: red }</style><rect filter="url(#f)" width="50" height="50"/><circle class="a" style="filter:url(#f);stroke:blue" r="9"/></svg>"#;
+        let limits = Settings {
+            max_edge: 100,
+            jpeg_quality: 80,
+            max_pixels: 1_000_000,
+            max_memory: 1 << 20,
+        }
+        .embedded_limits();
+        let p = process_svg(svg.as_bytes(), limits).unwrap();
+        let out = String::from_utf8(p.bytes).unwrap();
+        assert!(
+            !out.contains("<filter") && !out.contains("url(#f)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<rect") && out.contains("fill: red") && out.contains("stroke:blue"),
+            "{out}"
+        );
+        assert!(
+            p.removed.iter().any(|r| r.contains("filters")),
+            "{:?}",
+            p.removed
+        );
+        assert!(
+            crate::assets::drawing::outline(out.as_bytes())
+                .unwrap()
+                .filtered_area
+                < 1.0
+        );
+        // A drop shadow the size of its shape stays.
+        let shadow = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><filter id="s"><feGaussianBlur stdDeviation="2"/></filter><rect filter="url(#s)" width="50" height="50"/></svg>"#;
+        let p = process_svg(shadow.as_bytes(), limits).unwrap();
+        assert!(String::from_utf8(p.bytes)
+            .unwrap()
+            .contains("filter=\"url(#s)\""));
+        assert!(p.removed.is_empty(), "{:?}", p.removed);
+    }
+
+    #[test]
     fn url_references_out_of_a_drawing_are_removed_from_styles_and_attributes() {
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: URL( "http://x.example/a.svg#p" ); background: url(data:image/png;base64,AA) }</style><rect fill="url(#g)" style="filter:url('file:///etc/x#f')"/></svg>"#;
         let (out, n) = remove_outside_urls(svg);
@@ -990,7 +1096,7 @@ mod tests {
             "{:?}",
             p.removed
         );
-        let escaped = br#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: =rl(http://x) }</style></svg>"#;
+        let escaped = br#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: \75rl(http://x) }</style></svg>"#;
         assert!(process_svg(
             escaped,
             Settings {
