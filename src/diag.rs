@@ -103,6 +103,14 @@ impl SourceMap {
         self.files.iter().map(|f| f.path.as_path())
     }
 
+    /// The file read from `path`, if it was.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.path == path)
+            .map(|i| FileId(i as u32))
+    }
+
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

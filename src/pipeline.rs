@@ -209,10 +209,17 @@ fn build_stages(
     }
     passes::run(&mut doc, &mut diags);
     clock.lap("load");
+    let toml = sources.find(&req.root.join("book.toml"));
+    let at_key = |key: &str| {
+        let file = toml?;
+        crate::config::key_span(sources.text(file), "bindery.fonts", key)
+            .map(|r| Span::new(file, r))
+    };
     let (book_fonts, font_errors) = crate::assets::fonts::read_book_fonts(
         &fs,
         &config.bindery.fonts,
         config.bindery.limits.max_font_file_mib << 20,
+        &at_key,
     );
     for d in font_errors {
         diags.push(d);

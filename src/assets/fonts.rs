@@ -183,10 +183,13 @@ pub struct BookFont {
 
 /// The book's fonts: the faces named in book.toml, then every other font file in `fonts/`.
 /// A file that is not a font is an error naming it.
+/// A problem with a face named in book.toml is placed at its key (`at_key("body")`, when
+/// book.toml holds it).
 pub fn read_book_fonts(
     fs: &crate::book::fs::BookFs,
     files: &crate::config::FontFiles,
     max_bytes: u64,
+    at_key: &dyn Fn(&str) -> Option<crate::diag::Span>,
 ) -> (Vec<BookFont>, Vec<crate::diag::Diagnostic>) {
     use crate::diag::Diagnostic;
     let mut fonts = Vec::new();
@@ -215,14 +218,22 @@ pub fn read_book_fonts(
         }
     };
     for (key, rel, role, bold, italic) in files.faces() {
+        let place = |d: crate::diag::Diagnostic| match at_key(key) {
+            Some(span) if d.span.is_none() => d.at(span),
+            _ => d,
+        };
         match fs.resolve(&fs.root, rel) {
             Ok(path) => {
                 named.insert(path.clone());
+                let before = errors.len();
                 add(path, Some((role, bold, italic)), &mut fonts, &mut errors);
+                for e in errors.iter_mut().skip(before) {
+                    *e = place(e.clone());
+                }
             }
-            Err(d) => errors.push(d.hint(format!(
+            Err(d) => errors.push(place(d.hint(format!(
                 "[bindery.fonts] {key} names a font file relative to the book folder"
-            ))),
+            )))),
         }
     }
     let dir = fs.root.join("fonts");

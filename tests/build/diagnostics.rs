@@ -256,3 +256,34 @@ fn bare_folder_without_book_toml_with_bom_and_crlf() {
         "{nav}"
     );
 }
+
+#[test]
+fn a_font_file_book_toml_names_is_reported_at_its_key() {
+    fails_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"T\"\n\n[bindery.fonts]\nbody = \"fonts/missing.ttf\"\n",
+            ),
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["book.toml:5:1", "missing.ttf"],
+    );
+}
+
+#[test]
+fn control_characters_in_book_toml_values_are_removed_with_a_warning_at_the_key() {
+    let (warnings, _) = warns_with(
+        &[
+            (
+                "book.toml",
+                b"[book]\ntitle = \"Trip\\u0007 reports\\nof 2026\"\nauthors = [\"An\\tOwner\"]\n",
+            ),
+            ("src/SUMMARY.md", b"- [A](a.md)\n"),
+            ("src/a.md", b"# A\n"),
+        ],
+        &["book.toml:2:1", "U+0007", "book.toml:3:1", "U+0009"],
+    );
+    assert!(warnings.contains("control-character"), "{warnings}");
+}

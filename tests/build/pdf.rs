@@ -513,7 +513,7 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
         body: Some("fonts/my-body.ttf".into()),
         ..Default::default()
     };
-    let (fonts, errors) = bindery::assets::fonts::read_book_fonts(&fs, &files, 64 << 20);
+    let (fonts, errors) = bindery::assets::fonts::read_book_fonts(&fs, &files, 64 << 20, &|_| None);
     assert!(errors.is_empty());
     let (fonts, errors) = bindery::pdf::font_book(fonts);
     assert!(errors.is_empty(), "{errors:?}");

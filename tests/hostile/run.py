@@ -45,6 +45,16 @@ def png(width, height):
             + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
 
 
+def solid_png(width, height):
+    """A whole PNG of one colour."""
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    raw = zlib.compress(b"".join(b"\x00" + b"\x80\x40\x20" * width for _ in range(height)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+
+
 def outside_dir():
     path = os.path.join(WORK, "outside")
     os.makedirs(path, exist_ok=True)
@@ -135,6 +145,22 @@ case("svg-cover-too-tall", {"src/a.md": "# A\n", "c.svg": "<svg xmlns='http://ww
      "height='100000'><rect width='1' height='9'/></svg>"}, 0, "wrote", toml=TOML + '[bindery]\ncover = "c.svg"\n')
 case("title-card-huge-title", {"src/a.md": "# A\n"}, 0, "wrote",
      toml='[book]\ntitle = "' + "Unbroken" * 1250 + '"\nauthors = ["' + "x" * 5000 + '"]\n')
+# Round 3: the author's loop. A cache folder shipped as a link out of the book (the trim must
+# delete nothing there: the outside folder is compared at the end), an SVG style sheet with a
+# web address, three drawings whose filter regions are 30 times a huge canvas.
+case("cache-folder-symlink-out", {"src/a.md": "# A\n\n![p](p.png)\n", "src/p.png": solid_png(64, 64),
+     "out/.bindery-cache": ("symlink", OUTSIDE)}, 0, "picture cache is not used",
+     toml=TOML + "[bindery]\ncache-mib = 1\n")
+case("svg-style-remote-url", {"src/a.md": "# A\n\n![d](d.svg)\n",
+     "src/d.svg": f'{svg_head}<style>rect {{ fill: url("http://example.org/p.svg#p") }}</style>'
+                  '<rect width="9" height="9" style="filter:url(https://example.org/f.svg#f)"/></svg>'},
+     0, "picture-content")
+huge_filter = ('<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="20000"><filter id="f" '
+               'filterUnits="userSpaceOnUse" x="-300000" y="-300000" width="600000" height="600000">'
+               '<feTurbulence baseFrequency="0.9" numOctaves="10"/></filter><rect filter="url(#f)" '
+               'width="20000" height="20000"/></svg>')
+case("svg-filter-region-30x", dict({"src/a.md": "# A\n\n![a](a.svg) ![b](b.svg) ![c](c.svg)\n"},
+     **{f"src/{n}.svg": huge_filter for n in "abc"}), 0, "filters")
 case("bad-utf8-and-nul", {"src/a.md": b"# A\n\n\xff\xfe bad \x00 nul\n"}, 1, "UTF-8")
 
 

@@ -104,6 +104,23 @@ try {
   if (colours[0] !== "rgb(216, 216, 216)") fail("the night page's text is " + colours[0]);
   await page.screenshot({ path: join(out, "preview-dark.png") });
   console.log("ok   fixed: the book is back");
+
+  // Links from other pages with a script, a data: document, another origin or a broken escape
+  // in the address: only a document of the book ever reaches the chapter frame.
+  let dialog = false;
+  page.on("dialog", async (d) => { dialog = true; await d.dismiss(); });
+  for (const hash of ["#javascript:alert(1)", "#data:text/html,%3Cscript%3Ealert(2)%3C/script%3E",
+                      "#//example.org/book/x.xhtml", "#%E0%A4%A", "#/book/../__bindery/state"]) {
+    await page.goto("about:blank");
+    await page.goto(url + hash);
+    await page.waitForSelector("body[data-shown]", { timeout: 30000 });
+    const src = await page.$eval("#chapter", (f) => f.getAttribute("src") || "");
+    if (!src.startsWith("/book/")) fail(`the address ${hash} put "${src}" in the chapter frame`);
+  }
+  if (dialog) fail("a script from the address ran");
+  const policy = (await (await fetch(url)).headers.get("content-security-policy")) || "";
+  if (!policy.includes("script-src 'self'")) fail("the page has no script policy: " + policy);
+  console.log("ok   hostile addresses: only the book's documents reach the frame; the page has a script policy");
 } finally {
   writeFileSync(toml, goodToml);
   await browser.close();
