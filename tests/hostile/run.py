@@ -72,10 +72,10 @@ OUTSIDE = outside_dir()
 CASES = {}
 
 
-def case(name, files, code, expect, toml=TOML):
+def case(name, files, code, expect, toml=TOML, seconds=SECONDS):
     if "book.toml" not in files and toml is not None:
         files = dict(files, **{"book.toml": toml})
-    CASES[name] = (files, code, expect)
+    CASES[name] = (files, code, expect, seconds)
 
 
 svg_head = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">'
@@ -161,6 +161,21 @@ huge_filter = ('<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="20
                'width="20000" height="20000"/></svg>')
 case("svg-filter-region-30x", dict({"src/a.md": "# A\n\n![a](a.svg) ![b](b.svg) ![c](c.svg)\n"},
      **{f"src/{n}.svg": huge_filter for n in "abc"}), 0, "filters")
+# Paragraphs that are one unbreakable word of hundreds of thousands of characters (brackets,
+# unclosed links and emphasis, backtick runs, entity starts): cut into lines in one pass, so a
+# chapter of each builds in a few seconds (it took over a minute when each line cut copied the
+# rest of the word). 20 s leaves room for a slow machine.
+for name, text in {
+    "brackets-400k": "[" * 400_000,
+    "unclosed-links-200k": "[a](" * 200_000,
+    "unclosed-images-200k": "![a](" * 200_000,
+    "unclosed-references-200k": "[a][" * 200_000,
+    "unclosed-emphasis-150k": "*a " * 150_000,
+    "backtick-runs": "".join("`" * i + "a" for i in range(1, 2000)),
+    "entity-starts-200k": "&#" * 200_000,
+    "autolink-starts-200k": "<a:" * 200_000,
+}.items():
+    case(f"markdown-{name}", {"src/a.md": "# A\n\n" + text + "\n"}, 0, "wrote", seconds=20)
 case("bad-utf8-and-nul", {"src/a.md": b"# A\n\n\xff\xfe bad \x00 nul\n"}, 1, "UTF-8")
 
 
@@ -185,9 +200,9 @@ def limited():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
 
 
-def run(args):
+def run(args, seconds=SECONDS):
     try:
-        p = subprocess.run([BINDERY, *args], capture_output=True, timeout=SECONDS, preexec_fn=limited,
+        p = subprocess.run([BINDERY, *args], capture_output=True, timeout=seconds, preexec_fn=limited,
                            env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
         return p.returncode, p.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired:
@@ -234,7 +249,7 @@ def main():
     previous = {n: open(os.path.join(good, "out", n), "rb").read() for n in ("book.epub", "book.pdf")}
     outside_before = sorted(os.listdir(OUTSIDE))
     failures = []
-    for name, (files, want_code, want_text) in CASES.items():
+    for name, (files, want_code, want_text, seconds) in CASES.items():
         root = os.path.join(WORK, name)
         make(root, files)
         # The book's own out/ (a symlink out of the book, in one case: never written through).
@@ -247,7 +262,7 @@ def main():
         handout = name == "qr-long-url"
         if handout:
             args += ["--profile", "handout", "--format", "pdf"]
-        code, err = run(args)
+        code, err = run(args, seconds)
         problems = []
         if code not in (0, 1, 2):
             problems.append(f"exit {code}")
