@@ -310,6 +310,7 @@ fn build_stages(
     if let Some(why) = cache.refused() {
         diags.push(
             Diagnostic::warning(format!("the picture cache is not used: {why}"))
+                .in_file(out_dir.join(".bindery-cache"))
                 .code("picture-cache")
                 .hint("remove it; bindery makes its own cache folder in the output folder"),
         );

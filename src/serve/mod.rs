@@ -45,7 +45,7 @@ const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'sel
 /// picture sizes are style attributes; the night page is a style the preview adds).
 const BOOK_POLICY: &str =
     "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; \
-    img-src 'self' data:; font-src 'self'; media-src 'self'; object-src 'self'; base-uri 'none'; \
+    img-src 'self' data:; font-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; \
     form-action 'none'; frame-ancestors 'self'";
 
 /// How often an idle event stream sends a comment, so a dead connection is noticed and its

@@ -314,6 +314,38 @@ fn watch_ignores_its_own_log_in_the_book_and_a_busy_file_cannot_starve_an_edit()
     drop(watcher);
 }
 
+/// The inotify watches a process holds (Linux: one `inotify wd:` line per watch in fdinfo).
+#[cfg(target_os = "linux")]
+fn inotify_watches(pid: u32) -> usize {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fdinfo")) else {
+        return 0;
+    };
+    fds.flatten()
+        .map(|f| {
+            std::fs::read_to_string(f.path())
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| l.starts_with("inotify wd:"))
+                .count()
+        })
+        .sum()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn watch_follows_no_link_out_of_the_book() {
+    let book = copy_bundled_book();
+    std::os::unix::fs::symlink("/usr", book.path().join("usr-link")).unwrap();
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("watch.log");
+    let watcher = watch(book.path(), &log, &[]);
+    wait_until("the first build", &log, || builds_in(&log) >= 1);
+    let watches = inotify_watches(watcher.0.id());
+    // The book's own folders (a handful), not the thousands under /usr.
+    assert!(watches > 0 && watches < 100, "{watches} inotify watches");
+    drop(watcher);
+}
+
 #[test]
 fn an_output_folder_that_holds_the_book_is_refused() {
     let book = copy_bundled_book();

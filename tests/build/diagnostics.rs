@@ -287,3 +287,27 @@ fn control_characters_in_book_toml_values_are_removed_with_a_warning_at_the_key(
     );
     assert!(warnings.contains("control-character"), "{warnings}");
 }
+
+/// A report whose file name is not UTF-8 (a phone's or an old archive's encoding) is found,
+/// built and named lossily in messages, never "no such file".
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_whose_file_name_is_not_utf8_is_found() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = book(&[TOML, ("src/a.md", b"# A\n\nFirst.\n")]);
+    let name = std::ffi::OsStr::from_bytes(b"b-\xe9t\xe9.md");
+    std::fs::write(
+        dir.path().join("src").join(name),
+        "# Summer\n\nThe report with a Latin-1 name.\n",
+    )
+    .unwrap();
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("no such file"), "{}", run.stderr);
+    let text: String = read_zip(run.epub.as_ref().unwrap())
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    assert!(text.contains("The report with a Latin-1 name."));
+}
