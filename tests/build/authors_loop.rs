@@ -241,9 +241,14 @@ fn sigterm_at_any_moment_leaves_one_whole_pair_and_no_temporary() {
 
 /// Run `bindery watch` on `book` with its messages in `log`; returns the process.
 fn watch(book: &Path, log: &Path, extra: &[&str]) -> Reap {
+    long_running("watch", book, log, extra)
+}
+
+/// Run `bindery COMMAND BOOK EXTRA...` with its messages in `log`, until the test ends.
+fn long_running(command: &str, book: &Path, log: &Path, extra: &[&str]) -> Reap {
     let log_file = std::fs::File::create(log).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_bindery"))
-        .args(["watch", book.to_str().unwrap(), "--color", "never"])
+        .args([command, book.to_str().unwrap(), "--color", "never"])
         .args(extra)
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .stdout(log_file.try_clone().unwrap())
@@ -472,7 +477,7 @@ fn a_full_standard_output_is_an_exit_code_not_a_panic() {
 
 /// Start `bindery serve` on a copy of the bundled book; returns the process and its address.
 fn serve(book: &Path, log: &Path) -> (Reap, String) {
-    let reap = watch_like_serve(book, log);
+    let reap = long_running("serve", book, log, &["--port", "0"]);
     let mut address = String::new();
     wait_until("the preview's address", log, || {
         let text = std::fs::read_to_string(log).unwrap_or_default();
@@ -482,25 +487,6 @@ fn serve(book: &Path, log: &Path) -> (Reap, String) {
         !address.is_empty()
     });
     (reap, address)
-}
-
-fn watch_like_serve(book: &Path, log: &Path) -> Reap {
-    let log_file = std::fs::File::create(log).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_bindery"))
-        .args([
-            "serve",
-            book.to_str().unwrap(),
-            "--port",
-            "0",
-            "--color",
-            "never",
-        ])
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file)
-        .spawn()
-        .unwrap();
-    Reap(child)
 }
 
 /// One request; the status code, the head and the body (empty on a refused connection).
