@@ -183,6 +183,9 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     /// A file the problem is about when there is no span in a loaded source (e.g. an unreadable file).
     pub path: Option<Box<Path>>,
+    /// The line and column in `path`, when the file could not be loaded as a source but the
+    /// place is known (the first byte that is not UTF-8).
+    pub line_column: Option<(u32, u32)>,
     /// Boxed: diagnostics travel inside `Result`s, so they are kept small.
     pub hint: Option<Box<str>>,
     /// What kind of problem this is (`broken-anchor`, `missing-include`): the last line of a run
@@ -197,6 +200,7 @@ impl Diagnostic {
             message: message.into(),
             span: None,
             path: None,
+            line_column: None,
             hint: None,
             code: None,
         }
@@ -216,6 +220,13 @@ impl Diagnostic {
 
     pub fn in_file(mut self, path: impl Into<PathBuf>) -> Diagnostic {
         self.path = Some(path.into().into_boxed_path());
+        self
+    }
+
+    /// The line and column (1-based) in the file given by [`Diagnostic::in_file`].
+    pub fn at_line(mut self, line: usize, column: usize) -> Diagnostic {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.line_column = Some((clamp(line), clamp(column)));
         self
     }
 
@@ -349,6 +360,14 @@ impl Diagnostics {
                 object["end_column"] = end.column.into();
             } else if let Some(path) = &d.path {
                 object["file"] = path.display().to_string().into();
+                if let Some((line, column)) = d.line_column {
+                    for key in ["line", "end_line"] {
+                        object[key] = line.into();
+                    }
+                    for key in ["column", "end_column"] {
+                        object[key] = column.into();
+                    }
+                }
             }
             out.push_str(&object.to_string());
             out.push('\n');
@@ -484,12 +503,11 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, paint: Pain
             let _ = writeln!(out, "{:gutter$} {bar} {caret}", "");
         }
     } else if let Some(path) = &d.path {
-        let _ = writeln!(
-            out,
-            "  {} {}",
-            paint.place("-->"),
-            printable(&path.display().to_string())
-        );
+        let place = match d.line_column {
+            Some((line, column)) => format!("{}:{line}:{column}", path.display()),
+            None => path.display().to_string(),
+        };
+        let _ = writeln!(out, "  {} {}", paint.place("-->"), printable(&place));
     }
     if let Some(hint) = &d.hint {
         let pad = d

@@ -185,6 +185,21 @@ impl BookFs {
     /// reading (a sparse 2 GB file is refused without being read).
     pub fn read_bytes(&self, path: &Path, limit: Limit) -> Result<Vec<u8>, Diagnostic> {
         let shown = self.display(path);
+        self.read_bytes_unplaced(path, limit, &shown).map_err(|d| {
+            if d.path.is_none() {
+                d.in_file(shown.clone())
+            } else {
+                d
+            }
+        })
+    }
+
+    fn read_bytes_unplaced(
+        &self,
+        path: &Path,
+        limit: Limit,
+        shown: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let meta = std::fs::metadata(path)
             .map_err(|e| Diagnostic::error(format!("cannot read {shown}: {}", io_reason(&e))))?;
         if !meta.is_file() {
@@ -224,6 +239,7 @@ impl BookFs {
 pub fn decode_utf8(bytes: Vec<u8>, shown: &str) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(Diagnostic::error(format!("{shown} is UTF-16, not UTF-8"))
+            .in_file(shown)
             .hint("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8)"));
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -232,9 +248,11 @@ pub fn decode_utf8(bytes: Vec<u8>, shown: &str) -> Result<String, Diagnostic> {
         let (line, column, _) =
             crate::diag::line_column(std::str::from_utf8(&bytes[..at]).unwrap_or(""), at);
         Diagnostic::error(format!(
-            "{shown}:{line}:{column}: not valid UTF-8 (byte 0x{:02x} at offset {at})",
+            "{shown} is not valid UTF-8 (byte 0x{:02x} at offset {at})",
             bytes[at]
         ))
+        .in_file(shown)
+        .at_line(line, column)
         .hint("save the file as UTF-8; it may be in a legacy encoding such as Windows-1258")
     })
 }

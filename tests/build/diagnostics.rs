@@ -311,3 +311,72 @@ fn a_report_whose_file_name_is_not_utf8_is_found() {
         .collect();
     assert!(text.contains("The report with a Latin-1 name."));
 }
+
+/// In JSON too, a problem at a place carries it in `file`, `line` and `column`, even when the
+/// file could not be read as text (its first byte that is not UTF-8), and a file that cannot
+/// be read names its file.
+#[test]
+fn json_diagnostics_carry_the_place_of_a_file_that_is_not_utf8() {
+    let dir = book(&[
+        TOML,
+        ("src/SUMMARY.md", b"- [A](a.md)\n- [B](b.md)\n"),
+        ("src/a.md", b"# A\n\nVi\xea\xa3t\n"),
+        ("src/b.md", b"# B\n"),
+    ]);
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(dir.path().join("src/b.md")).unwrap();
+        assert!(Command::new("mkfifo")
+            .arg(dir.path().join("src/b.md"))
+            .status()
+            .unwrap()
+            .success());
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args([
+            "check",
+            dir.path().to_str().unwrap(),
+            "--message-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let utf8 = lines
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("not valid UTF-8")
+        })
+        .expect("the UTF-8 error");
+    assert!(
+        utf8["file"].as_str().unwrap().ends_with("src/a.md"),
+        "{utf8}"
+    );
+    assert_eq!(
+        (utf8["line"].as_u64(), utf8["column"].as_u64()),
+        (Some(3), Some(3))
+    );
+    #[cfg(unix)]
+    {
+        let fifo = lines
+            .iter()
+            .find(|d| {
+                d["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("not a regular file")
+            })
+            .expect("the FIFO error");
+        assert!(
+            fifo["file"].as_str().unwrap().ends_with("src/b.md"),
+            "{fifo}"
+        );
+    }
+}
