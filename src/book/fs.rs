@@ -310,7 +310,9 @@ mod tests {
     #[test]
     fn invalid_utf8_names_line_and_column() {
         let e = decode_utf8(b"ok\nab\xffcd".to_vec(), "r.md").unwrap_err();
-        assert!(e.message.contains("r.md:2:3"), "{}", e.message);
+        assert!(e.message.contains("not valid UTF-8"), "{}", e.message);
+        assert_eq!(e.path.as_deref(), Some(Path::new("r.md")));
+        assert_eq!(e.line_column, Some((2, 3)));
         let e = decode_utf8(b"\xff\xfeh\0i\0".to_vec(), "r.md").unwrap_err();
         assert!(e.message.contains("UTF-16"));
     }
