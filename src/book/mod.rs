@@ -6,6 +6,7 @@ pub mod frontmatter;
 pub mod fs;
 pub mod html;
 pub mod include;
+pub mod links;
 pub mod markdown;
 pub mod summary;
 
@@ -622,7 +623,7 @@ struct ImageResolver<'a> {
 impl Resolver for ImageResolver<'_> {
     fn image(&mut self, dest: &str, span: Span, diags: &mut Diagnostics) -> ImageRef {
         let dest = dest.trim();
-        if markdown::has_scheme(dest) || dest.starts_with("//") {
+        if links::has_scheme(dest) || dest.starts_with("//") {
             diags.push(
                 Diagnostic::warning(format!("remote image {dest} is not downloaded")).code("remote-picture")
                     .at(span)

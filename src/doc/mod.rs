@@ -4,6 +4,7 @@
 //! [`passes`] number footnotes, give headings unique ids and resolve links; `epub::write` and the
 //! PDF typesetter read it. Every block that can carry a problem keeps the [`Span`] it came from.
 
+pub mod alt;
 pub mod passes;
 
 use crate::diag::{FileId, Span};

@@ -351,7 +351,7 @@ pub fn check_alt_text(doc: &Document, diags: &mut Diagnostics) {
 }
 
 fn warn_alt(image: &super::Image, doc: &Document, diags: &mut Diagnostics) {
-    if crate::book::markdown::is_placeholder_alt(&image.alt) {
+    if crate::doc::alt::is_placeholder_alt(&image.alt) {
         let what = if image.alt.is_empty() {
             "no alt text".to_string()
         } else {

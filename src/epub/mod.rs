@@ -740,7 +740,7 @@ fn access(doc: &Document) -> Access {
         visit_blocks(&blocks, &mut |b| match b {
             Block::Figure { image, .. } => {
                 a.has_images = true;
-                a.all_alt &= !crate::book::markdown::is_placeholder_alt(&image.alt);
+                a.all_alt &= !crate::doc::alt::is_placeholder_alt(&image.alt);
             }
             Block::Table { head, .. } if head.iter().all(|c| c.is_empty()) => {
                 a.tables_without_header += 1;
@@ -750,7 +750,7 @@ fn access(doc: &Document) -> Access {
         visit_inlines(&blocks, &mut |i| match i {
             Inline::Image(image) => {
                 a.has_images = true;
-                a.all_alt &= !crate::book::markdown::is_placeholder_alt(&image.alt);
+                a.all_alt &= !crate::doc::alt::is_placeholder_alt(&image.alt);
             }
             Inline::Link {
                 target, content, ..
