@@ -7,6 +7,12 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// Decode `%20`-style escapes in a link destination; invalid escapes, and a destination
+/// that does not decode to UTF-8, are kept as written.
+pub fn percent_decode_or_keep(s: &str) -> String {
+    percent_decode(s).unwrap_or_else(|| s.to_string())
+}
+
 /// Decode `%XX` escapes (a `%` and two hex digits, nothing else: `%+1` is not one); anything
 /// else, a lone `%` included, is kept as written. `None` when the decoded bytes are not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
@@ -113,7 +119,7 @@ mod tests {
         assert_eq!(decode("%+1").unwrap(), "%+1");
         assert_eq!(decode("%-1x").unwrap(), "%-1x");
         assert_eq!(decode("%FF"), None);
-        assert_eq!(crate::book::summary::percent_decode("a%FFb"), "a%FFb");
+        assert_eq!(percent_decode_or_keep("a%FFb"), "a%FFb");
     }
     use super::*;
 

@@ -640,7 +640,8 @@ impl Resolver for ImageResolver<'_> {
             );
             return ImageRef::Missing(String::new());
         }
-        let decoded = summary::percent_decode(dest.split(['?', '#']).next().unwrap_or(dest));
+        let decoded =
+            crate::text::percent_decode_or_keep(dest.split(['?', '#']).next().unwrap_or(dest));
         let path = match self.fs.resolve_in(&self.dir, &decoded, &self.fs.root) {
             Ok(p) => p,
             Err(Refused::Missing(d) | Refused::Outside(d)) => {
@@ -701,7 +702,7 @@ fn warn_undefined_footnotes(
     diags: &mut Diagnostics,
 ) {
     let mut labels: Vec<String> = Vec::new();
-    crate::doc::passes::visit_inlines(&parsed.blocks, &mut |i| {
+    crate::doc::visit::visit_inlines(&parsed.blocks, &mut |i| {
         if let Inline::Text(t) = i {
             let mut rest = t.as_str();
             while let Some(start) = rest.find("[^") {

@@ -327,7 +327,7 @@ fn parse_link(s: &str) -> Option<(usize, String, Option<String>)> {
     if title.is_empty() {
         return None;
     }
-    let path = (!dest.is_empty()).then(|| percent_decode(dest));
+    let path = (!dest.is_empty()).then(|| crate::text::percent_decode_or_keep(dest));
     Some((used, title, path))
 }
 
@@ -347,12 +347,6 @@ fn plain_title(s: &str) -> String {
         }
     }
     out.trim().to_string()
-}
-
-/// Decode `%20`-style escapes in a link destination; invalid escapes, and a destination
-/// that does not decode to UTF-8, are kept as written.
-pub fn percent_decode(s: &str) -> String {
-    crate::text::percent_decode(s).unwrap_or_else(|| s.to_string())
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! PDF typesetter read it. Every block that can carry a problem keeps the [`Span`] it came from.
 
 pub mod alt;
+pub mod ids;
 pub mod passes;
+pub mod visit;
 
 use crate::diag::{FileId, Span};
 
@@ -152,7 +154,7 @@ pub enum Block {
     Paragraph(Vec<Inline>),
     Heading {
         level: u8,
-        /// Unique within the chapter, valid as an XML id; assigned by `passes::assign_ids`.
+        /// Unique within the chapter, valid as an XML id; assigned by `ids::assign_ids`.
         id: String,
         classes: Vec<String>,
         content: Vec<Inline>,
@@ -402,7 +404,7 @@ impl Document {
             path: paths[image.id.0].clone(),
         };
         for chapter in &mut self.chapters {
-            passes::visit_blocks_mut(&mut chapter.blocks, &mut |b| {
+            visit::visit_blocks_mut(&mut chapter.blocks, &mut |b| {
                 if let Block::Figure { image, caption } = b {
                     match new_ids[image.id.0] {
                         Some(id) => image.id = id,
@@ -425,9 +427,9 @@ impl Document {
                     }
                 }
             };
-            passes::visit_inlines_mut(&mut chapter.blocks, &mut fix);
+            visit::visit_inlines_mut(&mut chapter.blocks, &mut fix);
             for f in &mut chapter.footnotes {
-                passes::visit_inlines_mut(&mut f.blocks, &mut fix);
+                visit::visit_inlines_mut(&mut f.blocks, &mut fix);
             }
         }
         self.meta.cover = self.meta.cover.and_then(|c| new_ids[c.0]);
@@ -493,9 +495,9 @@ impl Document {
                     }
                 }
             };
-            passes::visit_inlines_mut(&mut ch.blocks, &mut fix);
+            visit::visit_inlines_mut(&mut ch.blocks, &mut fix);
             for f in &mut ch.footnotes {
-                passes::visit_inlines_mut(&mut f.blocks, &mut fix);
+                visit::visit_inlines_mut(&mut f.blocks, &mut fix);
             }
         }
         fn toc(items: &[TocItem], new_index: &dyn Fn(usize) -> Option<usize>) -> Vec<TocItem> {

@@ -4,102 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::ids::{assign_ids, Anchors};
+use super::visit::*;
 use super::{Block, Document, Inline, LinkTarget};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::text::{slug, xml_id};
-
-/// Ids reserved for what the writers generate.
-pub const TITLE_ID: &str = "chapter-title";
-
-pub fn footnote_id(number: u32) -> String {
-    format!("fn-{number}")
-}
-
-pub fn footnote_ref_id(number: u32, occurrence: u32) -> String {
-    if occurrence <= 1 {
-        format!("fnref-{number}")
-    } else {
-        format!("fnref-{number}-{occurrence}")
-    }
-}
-
-/// Per chapter: every anchor a link may name (as written in the source) and the id it became.
-pub type Anchors = Vec<HashMap<String, String>>;
-
-/// Give every heading a unique, XML-valid id (mdBook's slugs, `-1`, `-2` for repeats) and record
-/// all anchors of each chapter.
-pub fn assign_ids(doc: &mut Document) -> Anchors {
-    let mut all = Vec::with_capacity(doc.chapters.len());
-    for chapter in &mut doc.chapters {
-        let mut used: HashSet<String> = HashSet::new();
-        used.insert(TITLE_ID.to_string());
-        for n in 1..=chapter.footnotes.len() as u32 + 1 {
-            used.insert(footnote_id(n));
-        }
-        let mut anchors = HashMap::new();
-        visit_blocks_mut(&mut chapter.blocks, &mut |block| {
-            if let Block::Heading { id, content, .. } = block {
-                let source = if id.is_empty() {
-                    slug(&Inline::plain_text(content))
-                } else {
-                    id.clone()
-                };
-                let base = xml_id(if source.is_empty() {
-                    "section"
-                } else {
-                    &source
-                });
-                let mut unique = base.clone();
-                let mut n = 1;
-                while used.contains(&unique) {
-                    unique = format!("{base}-{n}");
-                    n += 1;
-                }
-                used.insert(unique.clone());
-                // mdBook's own repeat suffix is on the slug; record both spellings.
-                anchors
-                    .entry(source.clone())
-                    .or_insert_with(|| unique.clone());
-                anchors.insert(
-                    if n > 1 {
-                        format!("{source}-{}", n - 1)
-                    } else {
-                        source
-                    },
-                    unique.clone(),
-                );
-                *id = unique;
-            }
-        });
-        // Ids written in raw HTML (`<div id>`, `<dt id>`, `<a id>`, `<span id>`) are link targets
-        // too. One that repeats an id already given (an `<a id="x">` beside the heading `x`, as
-        // books write for old links) is written once: the anchor already leads there.
-        let mut html_id = |id: &mut Option<String>| {
-            let Some(written) = id.clone() else { return };
-            let x = xml_id(&written);
-            if used.contains(&x) {
-                anchors.entry(written).or_insert(x);
-                *id = None;
-            } else {
-                used.insert(x.clone());
-                anchors.insert(written, x.clone());
-                *id = Some(x);
-            }
-        };
-        visit_blocks_mut(&mut chapter.blocks, &mut |block| {
-            if let Block::Div { id, .. } = block {
-                html_id(id);
-            }
-        });
-        visit_inlines_mut(&mut chapter.blocks, &mut |inline| {
-            if let Inline::Span { id, .. } = inline {
-                html_id(id);
-            }
-        });
-        all.push(anchors);
-    }
-    all
-}
 
 /// Number footnotes in order of first reference, per chapter. A reference to a missing
 /// definition, and a definition nobody references, are warnings.
@@ -262,7 +170,7 @@ fn resolve_one(
 ) -> Resolved {
     // Only the first `#` starts the fragment; a second one belongs to it (mdBook keeps it too).
     let (path, fragment) = match dest.split_once('#') {
-        Some((p, f)) => (p, crate::book::summary::percent_decode(f)),
+        Some((p, f)) => (p, crate::text::percent_decode_or_keep(f)),
         None => (dest, String::new()),
     };
     let path = path.split('?').next().unwrap_or("");
@@ -278,7 +186,7 @@ fn resolve_one(
     if path.is_empty() {
         return with_anchor(from);
     }
-    let decoded = crate::book::summary::percent_decode(path);
+    let decoded = crate::text::percent_decode_or_keep(path);
     // `/setup/start.md` is rooted at the source folder, as in mdBook.
     let joined = match decoded.strip_prefix('/') {
         Some(rooted) => join_relative("", rooted),
@@ -414,136 +322,6 @@ fn join_url(site: &str, dir: &str, dest: &str) -> String {
         }
     }
     format!("{origin}/{}", parts.join("/"))
-}
-
-/// Visit every block, depth first, including those inside containers.
-pub fn visit_blocks(blocks: &[Block], f: &mut impl FnMut(&Block)) {
-    let mut stack: Vec<&Block> = blocks.iter().rev().collect();
-    while let Some(b) = stack.pop() {
-        f(b);
-        for child in children(b).into_iter().rev() {
-            stack.extend(child.iter().rev());
-        }
-    }
-}
-
-fn children(b: &Block) -> Vec<&Vec<Block>> {
-    match b {
-        Block::BlockQuote(bs) | Block::Alert { blocks: bs, .. } | Block::Div { blocks: bs, .. } => {
-            vec![bs]
-        }
-        Block::List { items, .. } => items.iter().map(|i| &i.blocks).collect(),
-        Block::DefinitionList(items) => items.iter().flat_map(|i| i.definitions.iter()).collect(),
-        _ => Vec::new(),
-    }
-}
-
-pub fn visit_blocks_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Block)) {
-    for b in blocks {
-        f(b);
-        match b {
-            Block::BlockQuote(bs)
-            | Block::Alert { blocks: bs, .. }
-            | Block::Div { blocks: bs, .. } => visit_blocks_mut(bs, f),
-            Block::List { items, .. } => {
-                for i in items {
-                    visit_blocks_mut(&mut i.blocks, f);
-                }
-            }
-            Block::DefinitionList(items) => {
-                for i in items {
-                    for d in &mut i.definitions {
-                        visit_blocks_mut(d, f);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Visit every inline of every block (nesting is capped by the loader, so recursion is bounded).
-pub fn visit_inlines_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Inline)) {
-    visit_blocks_mut(blocks, &mut |b| {
-        for run in inline_runs_mut(b) {
-            walk_inlines_mut(run, f);
-        }
-    });
-}
-
-pub fn visit_inlines(blocks: &[Block], f: &mut impl FnMut(&Inline)) {
-    visit_blocks(blocks, &mut |b| {
-        for run in inline_runs(b) {
-            walk_inlines(run, f);
-        }
-    });
-}
-
-/// The inline runs a block holds directly (paragraph text, heading, caption, cells, terms).
-pub fn inline_runs_mut(b: &mut Block) -> Vec<&mut Vec<Inline>> {
-    match b {
-        Block::Paragraph(i) => vec![i],
-        Block::Heading { content, .. } => vec![content],
-        Block::Figure { caption, .. } => vec![caption],
-        Block::Table { head, rows, .. } => {
-            head.iter_mut().chain(rows.iter_mut().flatten()).collect()
-        }
-        Block::DefinitionList(items) => items.iter_mut().map(|i| &mut i.term).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn inline_runs(b: &Block) -> Vec<&Vec<Inline>> {
-    match b {
-        Block::Paragraph(i) => vec![i],
-        Block::Heading { content, .. } => vec![content],
-        Block::Figure { caption, .. } => vec![caption],
-        Block::Table { head, rows, .. } => head.iter().chain(rows.iter().flatten()).collect(),
-        Block::DefinitionList(items) => items.iter().map(|i| &i.term).collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn walk_inlines_mut(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
-    for i in inlines {
-        f(i);
-        if let Some(c) = inline_children_mut(i) {
-            walk_inlines_mut(c, f);
-        }
-    }
-}
-
-pub fn walk_inlines(inlines: &[Inline], f: &mut impl FnMut(&Inline)) {
-    for i in inlines {
-        f(i);
-        if let Some(c) = inline_children(i) {
-            walk_inlines(c, f);
-        }
-    }
-}
-
-fn inline_children_mut(i: &mut Inline) -> Option<&mut Vec<Inline>> {
-    match i {
-        Inline::Emphasis(c)
-        | Inline::Strong(c)
-        | Inline::Strikethrough(c)
-        | Inline::Superscript(c)
-        | Inline::Subscript(c) => Some(c),
-        Inline::Link { content, .. } | Inline::Span { content, .. } => Some(content),
-        _ => None,
-    }
-}
-
-fn inline_children(i: &Inline) -> Option<&Vec<Inline>> {
-    match i {
-        Inline::Emphasis(c)
-        | Inline::Strong(c)
-        | Inline::Strikethrough(c)
-        | Inline::Superscript(c)
-        | Inline::Subscript(c) => Some(c),
-        Inline::Link { content, .. } | Inline::Span { content, .. } => Some(content),
-        _ => None,
-    }
 }
 
 /// Drop what shows nothing and marks nothing: a span left without id and language (an anchor

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::assets::fonts::{self, Face, Role};
 use crate::assets::images::Processed;
-use crate::doc::passes::{visit_blocks, visit_inlines};
+use crate::doc::visit::{visit_blocks, visit_inlines};
 use crate::doc::{Block, ChapterKind, Document, Inline, LinkTarget, TocItem};
 use crate::Error;
 pub use archive::unpack;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::doc::passes::{footnote_id, footnote_ref_id, TITLE_ID};
+use crate::doc::ids::{footnote_id, footnote_ref_id, TITLE_ID};
 use crate::doc::{Align, Block, Chapter, Document, Image, Inline, LinkTarget};
 
 /// What the chapter writer needs to know about the rest of the package.

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::assets::images::Processed;
-use crate::doc::passes::{self, inline_runs_mut};
+use crate::doc::passes;
+use crate::doc::visit::{self, inline_runs_mut};
 use crate::doc::{
     Block, Document, Footnote, Image, ImageId, ImageSource, Inline, LinkTarget, ListItem,
 };
@@ -87,7 +88,7 @@ pub fn prepare(
 fn mark_links(blocks: &mut [Block], mode: LinkNotes) -> Vec<(String, crate::diag::Span)> {
     let mut urls: Vec<(String, crate::diag::Span)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    passes::visit_blocks_mut(blocks, &mut |b| {
+    visit::visit_blocks_mut(blocks, &mut |b| {
         for run in inline_runs_mut(b) {
             annotate(run, &mut |url, span| {
                 let k = *index.entry(url.to_string()).or_insert_with(|| {

@@ -326,12 +326,12 @@ fn pictures_shown(ch: &crate::doc::Chapter) -> Vec<usize> {
     let mut ids = Vec::new();
     let notes = ch.footnotes.iter().map(|f| &f.blocks[..]);
     for blocks in std::iter::once(&ch.blocks[..]).chain(notes) {
-        crate::doc::passes::visit_blocks(blocks, &mut |b| {
+        crate::doc::visit::visit_blocks(blocks, &mut |b| {
             if let Block::Figure { image, .. } = b {
                 ids.push(image.id.0);
             }
         });
-        crate::doc::passes::visit_inlines(blocks, &mut |inline| {
+        crate::doc::visit::visit_inlines(blocks, &mut |inline| {
             if let Inline::Image(image) = inline {
                 ids.push(image.id.0);
             }
@@ -395,7 +395,7 @@ fn chapter(
     if ch.needs_title_heading {
         let h = ctx.node(StructKind::H(1), Some(label.clone()), None);
         let title = [Inline::Text(label.clone())];
-        let id = Some(crate::doc::passes::TITLE_ID.to_string());
+        let id = Some(crate::doc::ids::TITLE_ID.to_string());
         entries.extend(ctx.within(h, |ctx| ctx.heading(1, &title, width, id)));
     }
     entries.extend(ctx.blocks(&ch.blocks, width));
@@ -411,7 +411,7 @@ fn chapter(
     }
     // Notes nobody references have no page bottom to go to: they close the chapter.
     let mut referenced = std::collections::HashSet::new();
-    crate::doc::passes::visit_inlines(&ch.blocks, &mut |inline| {
+    crate::doc::visit::visit_inlines(&ch.blocks, &mut |inline| {
         if let Inline::FootnoteRef { number, .. } = inline {
             referenced.insert(*number);
         }

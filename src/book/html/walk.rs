@@ -523,7 +523,7 @@ pub(super) fn paragraph(inlines: Vec<Inline>) -> Vec<Block> {
         // Nothing to show, but an anchor (`<a id="x"></a>`) is still a link target: kept as an
         // empty group that takes no space.
         let mut ids = Vec::new();
-        crate::doc::passes::walk_inlines(&inlines, &mut |i| {
+        crate::doc::visit::walk_inlines(&inlines, &mut |i| {
             if let Inline::Span { id: Some(id), .. } = i {
                 ids.push(id.clone());
             }

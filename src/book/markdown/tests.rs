@@ -49,7 +49,7 @@ fn maths_is_kept_exactly_with_its_delimiters() {
     let text = "Area \\\\(a*b*c_1\\\\) and [x](y) and\n\n$$\n\\sum_{i} x_i [a](b)\n$$\n\n`\\\\(code\\\\)` and \\\\[ d^2 \\\\]\n";
     let (blocks, _) = tree(text, true);
     let mut maths = Vec::new();
-    crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| {
         if let Inline::Math(t) = i {
             maths.push(t.clone());
         }
@@ -71,7 +71,7 @@ fn maths_is_kept_exactly_with_its_delimiters() {
     // Without mathjax-support the same text is Markdown: emphasis inside.
     let (blocks, _) = tree("\\\\(a*b*c\\\\)\n", false);
     let mut emphasis = false;
-    crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| {
         emphasis |= matches!(i, Inline::Emphasis(_));
     });
     assert!(emphasis);
@@ -228,12 +228,12 @@ fn an_id_on_any_raw_html_element_is_an_anchor() {
     let text = "<ul><li id=\"item\">one</li></ul>\n\n<table><tr><td id=\"cell\">c</td></tr></table>\n\n<p>See <code id=\"fn-x\">x()</code> and <em id=\"e\">this</em> <a href=\"https://x.org/\" id=\"a1\">x</a>.</p>\n\nIn Markdown: <code id=\"md-code\">y()</code>, <strong id=\"md-strong\">z</strong>, <a id=\"md-a\" href=\"https://x.org/\">w</a>.\n";
     let (blocks, _) = tree(text, false);
     let mut ids = Vec::new();
-    crate::doc::passes::visit_blocks(&blocks, &mut |b| {
+    crate::doc::visit::visit_blocks(&blocks, &mut |b| {
         if let Block::Div { id: Some(id), .. } = b {
             ids.push(id.clone());
         }
     });
-    crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| {
         if let Inline::Span { id: Some(id), .. } = i {
             ids.push(id.clone());
         }
@@ -275,7 +275,7 @@ fn raw_html_nested_too_deep_is_text_in_linear_time() {
         .iter()
         .any(|d| d.message.contains("nested 200000 elements deep")));
     let mut text = String::new();
-    crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| {
         if let Inline::Text(t) = i {
             text.push_str(t);
         }
@@ -314,7 +314,7 @@ fn tags_with_non_ascii_spaces_and_symbols_do_not_panic() {
 fn cdata_and_entities_in_attributes() {
     let (blocks, _) = tree("<div><![CDATA[a < b && c]]></div>\n", false);
     let mut text = String::new();
-    crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| {
         if let Inline::Text(t) = i {
             text.push_str(t);
         }
@@ -325,7 +325,7 @@ fn cdata_and_entities_in_attributes() {
         false,
     );
     let mut hrefs = Vec::new();
-    crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| {
         if let Inline::Link { target, .. } = i {
             hrefs.push(target.clone());
         }
@@ -352,7 +352,7 @@ fn unknown_schemes_are_text_with_a_warning() {
         false,
     );
     let mut targets = Vec::new();
-    crate::doc::passes::visit_inlines(&blocks, &mut |i| {
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| {
         if let Inline::Link { target, .. } = i {
             targets.push(target.clone());
         }
