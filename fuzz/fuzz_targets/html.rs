@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut diags = bindery::diag::Diagnostics::default();
     let blocks = bindery::book::markdown::html_block_to_tree(text, &mut diags);
-    bindery::doc::passes::visit_inlines(&blocks, &mut |i| {
+    bindery::doc::visit::visit_inlines(&blocks, &mut |i| {
         if let bindery::doc::Inline::Link {
             target: bindery::doc::LinkTarget::External(url),
             ..
