@@ -211,34 +211,75 @@ pub struct FontFiles {
 }
 
 impl FontFiles {
-    /// (key, path, role, bold, italic) for every face that is set.
-    pub fn faces(&self) -> Vec<(&'static str, &str, crate::assets::fonts::Role, bool, bool)> {
-        use crate::assets::fonts::Role;
+    /// Every face file that is set, with the role it plays.
+    pub fn faces(&self) -> Vec<FontFileSetting<'_>> {
+        fn face<'a>(
+            key: &'static str,
+            path: &'a Option<String>,
+            role: FontRole,
+            bold: bool,
+            italic: bool,
+        ) -> Option<FontFileSetting<'a>> {
+            path.as_deref().map(|path| FontFileSetting {
+                key,
+                path,
+                role,
+                bold,
+                italic,
+            })
+        }
         [
-            ("body", &self.body, Role::Body, false, false),
-            ("body-italic", &self.body_italic, Role::Body, false, true),
-            ("body-bold", &self.body_bold, Role::Body, true, false),
-            (
+            face("body", &self.body, FontRole::Body, false, false),
+            face(
+                "body-italic",
+                &self.body_italic,
+                FontRole::Body,
+                false,
+                true,
+            ),
+            face("body-bold", &self.body_bold, FontRole::Body, true, false),
+            face(
                 "body-bold-italic",
                 &self.body_bold_italic,
-                Role::Body,
+                FontRole::Body,
                 true,
                 true,
             ),
-            ("heading", &self.heading, Role::Heading, false, false),
-            (
+            face("heading", &self.heading, FontRole::Heading, false, false),
+            face(
                 "heading-bold",
                 &self.heading_bold,
-                Role::Heading,
+                FontRole::Heading,
                 true,
                 false,
             ),
-            ("code", &self.code, Role::Code, false, false),
+            face("code", &self.code, FontRole::Code, false, false),
         ]
         .into_iter()
-        .filter_map(|(k, p, r, b, i)| p.as_deref().map(|p| (k, p, r, b, i)))
+        .flatten()
         .collect()
     }
+}
+
+/// What a face is used for in the book's styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FontRole {
+    Body,
+    Heading,
+    Code,
+    /// Symbols and arrows the text faces lack (✓ ☐ ⚠ ↩ ∑): PDF fallback only.
+    Symbol,
+}
+
+/// One font file named in `[bindery.fonts]`: its key there, its path as written, and the face
+/// it stands for.
+#[derive(Debug, Clone, Copy)]
+pub struct FontFileSetting<'a> {
+    pub key: &'static str,
+    pub path: &'a str,
+    pub role: FontRole,
+    pub bold: bool,
+    pub italic: bool,
 }
 
 /// Which chapters of the PDF start on a new page: only those at the top of the chapter list

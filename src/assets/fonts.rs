@@ -1,15 +1,8 @@
 //! The fonts bundled in the binary (`fonts/` at the repository root; OFL, see `fonts/README.md`),
 //! so a book without a `fonts/` folder of its own still gets full Vietnamese coverage.
 
-/// What a face is used for in the book's styles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    Body,
-    Heading,
-    Code,
-    /// Symbols and arrows the text faces lack (✓ ☐ ⚠ ↩ ∑): PDF fallback only.
-    Symbol,
-}
+/// The roles are named by the book's configuration (its font keys); the faces here serve them.
+pub use crate::config::FontRole as Role;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Face {
@@ -217,7 +210,8 @@ pub fn read_book_fonts(
             Err(d) => errors.push(d),
         }
     };
-    for (key, rel, role, bold, italic) in files.faces() {
+    for setting in files.faces() {
+        let (key, rel) = (setting.key, setting.path);
         let place = |d: crate::diag::Diagnostic| match at_key(key) {
             Some(span) if d.span.is_none() => d.at(span),
             _ => d,
@@ -226,7 +220,8 @@ pub fn read_book_fonts(
             Ok(path) => {
                 named.insert(path.clone());
                 let before = errors.len();
-                add(path, Some((role, bold, italic)), &mut fonts, &mut errors);
+                let style = (setting.role, setting.bold, setting.italic);
+                add(path, Some(style), &mut fonts, &mut errors);
                 for e in errors.iter_mut().skip(before) {
                     *e = place(e.clone());
                 }
