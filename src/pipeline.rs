@@ -2,7 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::assets::images::{self, Processed};
+use crate::assets::cache::PictureCache;
+use crate::assets::images;
+use crate::assets::picture::{PictureSettings, Processed};
 use crate::book::{self, Book};
 use crate::diag::{Diagnostic, Span};
 use crate::diag::{Diagnostics, SourceMap};
@@ -245,7 +247,7 @@ fn build_stages(
     } else {
         pdf::font_book(Vec::new()).0
     };
-    let settings = images::Settings {
+    let settings = PictureSettings {
         max_edge: config.bindery.epub.max_image_edge,
         jpeg_quality: config.bindery.epub.jpeg_quality,
         max_pixels: config.bindery.limits.max_image_pixels,
@@ -299,13 +301,13 @@ fn build_stages(
     // Pictures already made for an earlier build of these outputs are read back, not decoded.
     let max_entry = (edges.len() as u64 + 1) * (config.bindery.limits.max_image_file_mib << 20);
     let cache = match out_folder.as_ref().filter(|_| !req.no_cache) {
-        Some(folder) => images::PictureCache::in_output_folder(
+        Some(folder) => PictureCache::in_output_folder(
             folder,
             config.bindery.cache_mib << 20,
             max_entry,
             req.write,
         ),
-        None => images::PictureCache::off(),
+        None => PictureCache::off(),
     };
     if let Some(why) = cache.refused() {
         diags.push(
@@ -345,7 +347,7 @@ fn build_stages(
     // The cover is shown full screen and by stores at up to 2560 pixels: it keeps more of its
     // pixels than the pictures in the text.
     if let Some(c) = doc.meta.cover.filter(|_| wants_epub) {
-        let cover = images::Settings {
+        let cover = PictureSettings {
             max_edge: epub::cover::HEIGHT.max(settings.max_edge),
             ..settings.clone()
         };
@@ -575,7 +577,7 @@ fn fit_epub_budget(
     doc: &Document,
     bytes: Vec<u8>,
     processed: &[Processed],
-    settings: &images::Settings,
+    settings: &PictureSettings,
     config: &crate::config::Config,
     options: &epub::Options,
 ) -> Result<(Vec<u8>, Option<String>), Error> {
@@ -602,17 +604,16 @@ fn fit_epub_budget(
         if rest as f64 + now * scale * scale > budget as f64 * 1.1 && !last {
             continue;
         }
-        let step = images::Settings {
+        let step = PictureSettings {
             max_edge: edge,
             jpeg_quality: quality.min(settings.jpeg_quality),
             ..settings.clone()
         };
-        let smaller: Vec<Processed> =
-            images::process_all(&doc.images, &step, &images::PictureCache::off())
-                .into_iter()
-                .zip(processed)
-                .map(|(r, old)| r.unwrap_or_else(|_| old.clone()))
-                .collect();
+        let smaller: Vec<Processed> = images::process_all(&doc.images, &step, &PictureCache::off())
+            .into_iter()
+            .zip(processed)
+            .map(|(r, old)| r.unwrap_or_else(|_| old.clone()))
+            .collect();
         let fits = rest + pictures(&smaller) <= budget;
         chosen = Some((step, smaller));
         if fits {

@@ -3,7 +3,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let settings = bindery::assets::images::Settings {
+    let settings = bindery::assets::picture::PictureSettings {
         max_edge: 256,
         jpeg_quality: 80,
         max_pixels: 4_000_000,

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
             .to_vec();
     svg.extend_from_slice(data);
     svg.extend_from_slice(b"</svg>");
-    let settings = bindery::assets::images::Settings {
+    let settings = bindery::assets::picture::PictureSettings {
         max_edge: 256,
         jpeg_quality: 80,
         max_pixels: 1_000_000,

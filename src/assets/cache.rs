@@ -33,7 +33,7 @@ use std::sync::OnceLock;
 use crate::fingerprint::Fingerprint;
 use crate::folder::{Folder, Kind};
 
-use super::images::{self, Processed, Settings};
+use super::picture::{header_size, PictureFailure, PictureSettings, Processed};
 
 /// The first bytes of every entry bindery has written, whatever its layout.
 const FAMILY: &[u8] = b"bindery picture cache ";
@@ -140,7 +140,7 @@ impl PictureCache {
     }
 
     /// The key of a picture made from `source` with these settings, in these variants.
-    pub fn key(source: &[u8], settings: &Settings, edges: &[u32]) -> String {
+    fn key(source: &[u8], settings: &PictureSettings, edges: &[u32]) -> String {
         let mut h = Fingerprint::new();
         h.bytes(program_hash()).bytes(MAGIC);
         for n in [
@@ -159,9 +159,29 @@ impl PictureCache {
         format!("{:032x}", h.finish())
     }
 
+    /// The variants of the picture made from `source`: from a sound entry when there is one,
+    /// else made by `make` and kept (a failure is not kept: the next build tries again).
+    pub fn get_or_make(
+        &self,
+        source: &[u8],
+        settings: &PictureSettings,
+        edges: &[u32],
+        make: impl FnOnce() -> Result<Vec<Processed>, PictureFailure>,
+    ) -> Result<Vec<Processed>, PictureFailure> {
+        let key = PictureCache::key(source, settings, edges);
+        if let Some(variants) = self.get(&key, settings, edges) {
+            return Ok(variants);
+        }
+        let made = make();
+        if let Ok(variants) = &made {
+            self.put(&key, variants);
+        }
+        made
+    }
+
     /// The variants stored under `key`, if there is a sound entry. An entry that is there but
     /// unsound is counted (see [`PictureCache::repaired`]) and will be replaced by `put`.
-    pub fn get(&self, key: &str, settings: &Settings, edges: &[u32]) -> Option<Vec<Processed>> {
+    fn get(&self, key: &str, settings: &PictureSettings, edges: &[u32]) -> Option<Vec<Processed>> {
         let folder = self.entries()?;
         let bytes = match folder.read(key, self.max_entry) {
             Ok(Some(bytes)) => bytes,
@@ -175,7 +195,7 @@ impl PictureCache {
         let variants = decode(&bytes, key, self.secret_for(folder)).filter(|variants| {
             variants.len() == edges.len()
                 && variants.iter().all(|p| {
-                    images::header_size(&p.bytes) == Some((p.width, p.height))
+                    header_size(&p.bytes) == Some((p.width, p.height))
                         && p.width.max(p.height) <= largest
                         && u64::from(p.width) * u64::from(p.height) <= settings.max_pixels
                 })
@@ -194,7 +214,7 @@ impl PictureCache {
     /// Keep `variants` under `key` (a failure to write only costs time on the next build). An
     /// unsound entry under the same name, whatever it is, is replaced (a rename replaces a link
     /// or a FIFO itself, never what it points to).
-    pub fn put(&self, key: &str, variants: &[Processed]) {
+    fn put(&self, key: &str, variants: &[Processed]) {
         let Some(folder) = self.entries_to_write() else {
             return;
         };
@@ -404,8 +424,8 @@ fn decode(bytes: &[u8], key: &str, secret: u128) -> Option<Vec<Processed>> {
 mod tests {
     use super::*;
 
-    fn settings() -> Settings {
-        Settings {
+    fn settings() -> PictureSettings {
+        PictureSettings {
             max_edge: 1600,
             jpeg_quality: 85,
             max_pixels: 100_000_000,
@@ -463,7 +483,7 @@ mod tests {
         let k = PictureCache::key(b"a", &s, &[1600]);
         assert_ne!(k, PictureCache::key(b"b", &s, &[1600]));
         assert_ne!(k, PictureCache::key(b"a", &s, &[1600, 2400]));
-        let q = Settings {
+        let q = PictureSettings {
             jpeg_quality: 70,
             ..settings()
         };

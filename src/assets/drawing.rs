@@ -1,7 +1,7 @@
 //! SVG drawings: parsed into trees with the bundled and system fonts (usvg and resvg live here
 //! only), measured for layout, and rendered to pixels (the EPUB's generated cover).
 
-use crate::assets::images::Processed;
+use crate::assets::picture::Processed;
 
 /// Parse an SVG (already screened for scripts and entities by `assets::images`). Text in it is
 /// drawn with the bundled fonts, or installed ones.
@@ -349,7 +349,7 @@ fn smallest_text(group: &usvg::Group) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assets::images::EmbeddedLimits;
+    use crate::assets::picture::EmbeddedLimits;
 
     fn drawing(svg: &str) -> Processed {
         Processed {

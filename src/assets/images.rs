@@ -12,72 +12,15 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use rayon::prelude::*;
 
-pub use super::cache::PictureCache;
+use super::cache::PictureCache;
+use super::picture::{header_size, EmbeddedLimits, PictureFailure, PictureSettings, Processed};
 use crate::diag::Diagnostic;
 use crate::doc::ImageSource;
-
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub max_edge: u32,
-    pub jpeg_quality: u8,
-    pub max_pixels: u64,
-    pub max_memory: u64,
-}
-
-/// A picture ready to package.
-#[derive(Debug, Clone)]
-pub struct Processed {
-    pub bytes: Vec<u8>,
-    pub media_type: &'static str,
-    pub extension: &'static str,
-    pub width: u32,
-    pub height: u32,
-    /// True when the pixels were re-encoded (resized, rotated or converted).
-    pub reencoded: bool,
-    /// What was removed from the picture to make it usable (an SVG's embedded HTML), for a
-    /// warning at its first use.
-    pub removed: Vec<String>,
-    /// For an SVG: the limits its `data:` pictures were screened against, which every later
-    /// decoder of the drawing (the PDF's SVG renderer) applies again.
-    pub embedded_limits: Option<EmbeddedLimits>,
-}
-
-/// The limits a picture held inside an SVG (`data:` URL) must meet: the same as any picture's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EmbeddedLimits {
-    pub max_pixels: u64,
-    pub max_memory: u64,
-}
-
-impl EmbeddedLimits {
-    /// Whether a picture embedded in an SVG is small enough to decode, judged from its header
-    /// before any pixel is decoded. A picture whose size cannot be read is refused.
-    pub fn fits(&self, bytes: &[u8]) -> bool {
-        ImageReader::new(Cursor::new(bytes))
-            .with_guessed_format()
-            .ok()
-            .and_then(|r| r.into_dimensions().ok())
-            .is_some_and(|(w, h)| {
-                let pixels = u64::from(w) * u64::from(h);
-                // Four bytes a pixel: the widest colour type a renderer decodes to.
-                pixels <= self.max_pixels && pixels.saturating_mul(4) <= self.max_memory
-            })
-    }
-}
-
-impl Settings {
-    pub fn embedded_limits(&self) -> EmbeddedLimits {
-        EmbeddedLimits {
-            max_pixels: self.max_pixels,
-            max_memory: self.max_memory,
-        }
-    }
-}
 
 /// Process every picture; a problem with one is a diagnostic at its first use.
 pub fn process_all(
     images: &[ImageSource],
-    settings: &Settings,
+    settings: &PictureSettings,
     cache: &PictureCache,
 ) -> Vec<Result<Processed, Diagnostic>> {
     process_all_variants(images, settings, &[settings.max_edge], cache, &|| {})
@@ -86,20 +29,11 @@ pub fn process_all(
         .collect()
 }
 
-/// The width and height in a raster picture's header, without decoding its pixels.
-pub fn header_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?
-        .into_dimensions()
-        .ok()
-}
-
 /// Every picture, each decoded once, in one variant per long edge in `edges`.
 /// A picture found in `cache` is not decoded again; one made is added to it.
 pub fn process_all_variants(
     images: &[ImageSource],
-    settings: &Settings,
+    settings: &PictureSettings,
     edges: &[u32],
     cache: &PictureCache,
     done_one: &(dyn Fn() + Sync),
@@ -172,7 +106,7 @@ fn decode_memory(bytes: &[u8]) -> u64 {
 /// One picture, from the cache or from its source.
 fn process_one(
     src: &ImageSource,
-    settings: &Settings,
+    settings: &PictureSettings,
     edges: &[u32],
     cache: &PictureCache,
     budget: &DecodeBudget,
@@ -186,18 +120,17 @@ fn process_one(
         .code("bad-picture")
         .at(src.first_use)
     })?;
-    let key = PictureCache::key(&bytes, settings, edges);
-    if let Some(variants) = cache.get(&key, settings, edges) {
-        return Ok(variants);
-    }
-    let share = budget.take(decode_memory(&bytes));
-    let made = process_variants(&bytes, settings, edges);
-    drop(share);
-    if let Ok(variants) = &made {
-        cache.put(&key, variants);
-    }
-    made.map_err(|(msg, hint, limit)| {
-        let d = if limit {
+    let made = cache.get_or_make(&bytes, settings, edges, || {
+        let _share = budget.take(decode_memory(&bytes));
+        process_variants(&bytes, settings, edges)
+    });
+    made.map_err(|failure| {
+        let PictureFailure {
+            message: msg,
+            hint,
+            over_limit,
+        } = failure;
+        let d = if over_limit {
             Diagnostic::error(format!("picture {}: {msg}", src.rel_path))
         } else {
             Diagnostic::warning(format!(
@@ -210,20 +143,8 @@ fn process_one(
     })
 }
 
-/// Why a picture cannot be used: message, hint, and whether a limit was exceeded (an error: the
-/// limits are the safety line) rather than the file being damaged (a warning and a placeholder).
-type Failure = (String, String, bool);
-
-fn fail(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
-    (msg.into(), hint.into(), false)
-}
-
-fn over_limit(msg: impl Into<String>, hint: impl Into<String>) -> Failure {
-    (msg.into(), hint.into(), true)
-}
-
 /// Process one picture file's bytes for the EPUB's long edge.
-pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> {
+pub fn process(bytes: &[u8], settings: &PictureSettings) -> Result<Processed, PictureFailure> {
     let mut v = process_variants(bytes, settings, &[settings.max_edge])?;
     Ok(v.remove(0))
 }
@@ -231,11 +152,11 @@ pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, Failure> 
 /// Decode once and make one variant per long edge in `edges` (the EPUB's, the PDF's print size).
 pub fn process_variants(
     bytes: &[u8],
-    settings: &Settings,
+    settings: &PictureSettings,
     edges: &[u32],
-) -> Result<Vec<Processed>, Failure> {
+) -> Result<Vec<Processed>, PictureFailure> {
     if bytes.is_empty() {
-        return Err(fail(
+        return Err(PictureFailure::damaged(
             "the file is empty",
             "replace it with the real picture",
         ));
@@ -247,13 +168,13 @@ pub fn process_variants(
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| {
-            fail(
+            PictureFailure::damaged(
                 e.to_string(),
                 "replace it with a JPEG, PNG, GIF or WebP picture",
             )
         })?;
     let Some(format) = reader.format() else {
-        return Err(fail(
+        return Err(PictureFailure::damaged(
             "not a picture bindery can read",
             "use JPEG, PNG, GIF, WebP or SVG",
         ));
@@ -262,9 +183,9 @@ pub fn process_variants(
     let mut limits = Limits::default();
     limits.max_alloc = Some(settings.max_memory);
     reader.limits(limits);
-    let memory_limit = |e: &image::ImageError| -> Option<Failure> {
+    let memory_limit = |e: &image::ImageError| -> Option<PictureFailure> {
         matches!(e, image::ImageError::Limits(_)).then(|| {
-            over_limit(
+            PictureFailure::over_limit(
                 format!("decoding it needs more memory than the limit of {} MiB", settings.max_memory >> 20),
                 "scale the picture down, or raise [bindery.limits] max-image-memory-mib in book.toml",
             )
@@ -272,7 +193,7 @@ pub fn process_variants(
     };
     let mut decoder = reader.into_decoder().map_err(|e| {
         memory_limit(&e).unwrap_or_else(|| {
-            fail(
+            PictureFailure::damaged(
                 format!("cannot read it: {e}"),
                 "the file may be damaged or not really a picture; export it again",
             )
@@ -281,7 +202,7 @@ pub fn process_variants(
     let (width, height) = decoder.dimensions();
     let pixels = u64::from(width) * u64::from(height);
     if pixels > settings.max_pixels {
-        return Err(over_limit(
+        return Err(PictureFailure::over_limit(
             format!(
                 "{width} x {height} pixels is over the limit of {} megapixels",
                 settings.max_pixels / 1_000_000
@@ -293,7 +214,7 @@ pub fn process_variants(
     // here, before any pixel is decoded.
     let needed = pixels.saturating_mul(u64::from(decoder.color_type().bytes_per_pixel()));
     if needed > settings.max_memory {
-        return Err(over_limit(
+        return Err(PictureFailure::over_limit(
             format!(
                 "decoding it needs {} MiB, over the limit of {} MiB",
                 needed >> 20,
@@ -303,7 +224,7 @@ pub fn process_variants(
         ));
     }
     if width == 0 || height == 0 {
-        return Err(fail(
+        return Err(PictureFailure::damaged(
             "the picture has no pixels",
             "replace it with the real picture",
         ));
@@ -337,7 +258,7 @@ pub fn process_variants(
         Some(img) => img,
         None => DynamicImage::from_decoder(decoder).map_err(|e| {
             memory_limit(&e).unwrap_or_else(|| {
-                fail(
+                PictureFailure::damaged(
                     format!("cannot decode it: {e}"),
                     "the file may be truncated or damaged; export it again",
                 )
@@ -346,7 +267,7 @@ pub fn process_variants(
     };
     if format == ImageFormat::Jpeg && !jpeg_has_end_marker(bytes) {
         // The decoder pads a cut-off JPEG with grey; a book must not ship half a photo.
-        return Err(fail(
+        return Err(PictureFailure::damaged(
             "the JPEG is truncated (its end marker is missing)",
             "the file was cut off while copying; copy or export it again",
         ));
@@ -404,7 +325,7 @@ fn encode(
     edge: u32,
     format: ImageFormat,
     quality: u8,
-) -> Result<Processed, Failure> {
+) -> Result<Processed, PictureFailure> {
     let resized;
     let img = if img.width().max(img.height()) > edge {
         let (w, h) = fit(img.width(), img.height(), edge);
@@ -419,7 +340,7 @@ fn encode(
     if keep_alpha || format == ImageFormat::Png || format == ImageFormat::Gif {
         img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
             .map_err(|e| {
-                fail(
+                PictureFailure::damaged(
                     format!("cannot encode it as PNG: {e}"),
                     "report this as a bindery bug",
                 )
@@ -436,7 +357,7 @@ fn encode(
         })
     } else {
         let out = super::jpeg::encode(img, quality).map_err(|e| {
-            fail(
+            PictureFailure::damaged(
                 format!("cannot encode it as JPEG: {e}"),
                 "report this as a bindery bug",
             )
@@ -542,9 +463,9 @@ fn looks_like_svg(bytes: &[u8]) -> bool {
 }
 
 /// SVG is kept as vectors, but only when it cannot run code or reach outside the file.
-fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failure> {
+fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, PictureFailure> {
     let text = std::str::from_utf8(bytes)
-        .map_err(|_| fail("the SVG file is not UTF-8", "save it as UTF-8"))?;
+        .map_err(|_| PictureFailure::damaged("the SVG file is not UTF-8", "save it as UTF-8"))?;
     let lower = text.to_ascii_lowercase();
     for (needle, what) in [
         ("<script", "a script"),
@@ -561,7 +482,7 @@ fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failur
         ("javascript:", "a javascript: link"),
     ] {
         if lower.contains(needle) {
-            return Err(fail(
+            return Err(PictureFailure::damaged(
                 format!("the SVG contains {what}"),
                 "remove it from the SVG, or export the drawing as PNG",
             ));
@@ -575,7 +496,7 @@ fn process_svg(bytes: &[u8], limits: EmbeddedLimits) -> Result<Processed, Failur
                 .next()
                 .is_some_and(|n| n.chars().all(|c| c.is_ascii_alphabetic()) && !n.is_empty())
     }) {
-        return Err(fail(
+        return Err(PictureFailure::damaged(
             "the SVG contains an event handler attribute",
             "remove on…= attributes from the SVG",
         ));
@@ -1029,7 +950,7 @@ mod tests {
     #[test]
     fn filters_far_larger_than_the_drawing_are_removed_and_the_shapes_kept() {
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><defs><filter id="f" filterUnits="userSpaceOnUse" x="-1500" y="-1500" width="3000" height="3000"><feTurbulence baseFrequency="0.9" numOctaves="10"/></filter></defs><style>.a { filter: url(#f); fill: red }</style><rect filter="url(#f)" width="50" height="50"/><circle class="a" style="filter:url(#f);stroke:blue" r="9"/></svg>"#;
-        let limits = Settings {
+        let limits = PictureSettings {
             max_edge: 100,
             jpeg_quality: 80,
             max_pixels: 1_000_000,
@@ -1081,7 +1002,7 @@ mod tests {
         );
         let p = process_svg(
             svg.as_bytes(),
-            Settings {
+            PictureSettings {
                 max_edge: 100,
                 jpeg_quality: 80,
                 max_pixels: 1_000_000,
@@ -1099,7 +1020,7 @@ mod tests {
         let escaped = br#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: \75rl(http://x) }</style></svg>"#;
         assert!(process_svg(
             escaped,
-            Settings {
+            PictureSettings {
                 max_edge: 100,
                 jpeg_quality: 80,
                 max_pixels: 1_000_000,
@@ -1110,8 +1031,8 @@ mod tests {
         .is_err());
     }
 
-    fn settings() -> Settings {
-        Settings {
+    fn settings() -> PictureSettings {
+        PictureSettings {
             max_edge: 64,
             jpeg_quality: 85,
             max_pixels: 1_000_000,
@@ -1191,24 +1112,24 @@ mod tests {
 
     #[test]
     fn pixel_limit_is_enforced_before_decoding() {
-        let s = Settings {
+        let s = PictureSettings {
             max_pixels: 100,
             ..settings()
         };
         let e = process(&jpeg(20, 20), &s).unwrap_err();
-        assert!(e.0.contains("over the limit"), "{}", e.0);
+        assert!(e.message.contains("over the limit"), "{}", e.message);
     }
 
     #[test]
     fn memory_limit_names_its_key() {
-        let s = Settings {
+        let s = PictureSettings {
             max_memory: 1 << 20,
             max_pixels: 100_000_000,
             ..settings()
         };
         let e = process(&jpeg(1500, 1500), &s).unwrap_err();
-        assert!(e.0.contains("over the limit of 1 MiB"), "{e:?}");
-        assert!(e.1.contains("max-image-memory-mib"), "{e:?}");
+        assert!(e.message.contains("over the limit of 1 MiB"), "{e:?}");
+        assert!(e.hint.contains("max-image-memory-mib"), "{e:?}");
     }
 
     proptest::proptest! {

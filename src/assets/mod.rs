@@ -6,4 +6,5 @@ pub mod drawing;
 pub mod fonts;
 pub mod images;
 mod jpeg;
+pub mod picture;
 pub mod qr;

@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use super::images::Processed;
+use super::picture::Processed;
 
 /// The most bytes a QR code holds (version 40, lowest error correction, byte mode).
 pub const MAX_BYTES: usize = 2953;

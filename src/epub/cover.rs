@@ -11,7 +11,8 @@ use std::sync::Mutex;
 
 use crate::assets::drawing::Board;
 use crate::assets::fonts::{self, BookFont, Role};
-use crate::assets::images::{self, Processed};
+use crate::assets::images;
+use crate::assets::picture::Processed;
 use crate::doc::Metadata;
 use crate::fingerprint::Fingerprint;
 

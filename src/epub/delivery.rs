@@ -3,7 +3,8 @@
 //! content (a Vietnamese book is right to say it is Vietnamese), so they are told as notes, not
 //! warnings, and `--deny-warnings` does not fail on them.
 
-use crate::assets::images::{self, Processed};
+use crate::assets::images;
+use crate::assets::picture::Processed;
 use crate::diag::Span;
 use crate::doc::Document;
 

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use crate::assets::fonts::{self, Face, Role};
-use crate::assets::images::Processed;
+use crate::assets::picture::Processed;
 use crate::doc::visit::{visit_blocks, visit_inlines};
 use crate::doc::{Block, ChapterKind, Document, Inline, LinkTarget, TocItem};
 use crate::Error;

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::assets::images::Processed;
+use crate::assets::picture::Processed;
 use crate::doc::passes;
 use crate::doc::visit::{self, inline_runs_mut};
 use crate::doc::{

@@ -27,7 +27,7 @@ pub use shape::{FontBook, SystemFonts};
 
 use std::sync::Arc;
 
-use crate::assets::images::Processed;
+use crate::assets::picture::Processed;
 use crate::config::PdfSettings;
 use crate::doc::Document;
 use crate::Error;

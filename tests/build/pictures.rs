@@ -158,7 +158,7 @@ fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
         .unwrap()
         .document;
     bindery::doc::passes::run(&mut doc, &mut diags);
-    let settings = bindery::assets::images::Settings {
+    let settings = bindery::assets::picture::PictureSettings {
         max_edge: 1600,
         jpeg_quality: 85,
         max_pixels: 100_000_000,
@@ -167,7 +167,7 @@ fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
     let processed: Vec<_> = bindery::assets::images::process_all(
         &doc.images,
         &settings,
-        &bindery::assets::images::PictureCache::off(),
+        &bindery::assets::cache::PictureCache::off(),
     )
     .into_iter()
     .map(|r| r.unwrap())

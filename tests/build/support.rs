@@ -248,7 +248,7 @@ pub fn typeset(dir: &Path, settings: &bindery::config::PdfSettings) -> bindery::
         .expect("book loads");
     let mut doc = book.document;
     bindery::doc::passes::run(&mut doc, &mut diags);
-    let image_settings = bindery::assets::images::Settings {
+    let image_settings = bindery::assets::picture::PictureSettings {
         max_edge: 1600,
         jpeg_quality: 85,
         max_pixels: 100_000_000,
@@ -257,7 +257,7 @@ pub fn typeset(dir: &Path, settings: &bindery::config::PdfSettings) -> bindery::
     let sizes: Vec<_> = bindery::assets::images::process_all(
         &doc.images,
         &image_settings,
-        &bindery::assets::images::PictureCache::off(),
+        &bindery::assets::cache::PictureCache::off(),
     )
     .into_iter()
     .map(|r| {

@@ -27,7 +27,7 @@ use krilla::{Document, SerializeSettings};
 
 use super::model::{Book, Bookmark, Item, Numbering};
 use super::shape::FontBook;
-use crate::assets::images::Processed;
+use crate::assets::picture::Processed;
 use crate::Error;
 
 pub struct Info<'a> {

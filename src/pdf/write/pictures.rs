@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use krilla::image::Image;
 
 use crate::assets::drawing;
-use crate::assets::images::Processed;
+use crate::assets::picture::Processed;
 use crate::fingerprint::Fingerprint;
 
 /// The pictures of the last PDF a long-running process (`watch`, `serve`) wrote, by the
