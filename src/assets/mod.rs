@@ -6,5 +6,7 @@ pub mod drawing;
 pub mod fonts;
 pub mod images;
 mod jpeg;
+mod metadata;
 pub mod picture;
 pub mod qr;
+mod svg;

@@ -1,0 +1,466 @@
+//! Drawings (SVG) screened before anything shows them: scripts, foreign content and external
+//! references refused or removed, filters that would cost far more than the drawing removed,
+//! pictures inside (`data:` URLs) held to the same limits as any picture, and the result
+//! measured by rendering its outline.
+
+use super::picture::{EmbeddedLimits, PictureFailure, Processed};
+
+pub(super) fn looks_like_svg(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    head.contains("<svg")
+}
+
+/// SVG is kept as vectors, but only when it cannot run code or reach outside the file.
+pub(super) fn process_svg(
+    bytes: &[u8],
+    limits: EmbeddedLimits,
+) -> Result<Processed, PictureFailure> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| PictureFailure::damaged("the SVG file is not UTF-8", "save it as UTF-8"))?;
+    refuse_active_content(text)?;
+    let mut removed = Vec::new();
+    let text = remove_outside_content(text, limits, &mut removed);
+    let mut out = without_doctype(&text);
+    // The drawing's own size, for the EPUB's `width`/`height` attributes; 0 when it has none.
+    let outline = super::drawing::outline(out.as_bytes());
+    let (width, height) = outline.as_ref().map_or((0, 0), |o| o.size);
+    // Filters are rasterised (by the PDF writer, by a reader) over their whole region, which
+    // may reach far past the drawing: work grows with that region, not with what is shown.
+    // Past a budget the filters are removed (the shapes are drawn without their effects).
+    if outline.is_some_and(|o| o.filtered_area > MAX_FILTERED_AREA) {
+        out = remove_filters(&out);
+        removed.push(format!(
+            "its filters (blurs, shadows and other effects) cover more than {MAX_FILTERED_AREA} times the drawing and were removed; the shapes are drawn without them"
+        ));
+    }
+    Ok(Processed {
+        bytes: out.into_bytes(),
+        media_type: "image/svg+xml",
+        extension: "svg",
+        width,
+        height,
+        reencoded: false,
+        removed,
+        embedded_limits: Some(limits),
+    })
+}
+
+/// Scripts, event handlers, entity declarations and CSS escapes that could hide a reference:
+/// a drawing holding any of them is refused (it cannot be made harmless by removing a part).
+fn refuse_active_content(text: &str) -> Result<(), PictureFailure> {
+    let lower = text.to_ascii_lowercase();
+    for (needle, what) in [
+        ("<script", "a script"),
+        ("\\75", "a CSS escape that can hide a url() reference"),
+        ("\\55", "a CSS escape that can hide a url() reference"),
+        ("\\72", "a CSS escape that can hide a url() reference"),
+        ("\\52", "a CSS escape that can hide a url() reference"),
+        ("\\6c", "a CSS escape that can hide a url() reference"),
+        ("\\4c", "a CSS escape that can hide a url() reference"),
+        ("\\url(", "a CSS escape that can hide a url() reference"),
+        ("u\\rl(", "a CSS escape that can hide a url() reference"),
+        ("ur\\l(", "a CSS escape that can hide a url() reference"),
+        ("<!entity", "an XML entity declaration (possibly external)"),
+        ("javascript:", "a javascript: link"),
+    ] {
+        if lower.contains(needle) {
+            return Err(PictureFailure::damaged(
+                format!("the SVG contains {what}"),
+                "remove it from the SVG, or export the drawing as PNG",
+            ));
+        }
+    }
+    if lower.split_whitespace().any(|w| {
+        w.starts_with("on")
+            && w.contains('=')
+            && w[2..]
+                .split('=')
+                .next()
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_alphabetic()) && !n.is_empty())
+    }) {
+        return Err(PictureFailure::damaged(
+            "the SVG contains an event handler attribute",
+            "remove on…= attributes from the SVG",
+        ));
+    }
+    Ok(())
+}
+
+/// The drawing without embedded HTML, without references out of it and without embedded
+/// pictures over the limits; what was removed is added to `removed`, for the warning.
+fn remove_outside_content(text: &str, limits: EmbeddedLimits, removed: &mut Vec<String>) -> String {
+    // Embedded HTML (`<foreignObject>`, as diagram tools write for wrapped labels) is neither
+    // drawn by the PDF's SVG renderer nor allowed by every e-reader: it is removed, and said so.
+    let (without_html, removed_html) = remove_elements(text, "foreignObject", |_| true);
+    if removed_html > 0 {
+        removed.push(format!(
+            "{removed_html} embedded HTML element(s) (<foreignObject>) removed from the drawing"
+        ));
+    }
+    // References out of the drawing (a file, a web address) are never followed: bindery resolves
+    // an SVG's resources itself, and allows only what the file holds (`data:` pictures, `#id`).
+    let mut text = without_html;
+    let mut outside = 0;
+    for name in ["image", "feImage"] {
+        let (t, n) = remove_elements(&text, name, |tag| {
+            !href_of(tag).is_some_and(|h| h.starts_with("data:") || h.starts_with('#'))
+        });
+        text = t;
+        outside += n;
+    }
+    // A picture held in the drawing obeys the same pixel limit as any picture.
+    let (t, too_large) = remove_elements(&text, "image", |tag| {
+        data_url_payload(tag).is_some_and(|bytes| !limits.fits(&bytes))
+    });
+    text = t;
+    if too_large > 0 {
+        removed.push(format!(
+            "{too_large} embedded picture(s) over the limit of {} megapixels or {} MiB removed",
+            limits.max_pixels / 1_000_000,
+            limits.max_memory >> 20
+        ));
+    }
+    let (t, n) = remove_elements(&text, "use", |tag| {
+        !href_of(tag).is_some_and(|h| h.starts_with('#'))
+    });
+    text = t;
+    outside += n;
+    let (t, imports) = remove_imports(&text);
+    text = t;
+    outside += imports;
+    let (t, urls) = remove_outside_urls(&text);
+    text = t;
+    outside += urls;
+    if outside > 0 {
+        removed.push(format!(
+            "{outside} reference(s) to files or web addresses outside the drawing removed (<image>, <use>, @import or url())"
+        ));
+    }
+    text
+}
+
+/// Drop a DOCTYPE line: external DTDs are not fetched and not allowed in EPUB SVG.
+fn without_doctype(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<!DOCTYPE") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find('>') {
+            Some(j) => rest = &rest[i + j + 1..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `href` (or `xlink:href`) of a start tag, lower-cased and trimmed.
+pub(super) fn href_of(tag: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.match_indices("href").map(|(i, _)| i).find(|&i| {
+        i > 0 && (lower.as_bytes()[i - 1].is_ascii_whitespace() || lower.as_bytes()[i - 1] == b':')
+    })?;
+    let rest = lower[at + 4..].trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let value = rest[1..].split(quote).next()?;
+    Some(value.trim().to_string())
+}
+
+/// The bytes of a base64 `data:` URL in a start tag's `href` (`None` for anything else).
+pub(super) fn data_url_payload(tag: &str) -> Option<Vec<u8>> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.find("data:")?;
+    let comma = at + tag[at..].find(',')?;
+    if !lower[at..comma].contains(";base64") {
+        return None;
+    }
+    let end = comma + tag[comma..].find(['"', '\'']).unwrap_or(tag.len() - comma);
+    base64_decode(&tag[comma + 1..end])
+}
+
+/// Standard base64 (whitespace ignored); `None` when it is not base64.
+pub(super) fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// The most a drawing's filters may cover, in drawings (see [`super::drawing::Outline`]).
+pub(super) const MAX_FILTERED_AREA: f32 = 16.0;
+
+/// The drawing without its filters: the `<filter>` elements, the `filter` attributes and the
+/// `filter:` declarations of its styles. (Removing the elements alone would hide what they
+/// filter: a reference to a missing filter is not drawn.)
+pub(super) fn remove_filters(text: &str) -> String {
+    let (text, _) = remove_elements(text, "filter", |_| true);
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    let mut search = 0;
+    while let Some(rel) = lower[search..].find("filter") {
+        let start = search + rel;
+        search = start + 6;
+        let before = start.checked_sub(1).map(|i| bytes[i]);
+        let after = lower[start + 6..].trim_start();
+        let next = after.as_bytes().first().copied();
+        let separated = matches!(
+            before,
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b';' | b'{' | b'"' | b'\'')
+        );
+        let end = match next {
+            // An attribute: `filter="…"`.
+            Some(b'=') if before.is_some_and(|b| b.is_ascii_whitespace()) => {
+                let value = after[1..].trim_start();
+                let value_at = lower.len() - value.len();
+                match value.as_bytes().first() {
+                    Some(&q @ (b'"' | b'\'')) => lower[value_at + 1..]
+                        .find(q as char)
+                        .map(|i| value_at + 1 + i + 1),
+                    _ => None,
+                }
+            }
+            // A declaration: `filter: …` up to `;`, `}` or the end of the attribute.
+            Some(b':') if separated => {
+                let decl = lower.len() - after.len();
+                Some(
+                    lower[decl..]
+                        .find([';', '}', '"', '\''])
+                        .map_or(lower.len(), |i| decl + i),
+                )
+            }
+            _ => None,
+        };
+        if let Some(end) = end {
+            out.push_str(&text[from..start]);
+            from = end;
+            search = end;
+        }
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// `url(…)` references to anything but the drawing itself (`#id`) or a `data:` picture, in
+/// style sheets, style attributes and presentation attributes, replaced by `none` (which every
+/// property that takes a `url()` accepts), and how many. A CSS escape in `url` is not looked
+/// through: such a drawing is refused before this (see [`process_svg`]).
+pub(super) fn remove_outside_urls(text: &str) -> (String, usize) {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find("url(") {
+        let start = from + rel;
+        let inner = start + 4;
+        let end = lower[inner..].find(')').map_or(lower.len(), |i| inner + i);
+        let argument = lower[inner..end]
+            .trim()
+            .trim_start_matches("&quot;")
+            .trim_start_matches("&apos;")
+            .trim_start_matches(['"', '\'', ' ']);
+        let next = (end + 1).min(text.len());
+        if argument.starts_with('#') || argument.starts_with("data:") {
+            out.push_str(&text[from..next]);
+        } else {
+            out.push_str(&text[from..start]);
+            out.push_str("none");
+            count += 1;
+        }
+        from = next;
+    }
+    out.push_str(&text[from..]);
+    (out, count)
+}
+
+/// `@import …;` rules removed from an SVG's style sheets, and how many.
+pub(super) fn remove_imports(text: &str) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut rest = text;
+    while let Some(i) = rest.to_ascii_lowercase().find("@import") {
+        out.push_str(&rest[..i]);
+        count += 1;
+        rest = match rest[i..].find([';', '\n']) {
+            Some(e) => &rest[i + e + 1..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    (out, count)
+}
+
+/// `text` without every `<name …>…</name>` (or `<name …/>`) element whose start tag `drop`
+/// accepts, matched without regard to case, and how many were removed. Elements of the same name
+/// nested inside are removed with their parent.
+pub(super) fn remove_elements(
+    text: &str,
+    name: &str,
+    drop: impl Fn(&str) -> bool,
+) -> (String, usize) {
+    let lower = text.to_ascii_lowercase();
+    let open = format!("<{}", name.to_ascii_lowercase());
+    let close = format!("</{}", name.to_ascii_lowercase());
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut from = 0;
+    let is_tag_end =
+        |i: usize| lower[i..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
+    while let Some(rel) = lower[from..].find(&open) {
+        let start = from + rel;
+        if !is_tag_end(start + open.len()) {
+            out.push_str(&text[from..start + open.len()]);
+            from = start + open.len();
+            continue;
+        }
+        let tag_end = lower[start..]
+            .find('>')
+            .map_or(lower.len(), |i| start + i + 1);
+        if !drop(&text[start..tag_end]) {
+            out.push_str(&text[from..tag_end]);
+            from = tag_end;
+            continue;
+        }
+        out.push_str(&text[from..start]);
+        count += 1;
+        if lower[..tag_end].ends_with("/>") {
+            from = tag_end;
+            continue;
+        }
+        // Find the matching end tag, counting nested elements of the same name.
+        let mut depth = 1;
+        let mut at = tag_end;
+        while depth > 0 {
+            let next_open = lower[at..].find(&open).map(|i| at + i);
+            let next_close = lower[at..].find(&close).map(|i| at + i);
+            match (next_open, next_close) {
+                (Some(o), Some(c)) if o < c => {
+                    depth += 1;
+                    at = o + open.len();
+                }
+                (_, Some(c)) => {
+                    depth -= 1;
+                    at = lower[c..].find('>').map_or(lower.len(), |i| c + i + 1);
+                }
+                (_, None) => {
+                    at = lower.len();
+                    break;
+                }
+            }
+        }
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    (out, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assets::picture::PictureSettings;
+
+    #[test]
+    fn filters_far_larger_than_the_drawing_are_removed_and_the_shapes_kept() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><defs><filter id="f" filterUnits="userSpaceOnUse" x="-1500" y="-1500" width="3000" height="3000"><feTurbulence baseFrequency="0.9" numOctaves="10"/></filter></defs><style>.a { filter: url(#f); fill: red }</style><rect filter="url(#f)" width="50" height="50"/><circle class="a" style="filter:url(#f);stroke:blue" r="9"/></svg>"#;
+        let limits = PictureSettings {
+            max_edge: 100,
+            jpeg_quality: 80,
+            max_pixels: 1_000_000,
+            max_memory: 1 << 20,
+        }
+        .embedded_limits();
+        let p = process_svg(svg.as_bytes(), limits).unwrap();
+        let out = String::from_utf8(p.bytes).unwrap();
+        assert!(
+            !out.contains("<filter") && !out.contains("url(#f)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<rect") && out.contains("fill: red") && out.contains("stroke:blue"),
+            "{out}"
+        );
+        assert!(
+            p.removed.iter().any(|r| r.contains("filters")),
+            "{:?}",
+            p.removed
+        );
+        assert!(
+            crate::assets::drawing::outline(out.as_bytes())
+                .unwrap()
+                .filtered_area
+                < 1.0
+        );
+        // A drop shadow the size of its shape stays.
+        let shadow = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><filter id="s"><feGaussianBlur stdDeviation="2"/></filter><rect filter="url(#s)" width="50" height="50"/></svg>"#;
+        let p = process_svg(shadow.as_bytes(), limits).unwrap();
+        assert!(String::from_utf8(p.bytes)
+            .unwrap()
+            .contains("filter=\"url(#s)\""));
+        assert!(p.removed.is_empty(), "{:?}", p.removed);
+    }
+
+    #[test]
+    fn url_references_out_of_a_drawing_are_removed_from_styles_and_attributes() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: URL( "http://x.example/a.svg#p" ); background: url(data:image/png;base64,AA) }</style><rect fill="url(#g)" style="filter:url('file:///etc/x#f')"/></svg>"#;
+        let (out, n) = remove_outside_urls(svg);
+        assert_eq!(n, 2, "{out}");
+        assert!(
+            !out.contains("x.example") && !out.contains("file:"),
+            "{out}"
+        );
+        assert!(
+            out.contains("url(#g)") && out.contains("url(data:image/png"),
+            "{out}"
+        );
+        let p = process_svg(
+            svg.as_bytes(),
+            PictureSettings {
+                max_edge: 100,
+                jpeg_quality: 80,
+                max_pixels: 1_000_000,
+                max_memory: 1 << 20,
+            }
+            .embedded_limits(),
+        )
+        .unwrap();
+        assert!(!String::from_utf8_lossy(&p.bytes).contains("x.example"));
+        assert!(
+            p.removed.iter().any(|r| r.contains("url()")),
+            "{:?}",
+            p.removed
+        );
+        let escaped = br#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: \75rl(http://x) }</style></svg>"#;
+        assert!(process_svg(
+            escaped,
+            PictureSettings {
+                max_edge: 100,
+                jpeg_quality: 80,
+                max_pixels: 1_000_000,
+                max_memory: 1 << 20,
+            }
+            .embedded_limits()
+        )
+        .is_err());
+    }
+}
