@@ -5,7 +5,7 @@
 
 use crate::assets::images;
 use crate::assets::picture::Processed;
-use crate::diag::Span;
+use crate::diag::{SourceMap, Span};
 use crate::doc::Document;
 
 pub struct Risk {
@@ -160,4 +160,23 @@ mod tests {
             Some(vec![0.0, 0.0, 10.0, 10.0])
         );
     }
+}
+
+/// Delivery risks as notes that name the store and, where there is one, the place in the source.
+pub fn notes(
+    doc: &Document,
+    processed: &[Processed],
+    sources: &SourceMap,
+    title_card: bool,
+) -> Vec<String> {
+    risks(doc, processed, title_card)
+        .into_iter()
+        .map(|r| {
+            let at = r.at.map_or(String::new(), |span| {
+                let l = sources.locate(span);
+                format!("{}:{}:{}: ", l.display, l.line, l.column)
+            });
+            format!("{at}delivery risk ({}): {}", r.store, r.message)
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@
 //! metadata (see docs/ARCHITECTURE.md). Reads only the document tree and the processed pictures.
 
 mod archive;
+pub mod budget;
 pub mod cover;
 pub mod delivery;
 pub mod xhtml;
