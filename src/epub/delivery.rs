@@ -144,24 +144,6 @@ fn view_box(svg: &str) -> Option<Vec<f64>> {
     (numbers.len() == 4).then_some(numbers)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn view_boxes_are_read_from_the_root_element() {
-        assert_eq!(
-            view_box("<svg xmlns='x' viewBox='0 0 100.5 20'><g/></svg>"),
-            Some(vec![0.0, 0.0, 100.5, 20.0])
-        );
-        assert_eq!(view_box("<svg width='3'/>"), None);
-        assert_eq!(
-            view_box("<?xml?><svg viewBox=\"0,0,10,10\">"),
-            Some(vec![0.0, 0.0, 10.0, 10.0])
-        );
-    }
-}
-
 /// Delivery risks as notes that name the store and, where there is one, the place in the source.
 pub fn notes(
     doc: &Document,
@@ -179,4 +161,22 @@ pub fn notes(
             format!("{at}delivery risk ({}): {}", r.store, r.message)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn view_boxes_are_read_from_the_root_element() {
+        assert_eq!(
+            view_box("<svg xmlns='x' viewBox='0 0 100.5 20'><g/></svg>"),
+            Some(vec![0.0, 0.0, 100.5, 20.0])
+        );
+        assert_eq!(view_box("<svg width='3'/>"), None);
+        assert_eq!(
+            view_box("<?xml?><svg viewBox=\"0,0,10,10\">"),
+            Some(vec![0.0, 0.0, 10.0, 10.0])
+        );
+    }
 }

@@ -6,6 +6,7 @@
 
 mod blocks;
 mod code;
+mod findings;
 mod front;
 pub mod handout;
 pub mod highlight;
@@ -76,15 +77,23 @@ pub fn font_book(
     (Arc::new(fonts), errors)
 }
 
-/// What writing the PDF found that the user should hear about.
+/// What writing the PDF found, before it becomes diagnostics ([`findings::diagnostics`]).
 #[derive(Debug, Default)]
-pub struct Findings {
+struct Findings {
     /// Characters no font has, per chapter.
-    pub missing: layout::MissingChars,
+    missing: layout::MissingChars,
     /// What the typesetter's own checks found wrong with its pages ([`verify`]): bindery's bugs.
-    pub layout: Vec<String>,
+    layout: Vec<String>,
     /// Why the PDF could not be made to conform to its standard (PDF/UA-1 or PDF/A-2b), if so.
-    pub not_conforming: Option<String>,
+    not_conforming: Option<String>,
+}
+
+/// A written PDF and what the author should hear about it.
+#[derive(Debug)]
+pub struct WrittenPdf {
+    pub bytes: Vec<u8>,
+    /// Characters no font has, the page checks' findings, the standard not met.
+    pub diagnostics: crate::diag::Diagnostics,
     /// How many pages the book has.
     pub pages: usize,
     /// How long each step took, in order (`-v` prints them).
@@ -102,17 +111,29 @@ pub struct Memo {
     pub pictures: write::PictureMemo,
 }
 
+/// The book to typeset: its tree, the sources it was read from (to place what is found), and
+/// its pictures at print size.
+pub struct Source<'a> {
+    pub doc: &'a Document,
+    pub sources: &'a crate::diag::SourceMap,
+    pub images: &'a [Processed],
+}
+
 /// `memo` keeps what a long-running process's earlier builds made; `progress` is told of each
 /// chapter typeset, then of the writing.
 pub fn write(
-    doc: &Document,
-    images: &[Processed],
+    source: Source,
     settings: &PdfSettings,
     fonts: &Arc<FontBook>,
     labels: &crate::labels::Labels,
     memo: Option<&Memo>,
     progress: &dyn crate::progress::Progress,
-) -> Result<(Vec<u8>, Findings), Error> {
+) -> Result<WrittenPdf, Error> {
+    let Source {
+        doc,
+        sources,
+        images,
+    } = source;
     let sizes = pixel_sizes(images);
     let mut layout = layout_settings(settings, Arc::clone(fonts));
     layout.labels = labels.clone();
@@ -156,9 +177,8 @@ pub fn write(
         missing,
         layout: layout_findings,
         not_conforming: drawn_as_boxes,
-        pages: book.pages.len(),
-        timings: vec![("pdf: typeset", typeset), ("pdf: check pages", checked)],
     };
+    let mut timings = vec![("pdf: typeset", typeset), ("pdf: check pages", checked)];
     let start = std::time::Instant::now();
     let pictures = memo.map(|m| &m.pictures);
     let bytes = match write::write(&book, images, fonts, &info, pictures) {
@@ -174,8 +194,13 @@ pub fn write(
         }
         Err(write::Failure::Other(e)) => return Err(e),
     };
-    findings.timings.push(("pdf: write", start.elapsed()));
-    Ok((bytes, findings))
+    timings.push(("pdf: write", start.elapsed()));
+    Ok(WrittenPdf {
+        bytes,
+        diagnostics: findings::diagnostics(findings, doc, sources, settings.pdf_a),
+        pages: book.pages.len(),
+        timings,
+    })
 }
 
 /// Sizes of the pictures for layout; SVG drawings are measured from their own size.

@@ -73,13 +73,10 @@ fn handout_one_page_book_and_part_of_a_book() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(out.path().join("book-handout.pdf").exists());
     // Title, contents and one chapter: 3 pages, padded to 4: one sheet, two sides.
-    let mut sources = bindery::diag::SourceMap::default();
-    let mut diags = bindery::diag::Diagnostics::default();
-    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
+    let doc = bindery::pipeline::prepare(dir.path())
         .unwrap()
-        .unwrap()
+        .expect("book loads")
         .document;
-    bindery::doc::passes::run(&mut doc, &mut diags);
     let part = doc.select_chapters(&["b.md".to_string()]).unwrap();
     assert_eq!(part.chapters.len(), 1);
     let settings = layout_settings(&bindery::config::PdfSettings::default());
@@ -152,13 +149,10 @@ fn handout_prints_links_as_notes_with_qr_codes_and_a_cover() {
         ("book.toml", b"[book]\ntitle = \"Meetup\"\nlanguage = \"vi\"\n[output.html]\nsite-url = \"https://example.org/book/\"\n[bindery.handout]\nqr-codes = true\n[bindery.labels]\nlinks = \"Addresses\"\n"),
         ("src/a.md", b"# A\n\nSee [the wiki](https://wiki.example.org/x) and [again](https://wiki.example.org/x), and [home](https://example.org/).\n"),
     ]);
-    let mut sources = bindery::diag::SourceMap::default();
-    let mut diags = bindery::diag::Diagnostics::default();
-    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
+    let doc = bindery::pipeline::prepare(dir.path())
         .unwrap()
-        .unwrap()
+        .expect("book loads")
         .document;
-    bindery::doc::passes::run(&mut doc, &mut diags);
     let labels = bindery::labels::Labels::new(
         "vi",
         &bindery::labels::LabelOverrides {

@@ -518,13 +518,10 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
     let (fonts, errors) = bindery::pdf::font_book(fonts);
     assert!(errors.is_empty(), "{errors:?}");
     let settings = bindery::pdf::layout_settings(&bindery::config::PdfSettings::default(), fonts);
-    let mut sources = bindery::diag::SourceMap::default();
-    let mut diags = bindery::diag::Diagnostics::default();
-    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
+    let doc = bindery::pipeline::prepare(dir.path())
         .unwrap()
-        .unwrap()
+        .expect("book loads")
         .document;
-    bindery::doc::passes::run(&mut doc, &mut diags);
     let (book, _) = bindery::pdf::layout::typeset(&doc, &settings, &[]);
     let body_face = book
         .pages

@@ -151,13 +151,10 @@ fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
     let (run, out) = build_pdf(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(out.path().join("book.pdf").exists());
-    let mut sources = bindery::diag::SourceMap::default();
-    let mut diags = bindery::diag::Diagnostics::default();
-    let mut doc = bindery::book::load(dir.path(), &mut sources, &mut diags)
+    let doc = bindery::pipeline::prepare(dir.path())
         .unwrap()
-        .unwrap()
+        .expect("book loads")
         .document;
-    bindery::doc::passes::run(&mut doc, &mut diags);
     let settings = bindery::assets::picture::PictureSettings {
         max_edge: 1600,
         jpeg_quality: 85,

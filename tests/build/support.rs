@@ -241,13 +241,10 @@ pub fn crc32(data: &[u8]) -> u32 {
 
 /// Load, run the passes, process pictures and typeset, as the pipeline does; returns the page model.
 pub fn typeset(dir: &Path, settings: &bindery::config::PdfSettings) -> bindery::pdf::model::Book {
-    let mut sources = bindery::diag::SourceMap::default();
-    let mut diags = bindery::diag::Diagnostics::default();
-    let book = bindery::book::load(dir, &mut sources, &mut diags)
+    let doc = bindery::pipeline::prepare(dir)
         .unwrap()
-        .expect("book loads");
-    let mut doc = book.document;
-    bindery::doc::passes::run(&mut doc, &mut diags);
+        .expect("book loads")
+        .document;
     let image_settings = bindery::assets::picture::PictureSettings {
         max_edge: 1600,
         jpeg_quality: 85,
