@@ -5,7 +5,7 @@
 use super::clock::timed;
 use super::load::{Fonts, Loaded};
 use super::pictures::Pictures;
-use super::{Format, Progress, Request, Run, Warm};
+use super::{Format, HandoutOptions, Progress, Request, Run, Warm};
 use crate::output::Output;
 use crate::{epub, pdf, Error};
 
@@ -116,26 +116,40 @@ pub(super) fn make(
         });
     }
     if let Some(h) = &req.handout {
-        let part = if h.chapters.is_empty() {
-            doc.clone()
-        } else {
-            doc.select_chapters(&h.chapters).map_err(Error::Usage)?
-        };
-        let request = pdf::HandoutRequest { pages: h.pages };
-        let (bytes, handout_diags) = pdf::write_handout(
-            &part,
-            &pictures.pdf,
-            &config.bindery.pdf,
-            &config.bindery.handout,
-            &request,
-            &fonts.pdf,
-            &labels,
-        )?;
-        run.diags.extend(handout_diags);
+        let bytes = handout(h, loaded, pictures, fonts, &labels, run)?;
         made.outputs.push(Output {
             name: format!("{name}-handout.pdf"),
             bytes,
         });
     }
     Ok(made)
+}
+
+/// The imposed handout of the chapters asked for (all when none are named).
+fn handout(
+    h: &HandoutOptions,
+    loaded: &Loaded,
+    pictures: &Pictures,
+    fonts: &Fonts,
+    labels: &crate::labels::Labels,
+    run: &mut Run,
+) -> Result<Vec<u8>, Error> {
+    let (config, doc) = (&loaded.config, &loaded.doc);
+    let part = if h.chapters.is_empty() {
+        doc.clone()
+    } else {
+        doc.select_chapters(&h.chapters).map_err(Error::Usage)?
+    };
+    let request = pdf::HandoutRequest { pages: h.pages };
+    let (bytes, handout_diags) = pdf::write_handout(
+        &part,
+        &pictures.pdf,
+        &config.bindery.pdf,
+        &config.bindery.handout,
+        &request,
+        &fonts.pdf,
+        labels,
+    )?;
+    run.diags.extend(handout_diags);
+    Ok(bytes)
 }
