@@ -106,10 +106,8 @@ pub fn create_in_book(
         let config = crate::config::parse(&text, file)
             .map_err(|d| Error::Usage(format!("book.toml cannot be read: {}", d.message)))?;
         config.book.src
-    } else if root.join("src").is_dir() {
-        "src".to_string()
     } else {
-        ".".to_string()
+        crate::book::reports_folder_without_config(root).to_string()
     };
     let src_dir = report_folder(&fs, &src)?;
     create(&fs, &src_dir, title, date, authors)

@@ -255,6 +255,75 @@ fn missing_note(out: &mut String, rel: &str, selection: &Selection) {
     out.push_str(&format!("(missing include: {what})"));
 }
 
+/// The lines of an included file that its selection keeps (all, a range, an anchor's), each
+/// with its offset in the file; anchor markers are never included. `None`: the anchor is not
+/// there (a warning was given and a note written instead).
+fn select_lines<'t>(
+    ctx: &mut Ctx,
+    text: &'t str,
+    rel: &str,
+    selection: &Selection,
+    span: Span,
+    out: &mut String,
+) -> Option<Vec<(usize, &'t str)>> {
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((pos, line));
+        pos += line.len();
+    }
+    let not_marker = |(_, l): &(usize, &str)| anchor_marker(l).is_none();
+    let selected: Vec<(usize, &str)> = match selection {
+        Selection::All => lines.iter().copied().filter(not_marker).collect(),
+        Selection::Lines(a, b) => {
+            let first = a.unwrap_or(1).max(1) - 1;
+            let last = b.unwrap_or(usize::MAX).min(lines.len());
+            if first >= lines.len() || b.is_some_and(|b| b > lines.len()) {
+                ctx.diags.push(
+                    Diagnostic::warning(format!(
+                        "{rel} has {} lines; the range {}:{} goes past its end",
+                        lines.len(),
+                        a.map_or(String::new(), |a| a.to_string()),
+                        b.map_or(String::new(), |b| b.to_string()),
+                    ))
+                    .at(span)
+                    .code("include-range")
+                    .hint("the lines that exist are included; fix the range"),
+                );
+            }
+            lines
+                .get(first..last.max(first))
+                .unwrap_or(&[])
+                .iter()
+                .copied()
+                .filter(not_marker)
+                .collect()
+        }
+        Selection::Anchor(name) => {
+            let is = |l: &str, end: bool| anchor_marker(l) == Some((end, name.as_str()));
+            let Some(s) = lines.iter().position(|(_, l)| is(l, false)) else {
+                ctx.diags.push(
+                    Diagnostic::warning(format!("no anchor `{name}` in {rel}"))
+                        .at(span)
+                        .code("missing-include")
+                        .hint(format!(
+                            "mark the lines with `ANCHOR: {name}` and `ANCHOR_END: {name}`"
+                        )),
+                );
+                missing_note(out, rel, selection);
+                return None;
+            };
+            lines[s + 1..]
+                .iter()
+                .copied()
+                .take_while(|(_, l)| !is(l, true))
+                .filter(not_marker)
+                .collect()
+        }
+    };
+    Some(selected)
+}
+
 fn include(
     ctx: &mut Ctx,
     kind: &str,
@@ -315,60 +384,8 @@ fn include(
     let display = ctx.fs.display(&target);
     let inc_file = ctx.sources.add(&target, display, text.clone());
     // Select lines; each kept line is a piece that maps back to the included file.
-    let mut lines: Vec<(usize, &str)> = Vec::new();
-    let mut pos = 0;
-    for line in text.split_inclusive('\n') {
-        lines.push((pos, line));
-        pos += line.len();
-    }
-    let not_marker = |(_, l): &(usize, &str)| anchor_marker(l).is_none();
-    let selected: Vec<(usize, &str)> = match &selection {
-        Selection::All => lines.iter().copied().filter(not_marker).collect(),
-        Selection::Lines(a, b) => {
-            let first = a.unwrap_or(1).max(1) - 1;
-            let last = b.unwrap_or(usize::MAX).min(lines.len());
-            if first >= lines.len() || b.is_some_and(|b| b > lines.len()) {
-                ctx.diags.push(
-                    Diagnostic::warning(format!(
-                        "{rel} has {} lines; the range {}:{} goes past its end",
-                        lines.len(),
-                        a.map_or(String::new(), |a| a.to_string()),
-                        b.map_or(String::new(), |b| b.to_string()),
-                    ))
-                    .at(span)
-                    .code("include-range")
-                    .hint("the lines that exist are included; fix the range"),
-                );
-            }
-            lines
-                .get(first..last.max(first))
-                .unwrap_or(&[])
-                .iter()
-                .copied()
-                .filter(not_marker)
-                .collect()
-        }
-        Selection::Anchor(name) => {
-            let is = |l: &str, end: bool| anchor_marker(l) == Some((end, name.as_str()));
-            let Some(s) = lines.iter().position(|(_, l)| is(l, false)) else {
-                ctx.diags.push(
-                    Diagnostic::warning(format!("no anchor `{name}` in {rel}"))
-                        .at(span)
-                        .code("missing-include")
-                        .hint(format!(
-                            "mark the lines with `ANCHOR: {name}` and `ANCHOR_END: {name}`"
-                        )),
-                );
-                missing_note(out, rel, &selection);
-                return;
-            };
-            lines[s + 1..]
-                .iter()
-                .copied()
-                .take_while(|(_, l)| !is(l, true))
-                .filter(not_marker)
-                .collect()
-        }
+    let Some(selected) = select_lines(ctx, &text, rel, &selection, span, out) else {
+        return;
     };
     let wrap = kind == "playground";
     if wrap {

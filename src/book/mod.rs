@@ -32,20 +32,17 @@ pub struct Book {
     pub files_read: Vec<PathBuf>,
 }
 
-/// Load the book at `root`. Problems in the book go to `diags` (and `None` is returned when nothing
-/// useful can be built); problems of the environment are errors.
-pub fn load(
+/// book.toml read and checked (its control characters replaced, with a warning at the key),
+/// with its place among the sources; the defaults when the book has none. `None`: book.toml
+/// cannot be used (the diagnostics say why).
+fn read_config(
     root: &Path,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
-) -> Result<Option<Book>, Error> {
-    if !root.is_dir() {
-        return Err(Error::NoBook(root.to_path_buf()));
-    }
+    files_read: &mut Vec<PathBuf>,
+) -> Result<Option<(Config, Option<FileId>)>, Error> {
     let toml_path = root.join("book.toml");
-    let mut files_read = Vec::new();
-    let mut config_file = None;
-    let config = if toml_path.is_file() {
+    if toml_path.is_file() {
         let bytes = std::fs::read(&toml_path).map_err(|e| Error::Io(toml_path.clone(), e))?;
         let display = display_path(root, "book.toml");
         let text = match fs::decode_utf8(bytes, &display) {
@@ -56,7 +53,6 @@ pub fn load(
             }
         };
         let file = sources.add(&toml_path, display, text);
-        config_file = Some(file);
         files_read.push(toml_path.clone());
         match config::parse_all(sources.text(file), file) {
             Ok(mut c) => {
@@ -73,22 +69,45 @@ pub fn load(
                         .hint("write the value on one line, without tabs or other control characters"),
                     );
                 }
-                c
+                Ok(Some((c, Some(file))))
             }
             Err(all) => {
                 for d in all {
                     diags.push(d);
                 }
-                return Ok(None);
+                Ok(None)
             }
         }
     } else {
         let mut c = Config::default();
-        // A bare folder of reports: `src/` when there is one, else the folder itself.
-        if !root.join("src").is_dir() {
-            c.book.src = ".".to_string();
-        }
-        c
+        c.book.src = reports_folder_without_config(root).to_string();
+        Ok(Some((c, None)))
+    }
+}
+
+/// The folder that holds the reports of a book without book.toml: `src/` when there is one,
+/// else the book folder itself. `build` and `new-report` both ask here.
+pub fn reports_folder_without_config(root: &Path) -> &'static str {
+    if root.join("src").is_dir() {
+        "src"
+    } else {
+        "."
+    }
+}
+
+/// Load the book at `root`. Problems in the book go to `diags` (and `None` is returned when nothing
+/// useful can be built); problems of the environment are errors.
+pub fn load(
+    root: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Option<Book>, Error> {
+    if !root.is_dir() {
+        return Err(Error::NoBook(root.to_path_buf()));
+    }
+    let mut files_read = Vec::new();
+    let Some((config, config_file)) = read_config(root, sources, diags, &mut files_read)? else {
+        return Ok(None);
     };
     let limits = &config.bindery.limits;
     let fs = BookFs::new(root, limits.max_report_file_mib << 20)
@@ -489,30 +508,8 @@ impl Loader<'_> {
         } else {
             body_start
         };
-        let origin = include::Origin {
-            text: &text[body_start..],
-            file,
-            base: body_start,
-            path: &entry.path,
-        };
-        let expanded = include::expand(
-            origin,
-            self.fs,
-            self.sources,
-            self.diags,
-            self.config.bindery.limits.max_include_depth,
-        );
-        let (parse_file, base, body) = if expanded.segments.is_empty() {
-            (file, body_start, text[body_start..].to_string())
-        } else {
-            let id = self.sources.add_composed(
-                &entry.path,
-                display,
-                expanded.text.clone(),
-                expanded.segments,
-            );
-            (id, 0, expanded.text)
-        };
+        let (parse_file, base, body, included_title) =
+            self.expand_includes(&entry.path, file, &text, body_start, display);
         let dir = entry.path.parent().unwrap_or(&self.src_dir).to_path_buf();
         let mut resolver = ImageResolver {
             fs: self.fs,
@@ -541,7 +538,7 @@ impl Loader<'_> {
         let title = entry
             .title
             .or(fm.title)
-            .or(expanded.title)
+            .or(included_title)
             .or(first_heading)
             .unwrap_or_else(|| title_from_file_name(&stem));
         let source_path = entry
@@ -566,6 +563,42 @@ impl Loader<'_> {
             footnotes: parsed.footnotes,
         });
         Some(self.chapters.len() - 1)
+    }
+
+    /// The body of a report with its `{{#include}}` directives expanded: the file to parse (the
+    /// report itself, or a composed text that maps back to every file it came from), the offset
+    /// of the body in it, the body, and the title an include gave (`{{#title}}`).
+    fn expand_includes(
+        &mut self,
+        path: &Path,
+        file: FileId,
+        text: &str,
+        body_start: usize,
+        display: String,
+    ) -> (FileId, usize, String, Option<String>) {
+        let origin = include::Origin {
+            text: &text[body_start..],
+            file,
+            base: body_start,
+            path,
+        };
+        let expanded = include::expand(
+            origin,
+            self.fs,
+            self.sources,
+            self.diags,
+            self.config.bindery.limits.max_include_depth,
+        );
+        let title = expanded.title;
+        let (parse_file, base, body) = if expanded.segments.is_empty() {
+            (file, body_start, text[body_start..].to_string())
+        } else {
+            let id =
+                self.sources
+                    .add_composed(path, display, expanded.text.clone(), expanded.segments);
+            (id, 0, expanded.text)
+        };
+        (parse_file, base, body, title)
     }
 
     /// Control characters (NUL and friends) are not allowed in XML: each becomes a space (keeping

@@ -44,34 +44,11 @@ pub fn parse(
     let mut stack: Vec<usize> = Vec::new(); // indents of open levels
     let mut seen_numbered = false;
     let mut seen_title = false;
-    let mut in_comment = false;
     let mut flattened = false;
-    let mut offset = 0;
-    let text_no_bom = text.strip_prefix('\u{feff}');
-    if text_no_bom.is_some() {
-        offset = 3;
-    }
-    let body = text_no_bom.unwrap_or(text);
-    for raw_line in body.split_inclusive('\n') {
-        let line_start = offset;
-        offset += raw_line.len();
-        let line = raw_line.trim_end_matches(['\n', '\r']);
+    for (line_start, line) in entry_lines(text) {
         let trimmed = line.trim();
         let span =
             |from: usize, len: usize| Span::new(file, line_start + from..line_start + from + len);
-        if in_comment {
-            if trimmed.contains("-->") {
-                in_comment = false;
-            }
-            continue;
-        }
-        if trimmed.is_empty() {
-            continue;
-        }
-        if trimmed.starts_with("<!--") {
-            in_comment = !trimmed.contains("-->");
-            continue;
-        }
         let indent_bytes = line.len() - line.trim_start().len();
         let indent = line[..indent_bytes]
             .chars()
@@ -153,23 +130,16 @@ pub fn parse(
             continue;
         }
         seen_numbered = true;
-        while stack.last().is_some_and(|&i| indent < i) {
-            stack.pop();
-        }
-        if stack.last().is_none_or(|&i| indent > i) {
-            if stack.len() <= max_depth {
-                stack.push(indent);
-            } else if !flattened {
-                flattened = true;
-                warnings.push(
-                    Diagnostic::warning(format!(
-                        "chapters nested deeper than {max_depth} levels are kept at level {max_depth}"
-                    ))
-                    .at(entry_span)
-                    .code("nesting")
-                    .hint("indent less, or raise [bindery.limits] max-nesting in book.toml"),
-                );
-            }
+        if nest(&mut stack, indent, max_depth) == Nesting::Flattened && !flattened {
+            flattened = true;
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "chapters nested deeper than {max_depth} levels are kept at level {max_depth}"
+                ))
+                .at(entry_span)
+                .code("nesting")
+                .hint("indent less, or raise [bindery.limits] max-nesting in book.toml"),
+            );
         }
         let depth = stack.len() - 1;
         let chapter = SummaryChapter {
@@ -189,6 +159,61 @@ pub fn parse(
     }
     number_chapters(&mut items);
     Ok((items, warnings))
+}
+
+/// The lines of SUMMARY.md that can hold an entry, each with its offset in the file: without a
+/// byte-order mark, line ends, blank lines and HTML comments (which may span lines).
+fn entry_lines(text: &str) -> Vec<(usize, &str)> {
+    let (mut offset, body) = match text.strip_prefix('\u{feff}') {
+        Some(body) => (3, body),
+        None => (0, text),
+    };
+    let mut lines = Vec::new();
+    let mut in_comment = false;
+    for raw_line in body.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw_line.len();
+        let line = raw_line.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim();
+        if in_comment {
+            if trimmed.contains("-->") {
+                in_comment = false;
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        if trimmed.starts_with("<!--") {
+            in_comment = !trimmed.contains("-->");
+            continue;
+        }
+        lines.push((line_start, line));
+    }
+    lines
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Nesting {
+    Kept,
+    /// Deeper than the limit: kept at the deepest level.
+    Flattened,
+}
+
+/// Place a numbered entry indented by `indent` among the open levels (their indents in
+/// `stack`): closes the deeper ones, opens a level when it is indented more, up to `max_depth`.
+fn nest(stack: &mut Vec<usize>, indent: usize, max_depth: usize) -> Nesting {
+    while stack.last().is_some_and(|&i| indent < i) {
+        stack.pop();
+    }
+    if stack.last().is_none_or(|&i| indent > i) {
+        if stack.len() <= max_depth {
+            stack.push(indent);
+        } else {
+            return Nesting::Flattened;
+        }
+    }
+    Nesting::Kept
 }
 
 fn has_suffix(items: &[SummaryItem]) -> bool {

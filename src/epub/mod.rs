@@ -140,9 +140,120 @@ pub fn write_with_memo(
             APPLE_DISPLAY_OPTIONS.to_string(),
         ));
     }
-    let mut manifest = String::new();
-    let mut spine = String::new();
-    let cover = match doc.meta.cover.filter(|c| c.0 < images.len()) {
+    let mut contents = Contents {
+        entries,
+        manifest: String::new(),
+        spine: String::new(),
+    };
+    let cover = choose_cover(doc, images, options, memo);
+    let cover_href = cover.as_ref().map(|c| match c {
+        Cover::Picture(i) => hrefs[*i].clone(),
+        Cover::Made(p) => format!("../images/cover.{}", p.extension),
+    });
+    if let Some(href) = &cover_href {
+        let page = cover_page(doc, href);
+        contents.page("cover-page", "text/cover.xhtml", page, " linear=\"yes\"");
+    }
+    contents.page("title-page", "text/title.xhtml", title_page(doc), "");
+    let nav_page = nav(doc, cover_href.is_some(), &options.contents_label);
+    contents.text("nav.xhtml", nav_page);
+    manifest_item(
+        &mut contents.manifest,
+        "nav",
+        "nav.xhtml",
+        XHTML,
+        Some("nav"),
+    );
+    contents.spine.push_str("<itemref idref=\"nav\"/>\n");
+    contents.text("toc.ncx", ncx(doc));
+    manifest_item(
+        &mut contents.manifest,
+        "ncx",
+        "toc.ncx",
+        "application/x-dtbncx+xml",
+        None,
+    );
+    let chapter_texts: Vec<String> = (0..doc.chapters.len())
+        .into_par_iter()
+        .map(|i| xhtml::chapter(&ctx, i))
+        .collect();
+    for (i, text) in chapter_texts.into_iter().enumerate() {
+        let id = format!("ch{:03}", i + 1);
+        contents.page(&id, &format!("text/{}", chapter_file(i)), text, "");
+    }
+    let css = stylesheet(doc, options);
+    contents.text("css/book.css", css.text);
+    manifest_item(
+        &mut contents.manifest,
+        "css",
+        "css/book.css",
+        "text/css",
+        None,
+    );
+    for (i, face) in css.faces.iter().enumerate() {
+        let media_type = if face.file_name.to_ascii_lowercase().ends_with(".otf") {
+            "font/otf"
+        } else {
+            "font/ttf"
+        };
+        let href = format!("fonts/{}", face.file_name);
+        contents.file(
+            &format!("font{}", i + 1),
+            &href,
+            media_type,
+            None,
+            face.bytes.to_vec(),
+            true,
+        );
+    }
+    for (i, (name, p)) in names.iter().zip(images).enumerate() {
+        let id = format!("img{:03}", i + 1);
+        let props = matches!(cover, Some(Cover::Picture(c)) if c == i).then_some("cover-image");
+        let compress = p.media_type == "image/svg+xml";
+        let href = format!("images/{name}");
+        contents.file(&id, &href, p.media_type, props, p.bytes.clone(), compress);
+    }
+    if let Some(Cover::Made(p)) = &cover {
+        let href = format!("images/cover.{}", p.extension);
+        let props = Some("cover-image");
+        contents.file(
+            "cover-image",
+            &href,
+            p.media_type,
+            props,
+            p.bytes.clone(),
+            false,
+        );
+    }
+    let cover_id = cover.as_ref().map(|c| match c {
+        Cover::Picture(i) => format!("img{:03}", i + 1),
+        Cover::Made(_) => "cover-image".to_string(),
+    });
+    let Contents {
+        mut entries,
+        manifest,
+        spine,
+    } = contents;
+    let opf = package(
+        doc,
+        &manifest,
+        &spine,
+        cover_id,
+        options.certified_by.as_deref(),
+    );
+    entries.insert(1, text_entry("OEBPS/content.opf", opf));
+    archive::pack(&entries, doc.meta.modified, memo.map(|m| &m.files))
+}
+
+/// The cover: the book's own picture (an SVG one rendered to pixels, as stores and Kobo's
+/// library take no SVG cover), or a title card when the book has none and asks for one.
+fn choose_cover<'a>(
+    doc: &Document,
+    images: &'a [Processed],
+    options: &Options,
+    memo: Option<&Memo>,
+) -> Option<Cover<'a>> {
+    match doc.meta.cover.filter(|c| c.0 < images.len()) {
         // Stores and Kobo's library take no SVG cover: the drawing is rendered to pixels.
         // One that cannot be rendered (too tall to draw 1600 pixels wide) stays a drawing, which
         // every EPUB reader shows; `bindery check` names the risk.
@@ -158,134 +269,51 @@ pub fn write_with_memo(
                 .map(|p| Cover::Made(std::borrow::Cow::Owned(p)))
         }
         None => None,
-    };
-    let cover_href = cover.as_ref().map(|c| match c {
-        Cover::Picture(i) => hrefs[*i].clone(),
-        Cover::Made(p) => format!("../images/cover.{}", p.extension),
-    });
-    if let Some(href) = &cover_href {
-        entries.push(text_entry("OEBPS/text/cover.xhtml", cover_page(doc, href)));
-        manifest_item(
-            &mut manifest,
-            "cover-page",
-            "text/cover.xhtml",
-            "application/xhtml+xml",
-            None,
-        );
-        spine.push_str("<itemref idref=\"cover-page\" linear=\"yes\"/>\n");
     }
-    entries.push(text_entry("OEBPS/text/title.xhtml", title_page(doc)));
-    manifest_item(
-        &mut manifest,
-        "title-page",
-        "text/title.xhtml",
-        "application/xhtml+xml",
-        None,
-    );
-    spine.push_str("<itemref idref=\"title-page\"/>\n");
-    entries.push(text_entry(
-        "OEBPS/nav.xhtml",
-        nav(doc, cover_href.is_some(), &options.contents_label),
-    ));
-    manifest_item(
-        &mut manifest,
-        "nav",
-        "nav.xhtml",
-        "application/xhtml+xml",
-        Some("nav"),
-    );
-    spine.push_str("<itemref idref=\"nav\"/>\n");
-    entries.push(text_entry("OEBPS/toc.ncx", ncx(doc)));
-    manifest_item(
-        &mut manifest,
-        "ncx",
-        "toc.ncx",
-        "application/x-dtbncx+xml",
-        None,
-    );
-    let chapter_texts: Vec<String> = (0..doc.chapters.len())
-        .into_par_iter()
-        .map(|i| xhtml::chapter(&ctx, i))
-        .collect();
-    for (i, text) in chapter_texts.into_iter().enumerate() {
-        let name = chapter_file(i);
-        entries.push(text_entry(&format!("OEBPS/text/{name}"), text));
-        let id = format!("ch{:03}", i + 1);
-        manifest_item(
-            &mut manifest,
-            &id,
-            &format!("text/{name}"),
-            "application/xhtml+xml",
-            None,
-        );
-        let _ = writeln!(spine, "<itemref idref=\"{id}\"/>");
+}
+
+/// The files of the EPUB as they are added, with their manifest items and spine entries, in
+/// the order they are added.
+struct Contents {
+    entries: Vec<Entry>,
+    manifest: String,
+    spine: String,
+}
+
+const XHTML: &str = "application/xhtml+xml";
+
+impl Contents {
+    /// A text file at `href` in OEBPS/, compressed; its manifest item is the caller's.
+    fn text(&mut self, href: &str, text: String) {
+        self.entries
+            .push(text_entry(&format!("OEBPS/{href}"), text));
     }
-    let css = stylesheet(doc, options);
-    entries.push(text_entry("OEBPS/css/book.css", css.text));
-    manifest_item(&mut manifest, "css", "css/book.css", "text/css", None);
-    for (i, face) in css.faces.iter().enumerate() {
-        entries.push(Entry {
-            name: format!("OEBPS/fonts/{}", face.file_name),
-            bytes: face.bytes.to_vec(),
-            compress: true,
-        });
-        let media_type = if face.file_name.to_ascii_lowercase().ends_with(".otf") {
-            "font/otf"
-        } else {
-            "font/ttf"
-        };
-        manifest_item(
-            &mut manifest,
-            &format!("font{}", i + 1),
-            &format!("fonts/{}", face.file_name),
-            media_type,
-            None,
-        );
+
+    /// A page of the reading order: the file, its manifest item and its spine entry (with
+    /// `spine_attributes`, such as ` linear="yes"`).
+    fn page(&mut self, id: &str, href: &str, text: String, spine_attributes: &str) {
+        self.text(href, text);
+        manifest_item(&mut self.manifest, id, href, XHTML, None);
+        let _ = writeln!(self.spine, "<itemref idref=\"{id}\"{spine_attributes}/>");
     }
-    for (i, (name, p)) in names.iter().zip(images).enumerate() {
-        let id = format!("img{:03}", i + 1);
-        let props = matches!(cover, Some(Cover::Picture(c)) if c == i).then_some("cover-image");
-        manifest_item(
-            &mut manifest,
-            &id,
-            &format!("images/{name}"),
-            p.media_type,
-            props,
-        );
-        entries.push(Entry {
-            name: format!("OEBPS/images/{name}"),
-            bytes: p.bytes.clone(),
-            compress: p.media_type == "image/svg+xml",
+
+    /// Any other file: its bytes and its manifest item.
+    fn file(
+        &mut self,
+        id: &str,
+        href: &str,
+        media_type: &str,
+        properties: Option<&str>,
+        bytes: Vec<u8>,
+        compress: bool,
+    ) {
+        manifest_item(&mut self.manifest, id, href, media_type, properties);
+        self.entries.push(Entry {
+            name: format!("OEBPS/{href}"),
+            bytes,
+            compress,
         });
     }
-    if let Some(Cover::Made(p)) = &cover {
-        let name = format!("cover.{}", p.extension);
-        manifest_item(
-            &mut manifest,
-            "cover-image",
-            &format!("images/{name}"),
-            p.media_type,
-            Some("cover-image"),
-        );
-        entries.push(Entry {
-            name: format!("OEBPS/images/{name}"),
-            bytes: p.bytes.clone(),
-            compress: false,
-        });
-    }
-    let cover_id = cover.as_ref().map(|c| match c {
-        Cover::Picture(i) => format!("img{:03}", i + 1),
-        Cover::Made(_) => "cover-image".to_string(),
-    });
-    let opf = package(
-        doc,
-        &manifest,
-        &spine,
-        cover_id,
-        options.certified_by.as_deref(),
-    );
-    entries.insert(1, text_entry("OEBPS/content.opf", opf));
-    archive::pack(&entries, doc.meta.modified, memo.map(|m| &m.files))
 }
 
 fn text_entry(name: &str, text: String) -> Entry {
