@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::diag::{Diagnostic, FileId, Span};
+use crate::diag::{Code, Diagnostic, FileId, Span};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -420,7 +420,7 @@ pub fn parse_all(text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
     for _ in 0..64 {
         match toml::from_str::<Config>(&current) {
             Ok(config) if errors.is_empty() => {
-                validate(&config, text, file).map_err(|d| vec![d.code("config")])?;
+                validate(&config, text, file).map_err(|d| vec![d.code(Code::Config)])?;
                 return Ok(config);
             }
             Ok(_) => {
@@ -433,7 +433,7 @@ pub fn parse_all(text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
                 let Some((key, known)) = unknown_field(e.message()) else {
                     errors.push(
                         Diagnostic::error(format!("invalid book.toml: {}", e.message()))
-                            .code("config")
+                            .code(Code::Config)
                             .at(Span::new(file, span))
                             .hint("see docs/CONFIG.md for the keys bindery reads; mdBook's own keys go in [book]"),
                     );
@@ -445,7 +445,7 @@ pub fn parse_all(text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
                 };
                 errors.push(
                     Diagnostic::error(format!("invalid book.toml: unknown key `{key}`"))
-                        .code("config")
+                        .code(Code::Config)
                         .at(Span::new(file, span.clone()))
                         .hint(hint),
                 );

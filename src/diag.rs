@@ -193,6 +193,133 @@ pub struct Diagnostic {
     pub code: Option<&'static str>,
 }
 
+/// The kind of a diagnostic: the code in brackets (`warning[alt-text]`), in the JSON and in the
+/// summary's counts. Every code a build can print is one of these; the list in
+/// docs/ARCHITECTURE.md is checked against [`Code::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// A picture whose alt text does not describe it.
+    AltText,
+    /// A picture that cannot be read: a framed placeholder.
+    BadPicture,
+    /// A link to a missing heading: it goes to the chapter.
+    BrokenAnchor,
+    /// A `.md` that is no chapter: a web link under `site-url`, else text.
+    BrokenLink,
+    /// A book.toml key that is not used as written.
+    Config,
+    /// A control character in a book.toml value, replaced by a space.
+    ControlCharacter,
+    /// A footnote referenced but not defined, or defined twice.
+    Footnote,
+    /// Front matter read as Markdown, or a key ignored.
+    FrontMatter,
+    /// An include range past the end of its file.
+    IncludeRange,
+    /// The typesetter found a word or picture outside its column (bindery's bug).
+    LayoutCheck,
+    /// A link to a file outside the book.
+    LinkLeavesBook,
+    /// An address over 32 KiB: its text, no link.
+    LongLink,
+    /// A chapter listed in SUMMARY.md whose file is missing: a draft.
+    MissingChapter,
+    /// A character no font has: an empty box in the PDF.
+    MissingGlyph,
+    /// An include whose file or anchor is missing: a visible note.
+    MissingInclude,
+    /// A picture file that is not there: a framed placeholder.
+    MissingPicture,
+    /// Containers or chapters nested deeper than the limit: flattened.
+    Nesting,
+    /// A path that leaves the book or include root: never read.
+    OutsideBook,
+    /// The PDF cannot claim PDF/UA-1 (or PDF/A-2b): written without the claim.
+    PdfStandard,
+    /// The picture cache folder is not a plain folder: not used.
+    PictureCache,
+    /// Something removed from an SVG (embedded HTML, outside references).
+    PictureContent,
+    /// An address too long for a QR code: printed without one.
+    QrCode,
+    /// Raw HTML removed (scripts, forms, embedded content).
+    RawHtml,
+    /// A picture on the web: a placeholder with its address.
+    RemotePicture,
+    /// A SUMMARY.md line that is no entry, or an entry listed twice.
+    Summary,
+    /// Cells beyond the header's width, kept as plain text in new columns.
+    Table,
+    /// A link of a scheme a book cannot follow: its text.
+    UnsafeLink,
+}
+
+impl Code {
+    /// Every kind, in the order of their codes.
+    pub const ALL: [Code; 27] = [
+        Code::AltText,
+        Code::BadPicture,
+        Code::BrokenAnchor,
+        Code::BrokenLink,
+        Code::Config,
+        Code::ControlCharacter,
+        Code::Footnote,
+        Code::FrontMatter,
+        Code::IncludeRange,
+        Code::LayoutCheck,
+        Code::LinkLeavesBook,
+        Code::LongLink,
+        Code::MissingChapter,
+        Code::MissingGlyph,
+        Code::MissingInclude,
+        Code::MissingPicture,
+        Code::Nesting,
+        Code::OutsideBook,
+        Code::PdfStandard,
+        Code::PictureCache,
+        Code::PictureContent,
+        Code::QrCode,
+        Code::RawHtml,
+        Code::RemotePicture,
+        Code::Summary,
+        Code::Table,
+        Code::UnsafeLink,
+    ];
+
+    /// The code as printed: `alt-text`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::AltText => "alt-text",
+            Code::BadPicture => "bad-picture",
+            Code::BrokenAnchor => "broken-anchor",
+            Code::BrokenLink => "broken-link",
+            Code::Config => "config",
+            Code::ControlCharacter => "control-character",
+            Code::Footnote => "footnote",
+            Code::FrontMatter => "front-matter",
+            Code::IncludeRange => "include-range",
+            Code::LayoutCheck => "layout-check",
+            Code::LinkLeavesBook => "link-leaves-book",
+            Code::LongLink => "long-link",
+            Code::MissingChapter => "missing-chapter",
+            Code::MissingGlyph => "missing-glyph",
+            Code::MissingInclude => "missing-include",
+            Code::MissingPicture => "missing-picture",
+            Code::Nesting => "nesting",
+            Code::OutsideBook => "outside-book",
+            Code::PdfStandard => "pdf-standard",
+            Code::PictureCache => "picture-cache",
+            Code::PictureContent => "picture-content",
+            Code::QrCode => "qr-code",
+            Code::RawHtml => "raw-html",
+            Code::RemotePicture => "remote-picture",
+            Code::Summary => "summary",
+            Code::Table => "table",
+            Code::UnsafeLink => "unsafe-link",
+        }
+    }
+}
+
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
@@ -235,16 +362,16 @@ impl Diagnostic {
         self
     }
 
-    pub fn code(mut self, code: &'static str) -> Diagnostic {
-        self.code = Some(code);
+    pub fn code(mut self, code: Code) -> Diagnostic {
+        self.code = Some(code.as_str());
         self
     }
 
     /// The same problem as a warning (the book still builds, with a visible fallback), of kind
     /// `code` unless it already has one.
-    pub fn into_warning(mut self, code: &'static str) -> Diagnostic {
+    pub fn into_warning(mut self, code: Code) -> Diagnostic {
         self.severity = Severity::Warning;
-        self.code = self.code.or(Some(code));
+        self.code = self.code.or(Some(code.as_str()));
         self
     }
 }

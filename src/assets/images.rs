@@ -16,7 +16,7 @@ use super::cache::PictureCache;
 use super::metadata::{jpeg_has_end_marker, strip_jpeg_metadata, strip_png_metadata};
 use super::picture::{header_size, PictureFailure, PictureSettings, Processed};
 use super::svg::{looks_like_svg, process_svg};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::doc::ImageSource;
 
 /// Process every picture; a problem with one is a diagnostic at its first use.
@@ -119,7 +119,7 @@ fn process_one(
             src.rel_path,
             crate::book::fs::io_reason(&e)
         ))
-        .code("bad-picture")
+        .code(Code::BadPicture)
         .at(src.first_use)
     })?;
     let made = cache.get_or_make(&bytes, settings, edges, || {
@@ -139,7 +139,7 @@ fn process_one(
                 "picture {}: {msg}; a placeholder is shown",
                 src.rel_path
             ))
-            .code("bad-picture")
+            .code(Code::BadPicture)
         };
         d.at(src.first_use).hint(hint)
     })

@@ -4,7 +4,7 @@
 //! YAML string date both work, and keys other tools use (`tags`, `draft`, …) are simply ignored.
 //! `serde_norway` (YAML) lives here only.
 
-use crate::diag::{Diagnostic, FileId, Span};
+use crate::diag::{Code, Diagnostic, FileId, Span};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
@@ -88,7 +88,7 @@ fn split_strict(text: &str, file: FileId) -> Strict {
         return Err(looks_like.then(|| {
             Diagnostic::warning("front matter is not closed; it is read as Markdown")
                 .at(Span::new(file, start..start + 3))
-                .code("front-matter")
+                .code(Code::FrontMatter)
                 .hint(format!("end the front matter with a line `{fence}`"))
         }));
     };
@@ -131,7 +131,7 @@ fn parse_yaml(source: &str, file: FileId, base: usize) -> Result<Value, Diagnost
         Diagnostic::warning(format!(
             "invalid YAML front matter: {e}; the lines are read as Markdown"
         ))
-        .code("front-matter")
+        .code(Code::FrontMatter)
         .at(Span::new(file, base + at..base + at))
         .hint("front matter is YAML between two `---` lines, e.g. `title: My report`")
     })?;
@@ -168,7 +168,7 @@ fn parse_toml(source: &str, file: FileId, base: usize) -> Result<Value, Diagnost
             "invalid TOML front matter: {}; the lines are read as Markdown",
             e.message()
         ))
-        .code("front-matter")
+        .code(Code::FrontMatter)
         .at(Span::new(file, base + at.start..base + at.end))
         .hint("front matter is TOML between two `+++` lines, e.g. `title = \"My report\"`")
     })?;
@@ -209,7 +209,7 @@ fn extract(
                 "front matter key `{key}` must be {what}; it is ignored"
             ))
             .at(Span::new(file, range.clone()))
-            .code("front-matter")
+            .code(Code::FrontMatter)
             .hint("fix the value or remove the key"),
         );
     };

@@ -3,7 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 #[derive(Debug, Clone)]
 pub struct BookFs {
@@ -117,7 +117,7 @@ impl BookFs {
             Ok(_) => Err(Diagnostic::error(format!(
                 "{shown} is a link to a place outside the book folder; it is not read"
             ))
-            .code("outside-book")),
+            .code(Code::OutsideBook)),
             Err(e) => Err(Diagnostic::error(format!(
                 "cannot read {shown}: {}",
                 io_reason(&e)
@@ -147,7 +147,7 @@ impl BookFs {
         if !candidate.starts_with(allowed) {
             return Err(Refused::Outside(
                 Diagnostic::error(format!("{rel} is outside {where_}; it is not read"))
-                    .code("outside-book")
+                    .code(Code::OutsideBook)
                     .hint("pictures, includes and fonts must be inside the folder that holds book.toml; includes may also use [bindery] include-root"),
             ));
         }
@@ -162,7 +162,7 @@ impl BookFs {
         if !canonical.starts_with(allowed) {
             return Err(Refused::Unsafe(
                 Diagnostic::error(format!("{rel} is a link to a file outside {where_}"))
-                    .code("outside-book")
+                    .code(Code::OutsideBook)
                     .hint("copy the file into the book folder instead of linking to it"),
             ));
         }

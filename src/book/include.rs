@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::book::fs::{BookFs, Refused};
-use crate::diag::{Diagnostic, Diagnostics, FileId, Segment, SourceMap, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Segment, SourceMap, Span};
 
 /// A chapter's text after directive expansion.
 pub struct Expanded {
@@ -287,7 +287,7 @@ fn select_lines<'t>(
                         b.map_or(String::new(), |b| b.to_string()),
                     ))
                     .at(span)
-                    .code("include-range")
+                    .code(Code::IncludeRange)
                     .hint("the lines that exist are included; fix the range"),
                 );
             }
@@ -305,7 +305,7 @@ fn select_lines<'t>(
                 ctx.diags.push(
                     Diagnostic::warning(format!("no anchor `{name}` in {rel}"))
                         .at(span)
-                        .code("missing-include")
+                        .code(Code::MissingInclude)
                         .hint(format!(
                             "mark the lines with `ANCHOR: {name}` and `ANCHOR_END: {name}`"
                         )),
@@ -346,7 +346,8 @@ fn include(
             return;
         }
         Err(Refused::Missing(d) | Refused::Outside(d)) => {
-            ctx.diags.push(d.at(span).into_warning("missing-include"));
+            ctx.diags
+                .push(d.at(span).into_warning(Code::MissingInclude));
             missing_note(out, rel, &selection);
             return;
         }

@@ -1,7 +1,7 @@
 //! The link policy: what an address written in a report (Markdown or raw HTML) may become in
 //! either output. One allow-list of schemes, one length limit, one warning per refused link.
 
-use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 use crate::doc::LinkTarget;
 
 /// Classify a link destination as written. `None`: not usable as a link (a warning was given).
@@ -13,7 +13,7 @@ pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<Li
                 "this link's address is {} bytes long, over the {MAX_LINK_BYTES} bytes a link may have; its text is kept, not linked",
                 trimmed.len()
             ))
-            .code("long-link")
+            .code(Code::LongLink)
             .at(span)
             .hint("link to a shorter address (a redirect or a short link)"),
         );
@@ -33,7 +33,7 @@ pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<Li
                 "removed a `{}` link",
                 &lower[..lower.find(':').unwrap_or(0) + 1]
             ))
-            .code("unsafe-link")
+            .code(Code::UnsafeLink)
             .at(span)
             .hint("scripts cannot run in an e-book; the link text is kept"),
         );
@@ -49,7 +49,7 @@ pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<Li
                 Diagnostic::warning(format!(
                     "link to {trimmed} uses the `{scheme}:` scheme, which a book cannot follow; shown as plain text"
                 ))
-                .code("unsafe-link")
+                .code(Code::UnsafeLink)
                 .at(span)
                 .hint("use an http(s) address, or a path to a chapter of this book"),
             );

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
-use crate::diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, SourceMap, Span};
 use crate::doc::{
     Block, Chapter, ChapterKind, Document, ImageId, ImageSource, Inline, Metadata, TocItem,
 };
@@ -64,7 +64,7 @@ fn read_config(
                             "[{table}] {key} holds the control character U+{:04X}; control characters are replaced by spaces",
                             first as u32
                         ))
-                        .code("control-character")
+                        .code(Code::ControlCharacter)
                         .at(at)
                         .hint("write the value on one line, without tabs or other control characters"),
                     );
@@ -186,7 +186,7 @@ fn include_root(
                         "include-root `{rel}` is not a folder that contains the book; includes are read from the book folder only"
                     ))
                     .in_file(display_path(root, "book.toml"))
-                    .code("config")
+                    .code(Code::Config)
                     .hint("set [bindery] include-root to a folder above the book, such as \"..\""),
                 );
                 return None;
@@ -358,7 +358,7 @@ impl Loader<'_> {
                 // Listed but not written yet: kept in the contents as a draft, like `[T]()`.
                 self.diags.push(
                     d.at(c.span)
-                        .into_warning("missing-chapter")
+                        .into_warning(Code::MissingChapter)
                         .hint(format!(
                             "create {rel} next to SUMMARY.md, or fix or remove this entry; until then it is a draft (a title without a page in the PDF's contents)"
                         )),
@@ -374,7 +374,7 @@ impl Loader<'_> {
             self.diags.push(
                 Diagnostic::warning("SUMMARY.md lists itself as a chapter; the entry is skipped")
                     .at(c.span)
-                    .code("summary")
+                    .code(Code::Summary)
                     .hint("remove this entry; SUMMARY.md is the chapter list, not a chapter"),
             );
             return None;
@@ -386,7 +386,7 @@ impl Loader<'_> {
                     "{rel} is listed twice; the second entry is skipped"
                 ))
                 .at(c.span)
-                .code("summary")
+                .code(Code::Summary)
                 .hint(format!(
                     "it is already listed on line {first_line}; a chapter can appear once"
                 )),
@@ -616,7 +616,7 @@ impl Loader<'_> {
                 "{}:{line}:{column}: {count} control character(s) (first U+{:04X}) replaced by spaces",
                 self.fs.display(path),
                 c as u32
-            )).code("control-character")
+            )).code(Code::ControlCharacter)
             .hint("control characters cannot appear in an e-book; remove them from the file"),
         );
         text.chars()
@@ -658,7 +658,7 @@ impl Resolver for ImageResolver<'_> {
         let dest = dest.trim();
         if links::has_scheme(dest) || dest.starts_with("//") {
             diags.push(
-                Diagnostic::warning(format!("remote image {dest} is not downloaded")).code("remote-picture")
+                Diagnostic::warning(format!("remote image {dest} is not downloaded")).code(Code::RemotePicture)
                     .at(span)
                     .hint("download the picture into the book's pictures folder and link it by its path"),
             );
@@ -668,7 +668,7 @@ impl Resolver for ImageResolver<'_> {
             diags.push(
                 Diagnostic::warning("picture with an empty path; a placeholder is shown")
                     .at(span)
-                    .code("missing-picture")
+                    .code(Code::MissingPicture)
                     .hint("write ![description](../pictures/name.jpg)"),
             );
             return ImageRef::Missing(String::new());
@@ -682,7 +682,7 @@ impl Resolver for ImageResolver<'_> {
                 diags.push(
                     Diagnostic { message, ..d }
                         .at(span)
-                        .into_warning("missing-picture"),
+                        .into_warning(Code::MissingPicture),
                 );
                 return ImageRef::Missing(decoded);
             }
@@ -707,7 +707,7 @@ impl Resolver for ImageResolver<'_> {
                 diags.push(
                     Diagnostic::warning(format!("{dest} is not a file; a placeholder is shown"))
                         .at(span)
-                        .code("missing-picture"),
+                        .code(Code::MissingPicture),
                 );
                 return ImageRef::Missing(self.fs.relative(&path));
             }
@@ -757,7 +757,7 @@ fn warn_undefined_footnotes(
             Diagnostic::warning(format!(
                 "footnote [^{label}] is not defined; it is shown as text"
             ))
-            .code("footnote")
+            .code(Code::Footnote)
             .at(Span::new(file, base + at..base + at + needle.len()))
             .hint(format!("add a line `[^{label}]: the note` to this report")),
         );

@@ -4,7 +4,7 @@
 //! Parsed line by line rather than through the Markdown parser: the format is line-oriented, and
 //! working on lines gives every entry an exact span for diagnostics.
 
-use crate::diag::{Diagnostic, FileId, Span};
+use crate::diag::{Code, Diagnostic, FileId, Span};
 use crate::doc::ChapterKind;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +84,7 @@ pub fn parse(
                     "SUMMARY.md line is not a chapter entry: {trimmed:?}; skipped"
                 ))
                 .at(span(indent_bytes, trimmed.len()))
-                .code("summary")
+                .code(Code::Summary)
                 .hint(
                     "each entry is a link such as `- [Title](file.md)`, a `# Part title` or `---`",
                 ),
@@ -137,7 +137,7 @@ pub fn parse(
                     "chapters nested deeper than {max_depth} levels are kept at level {max_depth}"
                 ))
                 .at(entry_span)
-                .code("nesting")
+                .code(Code::Nesting)
                 .hint("indent less, or raise [bindery.limits] max-nesting in book.toml"),
             );
         }

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::ids::{assign_ids, Anchors};
 use super::visit::*;
 use super::{Block, Document, Inline, LinkTarget};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 
 /// Number footnotes in order of first reference, per chapter. A reference to a missing
 /// definition, and a definition nobody references, are warnings.
@@ -26,7 +26,7 @@ pub fn number_footnotes(doc: &mut Document, diags: &mut Diagnostics) {
                 if !defined.contains(label.as_str()) {
                     diags.push(
                         Diagnostic::warning(format!("footnote [^{label}] is not defined"))
-                            .code("footnote")
+                            .code(Code::Footnote)
                             .at(*span)
                             .hint(format!("add a line `[^{label}]: the note` to this report")),
                     );
@@ -96,7 +96,7 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
                             "no heading or anchor #{fragment} in {place}; the link goes to the top of the chapter"
                         ))
                         .at(*span)
-                        .code("broken-anchor")
+                        .code(Code::BrokenAnchor)
                         .hint("check the spelling; heading ids are the heading text in lower case with spaces as `-`"),
                     );
                     LinkTarget::Internal {
@@ -111,7 +111,7 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
                                 "link to {path}, which is not a chapter of this book; it links to the book's web site"
                             ))
                             .at(*span)
-                            .code("broken-link")
+                            .code(Code::BrokenLink)
                             .hint("check the file name, or add the report to SUMMARY.md"),
                         );
                         LinkTarget::External(join_url(site, &dir, &html_name(&dest)))
@@ -122,7 +122,7 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
                                 "link to {path}, which is not a chapter of this book; shown as plain text"
                             ))
                             .at(*span)
-                            .code("broken-link")
+                            .code(Code::BrokenLink)
                             .hint("check the file name, or add the report to SUMMARY.md"),
                         );
                         LinkTarget::None
@@ -134,7 +134,7 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
                         diags.push(
                             Diagnostic::warning(format!("link to {dest} leaves the book; shown as plain text"))
                                 .at(*span)
-                                .code("link-leaves-book")
+                                .code(Code::LinkLeavesBook)
                                 .hint("set [output.html] site-url in book.toml to turn such links into web links"),
                         );
                         LinkTarget::None
@@ -266,7 +266,7 @@ fn warn_alt(image: &super::Image, doc: &Document, diags: &mut Diagnostics) {
             format!("alt text \"{}\" that does not describe it", image.alt)
         };
         diags.push(
-            Diagnostic::warning(format!("picture {} has {what}", doc.images[image.id.0].rel_path)).code("alt-text")
+            Diagnostic::warning(format!("picture {} has {what}", doc.images[image.id.0].rel_path)).code(Code::AltText)
                 .at(image.span)
                 .hint("describe the picture for readers who cannot see it: ![Speakers on the keynote stage](...)"),
         );

@@ -3,7 +3,7 @@
 //! and why the PDF could not claim its standard.
 
 use super::Findings;
-use crate::diag::{Diagnostic, Diagnostics, SourceMap, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceMap, Span};
 use crate::doc::Document;
 
 /// The findings of one PDF as diagnostics, in this order: missing characters, page checks, the
@@ -21,7 +21,7 @@ pub(super) fn diagnostics(
     for finding in findings.layout {
         diags.push(
             Diagnostic::warning(format!("layout check: {finding}"))
-                .code("layout-check")
+                .code(Code::LayoutCheck)
                 .hint("this is a bug in bindery, not in the book; please report it with the book"),
         );
     }
@@ -29,7 +29,7 @@ pub(super) fn diagnostics(
         let standard = if pdf_a { "PDF/A-2b" } else { "PDF/UA-1" };
         diags.push(
             Diagnostic::warning(format!("the PDF does not conform to {standard}: {why}"))
-                .code("pdf-standard")
+                .code(Code::PdfStandard)
                 .hint("the PDF is still written and tagged; fix the reasons above to get a conforming file"),
         );
     }
@@ -44,7 +44,7 @@ fn missing_glyph(doc: &Document, sources: &SourceMap, chapter: usize, c: char) -
         "no font has the character {c:?} (U+{:04X}); it is drawn as an empty box in the PDF",
         c as u32
     ))
-    .code("missing-glyph")
+    .code(Code::MissingGlyph)
     .at(Span::new(file, at..at + c.len_utf8()))
     .hint("add a font that has it to the book's fonts/ folder, or replace the character")
 }

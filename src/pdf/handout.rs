@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::assets::picture::Processed;
+use crate::diag::Code;
 use crate::doc::passes;
 use crate::doc::visit::{self, inline_runs_mut};
 use crate::doc::{
@@ -227,7 +228,7 @@ fn no_qr_code(url: &str) -> crate::diag::Diagnostic {
         url.len(),
         crate::assets::qr::MAX_BYTES
     ))
-    .code("qr-code")
+    .code(Code::QrCode)
     .hint("link to a shorter address (a redirect), or set [bindery.handout] qr-codes = false")
 }
 

@@ -8,7 +8,7 @@ use super::{Progress, Request, Run};
 use crate::assets::cache::PictureCache;
 use crate::assets::images;
 use crate::assets::picture::{PictureSettings, Processed};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::folder::Folder;
 use crate::{epub, pdf, Error};
 
@@ -77,7 +77,7 @@ pub(super) fn make(
                     run.diags.push(
                         Diagnostic::warning(format!("picture {}: {what}", image.rel_path))
                             .at(image.first_use)
-                            .code("picture-content")
+                            .code(Code::PictureContent)
                             .hint("export the drawing with plain SVG text, or as PNG"),
                     );
                 }
@@ -147,7 +147,7 @@ fn cache(
         run.diags.push(
             Diagnostic::warning(format!("the picture cache is not used: {why}"))
                 .in_file(out_dir.join(".bindery-cache"))
-                .code("picture-cache")
+                .code(Code::PictureCache)
                 .hint("remove it; bindery makes its own cache folder in the output folder"),
         );
     }

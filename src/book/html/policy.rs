@@ -1,7 +1,7 @@
 //! The allow-list of raw HTML: which elements are removed (with or without their content),
 //! why, the warnings that say so, and which elements are blocks.
 
-use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, Span};
 
 /// Elements removed together with their content.
 pub(super) const DROPPED_WITH_CONTENT: &[&str] = &[
@@ -30,7 +30,7 @@ pub(super) fn removal_reason(name: &str) -> &'static str {
 
 pub(super) fn removed(name: &str, span: Span) -> Diagnostic {
     Diagnostic::warning(format!("removed <{name}> from raw HTML"))
-        .code("raw-html")
+        .code(Code::RawHtml)
         .at(span)
         .hint(removal_reason(name))
 }
@@ -40,7 +40,7 @@ pub(super) fn warn_event_handlers(attrs: &[(String, String)], span: Span, diags:
         if name.starts_with("on") && name.len() > 2 {
             diags.push(
                 Diagnostic::warning(format!("removed event handler `{name}` from raw HTML"))
-                    .code("raw-html")
+                    .code(Code::RawHtml)
                     .at(span)
                     .hint("e-books cannot run scripts"),
             );

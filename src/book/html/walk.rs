@@ -12,7 +12,7 @@ use super::policy::{
     is_block_element, removed, warn_event_handlers, DROPPED_TAG, DROPPED_WITH_CONTENT,
 };
 use super::HtmlSink;
-use crate::diag::{Diagnostic, FileId, Span};
+use crate::diag::{Code, Diagnostic, FileId, Span};
 use crate::doc::{Align, Block, DefinitionItem, Inline, Length, ListItem};
 use crate::text::nfc;
 
@@ -40,7 +40,7 @@ pub fn to_blocks(text: &str, file: FileId, start: usize, sink: &mut impl HtmlSin
                 "raw HTML nested {depth} elements deep (more than {MAX_PARSED_NESTING}) is shown as its text"
             ))
             .at(Span::new(file, start..start))
-            .code("nesting")
+            .code(Code::Nesting)
             .hint("close the elements, or write the content in Markdown"),
         );
         let plain = fold_ws(&strip_tags(text));
@@ -227,7 +227,7 @@ impl<S: HtmlSink> Walker<'_, S> {
                     Diagnostic::warning(format!(
                         "<{name}> cannot be shown; its fallback content is kept"
                     ))
-                    .code("raw-html")
+                    .code(Code::RawHtml)
                     .at(span)
                     .hint("link to the recording instead, e.g. [Watch the talk](https://…)"),
                 );

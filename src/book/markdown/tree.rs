@@ -12,7 +12,7 @@ use super::math::math_text;
 use super::{ImageRef, Parsed, Resolver};
 use crate::book::html::{self, HtmlSink, InlineTag};
 use crate::book::links::link_target;
-use crate::diag::{Diagnostic, Diagnostics, FileId, Span};
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::doc::{
     AlertKind, Align, Block, DefinitionItem, Footnote, Image, Inline, LinkTarget, ListItem,
 };
@@ -249,7 +249,7 @@ impl<'a, R: Resolver> Builder<'a, R> {
                             "nesting deeper than {} levels is flattened",
                             self.max_nesting
                         ))
-                        .code("nesting")
+                        .code(Code::Nesting)
                         .at(span)
                         .hint(
                             "raise [bindery.limits] max-nesting in book.toml if this is intended",
@@ -350,7 +350,7 @@ impl<'a, R: Resolver> Builder<'a, R> {
                 extra.len()
             ))
             .at(span)
-            .code("table")
+            .code(Code::Table)
             .hint("add the missing columns to the header row (and the |---| line), or escape a | that is text as \\|"),
         );
         let row = &mut self.stack[n - 1].cells;
@@ -386,7 +386,7 @@ impl<'a, R: Resolver> Builder<'a, R> {
                         names.join(", ")
                     ))
                     .at(span)
-                    .code("raw-html")
+                    .code(Code::RawHtml)
                     .hint("remove the attributes from the heading's { }"),
                 );
             }
