@@ -481,15 +481,29 @@ fn the_checker_finds_long_functions_imports_and_cycles() {
 #[test]
 fn the_documented_diagnostic_kinds_are_the_codes() {
     let doc = include_str!("../docs/ARCHITECTURE.md");
-    let start = doc.find("The kinds:").expect("a list of kinds in ARCHITECTURE.md");
-    let end = start + doc[start..].find("Errors (exit 1").expect("the end of the list");
+    let start = doc
+        .find("The kinds:")
+        .expect("a list of kinds in ARCHITECTURE.md");
+    let end = start
+        + doc[start..]
+            .find("Errors (exit 1")
+            .expect("the end of the list");
     let listed: BTreeSet<&str> = doc[start..end]
         .lines()
         .filter_map(|line| line.strip_prefix("- `")?.split('`').next())
         .collect();
-    let codes: BTreeSet<&str> = bindery::diag::Code::ALL.iter().map(|c| c.as_str()).collect();
+    let codes: BTreeSet<&str> = bindery::diag::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
     let undocumented: Vec<_> = codes.difference(&listed).collect();
     let unknown: Vec<_> = listed.difference(&codes).collect();
-    assert!(undocumented.is_empty(), "codes missing from ARCHITECTURE.md's list: {undocumented:?}");
-    assert!(unknown.is_empty(), "ARCHITECTURE.md lists codes that do not exist: {unknown:?}");
+    assert!(
+        undocumented.is_empty(),
+        "codes missing from ARCHITECTURE.md's list: {undocumented:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "ARCHITECTURE.md lists codes that do not exist: {unknown:?}"
+    );
 }

@@ -388,27 +388,54 @@ fn include(
     let Some(selected) = select_lines(ctx, &text, rel, &selection, span, out) else {
         return;
     };
-    let wrap = kind == "playground";
-    if wrap {
+    let place = Placed {
+        file: inc_file,
+        target: &target,
+        expand: matches!(selection, Selection::All),
+        wrap: kind == "playground",
+    };
+    splice(ctx, &selected, place, out, segments);
+}
+
+/// Where the selected lines of an included file go: its file among the sources, its path (on
+/// the stack of files being included while its own directives are expanded), whether they are
+/// expanded (a whole file only) and whether they are wrapped as a Rust block (`playground`).
+struct Placed<'a> {
+    file: FileId,
+    target: &'a Path,
+    expand: bool,
+    wrap: bool,
+}
+
+/// Append the selected lines to `out`, their own directives expanded, with segments that map
+/// each piece back to the included file.
+fn splice(
+    ctx: &mut Ctx,
+    selected: &[(usize, &str)],
+    place: Placed,
+    out: &mut String,
+    segments: &mut Vec<Segment>,
+) {
+    if place.wrap {
         out.push_str("```rust\n");
     }
     let mut selected_text = String::new();
     let mut pieces = Vec::new();
-    for (offset, line) in &selected {
+    for (offset, line) in selected {
         pieces.push((selected_text.len(), *offset, line.len()));
         selected_text.push_str(line);
     }
     // Expand directives inside the included text too, then re-map its pieces.
-    ctx.stack.push(target.clone());
+    ctx.stack.push(place.target.to_path_buf());
     let mut inner_out = String::new();
     let mut inner_segments = Vec::new();
-    if selected_text.contains("{{") && matches!(selection, Selection::All) {
+    if selected_text.contains("{{") && place.expand {
         expand_into(
             ctx,
             &selected_text,
-            inc_file,
+            place.file,
             0,
-            &target,
+            place.target,
             &mut inner_out,
             &mut inner_segments,
         );
@@ -417,7 +444,7 @@ fn include(
         for (at, orig, len) in pieces {
             inner_segments.push(Segment {
                 range: at..at + len,
-                origin: inc_file,
+                origin: place.file,
                 origin_offset: orig,
             });
         }
@@ -429,7 +456,7 @@ fn include(
         segments.push(seg);
     }
     out.push_str(&inner_out);
-    if wrap {
+    if place.wrap {
         if !out.ends_with('\n') {
             out.push('\n');
         }

@@ -49,11 +49,7 @@ pub fn parse(
         let trimmed = line.trim();
         let span =
             |from: usize, len: usize| Span::new(file, line_start + from..line_start + from + len);
-        let indent_bytes = line.len() - line.trim_start().len();
-        let indent = line[..indent_bytes]
-            .chars()
-            .map(|c| if c == '\t' { 4 } else { 1 })
-            .sum::<usize>();
+        let (indent_bytes, indent) = indentation(line);
         if let Some(heading) = trimmed.strip_prefix('#') {
             let title = heading.trim_start_matches('#').trim().to_string();
             if !seen_title && items.is_empty() {
@@ -79,21 +75,13 @@ pub fn parse(
         let link_col = indent_bytes + (trimmed.len() - link_text.len());
         let links = parse_links(link_text);
         let Some(&(at, len, ref title, ref path)) = links.first() else {
-            warnings.push(
-                Diagnostic::warning(format!(
-                    "SUMMARY.md line is not a chapter entry: {trimmed:?}; skipped"
-                ))
-                .at(span(indent_bytes, trimmed.len()))
-                .code(Code::Summary)
-                .hint(
-                    "each entry is a link such as `- [Title](file.md)`, a `# Part title` or `---`",
-                ),
-            );
+            warnings.push(not_an_entry(trimmed, span(indent_bytes, trimmed.len())));
             continue;
         };
         let (title, path) = (title.clone(), path.clone());
         let entry_span = span(link_col + at, len);
         if !list_marker {
+            // A prefix or suffix chapter: plain links, never nested.
             if indent > 0 {
                 errors.push(
                     Diagnostic::error("prefix and suffix chapters cannot be nested")
@@ -107,18 +95,9 @@ pub fn parse(
             } else {
                 ChapterKind::Prefix
             };
-            // mdBook reads a paragraph of links as one chapter per link:
-            // `[The Book](title-page.md) [Foreword](foreword.md)`.
-            for (at, len, title, path) in links {
-                items.push(SummaryItem::Chapter(SummaryChapter {
-                    title,
-                    path,
-                    kind,
-                    number: None,
-                    children: Vec::new(),
-                    span: span(link_col + at, len),
-                }));
-            }
+            items.extend(plain_chapters(links, kind, &|at, len| {
+                span(link_col + at, len)
+            }));
             continue;
         }
         if seen_numbered && has_suffix(&items) {
@@ -132,14 +111,7 @@ pub fn parse(
         seen_numbered = true;
         if nest(&mut stack, indent, max_depth) == Nesting::Flattened && !flattened {
             flattened = true;
-            warnings.push(
-                Diagnostic::warning(format!(
-                    "chapters nested deeper than {max_depth} levels are kept at level {max_depth}"
-                ))
-                .at(entry_span)
-                .code(Code::Nesting)
-                .hint("indent less, or raise [bindery.limits] max-nesting in book.toml"),
-            );
+            warnings.push(too_deep(max_depth, entry_span));
         }
         let depth = stack.len() - 1;
         let chapter = SummaryChapter {
@@ -159,6 +131,58 @@ pub fn parse(
     }
     number_chapters(&mut items);
     Ok((items, warnings))
+}
+
+/// How far a line is indented: in bytes, and in columns (a tab counts four).
+fn indentation(line: &str) -> (usize, usize) {
+    let bytes = line.len() - line.trim_start().len();
+    let columns = line[..bytes]
+        .chars()
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum::<usize>();
+    (bytes, columns)
+}
+
+/// The warning for a line that is neither an entry, a part title nor a separator.
+fn not_an_entry(trimmed: &str, at: Span) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "SUMMARY.md line is not a chapter entry: {trimmed:?}; skipped"
+    ))
+    .at(at)
+    .code(Code::Summary)
+    .hint("each entry is a link such as `- [Title](file.md)`, a `# Part title` or `---`")
+}
+
+/// The warning, given once, for chapters nested past the limit.
+fn too_deep(max_depth: usize, at: Span) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "chapters nested deeper than {max_depth} levels are kept at level {max_depth}"
+    ))
+    .at(at)
+    .code(Code::Nesting)
+    .hint("indent less, or raise [bindery.limits] max-nesting in book.toml")
+}
+
+/// A line of plain links: mdBook reads it as one chapter per link (`[The Book](title-page.md)
+/// [Foreword](foreword.md)`), each a prefix or suffix chapter of `kind`.
+fn plain_chapters(
+    links: Vec<(usize, usize, String, Option<String>)>,
+    kind: ChapterKind,
+    span: &dyn Fn(usize, usize) -> Span,
+) -> Vec<SummaryItem> {
+    links
+        .into_iter()
+        .map(|(at, len, title, path)| {
+            SummaryItem::Chapter(SummaryChapter {
+                title,
+                path,
+                kind,
+                number: None,
+                children: Vec::new(),
+                span: span(at, len),
+            })
+        })
+        .collect()
 }
 
 /// The lines of SUMMARY.md that can hold an entry, each with its offset in the file: without a

@@ -68,18 +68,7 @@ pub(super) fn job(cli: Cli) -> Result<Job, String> {
                 grayscale,
                 layout,
             });
-            request.pdf = PdfOverrides {
-                page_size,
-                font_size,
-                two_sided: if two_sided {
-                    Some(true)
-                } else if one_sided {
-                    Some(false)
-                } else {
-                    None
-                },
-                ragged_right: ragged_right.then_some(true),
-            };
+            request.pdf = pdf_overrides(page_size, font_size, two_sided, one_sided, ragged_right);
             Job::Run {
                 request,
                 voice,
@@ -91,16 +80,7 @@ pub(super) fn job(cli: Cli) -> Result<Job, String> {
             deny_warnings,
             message_format,
         } => Job::Run {
-            request: Request {
-                root: dir.unwrap_or_else(|| PathBuf::from(".")),
-                out_dir: None,
-                format: Format::Epub,
-                deny_warnings,
-                write: false,
-                pdf: PdfOverrides::default(),
-                handout: None,
-                no_cache: false,
-            },
+            request: check_request(dir, deny_warnings),
             voice: Voice {
                 quiet: false,
                 verbose: false,
@@ -178,5 +158,42 @@ impl From<FormatArg> for Format {
             FormatArg::All => Format::All,
             FormatArg::Kepub => Format::Kepub,
         }
+    }
+}
+
+/// The page setup given on the command line; `--one-sided` and `--two-sided` override each
+/// other (clap keeps the last).
+fn pdf_overrides(
+    page_size: Option<String>,
+    font_size: Option<f32>,
+    two_sided: bool,
+    one_sided: bool,
+    ragged_right: bool,
+) -> PdfOverrides {
+    PdfOverrides {
+        page_size,
+        font_size,
+        two_sided: if two_sided {
+            Some(true)
+        } else if one_sided {
+            Some(false)
+        } else {
+            None
+        },
+        ragged_right: ragged_right.then_some(true),
+    }
+}
+
+/// `bindery check`: everything loaded and validated, nothing written.
+fn check_request(dir: Option<PathBuf>, deny_warnings: bool) -> Request {
+    Request {
+        root: dir.unwrap_or_else(|| PathBuf::from(".")),
+        out_dir: None,
+        format: Format::Epub,
+        deny_warnings,
+        write: false,
+        pdf: PdfOverrides::default(),
+        handout: None,
+        no_cache: false,
     }
 }

@@ -9,6 +9,7 @@ mod archive;
 pub mod budget;
 pub mod cover;
 pub mod delivery;
+mod opf;
 pub mod xhtml;
 
 use std::fmt::Write as _;
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 use crate::assets::fonts::{self, Face, Role};
 use crate::assets::picture::Processed;
 use crate::doc::visit::{visit_blocks, visit_inlines};
-use crate::doc::{Block, ChapterKind, Document, Inline, LinkTarget, TocItem};
+use crate::doc::{Block, ChapterKind, Document, Inline, TocItem};
 use crate::Error;
 pub use archive::unpack;
 use archive::Entry;
@@ -181,50 +182,7 @@ pub fn write_with_memo(
         let id = format!("ch{:03}", i + 1);
         contents.page(&id, &format!("text/{}", chapter_file(i)), text, "");
     }
-    let css = stylesheet(doc, options);
-    contents.text("css/book.css", css.text);
-    manifest_item(
-        &mut contents.manifest,
-        "css",
-        "css/book.css",
-        "text/css",
-        None,
-    );
-    for (i, face) in css.faces.iter().enumerate() {
-        let media_type = if face.file_name.to_ascii_lowercase().ends_with(".otf") {
-            "font/otf"
-        } else {
-            "font/ttf"
-        };
-        let href = format!("fonts/{}", face.file_name);
-        contents.file(
-            &format!("font{}", i + 1),
-            &href,
-            media_type,
-            None,
-            face.bytes.to_vec(),
-            true,
-        );
-    }
-    for (i, (name, p)) in names.iter().zip(images).enumerate() {
-        let id = format!("img{:03}", i + 1);
-        let props = matches!(cover, Some(Cover::Picture(c)) if c == i).then_some("cover-image");
-        let compress = p.media_type == "image/svg+xml";
-        let href = format!("images/{name}");
-        contents.file(&id, &href, p.media_type, props, p.bytes.clone(), compress);
-    }
-    if let Some(Cover::Made(p)) = &cover {
-        let href = format!("images/cover.{}", p.extension);
-        let props = Some("cover-image");
-        contents.file(
-            "cover-image",
-            &href,
-            p.media_type,
-            props,
-            p.bytes.clone(),
-            false,
-        );
-    }
+    contents.resources(doc, options, &names, images, cover.as_ref());
     let cover_id = cover.as_ref().map(|c| match c {
         Cover::Picture(i) => format!("img{:03}", i + 1),
         Cover::Made(_) => "cover-image".to_string(),
@@ -234,7 +192,7 @@ pub fn write_with_memo(
         manifest,
         spine,
     } = contents;
-    let opf = package(
+    let opf = opf::package(
         doc,
         &manifest,
         &spine,
@@ -313,6 +271,56 @@ impl Contents {
             bytes,
             compress,
         });
+    }
+
+    /// The stylesheet, the fonts it embeds, the pictures and a cover made for the book.
+    fn resources(
+        &mut self,
+        doc: &Document,
+        options: &Options,
+        names: &[String],
+        images: &[Processed],
+        cover: Option<&Cover>,
+    ) {
+        let css = stylesheet(doc, options);
+        self.text("css/book.css", css.text);
+        manifest_item(&mut self.manifest, "css", "css/book.css", "text/css", None);
+        for (i, face) in css.faces.iter().enumerate() {
+            let media_type = if face.file_name.to_ascii_lowercase().ends_with(".otf") {
+                "font/otf"
+            } else {
+                "font/ttf"
+            };
+            let href = format!("fonts/{}", face.file_name);
+            self.file(
+                &format!("font{}", i + 1),
+                &href,
+                media_type,
+                None,
+                face.bytes.to_vec(),
+                true,
+            );
+        }
+        for (i, (name, p)) in names.iter().zip(images).enumerate() {
+            let id = format!("img{:03}", i + 1);
+            let props =
+                matches!(cover, Some(Cover::Picture(c)) if *c == i).then_some("cover-image");
+            let compress = p.media_type == "image/svg+xml";
+            let href = format!("images/{name}");
+            self.file(&id, &href, p.media_type, props, p.bytes.clone(), compress);
+        }
+        if let Some(Cover::Made(p)) = cover {
+            let href = format!("images/cover.{}", p.extension);
+            let props = Some("cover-image");
+            self.file(
+                "cover-image",
+                &href,
+                p.media_type,
+                props,
+                p.bytes.clone(),
+                false,
+            );
+        }
     }
 }
 
@@ -693,12 +701,6 @@ fn ncx_points(doc: &Document, items: &[TocItem], out: &mut String, order: &mut u
     }
 }
 
-/// `2024-05-01T12:00:00Z` from seconds since the epoch.
-pub fn w3c_datetime(epoch: i64) -> String {
-    let (y, mo, d, h, mi, s) = civil_from_epoch(epoch);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
-}
-
 /// Calendar date and time (UTC) of a Unix time; Howard Hinnant's days-to-civil algorithm.
 pub fn civil_from_epoch(epoch: i64) -> (i64, u32, u32, u32, u32, u32) {
     let days = epoch.div_euclid(86_400);
@@ -720,222 +722,4 @@ pub fn civil_from_epoch(epoch: i64) -> (i64, u32, u32, u32, u32, u32) {
         (secs % 3600 / 60) as u32,
         (secs % 60) as u32,
     )
-}
-
-/// Accessibility facts, told truthfully: `alternativeText` only when every picture has alt
-/// text, and a WCAG conformance claim only when bindery's own checks find none of the failures
-/// an accessibility checker (Ace) would.
-struct Access {
-    has_images: bool,
-    all_alt: bool,
-    /// Tables with no header row: their cells cannot be read with their column's name.
-    tables_without_header: usize,
-    /// Links with no text (a link around nothing, or around a picture with no description).
-    links_without_text: usize,
-}
-
-impl Access {
-    /// What keeps the book from claiming WCAG 2.2 AA, in words for the summary.
-    fn missing(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.has_images && !self.all_alt {
-            out.push("some pictures lack a text description".to_string());
-        }
-        if self.tables_without_header > 0 {
-            out.push(format!(
-                "{} table(s) have no header row",
-                self.tables_without_header
-            ));
-        }
-        if self.links_without_text > 0 {
-            out.push(format!("{} link(s) have no text", self.links_without_text));
-        }
-        out
-    }
-}
-
-fn access(doc: &Document) -> Access {
-    let mut a = Access {
-        has_images: false,
-        all_alt: true,
-        tables_without_header: 0,
-        links_without_text: 0,
-    };
-    for ch in &doc.chapters {
-        let mut blocks = ch.blocks.clone();
-        for f in &ch.footnotes {
-            blocks.extend(f.blocks.iter().cloned());
-        }
-        visit_blocks(&blocks, &mut |b| match b {
-            Block::Figure { image, .. } => {
-                a.has_images = true;
-                a.all_alt &= !crate::doc::alt::is_placeholder_alt(&image.alt);
-            }
-            Block::Table { head, .. } if head.iter().all(|c| c.is_empty()) => {
-                a.tables_without_header += 1;
-            }
-            _ => {}
-        });
-        visit_inlines(&blocks, &mut |i| match i {
-            Inline::Image(image) => {
-                a.has_images = true;
-                a.all_alt &= !crate::doc::alt::is_placeholder_alt(&image.alt);
-            }
-            Inline::Link {
-                target, content, ..
-            } if !matches!(target, LinkTarget::Unresolved(_) | LinkTarget::None)
-                && Inline::plain_text(content).trim().is_empty() =>
-            {
-                a.links_without_text += 1;
-            }
-            _ => {}
-        });
-    }
-    a
-}
-
-/// The conformance claim bindery writes when a book qualifies.
-const CONFORMANCE: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
-
-fn package(
-    doc: &Document,
-    manifest: &str,
-    spine: &str,
-    cover_id: Option<String>,
-    certified_by: Option<&str>,
-) -> String {
-    let m = &doc.meta;
-    let mut md = String::new();
-    let _ = writeln!(
-        md,
-        "<dc:identifier id=\"pub-id\">{}</dc:identifier>",
-        escape(&m.identifier)
-    );
-    let _ = writeln!(md, "<dc:title id=\"title\">{}</dc:title>\n<meta refines=\"#title\" property=\"title-type\">main</meta>", escape(&m.title));
-    if let Some(s) = &m.subtitle {
-        let _ = writeln!(md, "<dc:title id=\"subtitle\">{}</dc:title>\n<meta refines=\"#subtitle\" property=\"title-type\">subtitle</meta>", escape(s));
-    }
-    for (i, a) in m.authors.iter().enumerate() {
-        let _ = writeln!(
-            md,
-            "<dc:creator id=\"creator{n}\">{}</dc:creator>\n<meta refines=\"#creator{n}\" property=\"role\" scheme=\"marc:relators\">aut</meta>",
-            escape(a),
-            n = i + 1
-        );
-    }
-    let _ = writeln!(md, "<dc:language>{}</dc:language>", escape(&m.language));
-    let mut other_langs: Vec<&str> = doc
-        .chapters
-        .iter()
-        .filter_map(|c| c.lang.as_deref())
-        .filter(|l| *l != m.language)
-        .collect();
-    other_langs.sort_unstable();
-    other_langs.dedup();
-    for l in other_langs {
-        let _ = writeln!(md, "<dc:language>{}</dc:language>", escape(l));
-    }
-    if let Some(p) = &m.publisher {
-        let _ = writeln!(md, "<dc:publisher>{}</dc:publisher>", escape(p));
-    }
-    if let Some(d) = &m.date {
-        let _ = writeln!(md, "<dc:date>{}</dc:date>", escape(d));
-    }
-    if let Some(d) = &m.description {
-        let _ = writeln!(md, "<dc:description>{}</dc:description>", escape(d));
-    }
-    for s in &m.subjects {
-        let _ = writeln!(md, "<dc:subject>{}</dc:subject>", escape(s));
-    }
-    if let Some(r) = &m.rights {
-        let _ = writeln!(md, "<dc:rights>{}</dc:rights>", escape(r));
-    }
-    let _ = writeln!(
-        md,
-        "<meta property=\"dcterms:modified\">{}</meta>",
-        w3c_datetime(m.modified)
-    );
-    if let Some(c) = &cover_id {
-        // EPUB 2 readers (and Kindle's converters) find the cover through this.
-        let _ = writeln!(md, "<meta name=\"cover\" content=\"{c}\"/>");
-    }
-    let a = access(doc);
-    md.push_str("<meta property=\"schema:accessMode\">textual</meta>\n");
-    if a.has_images {
-        md.push_str("<meta property=\"schema:accessMode\">visual</meta>\n");
-    }
-    if !a.has_images || a.all_alt {
-        md.push_str("<meta property=\"schema:accessModeSufficient\">textual</meta>\n");
-    }
-    if a.has_images {
-        md.push_str("<meta property=\"schema:accessModeSufficient\">textual,visual</meta>\n");
-    }
-    for f in [
-        "structuralNavigation",
-        "tableOfContents",
-        "readingOrder",
-        "displayTransformability",
-    ] {
-        let _ = writeln!(
-            md,
-            "<meta property=\"schema:accessibilityFeature\">{f}</meta>"
-        );
-    }
-    if a.has_images && a.all_alt {
-        md.push_str("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>\n");
-    }
-    md.push_str("<meta property=\"schema:accessibilityHazard\">none</meta>\n");
-    let missing = a.missing();
-    let mut summary =
-        String::from("Text with headings, a table of contents and a logical reading order");
-    if a.has_images && a.all_alt {
-        summary.push_str("; every picture has a text description");
-    }
-    // Declared by a person who checked the book, or earned by passing bindery's own checks.
-    let claim = certified_by.is_some() || missing.is_empty();
-    if claim {
-        let _ = writeln!(
-            md,
-            "<meta property=\"dcterms:conformsTo\">{CONFORMANCE}</meta>"
-        );
-        if let Some(who) = certified_by {
-            let _ = writeln!(
-                md,
-                "<meta property=\"a11y:certifiedBy\">{}</meta>",
-                escape(who)
-            );
-        }
-        summary.push_str(". It meets WCAG 2.2 Level AA by the checks of the tool that made it");
-        if certified_by.is_some() {
-            summary.push_str(" and of its certifier");
-        }
-        summary.push('.');
-    } else {
-        let _ = write!(
-            summary,
-            ". It does not claim WCAG 2.2 Level AA: {}.",
-            missing.join("; ")
-        );
-    }
-    let _ = writeln!(
-        md,
-        "<meta property=\"schema:accessibilitySummary\">{}</meta>",
-        escape(&summary)
-    );
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"pub-id\" xml:lang=\"{lang}\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{md}</metadata>\n<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{spine}</spine>\n</package>\n",
-        lang = escape(&m.language)
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(w3c_datetime(0), "1970-01-01T00:00:00Z");
-        assert_eq!(w3c_datetime(1_700_000_000), "2023-11-14T22:13:20Z");
-        assert_eq!(w3c_datetime(951_782_400), "2000-02-29T00:00:00Z");
-    }
 }

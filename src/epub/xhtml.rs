@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::doc::ids::{footnote_id, footnote_ref_id, TITLE_ID};
-use crate::doc::{Align, Block, Chapter, Document, Image, Inline, LinkTarget};
+use crate::doc::{Align, Block, Chapter, Document, Image, Inline, LinkTarget, ListItem};
 
 /// What the chapter writer needs to know about the rest of the package.
 pub struct Context<'a> {
@@ -285,36 +285,7 @@ impl Writer<'_> {
                 self.blocks(blocks);
                 self.out.push_str("</div>\n");
             }
-            Block::List { start, items } => {
-                match start {
-                    Some(1) => self.out.push_str("<ol>\n"),
-                    Some(n) => {
-                        let _ = writeln!(self.out, "<ol start=\"{n}\">");
-                    }
-                    None => self.out.push_str("<ul>\n"),
-                }
-                for item in items {
-                    self.next_paragraph();
-                    match item.task {
-                        Some(done) => {
-                            let _ = write!(
-                                self.out,
-                                "<li class=\"task\"><span class=\"task-box\" role=\"img\" aria-label=\"{}\">{}</span> ",
-                                if done { "done" } else { "not done" },
-                                if done { "[x]" } else { "[ ]" }
-                            );
-                        }
-                        None => self.out.push_str("<li>"),
-                    }
-                    self.item_blocks(&item.blocks, item.tight);
-                    self.out.push_str("</li>\n");
-                }
-                self.out.push_str(if start.is_some() {
-                    "</ol>\n"
-                } else {
-                    "</ul>\n"
-                });
-            }
+            Block::List { start, items } => self.list(*start, items),
             Block::DefinitionList(items) => {
                 self.out.push_str("<dl>\n");
                 for item in items {
@@ -331,46 +302,8 @@ impl Writer<'_> {
                 }
                 self.out.push_str("</dl>\n");
             }
-            Block::CodeBlock { lang, code } => {
-                match lang {
-                    Some(l) => {
-                        let _ = write!(
-                            self.out,
-                            "<pre><code class=\"language-{}\">",
-                            escape(&class_name(l))
-                        );
-                    }
-                    None => self.out.push_str("<pre><code>"),
-                }
-                // For Kobo, one span for the whole block: sentences mean nothing in code.
-                self.kobo_open();
-                self.out
-                    .push_str(&escape_text(code.strip_suffix('\n').unwrap_or(code)));
-                self.kobo_close();
-                self.out.push_str("</code></pre>\n");
-            }
-            Block::Table { align, head, rows } => {
-                self.out.push_str("<table>\n");
-                if !head.is_empty() {
-                    self.out.push_str("<thead>\n<tr>");
-                    for (i, cell) in head.iter().enumerate() {
-                        self.cell("th", align.get(i).copied(), cell);
-                    }
-                    self.out.push_str("</tr>\n</thead>\n");
-                }
-                if !rows.is_empty() {
-                    self.out.push_str("<tbody>\n");
-                    for row in rows {
-                        self.out.push_str("<tr>");
-                        for (i, cell) in row.iter().enumerate() {
-                            self.cell("td", align.get(i).copied(), cell);
-                        }
-                        self.out.push_str("</tr>\n");
-                    }
-                    self.out.push_str("</tbody>\n");
-                }
-                self.out.push_str("</table>\n");
-            }
+            Block::CodeBlock { lang, code } => self.code_block(lang.as_deref(), code),
+            Block::Table { align, head, rows } => self.table(align, head, rows),
             Block::Figure { image, caption } => {
                 self.out.push_str("<figure>\n");
                 self.image(image, None);
@@ -415,6 +348,82 @@ impl Writer<'_> {
                 }
             }
         }
+    }
+
+    /// A list: numbered from `start`, or bulleted; task items with their box.
+    fn list(&mut self, start: Option<u64>, items: &[ListItem]) {
+        match start {
+            Some(1) => self.out.push_str("<ol>\n"),
+            Some(n) => {
+                let _ = writeln!(self.out, "<ol start=\"{n}\">");
+            }
+            None => self.out.push_str("<ul>\n"),
+        }
+        for item in items {
+            self.next_paragraph();
+            match item.task {
+                Some(done) => {
+                    let _ = write!(
+                        self.out,
+                        "<li class=\"task\"><span class=\"task-box\" role=\"img\" aria-label=\"{}\">{}</span> ",
+                        if done { "done" } else { "not done" },
+                        if done { "[x]" } else { "[ ]" }
+                    );
+                }
+                None => self.out.push_str("<li>"),
+            }
+            self.item_blocks(&item.blocks, item.tight);
+            self.out.push_str("</li>\n");
+        }
+        self.out.push_str(if start.is_some() {
+            "</ol>\n"
+        } else {
+            "</ul>\n"
+        });
+    }
+
+    /// A table: its header row, then its body rows.
+    fn table(&mut self, align: &[Align], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
+        self.out.push_str("<table>\n");
+        if !head.is_empty() {
+            self.out.push_str("<thead>\n<tr>");
+            for (i, cell) in head.iter().enumerate() {
+                self.cell("th", align.get(i).copied(), cell);
+            }
+            self.out.push_str("</tr>\n</thead>\n");
+        }
+        if !rows.is_empty() {
+            self.out.push_str("<tbody>\n");
+            for row in rows {
+                self.out.push_str("<tr>");
+                for (i, cell) in row.iter().enumerate() {
+                    self.cell("td", align.get(i).copied(), cell);
+                }
+                self.out.push_str("</tr>\n");
+            }
+            self.out.push_str("</tbody>\n");
+        }
+        self.out.push_str("</table>\n");
+    }
+
+    /// A code block, in its language's class (for Kobo, one span for the whole block).
+    fn code_block(&mut self, lang: Option<&str>, code: &str) {
+        match lang {
+            Some(l) => {
+                let _ = write!(
+                    self.out,
+                    "<pre><code class=\"language-{}\">",
+                    escape(&class_name(l))
+                );
+            }
+            None => self.out.push_str("<pre><code>"),
+        }
+        // For Kobo, one span for the whole block: sentences mean nothing in code.
+        self.kobo_open();
+        self.out
+            .push_str(&escape_text(code.strip_suffix('\n').unwrap_or(code)));
+        self.kobo_close();
+        self.out.push_str("</code></pre>\n");
     }
 
     fn blocks(&mut self, blocks: &[Block]) {

@@ -356,48 +356,7 @@ impl Ctx<'_> {
             };
             out.extend(self.paragraph(&[Inline::Text(text)], style, width, false));
         } else {
-            let max_h = content_height(self.settings) * FIGURE_MAX_HEIGHT;
-            // A small raster picture is not blown up past 1.5 times its size at 96 px per inch
-            // (it would print blurred); vector drawings scale freely.
-            let vector = self.doc.images[image.id.0]
-                .rel_path
-                .to_ascii_lowercase()
-                .ends_with(".svg");
-            let smallest_text = size.smallest_text.filter(|_| vector);
-            let natural = match image.width {
-                // The width the source asks for: a share of the column, or CSS pixels (0.75 pt).
-                Some(Length::Percent(p)) => width * p / 100.0,
-                Some(Length::Px(px)) => px * 0.75,
-                None => match (image.height, smallest_text) {
-                    // Only a height: the width that gives it.
-                    (Some(Length::Px(h)), _) => h * 0.75 * pw as f32 / ph as f32,
-                    // A drawing with text: as wide as sets its smallest text at the body size,
-                    // so a small diagram is not blown up to 50-point labels.
-                    (_, Some(t)) => pw as f32 * fs / t,
-                    _ if vector => width,
-                    _ => pw as f32 * 0.75 * 1.5,
-                },
-            };
-            let mut w = width.min(natural);
-            let mut h = w * ph as f32 / pw as f32;
-            if h > max_h {
-                h = max_h;
-                w = h * pw as f32 / ph as f32;
-            }
-            if let Some(t) = smallest_text {
-                // Never smaller than its text can bear: wider (up to the column) and taller
-                // (up to nearly a page, which it may then have to itself).
-                let least_w = (fs * em::DRAWING_TEXT_MIN * pw as f32 / t).min(width);
-                if w < least_w {
-                    w = least_w;
-                    h = w * ph as f32 / pw as f32;
-                    let most_h = content_height(self.settings) * FIGURE_MOST_HEIGHT;
-                    if h > most_h {
-                        h = most_h;
-                        w = h * pw as f32 / ph as f32;
-                    }
-                }
-            }
+            let (w, h) = self.figure_size(image, size, width);
             let mut e = Entry {
                 height: h,
                 space_before: fs * em::FIGURE_SPACE_BEFORE,
@@ -440,6 +399,62 @@ impl Ctx<'_> {
             out.extend(lines);
         }
         out
+    }
+
+    /// The size a picture is placed at in a column `width` wide: what the source asks for, or
+    /// its natural size, within the page's height, never blown up past what its pixels bear,
+    /// and never so small that a drawing's text is unreadable.
+    fn figure_size(
+        &self,
+        image: &Image,
+        size: crate::pdf::layout::PixelSize,
+        width: f32,
+    ) -> (f32, f32) {
+        let fs = self.settings.font_size;
+        let (pw, ph) = size.pixels();
+        let max_h = content_height(self.settings) * FIGURE_MAX_HEIGHT;
+        // A small raster picture is not blown up past 1.5 times its size at 96 px per inch
+        // (it would print blurred); vector drawings scale freely.
+        let vector = self.doc.images[image.id.0]
+            .rel_path
+            .to_ascii_lowercase()
+            .ends_with(".svg");
+        let smallest_text = size.smallest_text.filter(|_| vector);
+        let natural = match image.width {
+            // The width the source asks for: a share of the column, or CSS pixels (0.75 pt).
+            Some(Length::Percent(p)) => width * p / 100.0,
+            Some(Length::Px(px)) => px * 0.75,
+            None => match (image.height, smallest_text) {
+                // Only a height: the width that gives it.
+                (Some(Length::Px(h)), _) => h * 0.75 * pw as f32 / ph as f32,
+                // A drawing with text: as wide as sets its smallest text at the body size,
+                // so a small diagram is not blown up to 50-point labels.
+                (_, Some(t)) => pw as f32 * fs / t,
+                _ if vector => width,
+                _ => pw as f32 * 0.75 * 1.5,
+            },
+        };
+        let mut w = width.min(natural);
+        let mut h = w * ph as f32 / pw as f32;
+        if h > max_h {
+            h = max_h;
+            w = h * pw as f32 / ph as f32;
+        }
+        if let Some(t) = smallest_text {
+            // Never smaller than its text can bear: wider (up to the column) and taller
+            // (up to nearly a page, which it may then have to itself).
+            let least_w = (fs * em::DRAWING_TEXT_MIN * pw as f32 / t).min(width);
+            if w < least_w {
+                w = least_w;
+                h = w * ph as f32 / pw as f32;
+                let most_h = content_height(self.settings) * FIGURE_MOST_HEIGHT;
+                if h > most_h {
+                    h = most_h;
+                    w = h * pw as f32 / ph as f32;
+                }
+            }
+        }
+        (w, h)
     }
 }
 

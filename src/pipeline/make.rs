@@ -47,23 +47,9 @@ pub(super) fn make(
     let ((epub, epub_time), (pdf, pdf_time)) = rayon::join(
         || {
             timed(|| {
-                loaded
-                    .wants
-                    .epub
-                    .then(|| {
-                        let memo = warm.map(|w| &w.epub);
-                        let bytes =
-                            epub::write_with_memo(doc, &pictures.epub, &epub_options, memo)?;
-                        epub::budget::fit_epub_budget(
-                            doc,
-                            bytes,
-                            &pictures.epub,
-                            &pictures.settings,
-                            config,
-                            &epub_options,
-                        )
-                    })
-                    .transpose()
+                let memo = warm.map(|w| &w.epub);
+                let make = || make_epub(loaded, pictures, &epub_options, memo);
+                loaded.wants.epub.then(make).transpose()
             })
         },
         || {
@@ -152,4 +138,24 @@ fn handout(
     )?;
     run.diags.extend(handout_diags);
     Ok(bytes)
+}
+
+/// The EPUB, brought under its size budget (with a note when its pictures were made smaller).
+fn make_epub(
+    loaded: &Loaded,
+    pictures: &Pictures,
+    options: &epub::Options,
+    memo: Option<&epub::Memo>,
+) -> Result<(Vec<u8>, Option<String>), Error> {
+    let doc = &loaded.doc;
+    let bytes = epub::write_with_memo(doc, &pictures.epub, options, memo)?;
+    let settings = &pictures.settings;
+    epub::budget::fit_epub_budget(
+        doc,
+        bytes,
+        &pictures.epub,
+        settings,
+        &loaded.config,
+        options,
+    )
 }
