@@ -3,8 +3,9 @@
 //! vertical flow, tagged with its structure element. Inline content goes to
 //! [`super::inline`], code blocks to [`super::code`], tables to [`super::table`].
 
-use super::layout::{baseline_of, content_height, set_tag, text_end, text_item, Ctx, Entry, Style};
+use super::flow::{baseline_of, set_tag, text_end, text_item, Ctx, Entry, Style};
 use super::model::{self, Color, Item, StructKind};
+use super::settings::content_height;
 use super::settings::{em, FIGURE_MAX_HEIGHT, FIGURE_MOST_HEIGHT};
 use crate::assets::fonts::Role;
 use crate::doc::{Block, DefinitionItem, Image, Inline, Length, ListItem};
@@ -404,12 +405,7 @@ impl Ctx<'_> {
     /// The size a picture is placed at in a column `width` wide: what the source asks for, or
     /// its natural size, within the page's height, never blown up past what its pixels bear,
     /// and never so small that a drawing's text is unreadable.
-    fn figure_size(
-        &self,
-        image: &Image,
-        size: crate::pdf::layout::PixelSize,
-        width: f32,
-    ) -> (f32, f32) {
+    fn figure_size(&self, image: &Image, size: super::flow::PixelSize, width: f32) -> (f32, f32) {
         let fs = self.settings.font_size;
         let (pw, ph) = size.pixels();
         let max_h = content_height(self.settings) * FIGURE_MAX_HEIGHT;

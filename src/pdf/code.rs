@@ -1,6 +1,6 @@
 //! Code blocks: highlighted lines in the code face on a shaded box, wrapped at the measure.
 
-use super::layout::{text_item, Ctx, Entry, Style};
+use super::flow::{text_item, Ctx, Entry, Style};
 use super::model::{self, Color, Item};
 use super::settings::em;
 use crate::assets::fonts::Role;

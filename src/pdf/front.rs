@@ -4,11 +4,9 @@
 use std::collections::HashMap;
 
 use super::blocks::{center, indent};
-use super::layout::{
-    baseline_of, content_height, tag, text_end, text_item, text_width, Ctx, Entry, HandoutCover,
-    Style,
-};
+use super::flow::{baseline_of, tag, text_end, text_item, Ctx, Entry, Style};
 use super::model::{self, Item, StructKind, Target};
+use super::settings::{content_height, text_width, HandoutCover};
 use crate::assets::fonts::Role;
 use crate::doc::{Inline, TocItem};
 

@@ -7,6 +7,7 @@
 mod blocks;
 mod code;
 mod findings;
+mod flow;
 mod front;
 pub mod handout;
 pub mod highlight;

@@ -7,8 +7,9 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::layout::{as_artifact, content_height, text_width, Entry, Settings};
+use super::flow::{as_artifact, Entry};
 use super::model::{self, Item, Numbering, Page};
+use super::settings::{content_height, text_width, Settings};
 
 /// A bookmarked heading as placed: page, y, chapter, level (0 for the chapter title), title.
 pub(super) type Placed = (usize, f32, usize, usize, String);

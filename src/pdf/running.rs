@@ -2,10 +2,10 @@
 //! chapter title on right pages, none on a chapter's first page), page numbers in arabic
 //! numerals for the body and roman ones for the front matter, all as artifacts (not content).
 
-use super::layout::{text_width, Settings};
 use super::model::{self, Item, Page};
 use super::pages::left_margin;
 use super::settings::em;
+use super::settings::{text_width, Settings};
 use super::shape::{FaceId, FontBook};
 use crate::assets::fonts::Role;
 use crate::doc::Document;

@@ -1,7 +1,7 @@
 //! Tables: column widths from the cells' natural and minimal widths, fitted to the measure
 //! (wide tables shrink), header rows marked to repeat after a page break, cell alignment.
 
-use super::layout::{tag, text_end, Ctx, Entry, Style};
+use super::flow::{tag, text_end, Ctx, Entry, Style};
 use super::model::{self, Item, StructKind};
 use super::settings::em;
 use crate::assets::fonts::Role;

@@ -3,8 +3,8 @@
 //! the book: it is reported as a warning (`layout-check`) and the PDF is still written, and the
 //! corpus run in CI fails on any (its warnings are compared by kind).
 
-use super::layout::Settings;
 use super::model::{Book, Item, StructKind};
+use super::settings::Settings;
 
 /// How far glyph advances may reach past the column (rounding of positions).
 const TOLERANCE: f32 = 0.5;

@@ -2,7 +2,7 @@
 //! ratio, as text, picture and rule items; links merged per target; a hyphen drawn at a
 //! hyphenated break; the line made taller for a tall inline picture.
 
-use super::super::layout::{baseline_of, text_item, Ctx, Entry, Style};
+use super::super::flow::{baseline_of, text_item, Ctx, Entry, Style};
 use super::super::linebreak::{Break, Item as Lb};
 use super::super::model::{Item, Target};
 use super::super::settings::em;

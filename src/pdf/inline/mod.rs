@@ -9,7 +9,7 @@ mod line;
 mod prepare;
 mod spans;
 
-use super::layout::{Ctx, Entry, Style};
+use super::flow::{Ctx, Entry, Style};
 use super::linebreak;
 use super::model::Target;
 use super::shape::Shaped;

@@ -2,7 +2,7 @@
 //! pieces of chopped words, inline pictures, anchors), glue between words and penalties at
 //! hyphenation points and forced breaks.
 
-use super::super::layout::{Ctx, Style};
+use super::super::flow::{Ctx, Style};
 use super::super::linebreak::{Item as Lb, INFINITY};
 use super::super::settings::em;
 use super::super::shape::{cut_runs, Shaped};

@@ -2,7 +2,7 @@
 //! references, sub- and superscripts, pictures and line breaks, each with its face, size, rise
 //! and link.
 
-use super::super::layout::{Ctx, Style};
+use super::super::flow::{Ctx, Style};
 use super::super::model::{self, Target};
 use super::super::settings::em;
 use crate::assets::fonts::Role;
