@@ -11,7 +11,7 @@ use crate::doc::{Document, TocItem};
 pub(super) fn outline(doc: &Document, headings: &[Placed], offset: usize) -> Vec<Bookmark> {
     let mut by_chapter: HashMap<usize, Vec<&Placed>> = HashMap::new();
     for h in headings {
-        by_chapter.entry(h.2).or_default().push(h);
+        by_chapter.entry(h.chapter).or_default().push(h);
     }
     fn build(
         doc: &Document,
@@ -30,24 +30,24 @@ pub(super) fn outline(doc: &Document, headings: &[Placed], offset: usize) -> Vec
                 let Some(hs) = by_chapter.get(c) else {
                     continue;
                 };
-                let Some(top) = hs.iter().find(|h| h.3 == 0) else {
+                let Some(top) = hs.iter().find(|h| h.level == 0) else {
                     continue;
                 };
                 let mut node = Bookmark {
                     title: doc.chapter_label(*c),
-                    page: top.0 + offset,
-                    y: top.1,
+                    page: top.page + offset,
+                    y: top.y,
                     children: Vec::new(),
                 };
                 let mut current_l2: Option<usize> = None;
-                for h in hs.iter().filter(|h| h.3 > 0) {
+                for h in hs.iter().filter(|h| h.level > 0) {
                     let b = Bookmark {
-                        title: h.4.clone(),
-                        page: h.0 + offset,
-                        y: h.1,
+                        title: h.title.clone(),
+                        page: h.page + offset,
+                        y: h.y,
                         children: Vec::new(),
                     };
-                    if h.3 == 1 {
+                    if h.level == 1 {
                         node.children.push(b);
                         current_l2 = Some(node.children.len() - 1);
                     } else if let Some(i) = current_l2 {

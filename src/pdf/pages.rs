@@ -11,13 +11,23 @@ use super::flow::{as_artifact, Entry};
 use super::model::{self, Item, Numbering, Page};
 use super::settings::{content_height, text_width, Settings};
 
-/// A bookmarked heading as placed: page, y, chapter, level (0 for the chapter title), title.
-pub(super) type Placed = (usize, f32, usize, usize, String);
+/// A bookmarked heading as placed.
+#[derive(Debug, Clone)]
+pub(super) struct Placed {
+    /// The index of its page in the body.
+    pub(super) page: usize,
+    /// Where its line is on the page.
+    pub(super) y: f32,
+    pub(super) chapter: usize,
+    /// 0 for the chapter title, 1 for a level-2 heading, 2 for level 3.
+    pub(super) level: usize,
+    pub(super) title: String,
+}
 
 pub(super) struct Paginated {
     pub(super) pages: Vec<Page>,
     pub(super) anchors: HashMap<(usize, Option<String>), (usize, f32)>,
-    /// (page, y, chapter, level, title) of every bookmarked entry.
+    /// Every bookmarked entry, where it was placed.
     pub(super) headings: Vec<Placed>,
     pub(super) chapter_of_page: Vec<Option<(usize, bool)>>,
     /// How much of the last page's text area the flow fills (infinite when footnotes carried
@@ -80,11 +90,11 @@ pub(super) fn paginate_body(
         for (k, (page, y)) in set.anchors {
             out.anchors.entry(k).or_insert((page + first_index, y));
         }
-        out.headings.extend(
-            set.headings
-                .into_iter()
-                .map(|(page, y, c, level, title)| (page + first_index, y, c, level, title)),
-        );
+        out.headings
+            .extend(set.headings.into_iter().map(|h| Placed {
+                page: h.page + first_index,
+                ..h
+            }));
         out.pages.extend(set.pages);
         out.chapter_of_page.extend(set.chapter_of_page);
         out.last_used = set.last_used;
@@ -421,7 +431,13 @@ impl<'s> Paginator<'s> {
         }
         if let Some((level, title)) = bookmark {
             if let Some(c) = first_chapter.or(self.current_chapter) {
-                self.out.headings.push((page, y, c, level, title));
+                self.out.headings.push(Placed {
+                    page,
+                    y,
+                    chapter: c,
+                    level,
+                    title,
+                });
             }
         }
         self.placed_notes.extend(fresh);
