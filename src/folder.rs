@@ -27,7 +27,7 @@ pub enum Kind {
 
 /// One name in a folder, as seen without following it.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub struct FolderEntry {
     pub name: OsString,
     pub kind: Kind,
     pub len: u64,
@@ -122,11 +122,11 @@ impl Folder {
     }
 
     /// The names in the folder, each seen without following it.
-    pub fn entries(&self) -> io::Result<Vec<Entry>> {
+    pub fn entries(&self) -> io::Result<Vec<FolderEntry>> {
         let mut out = Vec::new();
         for name in self.names()? {
             let Some(text) = name.to_str() else {
-                out.push(Entry {
+                out.push(FolderEntry {
                     name,
                     kind: Kind::Other,
                     len: 0,
@@ -363,10 +363,10 @@ mod imp {
             Ok(out)
         }
 
-        pub fn stat(&self, name: &str) -> io::Result<Entry> {
+        pub fn stat(&self, name: &str) -> io::Result<FolderEntry> {
             plain(name)?;
             let s = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)?;
-            Ok(Entry {
+            Ok(FolderEntry {
                 name: name.into(),
                 kind: kind(s.st_mode as u32),
                 len: s.st_size as u64,
@@ -485,9 +485,9 @@ mod imp {
                 .collect())
         }
 
-        pub fn stat(&self, name: &str) -> io::Result<Entry> {
+        pub fn stat(&self, name: &str) -> io::Result<FolderEntry> {
             let meta = std::fs::symlink_metadata(self.join(plain(name)?))?;
-            Ok(Entry {
+            Ok(FolderEntry {
                 name: name.into(),
                 kind: kind(&meta),
                 len: meta.len(),

@@ -33,7 +33,7 @@ const MOST_WAIT: Duration = Duration::from_secs(2);
 
 /// What a build tells the watcher: the files it wrote, and the files it read.
 #[derive(Debug, Default)]
-pub struct Built {
+pub struct BuildFiles {
     pub written: Vec<PathBuf>,
     pub inputs: Vec<PathBuf>,
 }
@@ -119,7 +119,7 @@ impl Relevance {
 pub fn watch(
     root: &Path,
     out_dir: &Path,
-    build: &mut dyn FnMut() -> Built,
+    build: &mut dyn FnMut() -> BuildFiles,
     on_start: &mut dyn FnMut(&Path),
 ) -> Result<(), Error> {
     crate::signals::install(crate::signals::Mode::Watch).map_err(Error::Usage)?;

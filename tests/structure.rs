@@ -4,7 +4,9 @@
 //!   format);
 //! - `config` is a schema: it imports nothing from `assets`;
 //! - the files of `assets` import each other without a cycle;
-//! - no source file is longer than 900 lines, and no function outside tests longer than 100.
+//! - no source file is longer than 900 lines, and no function outside tests longer than 100;
+//! - no two types visible outside their file share a name (`Book`, `Memo`, `Entry` once meant
+//!   four things each): a reader who meets a type's name knows which one it is.
 //!
 //! The checker reads the source text itself (no compiler): comments and literals are blanked
 //! first, `#[cfg(test)]` items are left out, and every `use` tree and `crate::`/`super::` path
@@ -415,6 +417,57 @@ fn the_layers_import_downwards_only() {
     );
 }
 
+/// Every type a file declares for other files to use (`pub`, `pub(crate)`, `pub(super)`
+/// struct, enum, trait or type alias): its name and line.
+fn visible_types(code: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        let Some(rest) = line.trim_start().strip_prefix("pub") else {
+            continue;
+        };
+        let rest = match rest.strip_prefix('(') {
+            Some(scoped) => match scoped.split_once(')') {
+                Some((_, after)) => after,
+                None => continue,
+            },
+            None => rest,
+        };
+        let mut words = rest.split_whitespace();
+        if let (Some("struct" | "enum" | "trait" | "type"), Some(name)) =
+            (words.next(), words.next())
+        {
+            let name: String = name
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            out.push((name, n + 1));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_two_visible_types_share_a_name() {
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for source in sources() {
+        for (name, line) in visible_types(&source.code) {
+            seen.entry(name)
+                .or_default()
+                .push(format!("{}:{line}", source.path.display()));
+        }
+    }
+    let shared: Vec<String> = seen
+        .into_iter()
+        .filter(|(_, places)| places.len() > 1)
+        .map(|(name, places)| format!("{name}: {}", places.join(", ")))
+        .collect();
+    assert!(
+        shared.is_empty(),
+        "types that share a name; give each a name that says which:\n{}",
+        shared.join("\n")
+    );
+}
+
 /// A cycle in the graph, as the list of its nodes (first repeated at the end), if there is one.
 fn find_cycle(edges: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Option<Vec<Vec<String>>> {
     fn visit(
@@ -474,6 +527,11 @@ fn the_checker_finds_long_functions_imports_and_cycles() {
     assert!(find_cycle(&edges).is_some());
     let edges = BTreeMap::from([(m("a"), BTreeSet::from([m("b")]))]);
     assert!(find_cycle(&edges).is_none());
+    let types = visible_types(
+        "pub struct A<'a> {}\nstruct Private;\npub(super) enum B {}\n  pub(crate) type C = u8;\npub fn d() {}\n",
+    );
+    let names: Vec<&str> = types.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["A", "B", "C"]);
 }
 
 /// Every diagnostic code a build can print is listed in docs/ARCHITECTURE.md's list of kinds,

@@ -2,7 +2,7 @@
 //! any creep. Never panics; every sheet side has its slots and nothing lands off the sheet.
 #![no_main]
 use bindery::pdf::impose::{impose, Layout, Sheet};
-use bindery::pdf::model::{Book, Color, Item, Numbering, Page};
+use bindery::pdf::model::{TypesetBook, Color, PageItem, Numbering, Page};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
             .chunks(2)
             .skip(i % 7)
             .take(3)
-            .map(|c| Item::Rect {
+            .map(|c| PageItem::Rect {
                 x: f32::from(c[0]) * 1.6,
                 y: f32::from(*c.get(1).unwrap_or(&0)) * 2.3,
                 w: 10.0,
@@ -26,9 +26,9 @@ fuzz_target!(|data: &[u8]| {
             })
             .collect(),
     };
-    let book = Book {
+    let book = TypesetBook {
         pages: (0..usize::from(*n)).map(page).collect(),
-        ..Book::default()
+        ..TypesetBook::default()
     };
     let layout = [Layout::Booklet, Layout::TwoUp, Layout::FourUp][usize::from(*layout) % 3];
     let sheet = Sheet {

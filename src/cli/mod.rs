@@ -166,9 +166,9 @@ fn watch_and_build(
         let _ = std::io::stderr().write_all(&text);
         let is = |p: &PathBuf, ext: &str| p.to_string_lossy().ends_with(ext);
         preview.publish(if written.is_empty() {
-            crate::serve::Built::Failed(String::from_utf8_lossy(&text).into_owned())
+            crate::serve::PreviewBuild::Failed(String::from_utf8_lossy(&text).into_owned())
         } else {
-            crate::serve::Built::Written {
+            crate::serve::PreviewBuild::Written {
                 epub: written.iter().find(|p| is(p, ".epub")).cloned(),
                 pdf: written
                     .iter()

@@ -35,7 +35,7 @@ pub(super) fn run_and_list(
     format: MessageFormat,
     stderr: &mut impl Write,
     warm: Option<&pipeline::Warm>,
-) -> (ExitCode, crate::watch::Built) {
+) -> (ExitCode, crate::watch::BuildFiles) {
     let paint = voice.paint;
     let started = std::time::Instant::now();
     let bars = (!voice.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -54,7 +54,7 @@ pub(super) fn run_and_list(
     match built {
         Err(e) => {
             let _ = writeln!(stderr, "{}: {e}", paint.error("error"));
-            (ExitCode::from(2), crate::watch::Built::default())
+            (ExitCode::from(2), crate::watch::BuildFiles::default())
         }
         Ok(outcome) => {
             let inputs = outcome.inputs.clone();
@@ -70,7 +70,7 @@ pub(super) fn run_and_list(
                     stderr,
                     "bindery: {errors} error(s){kinds}, {warnings} warning(s); nothing was written"
                 );
-                let built = crate::watch::Built {
+                let built = crate::watch::BuildFiles {
                     written: Vec::new(),
                     inputs,
                 };
@@ -106,7 +106,7 @@ pub(super) fn run_and_list(
                     let _ = writeln!(stderr, "bindery: {warnings} warning(s){kinds}");
                 }
             }
-            let built = crate::watch::Built {
+            let built = crate::watch::BuildFiles {
                 written: outcome.written,
                 inputs,
             };
@@ -153,7 +153,7 @@ pub(super) fn summary_line(
 pub(super) fn run_json(
     req: &Request,
     warm: Option<&pipeline::Warm>,
-) -> (ExitCode, crate::watch::Built) {
+) -> (ExitCode, crate::watch::BuildFiles) {
     let mut stdout = std::io::stdout().lock();
     let built = match warm {
         Some(warm) => pipeline::rebuild(req, &pipeline::Silent, warm),
@@ -163,7 +163,7 @@ pub(super) fn run_json(
         Err(e) => {
             let message = e.to_string();
             let line = crate::diag::json_summary("usage", (0, 0), &[], &[], Some(&message));
-            (2, crate::watch::Built::default(), line)
+            (2, crate::watch::BuildFiles::default(), line)
         }
         Ok(outcome) => {
             let d = &outcome.diagnostics;
@@ -177,7 +177,7 @@ pub(super) fn run_json(
                 None,
             ));
             let failed = outcome.failed();
-            let built = crate::watch::Built {
+            let built = crate::watch::BuildFiles {
                 written: if failed { Vec::new() } else { outcome.written },
                 inputs: outcome.inputs,
             };

@@ -91,7 +91,7 @@ pub fn assign_ids(doc: &mut Document) -> Anchors {
             }
         });
         visit_inlines_mut(&mut chapter.blocks, &mut |inline| {
-            if let Inline::Span { id, .. } = inline {
+            if let Inline::Run { id, .. } = inline {
                 html_id(id);
             }
         });

@@ -228,7 +228,7 @@ pub enum Inline {
         path: String,
     },
     /// A run in another language (`<span lang="vi">`) or with an anchor (`<a id=..>`).
-    Span {
+    Run {
         id: Option<String>,
         lang: Option<String>,
         content: Vec<Inline>,
@@ -349,7 +349,7 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
             | Inline::Superscript(c)
             | Inline::Subscript(c)
             | Inline::Link { content: c, .. }
-            | Inline::Span { content: c, .. } => collect_text(c, out),
+            | Inline::Run { content: c, .. } => collect_text(c, out),
             Inline::Image(image) => out.push_str(&image.alt),
             Inline::MissingPicture { alt, .. } => out.push_str(alt),
             Inline::Math(tex) => out.push_str(tex),

@@ -351,7 +351,7 @@ pub fn prune_empty(doc: &mut Document) {
     fn prune_inlines(inlines: &mut Vec<Inline>) {
         let mut i = 0;
         while i < inlines.len() {
-            if let Inline::Span {
+            if let Inline::Run {
                 id: None,
                 lang: None,
                 content,

@@ -116,7 +116,7 @@ pub fn inline_children_mut(i: &mut Inline) -> Option<&mut Vec<Inline>> {
         | Inline::Strikethrough(c)
         | Inline::Superscript(c)
         | Inline::Subscript(c) => Some(c),
-        Inline::Link { content, .. } | Inline::Span { content, .. } => Some(content),
+        Inline::Link { content, .. } | Inline::Run { content, .. } => Some(content),
         _ => None,
     }
 }
@@ -128,7 +128,7 @@ pub fn inline_children(i: &Inline) -> Option<&Vec<Inline>> {
         | Inline::Strikethrough(c)
         | Inline::Superscript(c)
         | Inline::Subscript(c) => Some(c),
-        Inline::Link { content, .. } | Inline::Span { content, .. } => Some(content),
+        Inline::Link { content, .. } | Inline::Run { content, .. } => Some(content),
         _ => None,
     }
 }

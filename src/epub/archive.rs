@@ -14,7 +14,7 @@ use crate::fingerprint::Fingerprint;
 use crate::Error;
 
 /// One file of the package.
-pub struct Entry {
+pub struct PackageFile {
     pub name: String,
     pub bytes: Vec<u8>,
     /// Already-compressed data (JPEG, PNG) is stored; text is deflated.
@@ -25,13 +25,13 @@ pub struct Entry {
 /// each under the fingerprint of its name and bytes, so a rebuild compresses only the files
 /// an edit changed. It holds the last build's files only.
 #[derive(Default)]
-pub struct Memo {
+pub struct ArchiveMemo {
     packed: Mutex<HashMap<u128, Arc<Vec<u8>>>>,
     /// How many files the last package compressed anew.
     fresh: std::sync::atomic::AtomicUsize,
 }
 
-impl Memo {
+impl ArchiveMemo {
     /// How many files the last package compressed anew (the others were kept).
     pub fn compressed_anew(&self) -> usize {
         self.fresh.load(std::sync::atomic::Ordering::Relaxed)
@@ -53,7 +53,11 @@ impl Memo {
 /// Compressing is the slow part of packing, so each text file is compressed on its own, side
 /// by side, into a one-file ZIP of its own; its compressed data is then copied whole into the
 /// package. The package is the same whether its files were compressed now or kept.
-pub fn pack(entries: &[Entry], modified: i64, memo: Option<&Memo>) -> Result<Vec<u8>, Error> {
+pub fn pack(
+    entries: &[PackageFile],
+    modified: i64,
+    memo: Option<&ArchiveMemo>,
+) -> Result<Vec<u8>, Error> {
     let (y, mo, d, h, mi, s) = crate::epub::civil_from_epoch(modified);
     // ZIP dates start in 1980; clamp rather than fail for SOURCE_DATE_EPOCH=0.
     let when = if y < 1980 {
@@ -124,7 +128,7 @@ pub fn pack(entries: &[Entry], modified: i64, memo: Option<&Memo>) -> Result<Vec
 const PERMISSIONS: u32 = 0o644;
 
 /// `e` compressed, as a ZIP holding it alone.
-fn compress_alone(e: &Entry) -> Result<Vec<u8>, Error> {
+fn compress_alone(e: &PackageFile) -> Result<Vec<u8>, Error> {
     let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(9));
@@ -164,8 +168,8 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
 mod tests {
     use super::*;
 
-    fn entries(chapter_two: &str) -> Vec<Entry> {
-        let text = |name: &str, body: &str| Entry {
+    fn entries(chapter_two: &str) -> Vec<PackageFile> {
+        let text = |name: &str, body: &str| PackageFile {
             name: name.into(),
             bytes: body.repeat(50).into_bytes(),
             compress: true,
@@ -173,7 +177,7 @@ mod tests {
         vec![
             text("OEBPS/text/ch001.xhtml", "<p>We met in Hanoi.</p>"),
             text("OEBPS/text/ch002.xhtml", chapter_two),
-            Entry {
+            PackageFile {
                 name: "OEBPS/images/a.jpg".into(),
                 bytes: vec![0xff, 0xd8, 0xff, 0xe0, 1, 2, 3],
                 compress: false,
@@ -183,7 +187,7 @@ mod tests {
 
     #[test]
     fn a_package_from_kept_files_is_the_cold_package_and_only_changed_files_are_compressed() {
-        let memo = Memo::default();
+        let memo = ArchiveMemo::default();
         let first = entries("<p>Day two.</p>");
         let cold = pack(&first, 1_700_000_000, None).unwrap();
         assert_eq!(pack(&first, 1_700_000_000, Some(&memo)).unwrap(), cold);

@@ -22,17 +22,17 @@ use crate::doc::visit::{visit_blocks, visit_inlines};
 use crate::doc::{Block, ChapterKind, Document, Inline, TocItem};
 use crate::Error;
 pub use archive::unpack;
-use archive::Entry;
+use archive::PackageFile;
 
 /// What a long-running process (`watch`, `serve`) keeps from one EPUB for the next: its
 /// compressed files and its drawn cover.
 #[derive(Default)]
-pub struct Memo {
-    files: archive::Memo,
+pub struct EpubMemo {
+    files: archive::ArchiveMemo,
     cover: cover::CoverMemo,
 }
 
-impl Memo {
+impl EpubMemo {
     /// How many files the last EPUB compressed anew (the others were kept).
     pub fn compressed_anew(&self) -> usize {
         self.files.compressed_anew()
@@ -116,7 +116,7 @@ pub fn write_with_memo(
     doc: &Document,
     images: &[Processed],
     options: &Options,
-    memo: Option<&Memo>,
+    memo: Option<&EpubMemo>,
 ) -> Result<Vec<u8>, Error> {
     let names = image_names(doc, images);
     let hrefs: Vec<String> = names.iter().map(|n| format!("../images/{n}")).collect();
@@ -129,7 +129,7 @@ pub fn write_with_memo(
         kobo: options.kobo,
         chapter_file: &chapter_file_fn,
     };
-    let mut entries = vec![Entry {
+    let mut entries = vec![PackageFile {
         name: "META-INF/container.xml".into(),
         bytes: CONTAINER.as_bytes().to_vec(),
         compress: true,
@@ -209,7 +209,7 @@ fn choose_cover<'a>(
     doc: &Document,
     images: &'a [Processed],
     options: &Options,
-    memo: Option<&Memo>,
+    memo: Option<&EpubMemo>,
 ) -> Option<Cover<'a>> {
     match doc.meta.cover.filter(|c| c.0 < images.len()) {
         // Stores and Kobo's library take no SVG cover: the drawing is rendered to pixels.
@@ -233,7 +233,7 @@ fn choose_cover<'a>(
 /// The files of the EPUB as they are added, with their manifest items and spine entries, in
 /// the order they are added.
 struct Contents {
-    entries: Vec<Entry>,
+    entries: Vec<PackageFile>,
     manifest: String,
     spine: String,
 }
@@ -266,7 +266,7 @@ impl Contents {
         compress: bool,
     ) {
         manifest_item(&mut self.manifest, id, href, media_type, properties);
-        self.entries.push(Entry {
+        self.entries.push(PackageFile {
             name: format!("OEBPS/{href}"),
             bytes,
             compress,
@@ -324,8 +324,8 @@ impl Contents {
     }
 }
 
-fn text_entry(name: &str, text: String) -> Entry {
-    Entry {
+fn text_entry(name: &str, text: String) -> PackageFile {
+    PackageFile {
         name: name.to_string(),
         bytes: text.into_bytes(),
         compress: true,

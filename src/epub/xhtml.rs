@@ -522,7 +522,7 @@ impl Writer<'_> {
                     escape_text(&Inline::missing_picture_label(alt, path))
                 );
             }
-            Inline::Span { id, lang, content } => {
+            Inline::Run { id, lang, content } => {
                 self.out.push_str("<span");
                 self.id_lang(id.as_deref(), lang.as_deref());
                 self.out.push('>');

@@ -3,15 +3,15 @@
 //! vertical flow, tagged with its structure element. Inline content goes to
 //! [`super::inline`], code blocks to [`super::code`], tables to [`super::table`].
 
-use super::flow::{baseline_of, set_tag, text_end, text_item, Ctx, Entry, Style};
-use super::model::{self, Color, Item, StructKind};
+use super::flow::{baseline_of, set_tag, text_end, text_item, Ctx, FlowEntry, Style};
+use super::model::{self, Color, PageItem, StructKind};
 use super::settings::content_height;
 use super::settings::{em, FIGURE_MAX_HEIGHT, FIGURE_MOST_HEIGHT};
 use crate::assets::fonts::Role;
 use crate::doc::{Block, DefinitionItem, Image, Inline, Length, ListItem};
 
 impl Ctx<'_> {
-    pub(super) fn block(&mut self, block: &Block, width: f32) -> Vec<Entry> {
+    pub(super) fn block(&mut self, block: &Block, width: f32) -> Vec<FlowEntry> {
         let kind = match block {
             Block::Paragraph(_) => Some((StructKind::P, None, None)),
             Block::Heading { level, content, .. } => Some((
@@ -47,7 +47,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn block_content(&mut self, block: &Block, width: f32) -> Vec<Entry> {
+    fn block_content(&mut self, block: &Block, width: f32) -> Vec<FlowEntry> {
         let gap = self.settings.font_size * em::BLOCK_GAP;
         let mut entries = match block {
             Block::Paragraph(inlines) => return self.paragraph_block(inlines, width, gap),
@@ -69,7 +69,7 @@ impl Ctx<'_> {
     }
 
     /// A paragraph, or the framed placeholder of a missing picture.
-    fn paragraph_block(&mut self, inlines: &[Inline], width: f32, gap: f32) -> Vec<Entry> {
+    fn paragraph_block(&mut self, inlines: &[Inline], width: f32, gap: f32) -> Vec<FlowEntry> {
         let fs = self.settings.font_size;
         let mut lines = if matches!(inlines.first(), Some(Inline::MissingPicture { .. })) {
             let pad = fs * em::BOX_PAD;
@@ -84,10 +84,10 @@ impl Ctx<'_> {
             // Only link targets (`<a id="x"></a>` on a line of its own): they mark the place of
             // what follows and take no space.
             let anchors = lines.into_iter().flat_map(|l| l.anchors).collect();
-            return vec![Entry {
+            return vec![FlowEntry {
                 anchors,
                 keep_with_next: true,
-                ..Entry::default()
+                ..FlowEntry::default()
             }];
         }
         space(&mut lines, gap);
@@ -96,7 +96,7 @@ impl Ctx<'_> {
     }
 
     /// A block quote, or an alert (a quote headed by its label, with a coloured rule).
-    fn quote(&mut self, label: Option<&str>, blocks: &[Block], width: f32) -> Vec<Entry> {
+    fn quote(&mut self, label: Option<&str>, blocks: &[Block], width: f32) -> Vec<FlowEntry> {
         let fs = self.settings.font_size;
         let inner_width = width - fs * em::BLOCK_INDENT;
         let mut inner = Vec::new();
@@ -129,7 +129,7 @@ impl Ctx<'_> {
         e
     }
 
-    fn list(&mut self, start: Option<u64>, items: &[ListItem], width: f32) -> Vec<Entry> {
+    fn list(&mut self, start: Option<u64>, items: &[ListItem], width: f32) -> Vec<FlowEntry> {
         let mut out = Vec::new();
         for (n, item) in items.iter().enumerate() {
             let marker = match (start, item.task) {
@@ -145,7 +145,13 @@ impl Ctx<'_> {
 
     /// One list item: its blocks indented, its marker right-aligned in the indent on the first
     /// line's baseline.
-    fn list_item(&mut self, marker: &str, blocks: &[Block], first: bool, width: f32) -> Vec<Entry> {
+    fn list_item(
+        &mut self,
+        marker: &str,
+        blocks: &[Block],
+        first: bool,
+        width: f32,
+    ) -> Vec<FlowEntry> {
         let fs = self.settings.font_size;
         let ind = fs * em::LIST_INDENT;
         let li = self.node(StructKind::ListItem, None, None);
@@ -155,9 +161,9 @@ impl Ctx<'_> {
         let mut inner = self.within(body, |ctx| ctx.blocks(blocks, width - ind));
         self.parent = saved;
         if inner.is_empty() {
-            inner.push(Entry {
+            inner.push(FlowEntry {
                 height: fs * self.settings.leading,
-                ..Entry::default()
+                ..FlowEntry::default()
             });
         }
         if let Some(e) = inner.first_mut() {
@@ -169,7 +175,7 @@ impl Ctx<'_> {
         let w: f32 = shaped.iter().map(|s| s.width).sum::<f32>() * fs;
         if let Some(first) = entries.first_mut() {
             let baseline = first.items.iter().find_map(|i| match i {
-                Item::Text { y, .. } => Some(*y),
+                PageItem::Text { y, .. } => Some(*y),
                 _ => None,
             });
             let y = baseline.unwrap_or(baseline_of(fs, self.settings.leading));
@@ -185,7 +191,7 @@ impl Ctx<'_> {
     }
 
     /// Terms in bold, kept with their definitions, which are indented.
-    fn definition_list(&mut self, items: &[DefinitionItem], width: f32) -> Vec<Entry> {
+    fn definition_list(&mut self, items: &[DefinitionItem], width: f32) -> Vec<FlowEntry> {
         let fs = self.settings.font_size;
         let mut out = Vec::new();
         for item in items {
@@ -212,13 +218,13 @@ impl Ctx<'_> {
     }
 
     /// A thematic break: a short centred rule.
-    fn rule(&self, width: f32) -> Entry {
+    fn rule(&self, width: f32) -> FlowEntry {
         let fs = self.settings.font_size;
-        let mut e = Entry {
+        let mut e = FlowEntry {
             height: fs,
-            ..Entry::default()
+            ..FlowEntry::default()
         };
-        e.items.push(Item::Line {
+        e.items.push(PageItem::Line {
             x1: width * 0.3,
             y1: fs * 0.5,
             x2: width * 0.7,
@@ -236,7 +242,7 @@ impl Ctx<'_> {
         lang: &Option<String>,
         blocks: &[Block],
         width: f32,
-    ) -> Vec<Entry> {
+    ) -> Vec<FlowEntry> {
         let saved = self.lang.clone();
         if let Some(l) = lang {
             self.lang = l.clone();
@@ -246,9 +252,9 @@ impl Ctx<'_> {
         if e.is_empty() && id.is_some() {
             // An anchor alone (`<a id="x"></a>`): a target that takes no space, kept
             // with what follows so a link lands on it.
-            e.push(Entry {
+            e.push(FlowEntry {
                 keep_with_next: true,
-                ..Entry::default()
+                ..FlowEntry::default()
             });
         }
         if let (Some(first), Some(id)) = (e.first_mut(), id) {
@@ -263,7 +269,7 @@ impl Ctx<'_> {
         content: &[Inline],
         width: f32,
         id: Option<String>,
-    ) -> Vec<Entry> {
+    ) -> Vec<FlowEntry> {
         let fs = self.settings.font_size;
         let scale = em::HEADING_SIZE[usize::from(level.clamp(1, 4)) - 1];
         let style = Style {
@@ -304,7 +310,7 @@ impl Ctx<'_> {
     }
 
     /// Footnote body: small type, number first.
-    pub(super) fn note(&mut self, number: u32, blocks: &[Block], width: f32) -> Vec<Entry> {
+    pub(super) fn note(&mut self, number: u32, blocks: &[Block], width: f32) -> Vec<FlowEntry> {
         let fs = self.settings.font_size * em::NOTE_SIZE;
         let mut entries = self.at_size(fs, |inner| {
             let mut entries = Vec::new();
@@ -332,7 +338,12 @@ impl Ctx<'_> {
         entries
     }
 
-    pub(super) fn figure(&mut self, image: &Image, caption: &[Inline], width: f32) -> Vec<Entry> {
+    pub(super) fn figure(
+        &mut self,
+        image: &Image,
+        caption: &[Inline],
+        width: f32,
+    ) -> Vec<FlowEntry> {
         let fs = self.settings.font_size;
         let size = self
             .image_sizes
@@ -358,14 +369,14 @@ impl Ctx<'_> {
             out.extend(self.paragraph(&[Inline::Text(text)], style, width, false));
         } else {
             let (w, h) = self.figure_size(image, size, width);
-            let mut e = Entry {
+            let mut e = FlowEntry {
                 height: h,
                 space_before: fs * em::FIGURE_SPACE_BEFORE,
                 keep_with_next: !caption.is_empty(),
                 float: true,
-                ..Entry::default()
+                ..FlowEntry::default()
             };
-            e.items.push(Item::Image {
+            e.items.push(PageItem::Image {
                 x: (width - w) / 2.0,
                 y: 0.0,
                 w,
@@ -454,14 +465,14 @@ impl Ctx<'_> {
     }
 }
 
-pub(super) fn space(entries: &mut [Entry], gap: f32) {
+pub(super) fn space(entries: &mut [FlowEntry], gap: f32) {
     if let Some(last) = entries.last_mut() {
         last.height += gap;
     }
 }
 
 /// Orphans: the first two lines stay together; widows: so do the last two.
-fn widows_and_orphans(lines: &mut [Entry]) {
+fn widows_and_orphans(lines: &mut [FlowEntry]) {
     let n = lines.len();
     if n >= 2 {
         lines[0].keep_with_next = true;
@@ -469,7 +480,7 @@ fn widows_and_orphans(lines: &mut [Entry]) {
     }
 }
 
-pub(super) fn indent(mut entries: Vec<Entry>, by: f32) -> Vec<Entry> {
+pub(super) fn indent(mut entries: Vec<FlowEntry>, by: f32) -> Vec<FlowEntry> {
     for e in &mut entries {
         for i in &mut e.items {
             i.shift(by, 0.0);
@@ -478,9 +489,9 @@ pub(super) fn indent(mut entries: Vec<Entry>, by: f32) -> Vec<Entry> {
     entries
 }
 
-fn rule_left(entries: &mut [Entry], x: f32, color: Color) {
+fn rule_left(entries: &mut [FlowEntry], x: f32, color: Color) {
     for e in entries.iter_mut() {
-        e.items.push(Item::Line {
+        e.items.push(PageItem::Line {
             x1: x,
             y1: 0.0,
             x2: x,
@@ -493,12 +504,12 @@ fn rule_left(entries: &mut [Entry], x: f32, color: Color) {
 
 /// A box drawn around a run of entries (a missing picture's placeholder): sides on every
 /// entry, the top on the first and the bottom on the last.
-pub(super) fn frame(entries: &mut [Entry], width: f32, color: Color) {
+pub(super) fn frame(entries: &mut [FlowEntry], width: f32, color: Color) {
     let last = entries.len().saturating_sub(1);
     for (i, e) in entries.iter_mut().enumerate() {
         let h = e.height;
         let mut line = |x1: f32, y1: f32, x2: f32, y2: f32| {
-            e.items.push(Item::Line {
+            e.items.push(PageItem::Line {
                 x1,
                 y1,
                 x2,
@@ -518,7 +529,7 @@ pub(super) fn frame(entries: &mut [Entry], width: f32, color: Color) {
     }
 }
 
-pub(super) fn center(e: &mut Entry, width: f32) {
+pub(super) fn center(e: &mut FlowEntry, width: f32) {
     let right = text_end(e);
     let dx = ((width - right) / 2.0).max(0.0);
     for i in &mut e.items {

@@ -1,7 +1,7 @@
 //! Code blocks: highlighted lines in the code face on a shaded box, wrapped at the measure.
 
-use super::flow::{text_item, Ctx, Entry, Style};
-use super::model::{self, Color, Item};
+use super::flow::{text_item, Ctx, FlowEntry, Style};
+use super::model::{self, Color, PageItem};
 use super::settings::em;
 use crate::assets::fonts::Role;
 
@@ -23,7 +23,7 @@ const SHORT_BLOCK: usize = 4;
 const HANGING_INDENT: usize = 2;
 
 impl Ctx<'_> {
-    pub(super) fn code(&mut self, code: &str, lang: Option<&str>, width: f32) -> Vec<Entry> {
+    pub(super) fn code(&mut self, code: &str, lang: Option<&str>, width: f32) -> Vec<FlowEntry> {
         let fs = self.settings.font_size * em::CODE_SIZE;
         let face = self.settings.face(Role::Code, false, false);
         let char_w = self.settings.fonts.measure("0", face) * fs;
@@ -85,14 +85,14 @@ impl Ctx<'_> {
         indent: usize,
         chunk: &[(Color, char)],
         continued: bool,
-    ) -> Entry {
+    ) -> FlowEntry {
         let fs = cs.text.size;
         let face = cs.text.face;
-        let mut e = Entry {
+        let mut e = FlowEntry {
             height: cs.line_height,
-            ..Entry::default()
+            ..FlowEntry::default()
         };
-        e.items.push(Item::Rect {
+        e.items.push(PageItem::Rect {
             x: 0.0,
             y: 0.0,
             w: cs.width,

@@ -1,4 +1,4 @@
-//! The typesetter's vocabulary, which every stage speaks: an `Entry` of the flow (a line, a
+//! The typesetter's vocabulary, which every stage speaks: an `FlowEntry` of the flow (a line, a
 //! picture, a rule, with what keeps it together at page breaks), a text `Style`, the layout
 //! context `Ctx` (settings, fonts, the tag tree being built) and the small helpers that make
 //! text items and tags. The driver (`layout`) and the stages (`blocks`, `code`, `table`,
@@ -8,8 +8,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::model::{self, Color, Item, StructKind, StructNode};
-use super::settings::Settings;
+use super::model::{self, Color, PageItem, StructKind, StructNode};
+use super::settings::TypesetSettings;
 use super::shape::{FaceId, Shaped};
 use crate::assets::fonts::Role;
 use crate::doc::{Block, Document};
@@ -52,16 +52,16 @@ pub(super) struct Style {
 
 /// A vertical piece of the flow. Items are relative to the entry's top-left at the text indent 0.
 #[derive(Clone, Debug, Default)]
-pub(super) struct Entry {
+pub(super) struct FlowEntry {
     pub(super) height: f32,
     pub(super) space_before: f32,
-    pub(super) items: Vec<Item>,
+    pub(super) items: Vec<PageItem>,
     pub(super) keep_with_next: bool,
     pub(super) footnotes: Vec<(usize, u32)>,
     pub(super) anchors: Vec<(usize, Option<String>)>,
     pub(super) page_break: Option<bool>,
     /// A table row: the header row to repeat when the table continues on a new page.
-    pub(super) repeat_header: Option<Box<Entry>>,
+    pub(super) repeat_header: Option<Box<FlowEntry>>,
     pub(super) bookmark: Option<(usize, String)>,
     /// A picture that may move to the next page, letting the following text flow up.
     pub(super) float: bool,
@@ -71,13 +71,13 @@ pub(super) struct Entry {
 
 pub(super) struct Ctx<'a> {
     pub(super) doc: &'a Document,
-    pub(super) settings: &'a Settings,
+    pub(super) settings: &'a TypesetSettings,
     pub(super) image_sizes: &'a [PixelSize],
     pub(super) chapter: usize,
     pub(super) lang: String,
     pub(super) missing: MissingChars,
     /// Footnote bodies per (chapter, number), laid out at the measure.
-    pub(super) notes: HashMap<(usize, u32), Vec<Entry>>,
+    pub(super) notes: HashMap<(usize, u32), Vec<FlowEntry>>,
     /// The tagged-PDF structure, shared with the contexts made for notes and tables.
     pub(super) structure: Rc<RefCell<Vec<StructNode>>>,
     /// The structure element new elements go under.
@@ -87,7 +87,7 @@ pub(super) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub(super) fn new(
         doc: &'a Document,
-        settings: &'a Settings,
+        settings: &'a TypesetSettings,
         image_sizes: &'a [PixelSize],
         chapter: usize,
     ) -> Ctx<'a> {
@@ -112,7 +112,7 @@ impl<'a> Ctx<'a> {
     /// Run `f` in a context at another type size (footnotes, tables that shrink to fit), over
     /// the same document, structure tree and place in it.
     pub(super) fn at_size<R>(&mut self, font_size: f32, f: impl FnOnce(&mut Ctx) -> R) -> R {
-        let settings = Settings {
+        let settings = TypesetSettings {
             font_size,
             ..self.settings.clone()
         };
@@ -146,7 +146,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub(super) fn blocks(&mut self, blocks: &[Block], width: f32) -> Vec<Entry> {
+    pub(super) fn blocks(&mut self, blocks: &[Block], width: f32) -> Vec<FlowEntry> {
         let mut out = Vec::new();
         for b in blocks {
             out.extend(self.block(b, width));
@@ -175,8 +175,8 @@ impl<'a> Ctx<'a> {
     pub(super) fn within(
         &mut self,
         id: usize,
-        f: impl FnOnce(&mut Self) -> Vec<Entry>,
-    ) -> Vec<Entry> {
+        f: impl FnOnce(&mut Self) -> Vec<FlowEntry>,
+    ) -> Vec<FlowEntry> {
         let saved = self.parent.replace(id);
         let mut e = f(self);
         self.parent = saved;
@@ -200,7 +200,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// Give untagged content of the entries to structure element `id`.
-pub(super) fn tag(entries: &mut [Entry], id: usize) {
+pub(super) fn tag(entries: &mut [FlowEntry], id: usize) {
     for e in entries {
         for it in &mut e.items {
             set_tag(it, id);
@@ -208,34 +208,34 @@ pub(super) fn tag(entries: &mut [Entry], id: usize) {
     }
 }
 
-pub(super) fn set_tag(item: &mut Item, id: usize) {
+pub(super) fn set_tag(item: &mut PageItem, id: usize) {
     match item {
-        Item::Text {
+        PageItem::Text {
             tag: t @ None,
             artifact: false,
             ..
         }
-        | Item::Image { tag: t @ None, .. }
-        | Item::Link { tag: t @ None, .. } => *t = Some(id),
+        | PageItem::Image { tag: t @ None, .. }
+        | PageItem::Link { tag: t @ None, .. } => *t = Some(id),
         _ => {}
     }
 }
 
 /// A repeated table header: the same look, but not content a second time.
-pub(super) fn as_artifact(e: &Entry) -> Entry {
+pub(super) fn as_artifact(e: &FlowEntry) -> FlowEntry {
     let mut e = e.clone();
     for it in &mut e.items {
-        if let Item::Text { artifact, tag, .. } = it {
+        if let PageItem::Text { artifact, tag, .. } = it {
             *artifact = true;
             *tag = None;
         }
     }
-    e.items.retain(|i| !matches!(i, Item::Link { .. }));
+    e.items.retain(|i| !matches!(i, PageItem::Link { .. }));
     e
 }
 
-pub(super) fn text_item(x: f32, y: f32, style: Style, s: &Shaped) -> Item {
-    Item::Text {
+pub(super) fn text_item(x: f32, y: f32, style: Style, s: &Shaped) -> PageItem {
+    PageItem::Text {
         x,
         y,
         size: style.size,
@@ -253,11 +253,11 @@ pub(super) fn baseline_of(fs: f32, leading: f32) -> f32 {
 }
 
 /// Where the entry's text ends on the right.
-pub(super) fn text_end(e: &Entry) -> f32 {
+pub(super) fn text_end(e: &FlowEntry) -> f32 {
     e.items
         .iter()
         .filter_map(|i| match i {
-            Item::Text {
+            PageItem::Text {
                 x, glyphs, size, ..
             } => Some(x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size),
             _ => None,

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::blocks::{center, indent};
-use super::flow::{baseline_of, tag, text_end, text_item, Ctx, Entry, Style};
-use super::model::{self, Item, StructKind, Target};
+use super::flow::{baseline_of, tag, text_end, text_item, Ctx, FlowEntry, Style};
+use super::model::{self, PageItem, StructKind, Target};
 use super::settings::{content_height, text_width, HandoutCover};
 use crate::assets::fonts::Role;
 use crate::doc::{Inline, TocItem};
@@ -21,7 +21,7 @@ const COVER_SPACE: f32 = 0.22;
 const COVER_PICTURE: f32 = 0.4;
 
 impl Ctx<'_> {
-    pub(super) fn title_page(&mut self) -> Vec<Entry> {
+    pub(super) fn title_page(&mut self) -> Vec<FlowEntry> {
         let m = &self.doc.meta;
         let width = text_width(self.settings);
         let fs = self.settings.font_size;
@@ -34,9 +34,9 @@ impl Ctx<'_> {
         // The cover picture, when the book has one, above the title; else some air.
         let mut out = match self.cover_entry(width) {
             Some(e) => vec![e],
-            None => vec![Entry {
+            None => vec![FlowEntry {
                 height: content_height(self.settings) * COVER_SPACE,
-                ..Entry::default()
+                ..FlowEntry::default()
             }],
         };
         let title_style = Style {
@@ -85,7 +85,7 @@ impl Ctx<'_> {
 
     /// The cover picture, centred and scaled to fit (smaller on a handout's cover, which also
     /// holds a contents list and a QR code), tagged as a figure.
-    fn cover_entry(&mut self, width: f32) -> Option<Entry> {
+    fn cover_entry(&mut self, width: f32) -> Option<FlowEntry> {
         let m = &self.doc.meta;
         let c = m.cover?;
         let (pw, ph) = self
@@ -104,12 +104,12 @@ impl Ctx<'_> {
             w = width;
             h = w * ph as f32 / pw as f32;
         }
-        let mut e = Entry {
+        let mut e = FlowEntry {
             height: h + self.settings.font_size * 2.0,
-            ..Entry::default()
+            ..FlowEntry::default()
         };
         let alt = format!("Cover: {}", m.title);
-        e.items.push(Item::Image {
+        e.items.push(PageItem::Image {
             x: (width - w) / 2.0,
             y: 0.0,
             w,
@@ -126,7 +126,7 @@ impl Ctx<'_> {
     /// A centred paragraph of the title page, `gap` below what comes before.
     fn centred(
         &mut self,
-        out: &mut Vec<Entry>,
+        out: &mut Vec<FlowEntry>,
         text: &str,
         style: Style,
         gap: f32,
@@ -146,7 +146,7 @@ impl Ctx<'_> {
     }
 
     /// The handout cover's short contents list (top-level chapters) and the QR code to the book.
-    fn handout_cover(&mut self, out: &mut Vec<Entry>, cover: &HandoutCover, width: f32) {
+    fn handout_cover(&mut self, out: &mut Vec<FlowEntry>, cover: &HandoutCover, width: f32) {
         let fs = self.settings.font_size;
         let label = self.settings.labels.in_this_handout.clone();
         let heading = Style {
@@ -181,12 +181,12 @@ impl Ctx<'_> {
         self.parent = saved;
         if let (Some(qr), Some(url)) = (cover.qr, self.doc.meta.site_url.clone()) {
             let size = fs * 6.0;
-            let mut e = Entry {
+            let mut e = FlowEntry {
                 height: size + fs,
                 space_before: fs * 2.0,
-                ..Entry::default()
+                ..FlowEntry::default()
             };
-            e.items.push(Item::Image {
+            e.items.push(PageItem::Image {
                 x: (width - size) / 2.0,
                 y: 0.0,
                 w: size,
@@ -220,7 +220,7 @@ impl Ctx<'_> {
         &mut self,
         anchors: &HashMap<(usize, Option<String>), (usize, f32)>,
         width: f32,
-    ) -> Vec<Entry> {
+    ) -> Vec<FlowEntry> {
         let fs = self.settings.font_size;
         let heading_label = self.settings.labels.contents.clone();
         let toc = self.node(StructKind::Toc, None, None);
@@ -245,7 +245,7 @@ impl Ctx<'_> {
         anchors: &HashMap<(usize, Option<String>), (usize, f32)>,
         width: f32,
         fs: f32,
-        out: &mut Vec<Entry>,
+        out: &mut Vec<FlowEntry>,
     ) {
         for item in items {
             match item {
@@ -303,7 +303,7 @@ impl Ctx<'_> {
                     let mut lines = indent(lines, ind + hang);
                     // The link takes in the number too.
                     for it in lines.iter_mut().flat_map(|l| l.items.iter_mut()) {
-                        if let Item::Link { x, w, .. } = it {
+                        if let PageItem::Link { x, w, .. } = it {
                             *x -= hang;
                             *w += hang;
                         }
@@ -326,7 +326,7 @@ impl Ctx<'_> {
     /// `right`; the whole line links to the chapter.
     fn leaders_and_number(
         &mut self,
-        last: &mut Entry,
+        last: &mut FlowEntry,
         num: &str,
         right: f32,
         chapter: Option<usize>,
@@ -358,7 +358,7 @@ impl Ctx<'_> {
             x += s.width * fs;
         }
         if let Some(c) = chapter {
-            last.items.push(Item::Link {
+            last.items.push(PageItem::Link {
                 x: 0.0,
                 y: 0.0,
                 w: right,

@@ -207,7 +207,7 @@ fn annotate(inlines: &mut Vec<Inline>, note: &mut dyn FnMut(&str, crate::diag::S
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Span { content: c, .. } => {
+            | Inline::Run { content: c, .. } => {
                 annotate(c, note);
                 None
             }

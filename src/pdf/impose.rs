@@ -5,7 +5,7 @@
 //! page count is padded with blank pages to a multiple of four. Plain n-up puts 2 or 4 pages on
 //! each sheet side in reading order. Everything here is pure: slots are computed, items moved.
 
-use super::model::{self, Book, Item, Numbering, Page};
+use super::model::{self, Numbering, Page, PageItem, TypesetBook};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -55,7 +55,7 @@ pub struct Sheet {
 
 /// Place the pages of `book` on sheets. Links and bookmarks are dropped (a printed handout has no
 /// use for them; the reading PDF keeps them) and content is no longer tagged.
-pub fn impose(book: &Book, layout: Layout, sheet: &Sheet) -> Book {
+pub fn impose(book: &TypesetBook, layout: Layout, sheet: &Sheet) -> TypesetBook {
     let (sides, cols, rows) = match layout {
         Layout::Booklet => (booklet_order(book.pages.len()), 2, 1),
         Layout::TwoUp => (n_up_order(book.pages.len(), 2), 2, 1),
@@ -94,7 +94,7 @@ pub fn impose(book: &Book, layout: Layout, sheet: &Sheet) -> Book {
             }
             let y = row as f32 * slot_h + (slot_h - h) / 2.0;
             for item in &src.items {
-                if matches!(item, Item::Link { .. }) {
+                if matches!(item, PageItem::Link { .. }) {
                     continue;
                 }
                 let mut it = item.clone();
@@ -111,7 +111,7 @@ pub fn impose(book: &Book, layout: Layout, sheet: &Sheet) -> Book {
             // Fold marks at the middle of the top and bottom edges.
             let m = 10.0;
             for (y1, y2) in [(0.0, m), (sheet.height - m, sheet.height)] {
-                items.push(Item::Line {
+                items.push(PageItem::Line {
                     x1: slot_w,
                     y1,
                     x2: slot_w,
@@ -128,7 +128,7 @@ pub fn impose(book: &Book, layout: Layout, sheet: &Sheet) -> Book {
             items,
         });
     }
-    Book {
+    TypesetBook {
         pages,
         bookmarks: Vec::new(),
         anchors: Default::default(),
@@ -136,25 +136,25 @@ pub fn impose(book: &Book, layout: Layout, sheet: &Sheet) -> Book {
     }
 }
 
-fn scale_item(item: &mut Item, f: f32) {
+fn scale_item(item: &mut PageItem, f: f32) {
     if f == 1.0 {
         return;
     }
     match item {
-        Item::Text { x, y, size, .. } => {
+        PageItem::Text { x, y, size, .. } => {
             *x *= f;
             *y *= f;
             *size *= f;
         }
-        Item::Image { x, y, w, h, .. }
-        | Item::Rect { x, y, w, h, .. }
-        | Item::Link { x, y, w, h, .. } => {
+        PageItem::Image { x, y, w, h, .. }
+        | PageItem::Rect { x, y, w, h, .. }
+        | PageItem::Link { x, y, w, h, .. } => {
             *x *= f;
             *y *= f;
             *w *= f;
             *h *= f;
         }
-        Item::Line {
+        PageItem::Line {
             x1,
             y1,
             x2,
@@ -171,15 +171,17 @@ fn scale_item(item: &mut Item, f: f32) {
     }
 }
 
-fn untag(item: &mut Item) {
+fn untag(item: &mut PageItem) {
     match item {
-        Item::Text { tag, .. } | Item::Image { tag, .. } | Item::Link { tag, .. } => *tag = None,
+        PageItem::Text { tag, .. } | PageItem::Image { tag, .. } | PageItem::Link { tag, .. } => {
+            *tag = None
+        }
         _ => {}
     }
 }
 
 /// Short trim marks outside each page's corners.
-fn crop_marks(items: &mut Vec<Item>, x: f32, y: f32, w: f32, h: f32) {
+fn crop_marks(items: &mut Vec<PageItem>, x: f32, y: f32, w: f32, h: f32) {
     let (gap, len) = (3.0, 8.0);
     for (cx, cy, dx, dy) in [
         (x, y, -1.0, -1.0),
@@ -187,7 +189,7 @@ fn crop_marks(items: &mut Vec<Item>, x: f32, y: f32, w: f32, h: f32) {
         (x, y + h, -1.0, 1.0),
         (x + w, y + h, 1.0, 1.0),
     ] {
-        items.push(Item::Line {
+        items.push(PageItem::Line {
             x1: cx + dx * gap,
             y1: cy,
             x2: cx + dx * (gap + len),
@@ -195,7 +197,7 @@ fn crop_marks(items: &mut Vec<Item>, x: f32, y: f32, w: f32, h: f32) {
             width: 0.3,
             color: model::BLACK,
         });
-        items.push(Item::Line {
+        items.push(PageItem::Line {
             x1: cx,
             y1: cy + dy * gap,
             x2: cx,
@@ -207,7 +209,7 @@ fn crop_marks(items: &mut Vec<Item>, x: f32, y: f32, w: f32, h: f32) {
 }
 
 /// Every colour to grey by perceived luminance; link blue becomes black (on paper a link is text).
-pub fn grayscale(book: &mut Book) {
+pub fn grayscale(book: &mut TypesetBook) {
     let grey = |c: model::Color| {
         if c == model::LINK {
             return model::BLACK;
@@ -219,9 +221,9 @@ pub fn grayscale(book: &mut Book) {
     for page in &mut book.pages {
         for item in &mut page.items {
             match item {
-                Item::Text { color, .. } | Item::Rect { color, .. } | Item::Line { color, .. } => {
-                    *color = grey(*color)
-                }
+                PageItem::Text { color, .. }
+                | PageItem::Rect { color, .. }
+                | PageItem::Line { color, .. } => *color = grey(*color),
                 _ => {}
             }
         }
@@ -257,7 +259,7 @@ mod tests {
 
     #[test]
     fn grayscale_turns_links_black_and_colours_grey() {
-        let item = |color| Item::Line {
+        let item = |color| PageItem::Line {
             x1: 0.0,
             y1: 0.0,
             x2: 1.0,
@@ -265,21 +267,21 @@ mod tests {
             width: 1.0,
             color,
         };
-        let mut book = Book {
+        let mut book = TypesetBook {
             pages: vec![Page {
                 width: 10.0,
                 height: 10.0,
                 numbering: Numbering::Arabic,
                 items: vec![item(model::LINK), item(model::Color(200, 40, 40))],
             }],
-            ..Book::default()
+            ..TypesetBook::default()
         };
         grayscale(&mut book);
         let colours: Vec<_> = book.pages[0]
             .items
             .iter()
             .map(|i| match i {
-                Item::Line { color, .. } => *color,
+                PageItem::Line { color, .. } => *color,
                 _ => unreachable!(),
             })
             .collect();

@@ -9,14 +9,14 @@
 //!    ([`super::front`]), the outline ([`super::outline`]) and the running heads and numbers
 //!    ([`super::running`]).
 //!
-//! It also owns the layout context ([`Ctx`]) and the flow's unit ([`Entry`]).
+//! It also owns the layout context ([`Ctx`]) and the flow's unit ([`FlowEntry`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::model::{self, Item, Numbering, StructKind, StructNode};
+use super::model::{self, Numbering, PageItem, StructKind, StructNode};
 use super::outline::outline;
 use super::pages::{paginate, paginate_body};
 use super::running::{decorate, number_front};
@@ -26,19 +26,19 @@ use crate::config::ChapterBreak;
 use crate::doc::{Block, Document, Inline};
 use crate::fingerprint::Fingerprint;
 
-use super::flow::{tag, Ctx, Entry};
+use super::flow::{tag, Ctx, FlowEntry};
 pub use super::flow::{MissingChars, PixelSize};
 use super::settings::text_width;
-pub use super::settings::{HandoutCover, Settings};
+pub use super::settings::{HandoutCover, TypesetSettings};
 
 /// Typeset the whole book: the chapters in parallel (each on its own, into a flow of entries),
 /// then, in order, the pages of the body, the front matter that needs their numbers, and the
 /// running heads.
 pub fn typeset(
     doc: &Document,
-    settings: &Settings,
+    settings: &TypesetSettings,
     image_sizes: &[PixelSize],
-) -> (model::Book, MissingChars) {
+) -> (model::TypesetBook, MissingChars) {
     typeset_with_memo(doc, settings, image_sizes, None, &|| {})
 }
 
@@ -47,11 +47,11 @@ pub fn typeset(
 /// called as each chapter is laid out or taken (from worker threads).
 pub fn typeset_with_memo(
     doc: &Document,
-    settings: &Settings,
+    settings: &TypesetSettings,
     image_sizes: &[PixelSize],
-    memo: Option<&Memo>,
+    memo: Option<&LayoutMemo>,
     chapter_done: &(dyn Fn() + Sync),
-) -> (model::Book, MissingChars) {
+) -> (model::TypesetBook, MissingChars) {
     let width = text_width(settings);
     // Body first: its page numbers are needed by the contents, which do not move them (front
     // matter is numbered in roman numerals, the body from 1).
@@ -77,9 +77,9 @@ pub fn typeset_with_memo(
         laid.renumber(offset);
         ctx.structure.borrow_mut().extend(laid.structure);
         if starts_page(doc, settings, i) {
-            flow.push(Entry {
+            flow.push(FlowEntry {
                 page_break: Some(settings.two_sided),
-                ..Entry::default()
+                ..FlowEntry::default()
             });
         } else if let Some(first) = laid.entries.first_mut() {
             first.space_before = settings.font_size * em::RUN_ON_CHAPTER_GAP;
@@ -92,9 +92,9 @@ pub fn typeset_with_memo(
     let mut body = paginate_body(flow, notes, settings);
     // Front matter: title page and contents.
     let mut front_flow = ctx.title_page();
-    front_flow.push(Entry {
+    front_flow.push(FlowEntry {
         page_break: Some(false),
-        ..Entry::default()
+        ..FlowEntry::default()
     });
     front_flow.extend(ctx.contents(&body.anchors, width));
     let mut front = paginate(front_flow, HashMap::new(), settings, Numbering::Roman, 0);
@@ -122,7 +122,7 @@ pub fn typeset_with_memo(
     pages.extend(body.pages);
     let structure_nodes = ctx.structure.borrow().clone();
     (
-        model::Book {
+        model::TypesetBook {
             pages,
             bookmarks,
             anchors,
@@ -133,7 +133,7 @@ pub fn typeset_with_memo(
 }
 
 /// Whether chapter `i` starts a new page (the first always does).
-fn starts_page(doc: &Document, settings: &Settings, i: usize) -> bool {
+fn starts_page(doc: &Document, settings: &TypesetSettings, i: usize) -> bool {
     i == 0
         || match settings.chapter_break {
             ChapterBreak::Every => true,
@@ -147,7 +147,7 @@ fn starts_page(doc: &Document, settings: &Settings, i: usize) -> bool {
 /// edit only the chapters it touched are laid out again. It keeps only the last build's
 /// chapters, so it does not grow with the number of rebuilds.
 #[derive(Default)]
-pub struct Memo {
+pub struct LayoutMemo {
     kept: Mutex<Kept>,
 }
 
@@ -161,12 +161,12 @@ struct Kept {
     fresh: usize,
 }
 
-impl Memo {
+impl LayoutMemo {
     /// Every chapter of `doc`: a copy of the one kept under its key, or laid out anew.
     fn chapters(
         &self,
         doc: &Document,
-        settings: &Settings,
+        settings: &TypesetSettings,
         image_sizes: &[PixelSize],
         chapter_done: &(dyn Fn() + Sync),
     ) -> Vec<ChapterLayout> {
@@ -227,7 +227,7 @@ impl Memo {
 /// The fingerprint of everything chapter `i`'s layout reads: its own content (every field of
 /// it, the resolved links and picture numbers included), its place in the book (anchors and
 /// note keys carry it), its heading label, the book's language, the settings, and the size and
-/// file name of each picture it shows. The font book is compared by identity in [`Memo`].
+/// file name of each picture it shows. The font book is compared by identity in [`LayoutMemo`].
 fn chapter_key(
     doc: &Document,
     settings_print: &Fingerprint,
@@ -272,9 +272,9 @@ fn pictures_shown(ch: &crate::doc::Chapter) -> Vec<usize> {
 /// One chapter laid out on its own, ready to join the book's flow.
 #[derive(Clone)]
 struct ChapterLayout {
-    entries: Vec<Entry>,
+    entries: Vec<FlowEntry>,
     /// Footnote bodies by (chapter, number), for the paginator to place.
-    notes: HashMap<(usize, u32), Vec<Entry>>,
+    notes: HashMap<(usize, u32), Vec<FlowEntry>>,
     /// The chapter's structure elements, numbered from 0.
     structure: Vec<StructNode>,
     missing: MissingChars,
@@ -293,11 +293,11 @@ impl ChapterLayout {
     }
 }
 
-fn shift_tags(e: &mut Entry, offset: usize) {
+fn shift_tags(e: &mut FlowEntry, offset: usize) {
     for item in &mut e.items {
-        if let Item::Text { tag: Some(t), .. }
-        | Item::Image { tag: Some(t), .. }
-        | Item::Link { tag: Some(t), .. } = item
+        if let PageItem::Text { tag: Some(t), .. }
+        | PageItem::Image { tag: Some(t), .. }
+        | PageItem::Link { tag: Some(t), .. } = item
         {
             *t += offset;
         }
@@ -310,7 +310,7 @@ fn shift_tags(e: &mut Entry, offset: usize) {
 /// Lay out chapter `i`: its title heading where the text has none, its blocks, its footnotes.
 fn chapter(
     doc: &Document,
-    settings: &Settings,
+    settings: &TypesetSettings,
     image_sizes: &[PixelSize],
     i: usize,
 ) -> ChapterLayout {
@@ -383,7 +383,7 @@ mod tests {
     use crate::doc::TocItem;
     use crate::pipeline::book_from_markdown;
 
-    fn settings() -> Settings {
+    fn settings() -> TypesetSettings {
         crate::pdf::layout_settings(
             &crate::config::PdfSettings::default(),
             Arc::new(FontBook::bundled_only()),
@@ -416,7 +416,7 @@ mod tests {
     #[test]
     fn a_rebuild_lays_out_only_the_changed_chapter_and_gives_the_same_book_as_a_cold_one() {
         let settings = settings();
-        let memo = Memo::default();
+        let memo = LayoutMemo::default();
         let doc = book(&TEXTS);
         let cold = typeset(&doc, &settings, &[]);
         let first = typeset_with_memo(&doc, &settings, &[], Some(&memo), &|| {});
@@ -436,16 +436,16 @@ mod tests {
     #[test]
     fn new_settings_a_new_font_book_or_a_moved_chapter_lay_out_again() {
         let settings = settings();
-        let memo = Memo::default();
+        let memo = LayoutMemo::default();
         let doc = book(&TEXTS);
         typeset_with_memo(&doc, &settings, &[], Some(&memo), &|| {});
-        let larger = Settings {
+        let larger = TypesetSettings {
             font_size: settings.font_size + 1.0,
             ..settings.clone()
         };
         typeset_with_memo(&doc, &larger, &[], Some(&memo), &|| {});
         assert_eq!(memo.laid_out_anew(), 3);
-        let other_fonts = Settings {
+        let other_fonts = TypesetSettings {
             fonts: Arc::new(FontBook::bundled_only()),
             ..larger.clone()
         };
@@ -486,7 +486,7 @@ mod tests {
             caption: Vec::new(),
         });
         let settings = settings();
-        let memo = Memo::default();
+        let memo = LayoutMemo::default();
         typeset_with_memo(&doc, &settings, &[shown, shown], Some(&memo), &|| {});
         // Picture 1 is shown by no chapter: its size reaches no layout.
         typeset_with_memo(

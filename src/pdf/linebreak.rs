@@ -8,7 +8,7 @@
 
 /// One item of a paragraph, widths in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Item {
+pub enum BreakItem {
     Box {
         width: f32,
     },
@@ -48,9 +48,9 @@ struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, item: &Item) {
+    fn add(&mut self, item: &BreakItem) {
         match *item {
-            Item::Glue {
+            BreakItem::Glue {
                 width,
                 stretch,
                 shrink,
@@ -59,11 +59,11 @@ impl Sums {
                 self.stretch += stretch;
                 self.shrink += shrink;
             }
-            Item::Box { width } => {
+            BreakItem::Box { width } => {
                 self.width += width;
                 self.boxes += 1;
             }
-            Item::Penalty { .. } => {}
+            BreakItem::Penalty { .. } => {}
         }
     }
 }
@@ -89,18 +89,17 @@ struct BreakPoint {
 }
 
 impl BreakPoint {
-    /// Item `i` as a break opportunity: glue right after a box, or a penalty below infinity.
-    fn at(items: &[Item], i: usize) -> Option<BreakPoint> {
+    /// BreakItem `i` as a break opportunity: glue right after a box, or a penalty below infinity.
+    fn at(items: &[BreakItem], i: usize) -> Option<BreakPoint> {
         match items[i] {
-            Item::Box { .. } => None,
-            Item::Glue { .. } => {
-                (i > 0 && matches!(items[i - 1], Item::Box { .. })).then_some(BreakPoint {
+            BreakItem::Box { .. } => None,
+            BreakItem::Glue { .. } => (i > 0 && matches!(items[i - 1], BreakItem::Box { .. }))
+                .then_some(BreakPoint {
                     width: 0.0,
                     penalty: 0.0,
                     flagged: false,
-                })
-            }
-            Item::Penalty {
+                }),
+            BreakItem::Penalty {
                 width,
                 penalty,
                 flagged,
@@ -127,7 +126,7 @@ const FITNESS_JUMP_DEMERITS: f32 = 3000.0;
 /// Break `items` into lines of `width`. The last item should be a forced break
 /// (`Penalty { penalty: -INFINITY }`), preceded by finishing glue, as in TeX.
 /// Returns the breaks in order; the last one is the end of the paragraph.
-pub fn break_lines(items: &[Item], width: f32, tolerance: f32) -> Vec<Break> {
+pub fn break_lines(items: &[BreakItem], width: f32, tolerance: f32) -> Vec<Break> {
     if let Some(b) = optimal(items, width, tolerance, 0.0) {
         return b;
     }
@@ -145,7 +144,7 @@ pub fn break_lines(items: &[Item], width: f32, tolerance: f32) -> Vec<Break> {
 /// three ems on a book's measure).
 const EMERGENCY_STRETCH: f32 = 0.08;
 
-fn optimal(items: &[Item], width: f32, tolerance: f32, emergency: f32) -> Option<Vec<Break>> {
+fn optimal(items: &[BreakItem], width: f32, tolerance: f32, emergency: f32) -> Option<Vec<Break>> {
     let mut nodes: Vec<Node> = vec![Node {
         index: 0,
         fitness: 1,
@@ -227,7 +226,7 @@ struct Line {
 }
 
 /// The demerits of ending a line at `point` after `node`, and the line's fitness class.
-fn break_demerits(items: &[Item], node: &Node, point: &BreakPoint, line: &Line) -> (f32, u8) {
+fn break_demerits(items: &[BreakItem], node: &Node, point: &BreakPoint, line: &Line) -> (f32, u8) {
     let mut demerits = line_demerits(line.ratio, point.penalty);
     if line.ratio < -1.0 {
         // Overfull: a last resort, by how much it sticks out, and never with more than one box
@@ -241,7 +240,7 @@ fn break_demerits(items: &[Item], node: &Node, point: &BreakPoint, line: &Line) 
     if point.flagged
         && matches!(
             items.get(node.index),
-            Some(Item::Penalty { flagged: true, .. })
+            Some(BreakItem::Penalty { flagged: true, .. })
         )
     {
         demerits += DOUBLE_HYPHEN_DEMERITS;
@@ -302,12 +301,12 @@ fn fitness_class(ratio: f32) -> u8 {
 
 /// The sums where a line after a break at `i` starts: the glue and penalties that follow the
 /// break are discarded, up to the next box or forced break.
-fn sums_after_break(items: &[Item], i: usize, sums: Sums) -> Sums {
+fn sums_after_break(items: &[BreakItem], i: usize, sums: Sums) -> Sums {
     let mut after = sums;
     for it in &items[i..] {
         match *it {
-            Item::Box { .. } => break,
-            Item::Glue {
+            BreakItem::Box { .. } => break,
+            BreakItem::Glue {
                 width,
                 stretch,
                 shrink,
@@ -316,8 +315,8 @@ fn sums_after_break(items: &[Item], i: usize, sums: Sums) -> Sums {
                 after.stretch += stretch;
                 after.shrink += shrink;
             }
-            Item::Penalty { penalty, .. } if penalty <= -INFINITY && it != &items[i] => break,
-            Item::Penalty { .. } => {}
+            BreakItem::Penalty { penalty, .. } if penalty <= -INFINITY && it != &items[i] => break,
+            BreakItem::Penalty { .. } => {}
         }
     }
     after
@@ -350,13 +349,13 @@ fn trace(nodes: &[Node], best: usize) -> Vec<usize> {
     out
 }
 
-fn greedy(items: &[Item], width: f32) -> Vec<Break> {
+fn greedy(items: &[BreakItem], width: f32) -> Vec<Break> {
     let mut breaks = Vec::new();
     let mut line = 0.0;
     let mut last_glue = None;
     for (i, item) in items.iter().enumerate() {
         match *item {
-            Item::Box { width: w } => {
+            BreakItem::Box { width: w } => {
                 if line + w > width {
                     if let Some(g) = last_glue.take() {
                         breaks.push(g);
@@ -365,16 +364,16 @@ fn greedy(items: &[Item], width: f32) -> Vec<Break> {
                 }
                 line += w;
             }
-            Item::Glue { width: w, .. } => {
+            BreakItem::Glue { width: w, .. } => {
                 last_glue = Some(i);
                 line += w;
             }
-            Item::Penalty { penalty, .. } if penalty <= -INFINITY => {
+            BreakItem::Penalty { penalty, .. } if penalty <= -INFINITY => {
                 breaks.push(i);
                 line = 0.0;
                 last_glue = None;
             }
-            Item::Penalty { .. } => {}
+            BreakItem::Penalty { .. } => {}
         }
     }
     if breaks.last() != Some(&(items.len() - 1)) {
@@ -384,20 +383,20 @@ fn greedy(items: &[Item], width: f32) -> Vec<Break> {
 }
 
 /// Compute each line's adjustment ratio for chosen break indices.
-fn with_ratios(items: &[Item], breaks: &[usize], width: f32) -> Vec<Break> {
+fn with_ratios(items: &[BreakItem], breaks: &[usize], width: f32) -> Vec<Break> {
     let mut out = Vec::with_capacity(breaks.len());
     let mut start = 0;
     for &b in breaks {
         let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
         let mut j = start;
         // Skip discardable items at the line start.
-        while j < b && !matches!(items[j], Item::Box { .. }) {
+        while j < b && !matches!(items[j], BreakItem::Box { .. }) {
             j += 1;
         }
         for it in &items[j..b] {
             match *it {
-                Item::Box { width } => w += width,
-                Item::Glue {
+                BreakItem::Box { width } => w += width,
+                BreakItem::Glue {
                     width,
                     stretch,
                     shrink,
@@ -406,13 +405,14 @@ fn with_ratios(items: &[Item], breaks: &[usize], width: f32) -> Vec<Break> {
                     st += stretch;
                     sh += shrink;
                 }
-                Item::Penalty { .. } => {}
+                BreakItem::Penalty { .. } => {}
             }
         }
-        if let Item::Penalty { width: pw, .. } = items[b] {
+        if let BreakItem::Penalty { width: pw, .. } = items[b] {
             w += pw;
         }
-        let forced_last = matches!(items[b], Item::Penalty { penalty, .. } if penalty <= -INFINITY);
+        let forced_last =
+            matches!(items[b], BreakItem::Penalty { penalty, .. } if penalty <= -INFINITY);
         let ratio = if w < width {
             if st > 0.0 && !forced_last {
                 (width - w) / st
@@ -435,24 +435,24 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn paragraph(words: &[f32], space: f32) -> Vec<Item> {
+    fn paragraph(words: &[f32], space: f32) -> Vec<BreakItem> {
         let mut items = Vec::new();
         for (i, w) in words.iter().enumerate() {
             if i > 0 {
-                items.push(Item::Glue {
+                items.push(BreakItem::Glue {
                     width: space,
                     stretch: space / 2.0,
                     shrink: space / 3.0,
                 });
             }
-            items.push(Item::Box { width: *w });
+            items.push(BreakItem::Box { width: *w });
         }
-        items.push(Item::Glue {
+        items.push(BreakItem::Glue {
             width: 0.0,
             stretch: 1e6,
             shrink: 0.0,
         });
-        items.push(Item::Penalty {
+        items.push(BreakItem::Penalty {
             width: 0.0,
             penalty: -INFINITY,
             flagged: false,
@@ -474,7 +474,7 @@ mod tests {
                 .map(|b| {
                     let n = items[start..b.index]
                         .iter()
-                        .filter(|i| matches!(i, Item::Box { .. }))
+                        .filter(|i| matches!(i, BreakItem::Box { .. }))
                         .count();
                     start = b.index + 1;
                     n
@@ -485,20 +485,20 @@ mod tests {
         assert_eq!(boxes_per_line, [2, 2, 3, 1]);
     }
 
-    fn line_widths(items: &[Item], breaks: &[Break]) -> Vec<f32> {
+    fn line_widths(items: &[BreakItem], breaks: &[Break]) -> Vec<f32> {
         let mut start = 0;
         breaks
             .iter()
             .map(|b| {
                 let mut w = 0.0;
                 let mut j = start;
-                while j < b.index && !matches!(items[j], Item::Box { .. }) {
+                while j < b.index && !matches!(items[j], BreakItem::Box { .. }) {
                     j += 1;
                 }
                 for it in &items[j..b.index] {
                     match *it {
-                        Item::Box { width } => w += width,
-                        Item::Glue {
+                        BreakItem::Box { width } => w += width,
+                        BreakItem::Glue {
                             width,
                             stretch,
                             shrink,
@@ -550,7 +550,7 @@ mod tests {
             let widths = line_widths(&items, &breaks);
             let mut start = 0;
             for (b, w) in breaks.iter().zip(&widths) {
-                let boxes = items[start..b.index].iter().filter(|i| matches!(i, Item::Box { .. })).count();
+                let boxes = items[start..b.index].iter().filter(|i| matches!(i, BreakItem::Box { .. })).count();
                 prop_assert!(*w <= width + 0.01 || boxes == 1, "line {w} > {width} with {boxes} boxes");
                 start = b.index + 1;
             }

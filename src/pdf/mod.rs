@@ -35,10 +35,10 @@ use crate::doc::Document;
 use crate::Error;
 
 /// Page geometry from the settings (millimetres to points), typeset with `fonts`.
-pub fn layout_settings(p: &PdfSettings, fonts: Arc<FontBook>) -> layout::Settings {
+pub fn layout_settings(p: &PdfSettings, fonts: Arc<FontBook>) -> layout::TypesetSettings {
     let mm = 72.0 / 25.4;
     let (w, h) = p.page_size_mm();
-    layout::Settings {
+    layout::TypesetSettings {
         width: w * mm,
         height: h * mm,
         top: p.margin_top_mm * mm,
@@ -107,8 +107,8 @@ pub struct WrittenPdf {
 /// What a long-running process (`watch`, `serve`) keeps from one PDF for the next: the laid-out
 /// chapters and the pictures in krilla's form.
 #[derive(Default)]
-pub struct Memo {
-    pub layout: layout::Memo,
+pub struct PdfMemo {
+    pub layout: layout::LayoutMemo,
     pub pictures: write::PictureMemo,
 }
 
@@ -127,7 +127,7 @@ pub fn write(
     settings: &PdfSettings,
     fonts: &Arc<FontBook>,
     labels: &crate::labels::Labels,
-    memo: Option<&Memo>,
+    memo: Option<&PdfMemo>,
     progress: &dyn crate::progress::Progress,
 ) -> Result<WrittenPdf, Error> {
     let Source {

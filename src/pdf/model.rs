@@ -24,7 +24,7 @@ pub enum Target {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Item {
+pub enum PageItem {
     /// Glyphs on one baseline.
     Text {
         x: f32,
@@ -36,7 +36,7 @@ pub enum Item {
         text: String,
         /// Running headers and page numbers: not part of the content.
         artifact: bool,
-        /// The structure element (index into [`Book::structure`]) this content belongs to.
+        /// The structure element (index into [`TypesetBook::structure`]) this content belongs to.
         tag: Option<usize>,
     },
     Image {
@@ -106,18 +106,18 @@ pub struct StructNode {
     pub lang: Option<String>,
 }
 
-impl Item {
+impl PageItem {
     /// Move by (dx, dy).
     pub fn shift(&mut self, dx: f32, dy: f32) {
         match self {
-            Item::Text { x, y, .. }
-            | Item::Image { x, y, .. }
-            | Item::Rect { x, y, .. }
-            | Item::Link { x, y, .. } => {
+            PageItem::Text { x, y, .. }
+            | PageItem::Image { x, y, .. }
+            | PageItem::Rect { x, y, .. }
+            | PageItem::Link { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }
-            Item::Line { x1, y1, x2, y2, .. } => {
+            PageItem::Line { x1, y1, x2, y2, .. } => {
                 *x1 += dx;
                 *x2 += dx;
                 *y1 += dy;
@@ -139,7 +139,7 @@ pub struct Page {
     pub width: f32,
     pub height: f32,
     pub numbering: Numbering,
-    pub items: Vec<Item>,
+    pub items: Vec<PageItem>,
 }
 
 /// A bookmark (outline entry) at an exact place.
@@ -152,7 +152,7 @@ pub struct Bookmark {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Book {
+pub struct TypesetBook {
     pub pages: Vec<Page>,
     pub bookmarks: Vec<Bookmark>,
     /// Structure elements in document order; content items point into this.
@@ -161,7 +161,7 @@ pub struct Book {
     pub anchors: std::collections::HashMap<(usize, Option<String>), (usize, f32)>,
 }
 
-impl Book {
+impl TypesetBook {
     /// A text dump for snapshot tests: one line per item, coordinates rounded.
     pub fn dump(&self) -> String {
         let mut out = String::new();
@@ -176,7 +176,7 @@ impl Book {
             );
             for item in &p.items {
                 match item {
-                    Item::Text {
+                    PageItem::Text {
                         x,
                         y,
                         size,
@@ -190,18 +190,18 @@ impl Book {
                             if *artifact { " artifact" } else { "" }
                         );
                     }
-                    Item::Image {
+                    PageItem::Image {
                         x, y, w, h, image, ..
                     } => {
                         let _ = writeln!(out, "  image#{image} {x:.1} {y:.1} {w:.1}x{h:.1}");
                     }
-                    Item::Rect { x, y, w, h, .. } => {
+                    PageItem::Rect { x, y, w, h, .. } => {
                         let _ = writeln!(out, "  rect {x:.1} {y:.1} {w:.1}x{h:.1}");
                     }
-                    Item::Line { x1, y1, x2, y2, .. } => {
+                    PageItem::Line { x1, y1, x2, y2, .. } => {
                         let _ = writeln!(out, "  line {x1:.1},{y1:.1} {x2:.1},{y2:.1}");
                     }
-                    Item::Link {
+                    PageItem::Link {
                         x, y, w, h, target, ..
                     } => {
                         let _ = writeln!(out, "  link {x:.1} {y:.1} {w:.1}x{h:.1} {target:?}");

@@ -7,9 +7,9 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use super::flow::{as_artifact, Entry};
-use super::model::{self, Item, Numbering, Page};
-use super::settings::{content_height, text_width, Settings};
+use super::flow::{as_artifact, FlowEntry};
+use super::model::{self, Numbering, Page, PageItem};
+use super::settings::{content_height, text_width, TypesetSettings};
 
 /// A bookmarked heading as placed.
 #[derive(Debug, Clone)]
@@ -45,9 +45,9 @@ const SHORT_LAST_PAGE_LINES: f32 = 3.0;
 /// typesetter "running the pages long"), which pulls those lines back when the group has pages
 /// enough to take them; otherwise the first setting stands.
 pub(super) fn paginate_body(
-    flow: Vec<Entry>,
-    mut notes: HashMap<(usize, u32), Vec<Entry>>,
-    s: &Settings,
+    flow: Vec<FlowEntry>,
+    mut notes: HashMap<(usize, u32), Vec<FlowEntry>>,
+    s: &TypesetSettings,
 ) -> Paginated {
     let mut out = Paginated {
         pages: Vec::new(),
@@ -73,7 +73,7 @@ pub(super) fn paginate_body(
         let first_index = out.pages.len();
         // Decided on outlines of the entries (heights and keeps, no content), so the book's
         // content is paginated, and moved onto pages, once.
-        let trial = |settings: &Settings| {
+        let trial = |settings: &TypesetSettings| {
             let flow = group.iter().map(outline).collect();
             let notes = group_notes
                 .iter()
@@ -104,8 +104,8 @@ pub(super) fn paginate_body(
 
 /// What pagination needs of an entry: its heights and how it keeps, floats and breaks, without
 /// what it draws or marks.
-fn outline(e: &Entry) -> Entry {
-    Entry {
+fn outline(e: &FlowEntry) -> FlowEntry {
+    FlowEntry {
         height: e.height,
         space_before: e.space_before,
         items: Vec::new(),
@@ -121,8 +121,8 @@ fn outline(e: &Entry) -> Entry {
 }
 
 /// The flow cut before each chapter that starts a new page.
-fn chapter_groups(flow: Vec<Entry>) -> Vec<Vec<Entry>> {
-    let mut groups: Vec<Vec<Entry>> = Vec::new();
+fn chapter_groups(flow: Vec<FlowEntry>) -> Vec<Vec<FlowEntry>> {
+    let mut groups: Vec<Vec<FlowEntry>> = Vec::new();
     for e in flow {
         match groups.last_mut() {
             Some(g) if e.page_break.is_none() => g.push(e),
@@ -136,9 +136,9 @@ fn chapter_groups(flow: Vec<Entry>) -> Vec<Vec<Entry>> {
 /// even when it is taller than the page (it is then cut by the page edge, never retried).
 /// The entries and notes are moved onto the pages, not copied.
 pub(super) fn paginate(
-    mut flow: Vec<Entry>,
-    mut notes: HashMap<(usize, u32), Vec<Entry>>,
-    s: &Settings,
+    mut flow: Vec<FlowEntry>,
+    mut notes: HashMap<(usize, u32), Vec<FlowEntry>>,
+    s: &TypesetSettings,
     numbering: Numbering,
     first_index: usize,
 ) -> Paginated {
@@ -221,7 +221,7 @@ fn requeue(queue: &mut VecDeque<usize>, deferred: &mut Vec<usize>) {
 
 /// The last entry that must stay on a page with entry `idx` (a heading with what follows, up
 /// to half a page), and the height they need together.
-fn keep_group(flow: &[Entry], idx: usize, used: f32, page: f32) -> (usize, f32) {
+fn keep_group(flow: &[FlowEntry], idx: usize, used: f32, page: f32) -> (usize, f32) {
     let e = &flow[idx];
     let mut need = e.height + if used > 0.0 { e.space_before } else { 0.0 };
     let mut k = idx;
@@ -253,7 +253,7 @@ fn keep_group(flow: &[Entry], idx: usize, used: f32, page: f32) -> (usize, f32) 
 
 /// The state of the page being filled, and the pages done.
 struct Paginator<'s> {
-    s: &'s Settings,
+    s: &'s TypesetSettings,
     numbering: Numbering,
     /// Index of the first page this flow fills in the whole book (its parity gives the sides).
     first_index: usize,
@@ -262,9 +262,9 @@ struct Paginator<'s> {
     used: f32,
     /// Height the current page's footnotes take at its foot.
     notes_h: f32,
-    page_notes: Vec<Entry>,
+    page_notes: Vec<FlowEntry>,
     /// Footnote lines that did not fit on their page, continued on the next.
-    carry: Vec<Entry>,
+    carry: Vec<FlowEntry>,
     placed_notes: HashSet<(usize, u32)>,
     current_chapter: Option<usize>,
     /// Whether nothing has been placed since the current chapter started.
@@ -273,7 +273,7 @@ struct Paginator<'s> {
 }
 
 impl<'s> Paginator<'s> {
-    fn new(s: &'s Settings, numbering: Numbering, first_index: usize) -> Paginator<'s> {
+    fn new(s: &'s TypesetSettings, numbering: Numbering, first_index: usize) -> Paginator<'s> {
         Paginator {
             s,
             numbering,
@@ -306,7 +306,7 @@ impl<'s> Paginator<'s> {
         if let Some(p) = self.out.pages.last_mut() {
             let mut y = s.height - s.bottom - self.notes_h;
             if !self.page_notes.is_empty() {
-                p.items.push(Item::Line {
+                p.items.push(PageItem::Line {
                     x1: x0,
                     y1: y - 3.0,
                     x2: x0 + text_width(s) * 0.3,
@@ -368,7 +368,7 @@ impl<'s> Paginator<'s> {
 
     /// The notes `e` refers to that no page has yet: each note goes once, at its first
     /// reference.
-    fn fresh_notes(&self, e: &Entry) -> Vec<(usize, u32)> {
+    fn fresh_notes(&self, e: &FlowEntry) -> Vec<(usize, u32)> {
         let mut fresh: Vec<(usize, u32)> = Vec::new();
         for k in &e.footnotes {
             if !self.placed_notes.contains(k) && !fresh.contains(k) {
@@ -379,7 +379,11 @@ impl<'s> Paginator<'s> {
     }
 
     /// The height these notes need at the foot of the current page, with the rule above them.
-    fn note_need(&self, fresh: &[(usize, u32)], notes: &HashMap<(usize, u32), Vec<Entry>>) -> f32 {
+    fn note_need(
+        &self,
+        fresh: &[(usize, u32)],
+        notes: &HashMap<(usize, u32), Vec<FlowEntry>>,
+    ) -> f32 {
         let mut need = 0.0;
         let mut any = false;
         for n in fresh.iter().filter_map(|key| notes.get(key)).flatten() {
@@ -393,7 +397,7 @@ impl<'s> Paginator<'s> {
     }
 
     /// Place an entry on the current page; returns its top y on the page.
-    fn place(&mut self, e: Entry) -> f32 {
+    fn place(&mut self, e: FlowEntry) -> f32 {
         let s = self.s;
         if self.used > 0.0 {
             self.used += e.space_before;
@@ -412,7 +416,7 @@ impl<'s> Paginator<'s> {
 
     /// Place entry `e` where it fits now, with its anchors and bookmark, and its footnotes at
     /// the foot of this page (or carried to the next when they do not fit).
-    fn place_entry(&mut self, mut e: Entry, fresh: Vec<(usize, u32)>, notes: Vec<Entry>) {
+    fn place_entry(&mut self, mut e: FlowEntry, fresh: Vec<(usize, u32)>, notes: Vec<FlowEntry>) {
         let ch = content_height(self.s);
         let chapter_start = e.anchors.iter().find(|a| a.1.is_none()).map(|a| a.0);
         if e.bookmark.is_some() && chapter_start.is_some() {
@@ -485,7 +489,7 @@ impl<'s> Paginator<'s> {
 
 /// Move carried footnote lines onto the page, up to `capacity` points (at least one line, so
 /// this always makes progress); returns the height taken.
-fn take_notes(carry: &mut Vec<Entry>, page_notes: &mut Vec<Entry>, capacity: f32) -> f32 {
+fn take_notes(carry: &mut Vec<FlowEntry>, page_notes: &mut Vec<FlowEntry>, capacity: f32) -> f32 {
     let mut h = 0.0;
     let mut n = 0;
     for e in carry.iter() {
@@ -500,7 +504,7 @@ fn take_notes(carry: &mut Vec<Entry>, page_notes: &mut Vec<Entry>, capacity: f32
     h
 }
 
-pub(super) fn left_margin(s: &Settings, page_index: usize) -> f32 {
+pub(super) fn left_margin(s: &TypesetSettings, page_index: usize) -> f32 {
     // Page 1 is a right-hand page: inner margin on the left of odd pages.
     if !s.two_sided || page_index.is_multiple_of(2) {
         s.inner
@@ -516,17 +520,17 @@ mod tests {
     // ---- Pagination with synthetic entries: no fonts, only heights ----
 
     /// An entry of height `h` whose one item (a rectangle of width `id`) says which it is.
-    fn entry(id: usize, h: f32) -> Entry {
-        Entry {
+    fn entry(id: usize, h: f32) -> FlowEntry {
+        FlowEntry {
             height: h,
-            items: vec![Item::Rect {
+            items: vec![PageItem::Rect {
                 x: 0.0,
                 y: 0.0,
                 w: id as f32,
                 h,
                 color: model::RULE,
             }],
-            ..Entry::default()
+            ..FlowEntry::default()
         }
     }
 
@@ -535,7 +539,7 @@ mod tests {
         let mut out = Vec::new();
         for (page, pg) in p.pages.iter().enumerate() {
             for it in &pg.items {
-                if let Item::Rect { w, y, .. } = it {
+                if let PageItem::Rect { w, y, .. } = it {
                     out.push((*w as usize, page, *y));
                 }
             }
@@ -555,7 +559,7 @@ mod tests {
             .collect()
     }
 
-    fn settings() -> Settings {
+    fn settings() -> TypesetSettings {
         crate::pdf::layout_settings(
             &crate::config::PdfSettings::default(),
             std::sync::Arc::new(crate::pdf::FontBook::bundled_only()),
@@ -563,11 +567,11 @@ mod tests {
     }
 
     /// A chapter-starting marker, then `lines` entries of one line each.
-    fn chapter(first_id: usize, lines: usize, s: &Settings) -> Vec<Entry> {
+    fn chapter(first_id: usize, lines: usize, s: &TypesetSettings) -> Vec<FlowEntry> {
         let line = s.font_size * s.leading;
-        let mut out = vec![Entry {
+        let mut out = vec![FlowEntry {
             page_break: Some(false),
-            ..Entry::default()
+            ..FlowEntry::default()
         }];
         out.extend((0..lines).map(|k| entry(first_id + k, line)));
         out
@@ -608,7 +612,7 @@ mod tests {
     fn entries_fill_a_page_and_go_on_to_the_next_never_below_the_text_area() {
         let s = settings();
         let ch = content_height(&s);
-        let flow: Vec<Entry> = (1..=30).map(|i| entry(i, ch / 10.0 - 0.01)).collect();
+        let flow: Vec<FlowEntry> = (1..=30).map(|i| entry(i, ch / 10.0 - 0.01)).collect();
         let p = paginate(flow.clone(), HashMap::new(), &s, Numbering::Arabic, 1);
         assert_eq!(p.pages.len(), 3);
         assert_eq!(pages_of(&p, &[1, 10, 11, 20, 21, 30]), [0, 0, 1, 1, 2, 2]);
@@ -706,7 +710,7 @@ mod tests {
             p.pages[0]
                 .items
                 .iter()
-                .any(|i| matches!(i, Item::Line { .. })),
+                .any(|i| matches!(i, PageItem::Line { .. })),
             "a rule above the notes"
         );
     }

@@ -2,10 +2,10 @@
 //! chapter title on right pages, none on a chapter's first page), page numbers in arabic
 //! numerals for the body and roman ones for the front matter, all as artifacts (not content).
 
-use super::model::{self, Item, Page};
+use super::model::{self, Page, PageItem};
 use super::pages::left_margin;
 use super::settings::em;
-use super::settings::{text_width, Settings};
+use super::settings::{text_width, TypesetSettings};
 use super::shape::{FaceId, FontBook};
 use crate::assets::fonts::Role;
 use crate::doc::Document;
@@ -16,7 +16,7 @@ pub(super) fn decorate(
     doc: &Document,
     pages: &mut [Page],
     chapter_of_page: &[Option<(usize, bool)>],
-    s: &Settings,
+    s: &TypesetSettings,
 ) {
     let fs = s.font_size * em::RUNNING_HEAD_SIZE;
     let face = s.face(Role::Heading, false, false);
@@ -60,7 +60,7 @@ pub(super) fn decorate(
             x0
         };
         push_artifact(page, &s.fonts, &text, x, s.top * 0.55, fs, face);
-        page.items.push(Item::Line {
+        page.items.push(PageItem::Line {
             x1: x0,
             y1: s.top * 0.55 + fs * 0.35,
             x2: x0 + w,
@@ -100,7 +100,7 @@ fn fit_header(fonts: &FontBook, text: &str, face: FaceId, size: f32, width: f32)
         + "…"
 }
 
-pub(super) fn number_front(pages: &mut [Page], s: &Settings) {
+pub(super) fn number_front(pages: &mut [Page], s: &TypesetSettings) {
     let fs = s.font_size * em::RUNNING_HEAD_SIZE;
     let face = s.face(Role::Heading, false, false);
     for (i, page) in pages.iter_mut().enumerate().skip(1) {
@@ -135,7 +135,7 @@ fn push_artifact(
     let mut missing = Vec::new();
     let mut px = x;
     for sh in fonts.shape(text, face, "en", &mut missing) {
-        page.items.push(Item::Text {
+        page.items.push(PageItem::Text {
             x: px,
             y,
             size,

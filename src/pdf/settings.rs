@@ -1,5 +1,5 @@
 //! What the typesetter is told and what it always does: the page geometry and type size from
-//! the book's settings ([`Settings`]), and every fixed typographic proportion, named, in one
+//! the book's settings ([`TypesetSettings`]), and every fixed typographic proportion, named, in one
 //! place ([`em`]). A print-quality change is a change here, not a number found in a stage.
 
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use crate::fingerprint::Fingerprint;
 
 /// Page geometry and type sizes, in points.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub struct TypesetSettings {
     pub width: f32,
     pub height: f32,
     pub top: f32,
@@ -35,7 +35,7 @@ pub struct HandoutCover {
     pub qr: Option<usize>,
 }
 
-impl Settings {
+impl TypesetSettings {
     pub fn face(&self, role: Role, bold: bool, italic: bool) -> FaceId {
         self.fonts.face_for(role, bold, italic)
     }
@@ -43,7 +43,7 @@ impl Settings {
     /// Feed every setting but the font book to `f` (a cache compares the font book by
     /// identity). Every field is named, so a new one cannot be left out unseen.
     pub(super) fn fingerprint(&self, f: &mut Fingerprint) {
-        let Settings {
+        let TypesetSettings {
             width,
             height,
             top,
@@ -67,12 +67,12 @@ impl Settings {
 }
 
 /// Width of the text column.
-pub(super) fn text_width(s: &Settings) -> f32 {
+pub(super) fn text_width(s: &TypesetSettings) -> f32 {
     s.width - s.inner - s.outer
 }
 
 /// Height of the text area.
-pub(super) fn content_height(s: &Settings) -> f32 {
+pub(super) fn content_height(s: &TypesetSettings) -> f32 {
     s.height - s.top - s.bottom
 }
 

@@ -1,8 +1,8 @@
 //! Tables: column widths from the cells' natural and minimal widths, fitted to the measure
 //! (wide tables shrink), header rows marked to repeat after a page break, cell alignment.
 
-use super::flow::{tag, text_end, Ctx, Entry, Style};
-use super::model::{self, Item, StructKind};
+use super::flow::{tag, text_end, Ctx, FlowEntry, Style};
+use super::model::{self, PageItem, StructKind};
 use super::settings::em;
 use crate::assets::fonts::Role;
 use crate::doc::{Align, Inline};
@@ -25,7 +25,7 @@ impl Ctx<'_> {
         head: &[Vec<Inline>],
         rows: &[Vec<Vec<Inline>>],
         width: f32,
-    ) -> Vec<Entry> {
+    ) -> Vec<FlowEntry> {
         let cols = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0));
         if cols == 0 {
             return Vec::new();
@@ -103,9 +103,9 @@ impl Ctx<'_> {
     }
 
     /// One row: each cell's lines aligned in its column, a shade behind a header row, borders.
-    fn table_row(&mut self, grid: &Grid, cells: &[Vec<Inline>], header: bool) -> Entry {
+    fn table_row(&mut self, grid: &Grid, cells: &[Vec<Inline>], header: bool) -> FlowEntry {
         let pad = grid.pad;
-        let mut e = Entry::default();
+        let mut e = FlowEntry::default();
         let mut x = 0.0;
         let mut h: f32 = 0.0;
         let mut cell_items = Vec::new();
@@ -149,7 +149,7 @@ impl Ctx<'_> {
             x += cw;
         }
         if header {
-            e.items.push(Item::Rect {
+            e.items.push(PageItem::Rect {
                 x: 0.0,
                 y: 0.0,
                 w: x,
@@ -165,8 +165,8 @@ impl Ctx<'_> {
 }
 
 /// The rules above and below a row of width `w` and height `h`, and between its cells.
-fn borders(items: &mut Vec<Item>, widths: &[f32], w: f32, h: f32) {
-    let line = |x1, y1, x2, y2| Item::Line {
+fn borders(items: &mut Vec<PageItem>, widths: &[f32], w: f32, h: f32) {
+    let line = |x1, y1, x2, y2| PageItem::Line {
         x1,
         y1,
         x2,

@@ -3,14 +3,14 @@
 //! the book: it is reported as a warning (`layout-check`) and the PDF is still written, and the
 //! corpus run in CI fails on any (its warnings are compared by kind).
 
-use super::model::{Book, Item, StructKind};
-use super::settings::Settings;
+use super::model::{PageItem, StructKind, TypesetBook};
+use super::settings::TypesetSettings;
 
 /// How far glyph advances may reach past the column (rounding of positions).
 const TOLERANCE: f32 = 0.5;
 
 /// What is wrong with the pages, one sentence each (empty when nothing is).
-pub fn verify(book: &Book, s: &Settings) -> Vec<String> {
+pub fn verify(book: &TypesetBook, s: &TypesetSettings) -> Vec<String> {
     let mut findings = Vec::new();
     let margin = s.inner.min(s.outer);
     let (left, right) = (margin - TOLERANCE, s.width - margin + TOLERANCE);
@@ -19,7 +19,7 @@ pub fn verify(book: &Book, s: &Settings) -> Vec<String> {
     for (number, page) in book.pages.iter().enumerate() {
         for item in &page.items {
             let (x0, x1, tag, what) = match item {
-                Item::Text {
+                PageItem::Text {
                     x,
                     size,
                     glyphs,
@@ -31,7 +31,7 @@ pub fn verify(book: &Book, s: &Settings) -> Vec<String> {
                     let w: f32 = glyphs.iter().map(|g| g.advance).sum::<f32>() * size;
                     (*x, x + w, *tag, text.as_str())
                 }
-                Item::Image { x, w, tag, .. } => (*x, x + w, *tag, "a picture"),
+                PageItem::Image { x, w, tag, .. } => (*x, x + w, *tag, "a picture"),
                 _ => continue,
             };
             if x0 < left || x1 > right {
@@ -79,15 +79,15 @@ mod tests {
     use super::*;
     use crate::pdf::model::{Page, StructNode};
 
-    fn settings() -> Settings {
+    fn settings() -> TypesetSettings {
         crate::pdf::layout_settings(
             &crate::config::PdfSettings::default(),
             std::sync::Arc::new(crate::pdf::FontBook::bundled_only()),
         )
     }
 
-    fn picture(x: f32, w: f32, tag: usize) -> Item {
-        Item::Image {
+    fn picture(x: f32, w: f32, tag: usize) -> PageItem {
+        PageItem::Image {
             x,
             y: 100.0,
             w,
@@ -98,7 +98,7 @@ mod tests {
         }
     }
 
-    fn page(items: Vec<Item>) -> Page {
+    fn page(items: Vec<PageItem>) -> Page {
         Page {
             width: 420.0,
             height: 595.0,
@@ -123,13 +123,13 @@ mod tests {
     #[test]
     fn a_picture_past_the_column_is_found() {
         let s = settings();
-        let book = Book {
+        let book = TypesetBook {
             pages: vec![page(vec![
                 picture(s.inner, 100.0, 0),
                 picture(s.width - 20.0, 100.0, 0),
             ])],
             structure: figure_structure(),
-            ..Book::default()
+            ..TypesetBook::default()
         };
         let found = verify(&book, &s);
         assert_eq!(found.len(), 1, "{found:?}");
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn a_caption_on_another_page_than_its_picture_is_found() {
         let s = settings();
-        let text = |tag: usize| Item::Text {
+        let text = |tag: usize| PageItem::Text {
             x: s.inner,
             y: 200.0,
             size: 10.0,
@@ -150,18 +150,18 @@ mod tests {
             artifact: false,
             tag: Some(tag),
         };
-        let split = Book {
+        let split = TypesetBook {
             pages: vec![page(vec![picture(s.inner, 100.0, 0)]), page(vec![text(1)])],
             structure: figure_structure(),
-            ..Book::default()
+            ..TypesetBook::default()
         };
         let found = verify(&split, &s);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains("split from its caption"), "{found:?}");
-        let whole = Book {
+        let whole = TypesetBook {
             pages: vec![page(vec![picture(s.inner, 100.0, 0), text(1)])],
             structure: figure_structure(),
-            ..Book::default()
+            ..TypesetBook::default()
         };
         assert!(verify(&whole, &s).is_empty());
     }

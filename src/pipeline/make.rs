@@ -145,7 +145,7 @@ fn make_epub(
     loaded: &Loaded,
     pictures: &Pictures,
     options: &epub::Options,
-    memo: Option<&epub::Memo>,
+    memo: Option<&epub::EpubMemo>,
 ) -> Result<(Vec<u8>, Option<String>), Error> {
     let doc = &loaded.doc;
     let bytes = epub::write_with_memo(doc, &pictures.epub, options, memo)?;

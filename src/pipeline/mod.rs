@@ -119,8 +119,8 @@ pub use crate::progress::{Progress, Silent};
 #[derive(Default)]
 pub struct Warm {
     fonts: std::sync::Mutex<Option<(u128, std::sync::Arc<pdf::FontBook>)>>,
-    pdf: pdf::Memo,
-    epub: epub::Memo,
+    pdf: pdf::PdfMemo,
+    epub: epub::EpubMemo,
 }
 
 impl Warm {

@@ -1,9 +1,9 @@
 //! The preview's HTTP server: a loopback listener that answers one local author and nothing
 //! else. The home of `httparse`.
 //!
-//! - **Bounded**: at most [`Limits::connections`] connections at once, each its own thread; a
+//! - **Bounded**: at most [`HttpLimits::connections`] connections at once, each its own thread; a
 //!   connection over the cap gets `503` at once and is closed, never a thread. A request's head
-//!   must arrive within [`Limits::header_timeout`] and fit in 16 KiB, or the connection is closed.
+//!   must arrive within [`HttpLimits::header_timeout`] and fit in 16 KiB, or the connection is closed.
 //!   Event streams have their own, smaller cap, so pages that stay open can never take every
 //!   connection. A thread that cannot be started is a refused connection, never a panic.
 //! - **Its own origin only**: a request whose `Host` is not the address and port listened on
@@ -22,7 +22,7 @@ use std::time::Duration;
 
 /// How much the server takes on.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub struct HttpLimits {
     pub connections: usize,
     pub streams: usize,
     pub header_timeout: Duration,
@@ -30,9 +30,9 @@ pub struct Limits {
     pub write_timeout: Duration,
 }
 
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
+impl Default for HttpLimits {
+    fn default() -> HttpLimits {
+        HttpLimits {
             connections: 64,
             streams: 16,
             header_timeout: Duration::from_secs(10),
@@ -46,7 +46,7 @@ const MAX_HEAD: usize = 16 * 1024;
 
 /// A request, as the routes see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
+pub struct HttpRequest {
     pub method: String,
     /// The path, without query or fragment.
     pub path: String,
@@ -68,7 +68,7 @@ pub enum Answer {
 
 /// The routes, given to the server.
 pub trait Routes: Send + Sync + 'static {
-    fn answer(&self, request: &Request) -> Answer;
+    fn answer(&self, request: &HttpRequest) -> Answer;
     /// Write events to `out` until the page goes away (a write fails).
     fn stream(&self, out: &mut dyn Write);
 }
@@ -84,7 +84,11 @@ pub fn text(status: u16, body: &str) -> Reply {
 }
 
 /// Listen on 127.0.0.1:`port` (0: any free port) and serve `routes` on a thread of its own.
-pub fn serve(port: u16, routes: Arc<dyn Routes>, limits: Limits) -> std::io::Result<SocketAddr> {
+pub fn serve(
+    port: u16,
+    routes: Arc<dyn Routes>,
+    limits: HttpLimits,
+) -> std::io::Result<SocketAddr> {
     let listener = TcpListener::bind(("127.0.0.1", port))?;
     let address = listener.local_addr()?;
     let open = Arc::new(AtomicUsize::new(0));
@@ -111,7 +115,7 @@ fn accept(
     routes: &Arc<dyn Routes>,
     open: &Arc<AtomicUsize>,
     streams: &Arc<AtomicUsize>,
-    limits: Limits,
+    limits: HttpLimits,
 ) {
     let _ = stream.set_write_timeout(Some(limits.write_timeout.min(Duration::from_secs(1))));
     if open.fetch_add(1, Ordering::SeqCst) >= limits.connections {
@@ -151,7 +155,7 @@ fn connection(
     address: SocketAddr,
     routes: &dyn Routes,
     streams: &AtomicUsize,
-    limits: Limits,
+    limits: HttpLimits,
 ) {
     let _ = stream.set_read_timeout(Some(limits.header_timeout));
     let _ = stream.set_write_timeout(Some(limits.write_timeout));
@@ -219,7 +223,7 @@ fn read_head(stream: &mut TcpStream, deadline: std::time::Instant) -> Option<Vec
 
 /// The request in `head`, if it is one the preview answers: GET or HEAD, for this server's own
 /// host and origin.
-pub fn parse(head: &[u8], address: SocketAddr) -> Result<Request, Reply> {
+pub fn parse(head: &[u8], address: SocketAddr) -> Result<HttpRequest, Reply> {
     let mut headers = [httparse::EMPTY_HEADER; 64];
     let mut req = httparse::Request::new(&mut headers);
     match req.parse(head) {
@@ -263,18 +267,18 @@ pub fn parse(head: &[u8], address: SocketAddr) -> Result<Request, Reply> {
     if !path.starts_with('/') {
         return Err(text(400, "bad request"));
     }
-    Ok(Request { method, path })
+    Ok(HttpRequest { method, path })
 }
 
 fn write_reply(stream: &mut impl Write, reply: &Reply) -> std::io::Result<()> {
     let reason = match reply.status {
         200 => "OK",
-        400 => "Bad Request",
+        400 => "Bad HttpRequest",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
-        421 => "Misdirected Request",
-        431 => "Request Header Fields Too Large",
+        421 => "Misdirected HttpRequest",
+        431 => "HttpRequest Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "Error",
     };
@@ -301,7 +305,7 @@ mod tests {
         "127.0.0.1:4000".parse().unwrap()
     }
 
-    fn status(head: &str) -> Result<Request, u16> {
+    fn status(head: &str) -> Result<HttpRequest, u16> {
         parse(head.as_bytes(), addr()).map_err(|r| r.status)
     }
 

@@ -29,7 +29,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::Error;
-use http::{Answer, Reply, Request};
+use http::{Answer, HttpRequest, Reply};
 
 /// The preview page: chapter list, chapter frame, PDF link, diagnostics, reload on build.
 const PAGE: &str = include_str!("preview.html");
@@ -84,7 +84,7 @@ pub struct Preview {
 }
 
 /// A build's result, as the preview shows it.
-pub enum Built {
+pub enum PreviewBuild {
     /// The book was written: the EPUB (to unpack) and the PDF, if one was made.
     Written {
         epub: Option<PathBuf>,
@@ -96,10 +96,10 @@ pub enum Built {
 
 impl Preview {
     /// Record a build and wake the pages waiting for one.
-    pub fn publish(&self, built: Built) {
+    pub fn publish(&self, built: PreviewBuild) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         match built {
-            Built::Written { epub, pdf } => {
+            PreviewBuild::Written { epub, pdf } => {
                 state.failure = None;
                 state.pdf = pdf;
                 match epub.map(|path| std::fs::read(&path)) {
@@ -122,7 +122,7 @@ impl Preview {
                     None => {}
                 }
             }
-            Built::Failed(text) => state.failure = Some(text),
+            PreviewBuild::Failed(text) => state.failure = Some(text),
         }
         state.generation += 1;
         self.built.notify_all();
@@ -147,7 +147,7 @@ pub fn start(port: u16) -> Result<(Arc<Preview>, SocketAddr), Error> {
         state: Mutex::new(State::default()),
         built: Condvar::new(),
     });
-    let address = http::serve(port, preview.clone(), http::Limits::default()).map_err(|e| {
+    let address = http::serve(port, preview.clone(), http::HttpLimits::default()).map_err(|e| {
         Error::Usage(format!(
             "cannot listen on 127.0.0.1:{port}: {e} (try another --port)"
         ))
@@ -174,7 +174,7 @@ pub fn open_in_browser(url: &str) -> Result<(), String> {
 }
 
 impl http::Routes for Preview {
-    fn answer(&self, request: &Request) -> Answer {
+    fn answer(&self, request: &HttpRequest) -> Answer {
         Answer::Reply(match request.path.as_str() {
             "/" | "/index.html" => page(PAGE, "text/html; charset=utf-8"),
             "/__bindery/preview.js" => page(SCRIPT, "text/javascript; charset=utf-8"),
@@ -321,12 +321,12 @@ mod tests {
             state: Mutex::new(State::default()),
             built: Condvar::new(),
         };
-        preview.publish(Built::Failed("error: book.toml:1:1: bad".into()));
+        preview.publish(PreviewBuild::Failed("error: book.toml:1:1: bad".into()));
         let view: serde_json::Value = serde_json::from_str(&preview.view()).unwrap();
         assert_eq!(view["generation"], 1);
         assert_eq!(view["ok"], false);
         assert_eq!(view["diagnostics"], "error: book.toml:1:1: bad");
-        preview.publish(Built::Written {
+        preview.publish(PreviewBuild::Written {
             epub: None,
             pdf: None,
         });

@@ -33,7 +33,7 @@ fn handout_booklet_of_the_bundled_book() {
     );
     for p in &imposed.pages {
         for item in &p.items {
-            if let bindery::pdf::model::Item::Text { x, y, .. } = item {
+            if let bindery::pdf::model::PageItem::Text { x, y, .. } = item {
                 assert!(*x >= 0.0 && *x <= p.width && *y >= 0.0 && *y <= p.height);
             }
         }
@@ -43,7 +43,7 @@ fn handout_booklet_of_the_bundled_book() {
     let first_text = title
         .iter()
         .find_map(|i| match i {
-            bindery::pdf::model::Item::Text { text, .. } => Some(text.clone()),
+            bindery::pdf::model::PageItem::Text { text, .. } => Some(text.clone()),
             _ => None,
         })
         .unwrap();
@@ -51,7 +51,7 @@ fn handout_booklet_of_the_bundled_book() {
         .items
         .iter()
         .filter_map(|i| match i {
-            bindery::pdf::model::Item::Text { x, text, .. } if *x > 421.0 => Some(text.clone()),
+            bindery::pdf::model::PageItem::Text { x, text, .. } if *x > 421.0 => Some(text.clone()),
             _ => None,
         })
         .collect();

@@ -66,7 +66,7 @@ fn pdf_is_byte_identical_whatever_the_number_of_threads() {
 /// book, each chapter's content must hang under its own section, in chapter order.
 #[test]
 fn every_chapter_content_is_tagged_under_its_own_section_in_order() {
-    use bindery::pdf::model::{Item, StructKind};
+    use bindery::pdf::model::{PageItem, StructKind};
     let dir = TestBook::new()
         .chapters(6, |i| {
             format!(
@@ -93,7 +93,7 @@ fn every_chapter_content_is_tagged_under_its_own_section_in_order() {
     let mut seen = Vec::new();
     for page in &model.pages {
         for item in &page.items {
-            if let Item::Text {
+            if let PageItem::Text {
                 tag: Some(t),
                 artifact: false,
                 text,
@@ -171,7 +171,7 @@ fn pdf_structure_contents_bookmarks_and_links() {
         &golden("cross-links"),
         &bindery::config::PdfSettings::default(),
     );
-    use bindery::pdf::model::{Item, Numbering, Target};
+    use bindery::pdf::model::{Numbering, PageItem, Target};
     // Title page and contents in roman numbering, then the body from 1.
     assert_eq!(book.pages[0].numbering, Numbering::Roman);
     assert!(book.pages.iter().any(|p| p.numbering == Numbering::Arabic));
@@ -179,7 +179,7 @@ fn pdf_structure_contents_bookmarks_and_links() {
         .items
         .iter()
         .filter_map(|i| match i {
-            Item::Text { text, .. } => Some(text.as_str()),
+            PageItem::Text { text, .. } => Some(text.as_str()),
             _ => None,
         })
         .collect::<Vec<_>>()
@@ -205,7 +205,7 @@ fn pdf_structure_contents_bookmarks_and_links() {
         .iter()
         .flat_map(|p| p.items.iter())
         .filter_map(|i| match i {
-            Item::Link { target, .. } => Some(target),
+            PageItem::Link { target, .. } => Some(target),
             _ => None,
         })
         .collect();
@@ -279,7 +279,7 @@ fn pdf_hostile_content_stays_inside_the_text_area() {
         .iter()
         .flat_map(|p| p.items.iter())
         .filter_map(|i| match i {
-            bindery::pdf::model::Item::Text {
+            bindery::pdf::model::PageItem::Text {
                 text,
                 artifact: false,
                 ..
@@ -528,7 +528,7 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
         .iter()
         .flat_map(|p| &p.items)
         .find_map(|i| match i {
-            bindery::pdf::model::Item::Text { text, face, .. } if text == "Body" => Some(*face),
+            bindery::pdf::model::PageItem::Text { text, face, .. } if text == "Body" => Some(*face),
             _ => None,
         });
     assert_eq!(
@@ -558,7 +558,7 @@ fn book_fonts_override_the_bundled_ones_and_bad_fonts_are_named() {
 
 #[test]
 fn a_picture_that_does_not_fit_waits_while_text_flows_up() {
-    use bindery::pdf::model::Item;
+    use bindery::pdf::model::PageItem;
     let tall = {
         let img = image::RgbImage::from_pixel(300, 400, image::Rgb([10, 120, 200]));
         let mut out = Vec::new();
@@ -580,16 +580,17 @@ fn a_picture_that_does_not_fit_waits_while_text_flows_up() {
             ("pictures/tall.png", &tall),
         ]);
         let book = typeset(dir.path(), &bindery::config::PdfSettings::default());
-        let page_of = |pred: &dyn Fn(&Item) -> bool| {
+        let page_of = |pred: &dyn Fn(&PageItem) -> bool| {
             book.pages
                 .iter()
                 .position(|p| p.items.iter().any(pred))
                 .unwrap()
         };
-        let picture = page_of(&|i| matches!(i, Item::Image { alt, .. } if alt == "A tall picture"));
-        let after = page_of(&|i| matches!(i, Item::Text { text, .. } if text == "after"));
+        let picture =
+            page_of(&|i| matches!(i, PageItem::Image { alt, .. } if alt == "A tall picture"));
+        let after = page_of(&|i| matches!(i, PageItem::Text { text, .. } if text == "after"));
         let last = (count - 1).to_string();
-        let last_para = page_of(&|i| matches!(i, Item::Text { text, .. } if *text == last));
+        let last_para = page_of(&|i| matches!(i, PageItem::Text { text, .. } if *text == last));
         assert!(picture >= last_para && after <= picture.max(last_para + 1));
         if picture > last_para {
             deferred_seen += 1;
@@ -603,7 +604,7 @@ fn a_picture_that_does_not_fit_waits_while_text_flows_up() {
             .iter()
             .flat_map(|p| &p.items)
             .filter_map(|i| match i {
-                Item::Text {
+                PageItem::Text {
                     text,
                     artifact: false,
                     ..
@@ -669,7 +670,7 @@ fn a_long_link_is_one_annotation_per_page_and_an_absurd_one_is_text() {
 
 /// A book of one chapter holding `md`, with `files` beside it (pictures), typeset with the
 /// default settings and checked to stay inside the text area.
-fn typeset_chapter(md: &str, files: &[(&str, &[u8])]) -> bindery::pdf::model::Book {
+fn typeset_chapter(md: &str, files: &[(&str, &[u8])]) -> bindery::pdf::model::TypesetBook {
     let mut all: Vec<(&str, &[u8])> = vec![
         TOML,
         ("src/SUMMARY.md", b"- [Chapter](c.md)\n"),
@@ -684,13 +685,13 @@ fn typeset_chapter(md: &str, files: &[(&str, &[u8])]) -> bindery::pdf::model::Bo
 }
 
 /// The body lines of a typeset book as (left x, right x, text), in reading order.
-fn body_lines(book: &bindery::pdf::model::Book) -> Vec<(f32, f32, String)> {
+fn body_lines(book: &bindery::pdf::model::TypesetBook) -> Vec<(f32, f32, String)> {
     book.pages.iter().flat_map(page_lines).collect()
 }
 
 /// The lines of one page as (left x, right x, text), top to bottom.
 fn page_lines(page: &bindery::pdf::model::Page) -> Vec<(f32, f32, String)> {
-    use bindery::pdf::model::Item;
+    use bindery::pdf::model::PageItem;
     let mut out = Vec::new();
     {
         let mut rows: Vec<(f32, f32, f32, String)> = Vec::new();
@@ -698,7 +699,7 @@ fn page_lines(page: &bindery::pdf::model::Page) -> Vec<(f32, f32, String)> {
             .items
             .iter()
             .filter_map(|i| match i {
-                Item::Text {
+                PageItem::Text {
                     x,
                     y,
                     size,
@@ -920,7 +921,9 @@ fn drawings_are_sized_so_their_text_stays_legible() {
         .enumerate()
         .flat_map(|(k, p)| {
             p.items.iter().filter_map(move |i| match i {
-                bindery::pdf::model::Item::Image { w, h, image, .. } => Some((*image, k, *w, *h)),
+                bindery::pdf::model::PageItem::Image { w, h, image, .. } => {
+                    Some((*image, k, *w, *h))
+                }
                 _ => None,
             })
         })
@@ -991,7 +994,7 @@ fn table_header_words_are_never_broken() {
         .iter()
         .flat_map(|p| p.items.iter())
         .filter_map(|i| match i {
-            bindery::pdf::model::Item::Text { text, .. } => Some(text.clone()),
+            bindery::pdf::model::PageItem::Text { text, .. } => Some(text.clone()),
             _ => None,
         })
         .collect();
@@ -1068,7 +1071,7 @@ fn an_anchor_alone_takes_no_space() {
             .iter()
             .flat_map(|p| p.items.iter())
             .find_map(|i| match i {
-                bindery::pdf::model::Item::Text { text, y, .. } if text == "Second" => Some(*y),
+                bindery::pdf::model::PageItem::Text { text, y, .. } if text == "Second" => Some(*y),
                 _ => None,
             })
             .expect("the second paragraph");

@@ -240,7 +240,10 @@ pub fn crc32(data: &[u8]) -> u32 {
 }
 
 /// Load, run the passes, process pictures and typeset, as the pipeline does; returns the page model.
-pub fn typeset(dir: &Path, settings: &bindery::config::PdfSettings) -> bindery::pdf::model::Book {
+pub fn typeset(
+    dir: &Path,
+    settings: &bindery::config::PdfSettings,
+) -> bindery::pdf::model::TypesetBook {
     let doc = bindery::pipeline::prepare(dir)
         .unwrap()
         .expect("book loads")
@@ -266,21 +269,24 @@ pub fn typeset(dir: &Path, settings: &bindery::config::PdfSettings) -> bindery::
 }
 
 /// Layout settings typeset with the bundled faces and the system's.
-pub fn layout_settings(s: &bindery::config::PdfSettings) -> bindery::pdf::layout::Settings {
+pub fn layout_settings(s: &bindery::config::PdfSettings) -> bindery::pdf::layout::TypesetSettings {
     let fonts = std::sync::Arc::new(bindery::pdf::FontBook::bundled());
     bindery::pdf::layout_settings(s, fonts)
 }
 
 /// Every drawn thing stays inside the page's text area (headers and numbers in the margins aside).
-pub fn assert_inside_text_area(book: &bindery::pdf::model::Book, s: &bindery::config::PdfSettings) {
-    use bindery::pdf::model::Item;
+pub fn assert_inside_text_area(
+    book: &bindery::pdf::model::TypesetBook,
+    s: &bindery::config::PdfSettings,
+) {
+    use bindery::pdf::model::PageItem;
     let l = layout_settings(s);
     for (i, page) in book.pages.iter().enumerate() {
         let left = l.inner.min(l.outer) - 0.5;
         let right = l.width - l.inner.min(l.outer) + 0.5;
         for item in &page.items {
             let (x0, x1, y1) = match item {
-                Item::Text {
+                PageItem::Text {
                     x,
                     y,
                     size,
@@ -292,7 +298,7 @@ pub fn assert_inside_text_area(book: &bindery::pdf::model::Book, s: &bindery::co
                     x + glyphs.iter().map(|g| g.advance).sum::<f32>() * size,
                     *y,
                 ),
-                Item::Image { x, y, w, h, .. } => (*x, x + w, y + h),
+                PageItem::Image { x, y, w, h, .. } => (*x, x + w, y + h),
                 _ => continue,
             };
             assert!(

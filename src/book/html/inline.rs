@@ -21,7 +21,7 @@ pub struct InlineTag {
 impl InlineTag {
     pub(super) fn new(name: String, kind: InlineKind, id: Option<String>) -> InlineTag {
         let anchor = match kind {
-            InlineKind::Span { .. } | InlineKind::Caption => None,
+            InlineKind::Run { .. } | InlineKind::Caption => None,
             _ => id,
         };
         InlineTag { name, kind, anchor }
@@ -37,7 +37,7 @@ pub(super) enum InlineKind {
     Subscript,
     Code,
     Link(Option<LinkTarget>, Option<String>, Span),
-    Span {
+    Run {
         id: Option<String>,
         lang: Option<String>,
     },
@@ -107,7 +107,7 @@ pub fn inline_token(token: Token, span: Span, sink: &mut impl HtmlSink) {
                         attr(&attrs, "title").map(nfc),
                         span,
                     ),
-                    None => InlineKind::Span {
+                    None => InlineKind::Run {
                         id: id.clone(),
                         lang,
                     },
@@ -141,7 +141,7 @@ pub(super) fn formatting(
         "sub" => InlineKind::Subscript,
         "code" | "kbd" | "samp" | "tt" => InlineKind::Code,
         "span" | "u" | "ins" | "mark" | "small" | "big" | "abbr" | "q" | "time" | "font"
-        | "bdi" | "bdo" | "label" => InlineKind::Span { id, lang },
+        | "bdi" | "bdo" | "label" => InlineKind::Run { id, lang },
         _ => return None,
     })
 }
@@ -162,12 +162,12 @@ pub fn close_inline(tag: InlineTag, content: Vec<Inline>) -> Vec<Inline> {
             span,
         }],
         InlineKind::Link(None, _, _) => content,
-        InlineKind::Span {
+        InlineKind::Run {
             id: None,
             lang: None,
         }
         | InlineKind::Caption => content,
-        InlineKind::Span { id, lang } => vec![Inline::Span { id, lang, content }],
+        InlineKind::Run { id, lang } => vec![Inline::Run { id, lang, content }],
     };
     anchored(tag.anchor, node)
 }
@@ -176,7 +176,7 @@ pub fn close_inline(tag: InlineTag, content: Vec<Inline>) -> Vec<Inline> {
 /// formatting, or on a table cell).
 pub(super) fn anchored(id: Option<String>, content: Vec<Inline>) -> Vec<Inline> {
     match id {
-        Some(id) => vec![Inline::Span {
+        Some(id) => vec![Inline::Run {
             id: Some(id),
             lang: None,
             content,

@@ -295,7 +295,7 @@ impl<S: HtmlSink> Walker<'_, S> {
                     let mut term = trim(self.inlines(child, depth + 1));
                     // `<dt id="x">`: a link target, kept on the term.
                     if let Some(id) = c.attr("id").map(str::to_string) {
-                        term = vec![Inline::Span {
+                        term = vec![Inline::Run {
                             id: Some(id),
                             lang: None,
                             content: term,
@@ -478,18 +478,17 @@ impl<S: HtmlSink> Walker<'_, S> {
                         };
                         anchored(id.clone(), link)
                     }
-                    None if id.is_some() => vec![Inline::Span { id, lang, content }],
+                    None if id.is_some() => vec![Inline::Run { id, lang, content }],
                     None => content,
                 }
             }
             _ => {
                 let content = self.inlines(node, depth);
                 // `<code id="x">`: the formatting, and the id kept as an anchor around it.
-                let kind =
-                    formatting(&name, id.clone(), lang.clone()).unwrap_or(InlineKind::Span {
-                        id: id.clone(),
-                        lang,
-                    });
+                let kind = formatting(&name, id.clone(), lang.clone()).unwrap_or(InlineKind::Run {
+                    id: id.clone(),
+                    lang,
+                });
                 close_inline(InlineTag::new(name, kind, id), content)
             }
         }
@@ -524,7 +523,7 @@ pub(super) fn paragraph(inlines: Vec<Inline>) -> Vec<Block> {
         // empty group that takes no space.
         let mut ids = Vec::new();
         crate::doc::visit::walk_inlines(&inlines, &mut |i| {
-            if let Inline::Span { id: Some(id), .. } = i {
+            if let Inline::Run { id: Some(id), .. } = i {
                 ids.push(id.clone());
             }
         });

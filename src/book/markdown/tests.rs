@@ -234,7 +234,7 @@ fn an_id_on_any_raw_html_element_is_an_anchor() {
         }
     });
     crate::doc::visit::visit_inlines(&blocks, &mut |i| {
-        if let Inline::Span { id: Some(id), .. } = i {
+        if let Inline::Run { id: Some(id), .. } = i {
             ids.push(id.clone());
         }
     });

@@ -2,9 +2,9 @@
 //! ratio, as text, picture and rule items; links merged per target; a hyphen drawn at a
 //! hyphenated break; the line made taller for a tall inline picture.
 
-use super::super::flow::{baseline_of, text_item, Ctx, Entry, Style};
-use super::super::linebreak::{Break, Item as Lb};
-use super::super::model::{Item, Target};
+use super::super::flow::{baseline_of, text_item, Ctx, FlowEntry, Style};
+use super::super::linebreak::{Break, BreakItem as Lb};
+use super::super::model::{PageItem, Target};
 use super::super::settings::em;
 use super::super::shape;
 use super::{Piece, Prepared};
@@ -14,7 +14,7 @@ const MAX_STRETCH_RATIO: f32 = 3.0;
 
 /// A line being drawn.
 struct Line {
-    entry: Entry,
+    entry: FlowEntry,
     baseline: f32,
     /// Link areas on the line: (x from, x to, target).
     links: Vec<(f32, f32, Target)>,
@@ -31,7 +31,7 @@ impl Ctx<'_> {
         b: &Break,
         base: Style,
         justify: bool,
-    ) -> Entry {
+    ) -> FlowEntry {
         let (items, pieces) = (&prepared.items, &prepared.pieces);
         let fs = base.size;
         let leading = self.settings.leading;
@@ -47,9 +47,9 @@ impl Ctx<'_> {
             j += 1;
         }
         let mut line = Line {
-            entry: Entry {
+            entry: FlowEntry {
                 height: line_h,
-                ..Entry::default()
+                ..FlowEntry::default()
             },
             baseline: baseline_of(fs, leading),
             links: Vec::new(),
@@ -107,7 +107,7 @@ impl Ctx<'_> {
                 }
                 if style.strike {
                     let y = baseline - style.rise - style.size * em::STRIKE_HEIGHT;
-                    line.entry.items.push(Item::Line {
+                    line.entry.items.push(PageItem::Line {
                         x1: x,
                         y1: y,
                         x2: x + width,
@@ -132,7 +132,7 @@ impl Ctx<'_> {
                 alt,
                 link,
             } => {
-                line.entry.items.push(Item::Image {
+                line.entry.items.push(PageItem::Image {
                     x,
                     y: baseline - h * em::INLINE_PICTURE_ABOVE_BASELINE,
                     w: *w,
@@ -178,9 +178,9 @@ fn push_link(links: &mut Vec<(f32, f32, Target)>, x1: f32, x2: f32, t: Target) {
 
 /// Add a text item, joining it to the previous one when it continues the same run (syllables of
 /// a hyphenatable word, pieces of a chopped word), so text extracts as it was written.
-fn push_text(items: &mut Vec<Item>, item: Item) {
+fn push_text(items: &mut Vec<PageItem>, item: PageItem) {
     if let (
-        Some(Item::Text {
+        Some(PageItem::Text {
             x: px,
             y: py,
             size: ps,
@@ -191,7 +191,7 @@ fn push_text(items: &mut Vec<Item>, item: Item) {
             artifact: pa,
             tag: ptag,
         }),
-        Item::Text {
+        PageItem::Text {
             x,
             y,
             size,
@@ -238,7 +238,7 @@ fn spaced_cjk(before: &str, after: &str, gap: f32, size: f32) -> bool {
 
 /// The line's entry with its links' areas, made taller when a picture in it stands above the
 /// line's height.
-fn finish_line(line: Line, fs: f32, line_h: f32) -> Entry {
+fn finish_line(line: Line, fs: f32, line_h: f32) -> FlowEntry {
     let Line {
         mut entry,
         baseline,
@@ -246,7 +246,7 @@ fn finish_line(line: Line, fs: f32, line_h: f32) -> Entry {
         tallest,
     } = line;
     for (x1, x2, t) in links {
-        entry.items.push(Item::Link {
+        entry.items.push(PageItem::Link {
             x: x1,
             y: baseline - fs * em::LINK_ABOVE_BASELINE,
             w: x2 - x1,

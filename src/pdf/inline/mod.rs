@@ -9,7 +9,7 @@ mod line;
 mod prepare;
 mod spans;
 
-use super::flow::{Ctx, Entry, Style};
+use super::flow::{Ctx, FlowEntry, Style};
 use super::linebreak;
 use super::model::Target;
 use super::shape::Shaped;
@@ -28,7 +28,7 @@ impl Ctx<'_> {
         base: Style,
         width: f32,
         justify: bool,
-    ) -> Vec<Entry> {
+    ) -> Vec<FlowEntry> {
         let mut spans = Vec::new();
         spans::flatten(inlines, base, None, &mut spans, self);
         let mut prepared = self.prepare(&spans, base, width, justify);
@@ -63,14 +63,14 @@ impl Ctx<'_> {
         let (mut line, mut widest, mut piece) = (0.0f32, 0.0f32, 0.0f32);
         for (k, item) in prepared.items.iter().enumerate() {
             match *item {
-                linebreak::Item::Box { width } => piece += width,
-                linebreak::Item::Glue { width, .. } => {
+                linebreak::BreakItem::Box { width } => piece += width,
+                linebreak::BreakItem::Glue { width, .. } => {
                     line += width;
                     widest = widest.max(piece);
                     line += piece;
                     piece = 0.0;
                 }
-                linebreak::Item::Penalty { width, .. } => {
+                linebreak::BreakItem::Penalty { width, .. } => {
                     // A break that adds a hyphen is a break only if the hyphen fits too.
                     let at_break = piece + width;
                     if k > 0 {
@@ -108,6 +108,6 @@ enum Piece {
 /// The line breaker's items and, for each, what it draws (nothing for glue and penalties).
 #[derive(Default)]
 struct Prepared {
-    items: Vec<linebreak::Item>,
+    items: Vec<linebreak::BreakItem>,
     pieces: Vec<Option<Piece>>,
 }

@@ -3,11 +3,11 @@
 //! hyphenation points and forced breaks.
 
 use super::super::flow::{Ctx, Style};
-use super::super::linebreak::{Item as Lb, INFINITY};
+use super::super::linebreak::{BreakItem as Lb, INFINITY};
 use super::super::settings::em;
 use super::super::shape::{cut_runs, Shaped};
 use super::breaks::{self, Cut};
-use super::spans::{Span, SpanKind};
+use super::spans::{StyledKind, StyledSpan};
 use super::{Piece, Prepared};
 use crate::assets::fonts::Role;
 
@@ -26,7 +26,7 @@ impl Ctx<'_> {
     /// The boxes, glue and penalties of a paragraph's spans, with what each box draws.
     pub(super) fn prepare(
         &mut self,
-        spans: &[Span],
+        spans: &[StyledSpan],
         base: Style,
         width: f32,
         justify: bool,
@@ -40,15 +40,15 @@ impl Ctx<'_> {
         let mut last_char: Option<char> = None;
         for span in spans {
             match &span.kind {
-                SpanKind::Break => {
+                StyledKind::Break => {
                     out.forced_break();
                     pending_space = false;
                     last_char = None;
                 }
-                SpanKind::Anchor(id) => {
+                StyledKind::Anchor(id) => {
                     out.push_box(0.0, Piece::Anchor(id.clone()));
                 }
-                SpanKind::Image(id, alt) => {
+                StyledKind::Image(id, alt) => {
                     last_char = None;
                     if pending_space {
                         out.glue(space_w);
@@ -70,7 +70,7 @@ impl Ctx<'_> {
                     };
                     out.push_box(w, picture);
                 }
-                SpanKind::Text(text) => {
+                StyledKind::Text(text) => {
                     let hyphenate = justify
                         && self.lang.starts_with("en")
                         && !matches!(span.style.face, f if f == self.settings.face(Role::Code, false, false));
@@ -114,7 +114,7 @@ impl Ctx<'_> {
     fn word(
         &mut self,
         word: &str,
-        span: &Span,
+        span: &StyledSpan,
         width: f32,
         hyphen: Option<f32>,
         out: &mut Prepared,
@@ -152,7 +152,7 @@ impl Ctx<'_> {
     }
 
     /// A shaped piece as one box, chopped first when it is wider than the measure.
-    fn fitted(&mut self, shaped: Vec<Shaped>, span: &Span, width: f32, out: &mut Prepared) {
+    fn fitted(&mut self, shaped: Vec<Shaped>, span: &StyledSpan, width: f32, out: &mut Prepared) {
         let w = shaped.iter().map(|s| s.width).sum::<f32>() * span.style.size;
         if w > width {
             self.chop(shaped, span, width, out);
@@ -162,7 +162,7 @@ impl Ctx<'_> {
     }
 
     /// Emergency breaks: cut between clusters into pieces that each fit the measure.
-    fn chop(&mut self, shaped: Vec<Shaped>, span: &Span, width: f32, out: &mut Prepared) {
+    fn chop(&mut self, shaped: Vec<Shaped>, span: &StyledSpan, width: f32, out: &mut Prepared) {
         let limit = width / span.style.size;
         let mut cuts = Vec::new();
         let mut base = 0;
@@ -194,7 +194,7 @@ impl Ctx<'_> {
     }
 }
 
-fn text_piece(shaped: Vec<Shaped>, span: &Span) -> Piece {
+fn text_piece(shaped: Vec<Shaped>, span: &StyledSpan) -> Piece {
     Piece::Text {
         shaped,
         style: span.style,

@@ -9,7 +9,7 @@ use crate::assets::fonts::Role;
 use crate::doc::{Inline, LinkTarget};
 
 #[derive(Clone, Debug)]
-pub(super) enum SpanKind {
+pub(super) enum StyledKind {
     Text(String),
     /// An id inside a paragraph (`<span id=..>`): a link target.
     Anchor(String),
@@ -18,8 +18,8 @@ pub(super) enum SpanKind {
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Span {
-    pub(super) kind: SpanKind,
+pub(super) struct StyledSpan {
+    pub(super) kind: StyledKind,
     pub(super) style: Style,
     pub(super) link: Option<Target>,
     pub(super) footnote: Option<u32>,
@@ -30,14 +30,14 @@ pub(super) fn flatten(
     inlines: &[Inline],
     style: Style,
     link: Option<Target>,
-    out: &mut Vec<Span>,
+    out: &mut Vec<StyledSpan>,
     ctx: &mut Ctx,
 ) {
     for i in inlines {
         match i {
-            Inline::Text(t) => push(out, SpanKind::Text(t.clone()), style, link.clone()),
-            Inline::SoftBreak => push(out, SpanKind::Text(" ".into()), style, link.clone()),
-            Inline::LineBreak => push(out, SpanKind::Break, style, None),
+            Inline::Text(t) => push(out, StyledKind::Text(t.clone()), style, link.clone()),
+            Inline::SoftBreak => push(out, StyledKind::Text(" ".into()), style, link.clone()),
+            Inline::LineBreak => push(out, StyledKind::Break, style, None),
             Inline::Emphasis(c) => {
                 let italic = !ctx.settings.fonts.face(style.face).italic;
                 let st = restyled(ctx, style, None, Some(italic));
@@ -78,22 +78,22 @@ pub(super) fn flatten(
             }
             Inline::MissingPicture { alt, path } => {
                 let text = format!("[{}]", Inline::missing_picture_label(alt, path));
-                push(out, SpanKind::Text(text), linked(style), link.clone())
+                push(out, StyledKind::Text(text), linked(style), link.clone())
             }
             Inline::Image(image) => {
-                let kind = SpanKind::Image(image.id.0, image.alt.clone());
+                let kind = StyledKind::Image(image.id.0, image.alt.clone());
                 push(out, kind, style, link.clone())
             }
             Inline::FootnoteRef { label, number, .. } => {
                 out.push(footnote_mark(label, *number, style))
             }
-            Inline::Span {
+            Inline::Run {
                 lang: l,
                 content,
                 id,
             } => {
                 if let Some(id) = id {
-                    push(out, SpanKind::Anchor(id.clone()), style, None);
+                    push(out, StyledKind::Anchor(id.clone()), style, None);
                 }
                 let saved = ctx.lang.clone();
                 if let Some(l) = l {
@@ -106,8 +106,8 @@ pub(super) fn flatten(
     }
 }
 
-fn push(out: &mut Vec<Span>, kind: SpanKind, style: Style, link: Option<Target>) {
-    out.push(Span {
+fn push(out: &mut Vec<StyledSpan>, kind: StyledKind, style: Style, link: Option<Target>) {
+    out.push(StyledSpan {
         kind,
         style,
         link,
@@ -144,7 +144,7 @@ fn linked(style: Style) -> Style {
 
 /// Code or maths in running text, in the code face; maths written over several lines keeps
 /// its lines.
-fn code(text: &str, style: Style, link: &Option<Target>, out: &mut Vec<Span>, ctx: &Ctx) {
+fn code(text: &str, style: Style, link: &Option<Target>, out: &mut Vec<StyledSpan>, ctx: &Ctx) {
     let f = ctx.settings.fonts.face(style.face);
     let code = Style {
         face: ctx.settings.face(Role::Code, f.bold, false),
@@ -153,25 +153,25 @@ fn code(text: &str, style: Style, link: &Option<Target>, out: &mut Vec<Span>, ct
     };
     for (n, line) in text.split('\n').enumerate() {
         if n > 0 {
-            push(out, SpanKind::Break, code, None);
+            push(out, StyledKind::Break, code, None);
         }
-        push(out, SpanKind::Text(line.to_string()), code, link.clone());
+        push(out, StyledKind::Text(line.to_string()), code, link.clone());
     }
 }
 
 /// A footnote reference: its number, small and raised, linked to the note; a reference to a
 /// note that does not exist (number 0) stays as written.
-fn footnote_mark(label: &str, number: u32, style: Style) -> Span {
+fn footnote_mark(label: &str, number: u32, style: Style) -> StyledSpan {
     if number == 0 {
-        return Span {
-            kind: SpanKind::Text(format!("[^{label}]")),
+        return StyledSpan {
+            kind: StyledKind::Text(format!("[^{label}]")),
             style,
             link: None,
             footnote: None,
         };
     }
-    Span {
-        kind: SpanKind::Text(number.to_string()),
+    StyledSpan {
+        kind: StyledKind::Text(number.to_string()),
         style: linked(raised(style, em::NOTE_MARK_SIZE, em::NOTE_MARK_RISE)),
         link: None,
         footnote: Some(number),

@@ -16,9 +16,9 @@ use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::Data;
 use krilla_svg::{SurfaceExt, SvgSettings};
 
-use super::pictures::{Picture, Pictures};
+use super::pictures::{KrillaPictures, Picture};
 use super::tags::{record, Leaves};
-use crate::pdf::model::{Book, Color, Item, Page, Target};
+use crate::pdf::model::{Color, Page, PageItem, Target, TypesetBook};
 use crate::pdf::shape::{FaceId, FontBook, FontBytes};
 use crate::Error;
 
@@ -41,7 +41,7 @@ pub(super) struct TextRun<'a> {
 pub(super) struct Drawer<'a> {
     pub(super) faces: &'a FontBook,
     pub(super) fonts: HashMap<FaceId, Font>,
-    pub(super) pictures: Pictures<'a>,
+    pub(super) pictures: KrillaPictures<'a>,
     pub(super) leaves: Vec<Leaves>,
 }
 
@@ -50,12 +50,12 @@ impl Drawer<'_> {
     pub(super) fn draw(
         &mut self,
         surface: &mut Surface,
-        item: &Item,
+        item: &PageItem,
         page: &Page,
         page_index: usize,
     ) -> Result<(), Error> {
         match item {
-            Item::Text {
+            PageItem::Text {
                 x,
                 y,
                 size,
@@ -77,7 +77,7 @@ impl Drawer<'_> {
                 let header = *y < page.height / 2.0;
                 self.draw_text(surface, &run, (*artifact, header), *tag, page_index)?;
             }
-            Item::Image {
+            PageItem::Image {
                 x,
                 y,
                 w,
@@ -86,14 +86,14 @@ impl Drawer<'_> {
                 tag,
                 ..
             } => self.draw_picture(surface, *image, (*x, *y, *w, *h), *tag, page_index),
-            Item::Rect {
+            PageItem::Rect {
                 x,
                 y,
                 w,
                 h,
                 color: c,
             } => fill_rect(surface, (*x, *y, *w, *h), *c),
-            Item::Line {
+            PageItem::Line {
                 x1,
                 y1,
                 x2,
@@ -101,7 +101,7 @@ impl Drawer<'_> {
                 width,
                 color: c,
             } => stroke_line(surface, (*x1, *y1), (*x2, *y2), *width, *c),
-            Item::Link { .. } => {}
+            PageItem::Link { .. } => {}
         }
         Ok(())
     }
@@ -204,7 +204,7 @@ pub(super) type LinkPiece = (f32, f32, f32, f32, Target, Option<usize>);
 /// quadrilaterals, so a long address is written once, not once per line.
 pub(super) fn annotate(
     kpage: &mut krilla::page::Page,
-    book: &Book,
+    book: &TypesetBook,
     links: Vec<LinkPiece>,
     leaves: &mut [Leaves],
 ) {

@@ -25,7 +25,7 @@ use krilla::outline::{Outline, OutlineNode};
 use krilla::page::{NumberingStyle, PageLabel, PageSettings};
 use krilla::{Document, SerializeSettings};
 
-use super::model::{Book, Bookmark, Item, Numbering};
+use super::model::{Bookmark, Numbering, PageItem, TypesetBook};
 use super::shape::FontBook;
 use crate::assets::picture::Processed;
 use crate::Error;
@@ -82,7 +82,7 @@ pub fn forget_unused(builds: usize) {
 /// Write the book. `images` are the processed pictures, indexed like the document's; `memo`
 /// holds the pictures of a long-running process's last PDF.
 pub fn write(
-    book: &Book,
+    book: &TypesetBook,
     images: &[Processed],
     faces: &FontBook,
     info: &Info,
@@ -92,7 +92,7 @@ pub fn write(
     let mut drawer = Drawer {
         faces,
         fonts: HashMap::new(),
-        pictures: pictures::Pictures::new(images, memo),
+        pictures: pictures::KrillaPictures::new(images, memo),
         leaves: vec![Leaves::default(); book.structure.len()],
     };
     let mut labels = PageLabels::default();
@@ -106,7 +106,7 @@ pub fn write(
             let mut surface = kpage.surface();
             for item in &page.items {
                 match item {
-                    Item::Link {
+                    PageItem::Link {
                         x,
                         y,
                         w,
@@ -142,7 +142,7 @@ pub fn write(
 
 /// The standard to validate against (PDF/A-2b or PDF/UA-1, unless validation is off), and
 /// tagging for a book with a structure (an imposed handout has none).
-fn serialize_settings(book: &Book, info: &Info) -> Result<SerializeSettings, Failure> {
+fn serialize_settings(book: &TypesetBook, info: &Info) -> Result<SerializeSettings, Failure> {
     let validator = if info.pdf_a {
         Validator::A(Archival::A2_B)
     } else {

@@ -23,7 +23,7 @@ pub struct PictureMemo {
 
 /// The pictures of one PDF in krilla's form, each made on first use: from the memo's when the
 /// picture is the same, else anew.
-pub(super) struct Pictures<'a> {
+pub(super) struct KrillaPictures<'a> {
     images: &'a [Processed],
     by_index: HashMap<usize, Option<Picture>>,
     memo: Option<&'a PictureMemo>,
@@ -31,12 +31,15 @@ pub(super) struct Pictures<'a> {
     made: HashMap<u128, Option<Picture>>,
 }
 
-impl<'a> Pictures<'a> {
-    pub(super) fn new(images: &'a [Processed], memo: Option<&'a PictureMemo>) -> Pictures<'a> {
+impl<'a> KrillaPictures<'a> {
+    pub(super) fn new(
+        images: &'a [Processed],
+        memo: Option<&'a PictureMemo>,
+    ) -> KrillaPictures<'a> {
         let kept = memo
             .map(|m| std::mem::take(&mut *m.kept.lock().unwrap_or_else(|e| e.into_inner())))
             .unwrap_or_default();
-        Pictures {
+        KrillaPictures {
             images,
             by_index: HashMap::new(),
             memo,
@@ -74,7 +77,7 @@ impl<'a> Pictures<'a> {
     }
 }
 
-impl Drop for Pictures<'_> {
+impl Drop for KrillaPictures<'_> {
     /// This PDF's pictures stay in the memo for the next one.
     fn drop(&mut self) {
         if let Some(memo) = self.memo {

@@ -7,7 +7,7 @@ use krilla::tagging::{
     Identifier, ListNumbering, Node, TableHeaderScope, Tag, TagGroup, TagKind, TagTree,
 };
 
-use crate::pdf::model::{Book, StructKind};
+use crate::pdf::model::{StructKind, TypesetBook};
 
 /// What the structure tree collects while pages are drawn: per structure element, its content
 /// pieces and link annotations, in reading order.
@@ -34,7 +34,7 @@ pub(super) fn record(
 
 /// The structure tree: elements nest as the typesetter recorded them; top-level elements are
 /// ordered by the page they start on (the front matter is typeset after the body).
-pub(super) fn tag_tree(book: &Book, leaves: &[Leaves], lang: &str) -> TagTree {
+pub(super) fn tag_tree(book: &TypesetBook, leaves: &[Leaves], lang: &str) -> TagTree {
     let n = book.structure.len();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut roots = Vec::new();
@@ -66,7 +66,7 @@ pub(super) fn tag_tree(book: &Book, leaves: &[Leaves], lang: &str) -> TagTree {
 }
 
 fn group(
-    book: &Book,
+    book: &TypesetBook,
     leaves: &[Leaves],
     children: &[Vec<usize>],
     i: usize,
