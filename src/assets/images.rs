@@ -1,6 +1,8 @@
 //! Pictures for the EPUB: each file decoded at most once, under pixel and memory limits, with EXIF
-//! orientation applied, downscaled to the configured long edge, and stripped of metadata (GPS
-//! positions in phone photos must not ship in a book).
+//! orientation applied, its colours converted to sRGB when it carries another profile
+//! ([`super::colour`]), downscaled to the configured long edge, and stripped of metadata (GPS
+//! positions in phone photos must not ship in a book). A phone's HEIF photo ([`super::heif`])
+//! becomes a JPEG (or a PNG, with transparency): no reader shows HEIF.
 //!
 //! A JPEG or PNG that needs no change keeps its compressed image data byte for byte: only metadata
 //! segments (EXIF, XMP, IPTC, comments; PNG text and eXIf chunks) are cut out. Everything else is
@@ -13,6 +15,8 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use rayon::prelude::*;
 
 use super::cache::PictureCache;
+use super::colour;
+use super::heif;
 use super::metadata::{jpeg_has_end_marker, strip_jpeg_metadata, strip_png_metadata};
 use super::picture::{header_size, PictureFailure, PictureSettings, Processed};
 use super::svg::{looks_like_svg, process_svg};
@@ -102,7 +106,9 @@ impl Drop for Share<'_> {
 /// What decoding `bytes` may take at most: eight bytes a pixel (16-bit RGBA, the widest colour
 /// type decoded), twice (the decoded picture and a converted copy).
 fn decode_memory(bytes: &[u8]) -> u64 {
-    header_size(bytes).map_or(0, |(w, h)| u64::from(w) * u64::from(h) * 16)
+    header_size(bytes)
+        .or_else(|| heif::size(bytes))
+        .map_or(0, |(w, h)| u64::from(w) * u64::from(h) * 16)
 }
 
 /// One picture, from the cache or from its source.
@@ -167,6 +173,9 @@ pub fn process_variants(
         let svg = process_svg(bytes, settings.embedded_limits())?;
         return Ok(edges.iter().map(|_| svg.clone()).collect());
     }
+    if let Some(kind) = heif::kind(bytes) {
+        return heif_variants(bytes, kind, settings, edges);
+    }
     let (mut decoder, format) = open_decoder(bytes, settings)?;
     let (width, height) = decoder.dimensions();
     check_size(width, height, decoder.color_type(), settings)?;
@@ -174,9 +183,15 @@ pub fn process_variants(
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let upright = orientation == image::metadata::Orientation::NoTransforms;
+    // A profile other than sRGB means converting the pixels (see `colour`).
+    let profile = decoder
+        .icc_profile()
+        .ok()
+        .flatten()
+        .filter(|icc| !colour::is_srgb(icc));
     // The file as it is, metadata stripped, for every variant it fits unchanged.
     let long = width.max(height);
-    let as_is = (upright && edges.iter().any(|&e| e >= long))
+    let as_is = (upright && profile.is_none() && edges.iter().any(|&e| e >= long))
         .then(|| keep_as_is(bytes, format, width, height))
         .flatten();
     // The largest variant that needs pixels. One kept as it is needs none, but the file is
@@ -193,6 +208,9 @@ pub fn process_variants(
         .max()
         .unwrap_or(long);
     let mut img = decode(bytes, decoder, format, needed, long, settings)?;
+    if let Some(icc) = &profile {
+        img = colour::to_srgb(img, icc);
+    }
     let mut variants = Vec::with_capacity(edges.len());
     let mut oriented: Option<DynamicImage> = None;
     for &edge in edges {
@@ -208,6 +226,41 @@ pub fn process_variants(
         variants.push(encode(base, edge, format, settings.jpeg_quality)?);
     }
     Ok(variants)
+}
+
+/// A phone's HEIF photo, decoded in sRGB and encoded for each long edge in `edges`: JPEG, or PNG
+/// when it has transparency (no reader shows HEIF).
+fn heif_variants(
+    bytes: &[u8],
+    kind: heif::HeifKind,
+    settings: &PictureSettings,
+    edges: &[u32],
+) -> Result<Vec<Processed>, PictureFailure> {
+    if kind == heif::HeifKind::Av1 {
+        // The one pure-Rust AV1 decoder (rav1d through zenavif) would more than double the
+        // first build's compiling (see ARCHITECTURE.md): said plainly instead of "not a picture".
+        return Err(PictureFailure::damaged(
+            "AVIF pictures cannot be read yet",
+            "convert it to JPEG (or PNG for a drawing), e.g. `avifdec photo.avif photo.jpg`",
+        ));
+    }
+    let (width, height) = heif::size(bytes).ok_or_else(|| {
+        PictureFailure::damaged(
+            "the HEIF photo's container does not parse (or has no picture size)",
+            "the file may be truncated or damaged; copy or export it again",
+        )
+    })?;
+    check_size(width, height, image::ColorType::Rgba8, settings)?;
+    let img = heif::decode(bytes, settings)?;
+    let format = if img.color().has_alpha() {
+        ImageFormat::Png
+    } else {
+        ImageFormat::Jpeg
+    };
+    edges
+        .iter()
+        .map(|&edge| encode(&img, edge, format, settings.jpeg_quality))
+        .collect()
 }
 
 /// The decoder of a raster picture, with the memory limit set, and the picture's format.

@@ -1,0 +1,177 @@
+//! Colour profiles: a photo that carries an ICC profile other than sRGB (Display P3 from phones,
+//! Adobe RGB from cameras) has its pixels converted to sRGB, the space every e-reader assumes and
+//! the one the PDF's pictures are drawn in. Re-encoding drops the profile, so without this the
+//! colours would be read as sRGB and come out dull or shifted. moxcms (pure Rust, already in the
+//! `image` crate's tree) lives here only.
+//!
+//! A profile that maps colours to themselves in sRGB (an sRGB profile under any name) changes
+//! nothing, so such a photo can still be kept byte for byte. A profile that cannot be read, or
+//! that is not for the picture's colour model (a CMYK profile on pixels the decoder already made
+//! RGB), leaves the pixels as they are: the colours are then as they were before profiles were
+//! read, never worse.
+
+use image::{DynamicImage, GrayAlphaImage, GrayImage, RgbImage, RgbaImage};
+use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+
+/// Test colours across the cube: a profile that maps each to itself within one level is sRGB.
+const PROBES: [[u8; 3]; 8] = [
+    [255, 0, 0],
+    [0, 255, 0],
+    [0, 0, 255],
+    [200, 120, 40],
+    [40, 160, 200],
+    [128, 128, 128],
+    [250, 250, 250],
+    [20, 20, 20],
+];
+
+/// Whether `icc` describes sRGB (or a space that converts to it unchanged).
+pub fn is_srgb(icc: &[u8]) -> bool {
+    let Ok(source) = ColorProfile::new_from_slice(icc) else {
+        return false;
+    };
+    if source.color_space != DataColorSpace::Rgb {
+        return false;
+    }
+    let Ok(transform) = source.create_transform_8bit(
+        Layout::Rgb,
+        &ColorProfile::new_srgb(),
+        Layout::Rgb,
+        TransformOptions::default(),
+    ) else {
+        return false;
+    };
+    let input: Vec<u8> = PROBES.iter().flatten().copied().collect();
+    let mut output = vec![0; input.len()];
+    transform.transform(&input, &mut output).is_ok()
+        && input.iter().zip(&output).all(|(a, b)| a.abs_diff(*b) <= 1)
+}
+
+/// `img` converted from the space `icc` describes to sRGB, 8 bits a channel; `img` as it is when
+/// the profile cannot be used for it.
+pub fn to_srgb(img: DynamicImage, icc: &[u8]) -> DynamicImage {
+    let Ok(source) = ColorProfile::new_from_slice(icc) else {
+        return img;
+    };
+    let (layout, space) = match &img {
+        DynamicImage::ImageLuma8(_) | DynamicImage::ImageLuma16(_) => {
+            (Layout::Gray, DataColorSpace::Gray)
+        }
+        DynamicImage::ImageLumaA8(_) | DynamicImage::ImageLumaA16(_) => {
+            (Layout::GrayAlpha, DataColorSpace::Gray)
+        }
+        other if other.color().has_alpha() => (Layout::Rgba, DataColorSpace::Rgb),
+        _ => (Layout::Rgb, DataColorSpace::Rgb),
+    };
+    if source.color_space != space {
+        return img;
+    }
+    // Grey stays grey: the same tone on the curve readers assume for grey (gamma 2.2, which
+    // sRGB approximates).
+    let target = if space == DataColorSpace::Gray {
+        ColorProfile::new_gray_with_gamma(2.2)
+    } else {
+        ColorProfile::new_srgb()
+    };
+    let Ok(transform) =
+        source.create_transform_8bit(layout, &target, layout, TransformOptions::default())
+    else {
+        return img;
+    };
+    let (w, h) = (img.width(), img.height());
+    let pixels = match layout {
+        Layout::Gray => img.into_luma8().into_raw(),
+        Layout::GrayAlpha => img.into_luma_alpha8().into_raw(),
+        Layout::Rgba => img.into_rgba8().into_raw(),
+        _ => img.into_rgb8().into_raw(),
+    };
+    let mut converted = vec![0; pixels.len()];
+    if transform.transform(&pixels, &mut converted).is_err() {
+        converted = pixels;
+    }
+    let out = match layout {
+        Layout::Gray => GrayImage::from_raw(w, h, converted).map(DynamicImage::ImageLuma8),
+        Layout::GrayAlpha => {
+            GrayAlphaImage::from_raw(w, h, converted).map(DynamicImage::ImageLumaA8)
+        }
+        Layout::Rgba => RgbaImage::from_raw(w, h, converted).map(DynamicImage::ImageRgba8),
+        _ => RgbImage::from_raw(w, h, converted).map(DynamicImage::ImageRgb8),
+    };
+    out.expect("the converted pixels have the size of the picture's")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Display P3 to sRGB by the published primaries (both D65, both with the sRGB curve): the
+    /// reference the conversion is checked against, written out rather than taken from moxcms.
+    fn p3_to_srgb_reference(p3: [u8; 3]) -> [u8; 3] {
+        fn linear(v: f64) -> f64 {
+            if v <= 0.04045 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        }
+        fn encoded(v: f64) -> f64 {
+            let v = v.clamp(0.0, 1.0);
+            if v <= 0.003_130_8 {
+                v * 12.92
+            } else {
+                1.055 * v.powf(1.0 / 2.4) - 0.055
+            }
+        }
+        // Linear Display P3 to linear sRGB (derived from the two sets of primaries and D65).
+        const M: [[f64; 3]; 3] = [
+            [1.224_940_2, -0.224_940_2, 0.0],
+            [-0.042_056_95, 1.042_056_95, 0.0],
+            [-0.019_637_55, -0.078_636_05, 1.098_273_6],
+        ];
+        let l = p3.map(|c| linear(f64::from(c) / 255.0));
+        let mut out = [0u8; 3];
+        for (i, row) in M.iter().enumerate() {
+            let v = row[0] * l[0] + row[1] * l[1] + row[2] * l[2];
+            out[i] = (encoded(v) * 255.0).round() as u8;
+        }
+        out
+    }
+
+    #[test]
+    fn display_p3_pixels_become_the_srgb_of_the_same_colour() {
+        let p3 = ColorProfile::new_display_p3().encode().unwrap();
+        assert!(!is_srgb(&p3));
+        for colour in [
+            [200, 60, 40],
+            [60, 180, 90],
+            [90, 100, 210],
+            [128, 128, 128],
+        ] {
+            let img = DynamicImage::ImageRgb8(RgbImage::from_pixel(2, 2, image::Rgb(colour)));
+            let got = to_srgb(img, &p3).into_rgb8().get_pixel(1, 1).0;
+            let want = p3_to_srgb_reference(colour);
+            for c in 0..3 {
+                assert!(
+                    got[c].abs_diff(want[c]) <= 2,
+                    "P3 {colour:?}: got {got:?}, the reference says {want:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_srgb_profile_changes_nothing_and_a_broken_one_keeps_the_pixels() {
+        let srgb = ColorProfile::new_srgb().encode().unwrap();
+        assert!(is_srgb(&srgb));
+        let img = DynamicImage::ImageRgb8(RgbImage::from_pixel(1, 1, image::Rgb([200, 60, 40])));
+        assert_eq!(
+            to_srgb(img.clone(), &srgb).into_rgb8().get_pixel(0, 0).0,
+            [200, 60, 40]
+        );
+        assert!(!is_srgb(b"not a profile"));
+        assert_eq!(
+            to_srgb(img, b"not a profile").into_rgb8().get_pixel(0, 0).0,
+            [200, 60, 40]
+        );
+    }
+}
