@@ -18,6 +18,7 @@ mod handout;
 mod hostile;
 mod outputs;
 mod pdf;
+mod phone_photos;
 mod pictures;
 mod properties;
 mod real_books;

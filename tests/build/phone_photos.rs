@@ -1,0 +1,223 @@
+//! Photos as phones save them: HEIF with a grid of tiles, a rotation and a Display P3 profile;
+//! JPEGs with a wide-gamut profile; AVIF. Each must appear upright and in the right colours, and
+//! the EPUB must hold only what readers show (JPEG, PNG, SVG).
+
+use crate::support::*;
+
+/// An iPhone photo as the phone saved it (from the apple-hdr-heic project, MIT; see
+/// tests/pictures/README.md): a grid of HEVC tiles, an `irot` rotation, a Display P3 profile.
+const IPHONE_HEIC: &[u8] = include_bytes!("../pictures/iphone-grid-p3.heic");
+
+/// The iPhone photo's colours in sRGB, as the mean of each cell of an 8 x 4 grid over the upright
+/// picture, made with the reference tools (libheif 1.18 with libde265 to decode, LittleCMS to
+/// convert its Display P3 profile to sRGB).
+const IPHONE_SRGB_CELLS: [[[u8; 3]; 8]; 4] = [
+    [
+        [157, 176, 193],
+        [151, 166, 184],
+        [128, 143, 165],
+        [115, 131, 155],
+        [122, 135, 158],
+        [118, 127, 144],
+        [153, 162, 173],
+        [158, 168, 179],
+    ],
+    [
+        [103, 134, 167],
+        [117, 141, 169],
+        [117, 141, 169],
+        [137, 150, 164],
+        [214, 195, 169],
+        [209, 185, 152],
+        [225, 200, 161],
+        [179, 171, 167],
+    ],
+    [
+        [97, 121, 146],
+        [82, 105, 128],
+        [95, 117, 141],
+        [112, 126, 145],
+        [163, 147, 140],
+        [193, 163, 128],
+        [173, 155, 142],
+        [143, 144, 145],
+    ],
+    [
+        [117, 130, 141],
+        [108, 121, 132],
+        [85, 101, 117],
+        [97, 109, 121],
+        [123, 120, 122],
+        [121, 115, 115],
+        [112, 114, 118],
+        [96, 107, 118],
+    ],
+];
+
+/// The mean colour of each cell of an 8 x 4 grid over `img`.
+fn cells(img: &image::RgbImage) -> [[[u8; 3]; 8]; 4] {
+    let (w, h) = img.dimensions();
+    let mut out = [[[0u8; 3]; 8]; 4];
+    for (j, row) in out.iter_mut().enumerate() {
+        for (i, cell) in row.iter_mut().enumerate() {
+            let (x0, x1) = (i as u32 * w / 8, (i as u32 + 1) * w / 8);
+            let (y0, y1) = (j as u32 * h / 4, (j as u32 + 1) * h / 4);
+            let mut sum = [0u64; 3];
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    for (s, v) in sum.iter_mut().zip(img.get_pixel(x, y).0) {
+                        *s += u64::from(v);
+                    }
+                }
+            }
+            let n = u64::from((x1 - x0) * (y1 - y0));
+            *cell = sum.map(|s| ((s + n / 2) / n) as u8);
+        }
+    }
+    out
+}
+
+/// The one picture in a built EPUB: its name and its pixels.
+fn epub_picture(files: &[(String, Vec<u8>)]) -> (String, image::RgbImage) {
+    let pictures: Vec<_> = files
+        .iter()
+        .filter(|(name, _)| name.contains("/images/") && !name.contains("cover"))
+        .collect();
+    assert_eq!(pictures.len(), 1, "{:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    let (name, bytes) = pictures[0];
+    let img = image::load_from_memory(bytes).unwrap().into_rgb8();
+    (name.clone(), img)
+}
+
+/// Only JPEG, PNG and SVG pictures in the EPUB.
+fn assert_readers_can_show_every_picture(files: &[(String, Vec<u8>)]) {
+    for (name, _) in files.iter().filter(|(n, _)| n.contains("/images/")) {
+        assert!(
+            name.ends_with(".jpg") || name.ends_with(".png") || name.ends_with(".svg"),
+            "{name} is not a format e-readers show"
+        );
+    }
+}
+
+#[test]
+fn an_iphone_heic_grid_is_upright_and_in_srgb_in_both_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in picture_book("IMG_0001.HEIC", IPHONE_HEIC) {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let (run, out) = build_with(dir.path(), &["--format", "all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    assert_readers_can_show_every_picture(&files);
+    let (name, img) = epub_picture(&files);
+    assert!(name.ends_with(".jpg"), "{name}");
+    // Upright: the tiles joined and the rotation applied give the landscape picture.
+    assert_eq!(img.dimensions(), (1512, 850));
+    let got = cells(&img);
+    for (j, row) in got.iter().enumerate() {
+        for (i, cell) in row.iter().enumerate() {
+            let want = IPHONE_SRGB_CELLS[j][i];
+            for c in 0..3 {
+                assert!(
+                    cell[c].abs_diff(want[c]) <= 3,
+                    "cell ({i}, {j}): {cell:?}, the reference decoder and colour conversion say {want:?}"
+                );
+            }
+        }
+    }
+    // The PDF shows it too: a JPEG picture, not a placeholder.
+    let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
+    assert!(pdf.windows(10).any(|w| w == b"/DCTDecode"));
+    assert!(!String::from_utf8_lossy(&pdf).contains("Picture missing"));
+}
+
+/// A JPEG with a Display P3 profile, one strongly saturated colour all over.
+fn display_p3_jpeg(colour: [u8; 3]) -> Vec<u8> {
+    let (w, h) = (64u16, 48u16);
+    let pixels: Vec<u8> = (0..usize::from(w) * usize::from(h))
+        .flat_map(|_| colour)
+        .collect();
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 95);
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    encoder.add_icc_profile(&p3).unwrap();
+    encoder
+        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+/// Display P3 to sRGB from the published primaries (both D65, both with the sRGB curve), written
+/// out here rather than taken from the library under test.
+fn p3_to_srgb(p3: [u8; 3]) -> [u8; 3] {
+    let linear = |v: f64| {
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let encoded = |v: f64| {
+        let v = v.clamp(0.0, 1.0);
+        if v <= 0.003_130_8 {
+            v * 12.92
+        } else {
+            1.055 * v.powf(1.0 / 2.4) - 0.055
+        }
+    };
+    let m = [
+        [1.224_940_2, -0.224_940_2, 0.0],
+        [-0.042_056_95, 1.042_056_95, 0.0],
+        [-0.019_637_55, -0.078_636_05, 1.098_273_6],
+    ];
+    let l = p3.map(|c| linear(f64::from(c) / 255.0));
+    let mut out = [0u8; 3];
+    for (o, row) in out.iter_mut().zip(m) {
+        *o = (encoded(row[0] * l[0] + row[1] * l[1] + row[2] * l[2]) * 255.0).round() as u8;
+    }
+    out
+}
+
+#[test]
+fn a_display_p3_jpeg_is_converted_to_srgb_not_stripped_of_its_profile() {
+    let p3 = [210, 70, 30];
+    let want = p3_to_srgb(p3);
+    // The colour is one where the two spaces differ: read as sRGB it would be visibly off.
+    assert!(p3.iter().zip(want).any(|(a, b)| a.abs_diff(b) > 10));
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in picture_book("p3.jpg", &display_p3_jpeg(p3)) {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    let (_, img) = epub_picture(&files);
+    let got = img.get_pixel(32, 24).0;
+    for c in 0..3 {
+        assert!(
+            got[c].abs_diff(want[c]) <= 3,
+            "P3 {p3:?} came out as {got:?}; in sRGB it is {want:?}"
+        );
+    }
+}
+
+#[test]
+fn an_avif_says_what_to_do_and_is_a_placeholder() {
+    let mut avif = Vec::new();
+    avif.extend(28u32.to_be_bytes());
+    avif.extend(b"ftypavif\0\0\0\0avifmif1miaf");
+    avif.extend(b"\0\0\0\x08meta");
+    warns_with_owned(
+        picture_book("photo.avif", &avif),
+        &[
+            "picture pictures/photo.avif: AVIF pictures cannot be read yet",
+            "convert it to JPEG",
+            "src/a.md:5:1",
+        ],
+    );
+}
