@@ -724,12 +724,14 @@ mod tests {
     }
 
     #[test]
-    fn svg_with_script_is_refused() {
-        assert!(process(
-            b"<svg xmlns='http://www.w3.org/2000/svg'><script>x</script></svg>",
-            &settings()
+    fn svg_with_script_is_kept_without_it_and_said_so() {
+        let kept = process(
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>x</script><rect width='1' height='1'/></svg>",
+            &settings(),
         )
-        .is_err());
+        .unwrap();
+        assert!(!String::from_utf8_lossy(&kept.bytes).contains("script"));
+        assert_eq!(kept.removed.len(), 1, "{:?}", kept.removed);
         let ok = process(
             b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='1' height='1'/></svg>",
             &settings(),

@@ -17,9 +17,10 @@ pub(super) fn process_svg(
 ) -> Result<Processed, PictureFailure> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| PictureFailure::damaged("the SVG file is not UTF-8", "save it as UTF-8"))?;
-    refuse_active_content(text)?;
     let mut removed = Vec::new();
-    let text = remove_outside_content(text, limits, &mut removed);
+    let text = remove_active_content(text, &mut removed);
+    refuse_active_content(&text)?;
+    let text = remove_outside_content(&text, limits, &mut removed);
     let mut out = without_doctype(&text);
     // The drawing's own size, for the EPUB's `width`/`height` attributes; 0 when it has none.
     let outline = super::drawing::outline(out.as_bytes());
@@ -45,11 +46,188 @@ pub(super) fn process_svg(
     })
 }
 
-/// Scripts, event handlers, entity declarations and CSS escapes that could hide a reference:
-/// a drawing holding any of them is refused (it cannot be made harmless by removing a part).
+/// Elements that run code or change the drawing over time: removed with everything in them.
+/// Animations go too: `<set attributeName="href" to="javascript:…">` turns a link into code,
+/// and neither a page nor a reader's still rendering shows motion.
+const ACTIVE_ELEMENTS: [&str; 9] = [
+    "script",
+    "handler",
+    "listener",
+    "animate",
+    "animateMotion",
+    "animateTransform",
+    "animateColor",
+    "set",
+    "discard",
+];
+
+/// The drawing without scripts, animations, event handler attributes (`onload=`, `onclick=`…)
+/// and attributes whose value is a `javascript:` address; what was removed is added to
+/// `removed`, for the warning. A flame graph or a diagram that carries its viewer's code is a
+/// harmless drawing once that code is gone.
+fn remove_active_content(text: &str, removed: &mut Vec<String>) -> String {
+    let mut text = text.to_string();
+    let mut elements = 0;
+    for name in ACTIVE_ELEMENTS {
+        let (t, n) = remove_elements(&text, name, |_| true);
+        text = t;
+        elements += n;
+    }
+    let (text, attributes) = remove_active_attributes(&text);
+    if elements > 0 {
+        removed.push(format!(
+            "{elements} script or animation element(s) removed from the drawing (<script>, <animate>, <set>…)"
+        ));
+    }
+    if attributes > 0 {
+        removed.push(format!(
+            "{attributes} event handler(s) or javascript: address(es) removed from the drawing (onclick=…)"
+        ));
+    }
+    text
+}
+
+/// Every start tag of `text` without its `on…=` attributes and without attributes whose value is
+/// a `javascript:` address, and how many were removed. Comments, CDATA sections, declarations
+/// and text between tags are copied as they are.
+pub(super) fn remove_active_attributes(text: &str) -> (String, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(rel) = text[from..].find('<') {
+        let start = from + rel;
+        out.push_str(&text[from..start]);
+        let rest = &text[start..];
+        let passed = [
+            ("<!--", "-->"),
+            ("<![CDATA[", "]]>"),
+            ("<!", ">"),
+            ("<?", "?>"),
+            ("</", ">"),
+        ]
+        .iter()
+        .find(|(open, _)| rest.starts_with(open))
+        .map(|(_, close)| rest.find(close).map_or(rest.len(), |e| e + close.len()));
+        let end = match passed {
+            Some(len) => {
+                out.push_str(&rest[..len]);
+                len
+            }
+            None => {
+                let (tag, len, n) = start_tag_without_active_attributes(rest);
+                out.push_str(&tag);
+                count += n;
+                len
+            }
+        };
+        from = start + end;
+    }
+    out.push_str(&text[from..]);
+    (out, count)
+}
+
+/// The start tag at the beginning of `rest` (which starts with `<`) rewritten without its active
+/// attributes, the length it took in `rest`, and how many attributes were dropped.
+fn start_tag_without_active_attributes(rest: &str) -> (String, usize, usize) {
+    let bytes = rest.as_bytes();
+    let mut out = String::new();
+    let mut dropped = 0;
+    // The element's name.
+    let mut i = 1;
+    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'>' | b'/') {
+        i += 1;
+    }
+    out.push_str(&rest[..i]);
+    loop {
+        let attr_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= bytes.len() || matches!(bytes[i], b'>' | b'/') {
+            // The end of the tag (`>` or `/>`), or of the file.
+            let end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
+            out.push_str(&rest[attr_start..end]);
+            return (out, end, dropped);
+        }
+        let name_start = i;
+        while i < bytes.len()
+            && !bytes[i].is_ascii_whitespace()
+            && !matches!(bytes[i], b'=' | b'>' | b'/')
+        {
+            i += 1;
+        }
+        let name = rest[name_start..i].to_ascii_lowercase();
+        let mut j = i;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let mut value = "";
+        if j < bytes.len() && bytes[j] == b'=' {
+            j += 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let value_start = j;
+            if j < bytes.len() && matches!(bytes[j], b'"' | b'\'') {
+                let quote = char::from(bytes[j]);
+                match rest[j + 1..].find(quote) {
+                    Some(e) => {
+                        value = &rest[j + 1..j + 1 + e];
+                        j += e + 2;
+                    }
+                    None => {
+                        value = &rest[j + 1..];
+                        j = rest.len();
+                    }
+                }
+            } else {
+                while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                    j += 1;
+                }
+                value = &rest[value_start..j];
+            }
+            i = j;
+        }
+        if name.is_empty() {
+            // A stray character: keep it and go on, so the scan always moves forward.
+            i = i.max(attr_start + 1).min(rest.len());
+            out.push_str(&rest[attr_start..i]);
+            continue;
+        }
+        if is_event_handler(&name) || is_javascript(value) {
+            dropped += 1;
+        } else {
+            out.push_str(&rest[attr_start..i]);
+        }
+    }
+}
+
+/// `onclick`, `onload`, `onmouseover`…: an attribute that runs code when something happens.
+fn is_event_handler(name: &str) -> bool {
+    let local = name.rsplit(':').next().unwrap_or(name);
+    local.len() > 2
+        && local.starts_with("on")
+        && local[2..].bytes().all(|c| c.is_ascii_alphabetic())
+}
+
+/// A value that is a `javascript:` address, however spaced, cased or entity-free it is written.
+fn is_javascript(value: &str) -> bool {
+    let compact: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    compact.starts_with("javascript:")
+}
+
+/// What cannot be made harmless by removing a part: entity declarations (possibly external) and
+/// CSS escapes that could hide a reference. A script element left in a form the removal does
+/// not recognise (a prefixed `<svg:script>`) is refused too, never drawn.
 fn refuse_active_content(text: &str) -> Result<(), PictureFailure> {
     let lower = text.to_ascii_lowercase();
     for (needle, what) in [
+        (":script", "a script"),
         ("<script", "a script"),
         ("\\75", "a CSS escape that can hide a url() reference"),
         ("\\55", "a CSS escape that can hide a url() reference"),
@@ -61,7 +239,6 @@ fn refuse_active_content(text: &str) -> Result<(), PictureFailure> {
         ("u\\rl(", "a CSS escape that can hide a url() reference"),
         ("ur\\l(", "a CSS escape that can hide a url() reference"),
         ("<!entity", "an XML entity declaration (possibly external)"),
-        ("javascript:", "a javascript: link"),
     ] {
         if lower.contains(needle) {
             return Err(PictureFailure::damaged(
@@ -69,19 +246,6 @@ fn refuse_active_content(text: &str) -> Result<(), PictureFailure> {
                 "remove it from the SVG, or export the drawing as PNG",
             ));
         }
-    }
-    if lower.split_whitespace().any(|w| {
-        w.starts_with("on")
-            && w.contains('=')
-            && w[2..]
-                .split('=')
-                .next()
-                .is_some_and(|n| n.chars().all(|c| c.is_ascii_alphabetic()) && !n.is_empty())
-    }) {
-        return Err(PictureFailure::damaged(
-            "the SVG contains an event handler attribute",
-            "remove on…= attributes from the SVG",
-        ));
     }
     Ok(())
 }
@@ -460,6 +624,75 @@ mod tests {
                 max_memory: 1 << 20,
             }
             .embedded_limits()
+        )
+        .is_err());
+    }
+
+    fn limits() -> EmbeddedLimits {
+        PictureSettings {
+            max_edge: 100,
+            jpeg_quality: 80,
+            max_pixels: 1_000_000,
+            max_memory: 1 << 20,
+        }
+        .embedded_limits()
+    }
+
+    /// A flame graph as flamegraph.pl writes it: a viewer script, handlers on the frames.
+    const FLAME_GRAPH: &str = r#"<?xml version="1.0" standalone="no"?><svg version="1.1" width="200" height="40" onload="init(evt)" xmlns="http://www.w3.org/2000/svg"><script type="text/ecmascript"><![CDATA[ function init(evt) { details = document.getElementById("details"); } ]]></script><g onmouseover="s(this)" onmouseout='c()' OnClick = zoom(this)><title>main (10 samples)</title><rect x="0" y="0" width="200" height="15" fill="rgb(230,100,40)"/><text x="3" y="12">main online=yes</text></g><a href=" JavaScript:alert(1)"><rect x="0" y="20" width="10" height="10"/></a><rect x="20" y="20" width="10" height="10"><animate attributeName="x" to="100" dur="2s"/><set attributeName="href" to="javascript:alert(2)"/></rect></svg>"#;
+
+    #[test]
+    fn scripts_handlers_and_animations_are_removed_and_the_drawing_kept() {
+        let p = process_svg(FLAME_GRAPH.as_bytes(), limits()).unwrap();
+        let out = String::from_utf8(p.bytes).unwrap();
+        let lower = out.to_ascii_lowercase();
+        for gone in [
+            "<script",
+            "onload",
+            "onmouseover",
+            "onmouseout",
+            "onclick",
+            "javascript",
+            "<animate",
+            "<set",
+        ] {
+            assert!(!lower.contains(gone), "{gone} left in {out}");
+        }
+        // The drawing itself, and text that only looks like a handler, are kept.
+        assert!(
+            out.contains(r#"<rect x="0" y="0" width="200" height="15" fill="rgb(230,100,40)"/>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains("main online=yes") && out.contains("<title>main (10 samples)</title>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<rect x="20" y="20" width="10" height="10">"#),
+            "{out}"
+        );
+        assert_eq!(p.removed.len(), 2, "{:?}", p.removed);
+        assert!(
+            p.removed[0].starts_with("3 script or animation element(s)"),
+            "{:?}",
+            p.removed
+        );
+        assert!(
+            p.removed[1].starts_with("5 event handler(s)"),
+            "{:?}",
+            p.removed
+        );
+    }
+
+    #[test]
+    fn attribute_removal_leaves_comments_cdata_and_odd_tags_alone() {
+        let (out, n) = remove_active_attributes("<!-- <g onclick=x> --><style><![CDATA[ a > b {} ]]></style><g/><g onload=\"x\"/><p a='1' b=2 onerror=y>t</p><unterminated onclick=\"x");
+        assert_eq!(n, 3, "{out}");
+        assert_eq!(out, "<!-- <g onclick=x> --><style><![CDATA[ a > b {} ]]></style><g/><g/><p a='1' b=2>t</p><unterminated");
+        // A script the element removal does not recognise is refused, never drawn.
+        assert!(process_svg(
+            b"<svg xmlns='http://www.w3.org/2000/svg'><svg:script>x</svg:script></svg>",
+            limits()
         )
         .is_err());
     }

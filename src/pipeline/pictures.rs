@@ -78,7 +78,7 @@ pub(super) fn make(
                         Diagnostic::warning(format!("picture {}: {what}", image.rel_path))
                             .at(image.first_use)
                             .code(Code::PictureContent)
-                            .hint("export the drawing with plain SVG text, or as PNG"),
+                            .hint("the drawing is shown without it; remove it from the SVG (or export the drawing as PNG) to silence this"),
                     );
                 }
                 let last = v.pop().expect("one variant per edge");

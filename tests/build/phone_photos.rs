@@ -83,7 +83,12 @@ fn epub_picture(files: &[(String, Vec<u8>)]) -> (String, image::RgbImage) {
         .iter()
         .filter(|(name, _)| name.contains("/images/") && !name.contains("cover"))
         .collect();
-    assert_eq!(pictures.len(), 1, "{:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(
+        pictures.len(),
+        1,
+        "{:?}",
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     let (name, bytes) = pictures[0];
     let img = image::load_from_memory(bytes).unwrap().into_rgb8();
     (name.clone(), img)
@@ -128,10 +133,28 @@ fn an_iphone_heic_grid_is_upright_and_in_srgb_in_both_outputs() {
             }
         }
     }
-    // The PDF shows it too: a JPEG picture, not a placeholder.
+    // The PDF shows it too, upright (landscape, at its print size): the book's one picture.
     let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
-    assert!(pdf.windows(10).any(|w| w == b"/DCTDecode"));
-    assert!(!String::from_utf8_lossy(&pdf).contains("Picture missing"));
+    let pdf = String::from_utf8_lossy(&pdf);
+    let number = |key: &str| -> u32 {
+        let at = pdf
+            .find(key)
+            .unwrap_or_else(|| panic!("no {key} in the PDF"))
+            + key.len();
+        pdf[at..]
+            .trim_start()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(pdf.contains("/DCTDecode"), "no JPEG in the PDF");
+    let (w, h) = (number("/Width "), number("/Height "));
+    assert!(
+        w > h && (w as f32 / h as f32 - 1512.0 / 850.0).abs() < 0.01,
+        "{w} x {h}"
+    );
 }
 
 /// A JPEG with a Display P3 profile, one strongly saturated colour all over.

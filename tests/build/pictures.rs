@@ -185,6 +185,73 @@ fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
     assert!(!dump.contains("[picture:"), "{dump}");
 }
 
+/// A flame graph carries its viewer's script and handlers: the drawing is kept without them, in
+/// both outputs, with a warning; `--deny-warnings` refuses it.
+#[test]
+fn a_scripted_svg_is_drawn_without_its_script() {
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60" onload="init(evt)"><script><![CDATA[function init(e) {}]]></script><g onmouseover="s(this)"><rect width="300" height="20" fill="#e66"/><text x="4" y="15" font-family="sans-serif">main (42 samples)</text></g><set attributeName="href" to="javascript:alert(1)"/></svg>"##;
+    let files: &[(&str, &[u8])] = &[
+        TOML,
+        (
+            "src/a.md",
+            b"# A\n\n![A flame graph](../pictures/flame.svg)\n",
+        ),
+        ("pictures/flame.svg", svg),
+    ];
+    let dir = book(files);
+    let (run, out) = build_with(dir.path(), &["--format", "all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for said in [
+        "picture pictures/flame.svg: 2 script or animation element(s) removed",
+        "picture pictures/flame.svg: 2 event handler(s)",
+        "src/a.md:3:1",
+        "picture-content",
+    ] {
+        assert!(run.stderr.contains(said), "{said:?} not in {}", run.stderr);
+    }
+    let epub = read_zip(&out.path().join("book.epub"));
+    let drawing = entry(&epub, "OEBPS/images/001-flame.svg");
+    assert!(
+        drawing.contains("main (42 samples)") && drawing.contains("fill=\"#e66\""),
+        "{drawing}"
+    );
+    for gone in ["<script", "onload", "onmouseover", "javascript", "<set"] {
+        assert!(!drawing.contains(gone), "{gone} in {drawing}");
+    }
+    let pages: String = epub
+        .iter()
+        .filter(|(n, _)| n.ends_with(".xhtml"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(
+        pages.contains("images/001-flame.svg") && !pages.contains("Picture missing"),
+        "{pages}"
+    );
+    // The PDF is given the same screened drawing: a picture, not a failure (a placeholder).
+    let doc = bindery::pipeline::prepare(dir.path())
+        .unwrap()
+        .expect("book loads")
+        .document;
+    let settings = bindery::assets::picture::PictureSettings {
+        max_edge: 1600,
+        jpeg_quality: 85,
+        max_pixels: 100_000_000,
+        max_memory: 1 << 30,
+    };
+    let made = bindery::assets::images::process_all(
+        &doc.images,
+        &settings,
+        &bindery::assets::cache::PictureCache::off(),
+    );
+    let drawn = made[0].as_ref().expect("the drawing is kept");
+    assert_eq!(
+        (drawn.media_type, drawn.width, drawn.height),
+        ("image/svg+xml", 300, 60)
+    );
+    let (denied, _) = build_with(dir.path(), &["--deny-warnings"]);
+    assert_ne!(denied.code, 0, "{}", denied.stderr);
+}
+
 #[test]
 fn svg_resources_are_resolved_by_bindery_not_the_svg_library() {
     let outside = tempfile::tempdir().unwrap();

@@ -94,7 +94,7 @@ case("svg-data-png-50000-squared", {"src/a.md": "# A\n\n![d](d.svg)\n",
      "src/d.svg": f'{svg_head}<image href="data:image/png;base64,{big_png}" width="4" height="4"/></svg>'},
      0, "over the limit")
 case("svg-script", {"src/a.md": "# A\n\n![d](d.svg)\n",
-     "src/d.svg": f'{svg_head}<script>alert(1)</script></svg>'}, 0, "bad-picture")
+     "src/d.svg": f'{svg_head}<script>alert(1)</script></svg>'}, 0, "picture-content")
 case("javascript-picture-link", {"src/a.md": "# A\n\n![i](javascript:alert(6)) [x](JaVaScRiPt:alert(1)) [v](vbscript:x)\n"},
      0, "unsafe-link")
 case("data-uri-img", {"src/a.md": '# A\n\n<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" alt="x">\n\n[d](data:text/html,x)\n'},
