@@ -547,14 +547,7 @@ mod tests {
     #[test]
     fn filters_far_larger_than_the_drawing_are_removed_and_the_shapes_kept() {
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><defs><filter id="f" filterUnits="userSpaceOnUse" x="-1500" y="-1500" width="3000" height="3000"><feTurbulence baseFrequency="0.9" numOctaves="10"/></filter></defs><style>.a { filter: url(#f); fill: red }</style><rect filter="url(#f)" width="50" height="50"/><circle class="a" style="filter:url(#f);stroke:blue" r="9"/></svg>"#;
-        let limits = PictureSettings {
-            max_edge: 100,
-            jpeg_quality: 80,
-            max_pixels: 1_000_000,
-            max_memory: 1 << 20,
-        }
-        .embedded_limits();
-        let p = process_svg(svg.as_bytes(), limits).unwrap();
+        let p = process_svg(svg.as_bytes(), limits()).unwrap();
         let out = String::from_utf8(p.bytes).unwrap();
         assert!(
             !out.contains("<filter") && !out.contains("url(#f)"),
@@ -577,7 +570,7 @@ mod tests {
         );
         // A drop shadow the size of its shape stays.
         let shadow = r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><filter id="s"><feGaussianBlur stdDeviation="2"/></filter><rect filter="url(#s)" width="50" height="50"/></svg>"#;
-        let p = process_svg(shadow.as_bytes(), limits).unwrap();
+        let p = process_svg(shadow.as_bytes(), limits()).unwrap();
         assert!(String::from_utf8(p.bytes)
             .unwrap()
             .contains("filter=\"url(#s)\""));
@@ -597,17 +590,7 @@ mod tests {
             out.contains("url(#g)") && out.contains("url(data:image/png"),
             "{out}"
         );
-        let p = process_svg(
-            svg.as_bytes(),
-            PictureSettings {
-                max_edge: 100,
-                jpeg_quality: 80,
-                max_pixels: 1_000_000,
-                max_memory: 1 << 20,
-            }
-            .embedded_limits(),
-        )
-        .unwrap();
+        let p = process_svg(svg.as_bytes(), limits()).unwrap();
         assert!(!String::from_utf8_lossy(&p.bytes).contains("x.example"));
         assert!(
             p.removed.iter().any(|r| r.contains("url()")),
@@ -615,17 +598,7 @@ mod tests {
             p.removed
         );
         let escaped = br#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: \75rl(http://x) }</style></svg>"#;
-        assert!(process_svg(
-            escaped,
-            PictureSettings {
-                max_edge: 100,
-                jpeg_quality: 80,
-                max_pixels: 1_000_000,
-                max_memory: 1 << 20,
-            }
-            .embedded_limits()
-        )
-        .is_err());
+        assert!(process_svg(escaped, limits()).is_err());
     }
 
     fn limits() -> EmbeddedLimits {

@@ -155,20 +155,10 @@ fn svg_pictures_are_drawn_as_vectors_in_the_pdf() {
         .unwrap()
         .expect("book loads")
         .document;
-    let settings = bindery::assets::picture::PictureSettings {
-        max_edge: 1600,
-        jpeg_quality: 85,
-        max_pixels: 100_000_000,
-        max_memory: 1 << 30,
-    };
-    let processed: Vec<_> = bindery::assets::images::process_all(
-        &doc.images,
-        &settings,
-        &bindery::assets::cache::PictureCache::off(),
-    )
-    .into_iter()
-    .map(|r| r.unwrap())
-    .collect();
+    let processed: Vec<_> = made_pictures(dir.path())
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
     assert_eq!(
         bindery::pdf::pixel_sizes(&processed),
         vec![bindery::pdf::layout::PixelSize {
@@ -228,21 +218,7 @@ fn a_scripted_svg_is_drawn_without_its_script() {
         "{pages}"
     );
     // The PDF is given the same screened drawing: a picture, not a failure (a placeholder).
-    let doc = bindery::pipeline::prepare(dir.path())
-        .unwrap()
-        .expect("book loads")
-        .document;
-    let settings = bindery::assets::picture::PictureSettings {
-        max_edge: 1600,
-        jpeg_quality: 85,
-        max_pixels: 100_000_000,
-        max_memory: 1 << 30,
-    };
-    let made = bindery::assets::images::process_all(
-        &doc.images,
-        &settings,
-        &bindery::assets::cache::PictureCache::off(),
-    );
+    let made = made_pictures(dir.path());
     let drawn = made[0].as_ref().expect("the drawing is kept");
     assert_eq!(
         (drawn.media_type, drawn.width, drawn.height),

@@ -439,3 +439,25 @@ impl Drop for Reap {
         let _ = self.0.wait();
     }
 }
+
+/// The pictures of the book in `dir`, made as a build makes them (EPUB size, no cache): the
+/// same pictures the PDF is given.
+pub fn made_pictures(
+    dir: &Path,
+) -> Vec<Result<bindery::assets::picture::Processed, bindery::diag::Diagnostic>> {
+    let doc = bindery::pipeline::prepare(dir)
+        .unwrap()
+        .expect("book loads")
+        .document;
+    let settings = bindery::assets::picture::PictureSettings {
+        max_edge: 1600,
+        jpeg_quality: 85,
+        max_pixels: 100_000_000,
+        max_memory: 1 << 30,
+    };
+    bindery::assets::images::process_all(
+        &doc.images,
+        &settings,
+        &bindery::assets::cache::PictureCache::off(),
+    )
+}
