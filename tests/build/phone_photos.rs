@@ -1,5 +1,5 @@
-//! Photos as phones save them: HEIF with a grid of tiles, a rotation and a Display P3 profile;
-//! JPEGs with a wide-gamut profile; AVIF. Each must appear upright and in the right colours, and
+//! Photos as phones save them: HEIF with a grid of tiles, a rotation and a Display P3 profile, or
+//! with transparency; JPEGs with a wide-gamut profile; AVIF. Each must appear upright and in the right colours, and
 //! the EPUB must hold only what readers show (JPEG, PNG, SVG).
 
 use crate::support::*;
@@ -242,5 +242,43 @@ fn an_avif_says_what_to_do_and_is_a_placeholder() {
             "convert it to JPEG",
             "src/a.md:5:1",
         ],
+    );
+}
+
+#[test]
+fn a_heif_with_transparency_becomes_a_png_that_keeps_it() {
+    // Left half transparent, right half opaque red: encoded by a second HEIF implementation
+    // (heifer's encoder writes the alpha plane as its own image, as phones and editors do).
+    let (w, h) = (32u32, 16u32);
+    let rgba: Vec<u8> = (0..w * h)
+        .flat_map(|i| {
+            if i % w < w / 2 {
+                [0, 0, 0, 0]
+            } else {
+                [220, 30, 30, 255]
+            }
+        })
+        .collect();
+    let heif = heifer::encode_rgba8(w, h, &rgba, &heifer::EncodeOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in picture_book("sticker.heic", &heif) {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = read_zip(&out.path().join("book.epub"));
+    let (name, bytes) = files
+        .iter()
+        .find(|(n, _)| n.contains("sticker"))
+        .expect("the picture is in the EPUB");
+    assert!(name.ends_with(".png"), "{name}");
+    let img = image::load_from_memory(bytes).unwrap().into_rgba8();
+    assert_eq!(img.get_pixel(2, 8).0[3], 0, "the transparent half");
+    let right = img.get_pixel(28, 8).0;
+    assert!(
+        right[3] == 255 && right[0] > 180 && right[1] < 80,
+        "{right:?}"
     );
 }
