@@ -104,27 +104,51 @@ pub fn to_srgb(img: DynamicImage, icc: &[u8]) -> DynamicImage {
 mod tests {
     use super::*;
 
-    #[test]
-    fn display_p3_pixels_become_the_srgb_of_the_same_colour() {
-        let p3 = ColorProfile::new_display_p3().encode().unwrap();
-        assert!(!is_srgb(&p3));
-        // The sRGB of each Display P3 colour by the published primaries (both D65, both with the
-        // sRGB curve), worked out apart from moxcms; tests/build/phone_photos.rs has the formula.
-        for (colour, want) in [
-            ([200, 60, 40], [217, 42, 23]),
-            ([60, 180, 90], [0, 183, 78]),
-            ([90, 100, 210], [88, 100, 217]),
-            ([128, 128, 128], [128, 128, 128]),
-        ] {
+    /// Each colour converted from `profile` is within 2 levels of the reference's sRGB.
+    fn assert_converts(profile: &[u8], cases: [([u8; 3], [u8; 3]); 4]) {
+        assert!(!is_srgb(profile));
+        for (colour, want) in cases {
             let img = DynamicImage::ImageRgb8(RgbImage::from_pixel(2, 2, image::Rgb(colour)));
-            let got = to_srgb(img, &p3).into_rgb8().get_pixel(1, 1).0;
+            let got = to_srgb(img, profile).into_rgb8().get_pixel(1, 1).0;
             for c in 0..3 {
                 assert!(
                     got[c].abs_diff(want[c]) <= 2,
-                    "P3 {colour:?}: got {got:?}, the reference says {want:?}"
+                    "{colour:?}: got {got:?}, the reference says {want:?}"
                 );
             }
         }
+    }
+
+    #[test]
+    fn display_p3_pixels_become_the_srgb_of_the_same_colour() {
+        // By the published primaries (both D65, both with the sRGB curve), worked out apart from
+        // moxcms; tests/build/phone_photos.rs has the formula.
+        let p3 = ColorProfile::new_display_p3().encode().unwrap();
+        assert_converts(
+            &p3,
+            [
+                ([200, 60, 40], [217, 42, 23]),
+                ([60, 180, 90], [0, 183, 78]),
+                ([90, 100, 210], [88, 100, 217]),
+                ([128, 128, 128], [128, 128, 128]),
+            ],
+        );
+    }
+
+    #[test]
+    fn adobe_rgb_pixels_become_the_srgb_of_the_same_colour() {
+        // Adobe RGB (1998): gamma 563/256 and its published RGB-to-XYZ matrix, then XYZ to sRGB
+        // (both D65), worked out apart from moxcms.
+        let adobe = ColorProfile::new_adobe_rgb().encode().unwrap();
+        assert_converts(
+            &adobe,
+            [
+                ([200, 60, 40], [231, 57, 34]),
+                ([60, 180, 90], [0, 181, 83]),
+                ([90, 100, 210], [85, 100, 214]),
+                ([128, 128, 128], [129, 129, 129]),
+            ],
+        );
     }
 
     #[test]
