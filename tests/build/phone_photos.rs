@@ -54,6 +54,16 @@ const IPHONE_SRGB_CELLS: [[[u8; 3]; 8]; 4] = [
     ],
 ];
 
+/// A book of one chapter showing one picture, written to a temporary folder.
+fn picture_book_dir(name: &str, bytes: &[u8]) -> tempfile::TempDir {
+    let files = picture_book(name, bytes);
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    book(&refs)
+}
+
 /// The mean colour of each cell of an 8 x 4 grid over `img`.
 fn cells(img: &image::RgbImage) -> [[[u8; 3]; 8]; 4] {
     let (w, h) = img.dimensions();
@@ -106,12 +116,7 @@ fn assert_readers_can_show_every_picture(files: &[(String, Vec<u8>)]) {
 
 #[test]
 fn an_iphone_heic_grid_is_upright_and_in_srgb_in_both_outputs() {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, bytes) in picture_book("IMG_0001.HEIC", IPHONE_HEIC) {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
+    let dir = picture_book_dir("IMG_0001.HEIC", IPHONE_HEIC);
     let (run, out) = build_with(dir.path(), &["--format", "all"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
@@ -210,12 +215,7 @@ fn a_display_p3_jpeg_is_converted_to_srgb_not_stripped_of_its_profile() {
     let want = p3_to_srgb(p3);
     // The colour is one where the two spaces differ: read as sRGB it would be visibly off.
     assert!(p3.iter().zip(want).any(|(a, b)| a.abs_diff(b) > 10));
-    let dir = tempfile::tempdir().unwrap();
-    for (path, bytes) in picture_book("p3.jpg", &display_p3_jpeg(p3)) {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
+    let dir = picture_book_dir("p3.jpg", &display_p3_jpeg(p3));
     let (run, out) = build(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let files = read_zip(&out.path().join("book.epub"));
@@ -260,12 +260,7 @@ fn a_heif_with_transparency_becomes_a_png_that_keeps_it() {
         })
         .collect();
     let heif = heifer::encode_rgba8(w, h, &rgba, &heifer::EncodeOptions::default()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    for (path, bytes) in picture_book("sticker.heic", &heif) {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
+    let dir = picture_book_dir("sticker.heic", &heif);
     let (run, out) = build(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let files = read_zip(&out.path().join("book.epub"));
