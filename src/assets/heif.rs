@@ -8,12 +8,15 @@
 //! properties are the orientation, and phones write EXIF's as a copy of them.
 
 use heifer::heifer_isobmff::HeifFile;
-use image::{DynamicImage, RgbImage, RgbaImage};
+use image::{DynamicImage, RgbaImage};
 
 use super::picture::{PictureFailure, PictureSettings};
 
-/// The brands of a HEIF still image coded in HEVC (ISO/IEC 23008-12), major or compatible.
-const HEVC_BRANDS: [&[u8; 4]; 6] = [b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"];
+/// The brands of a HEIF still image coded in HEVC (ISO/IEC 23008-12), major or compatible, and
+/// `mif1`, the generic HEIF brand (HEVC unless an AV1 brand says otherwise).
+const HEVC_BRANDS: [&[u8; 4]; 7] = [
+    b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1",
+];
 
 /// The brands of AV1 pictures in the same container (AVIF).
 const AV1_BRANDS: [&[u8; 4]; 2] = [b"avif", b"avis"];
@@ -41,7 +44,7 @@ pub fn kind(bytes: &[u8]) -> Option<HeifKind> {
         if AV1_BRANDS.iter().any(|b| b.as_slice() == brand) {
             return Some(HeifKind::Av1);
         }
-        if HEVC_BRANDS.iter().any(|b| b.as_slice() == brand) || brand == b"mif1" {
+        if HEVC_BRANDS.iter().any(|b| b.as_slice() == brand) {
             kind = Some(HeifKind::Hevc);
         }
     }
@@ -63,22 +66,19 @@ pub fn decode(bytes: &[u8], settings: &PictureSettings) -> Result<DynamicImage, 
         max_pixels: settings.max_pixels.max(1),
     };
     let decoded = heifer::decode_srgb_rgba8(bytes, &options).map_err(failure)?;
-    let (w, h) = (decoded.width, decoded.height);
-    let image = if decoded.has_alpha {
-        RgbaImage::from_raw(w, h, decoded.data).map(DynamicImage::ImageRgba8)
+    let rgba =
+        RgbaImage::from_raw(decoded.width, decoded.height, decoded.data).ok_or_else(|| {
+            PictureFailure::damaged(
+                "the decoded picture has the wrong number of pixels",
+                "report this as a bindery bug, with the picture",
+            )
+        })?;
+    let image = DynamicImage::ImageRgba8(rgba);
+    // Opaque photos drop the alpha channel, so that they are encoded as JPEG.
+    Ok(if decoded.has_alpha {
+        image
     } else {
-        let rgb: Vec<u8> = decoded
-            .data
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
-        RgbImage::from_raw(w, h, rgb).map(DynamicImage::ImageRgb8)
-    };
-    image.ok_or_else(|| {
-        PictureFailure::damaged(
-            "the decoded picture has the wrong number of pixels",
-            "report this as a bindery bug, with the picture",
-        )
+        DynamicImage::ImageRgb8(image.into_rgb8())
     })
 }
 

@@ -277,3 +277,24 @@ fn a_heif_with_transparency_becomes_a_png_that_keeps_it() {
         "{right:?}"
     );
 }
+
+#[test]
+fn a_heic_over_the_pixel_limit_is_refused_before_it_is_decoded() {
+    // The iPhone photo is 1512 x 850 = 1.29 megapixels; the limit is read from the container.
+    let dir = picture_book_dir("IMG_0001.HEIC", IPHONE_HEIC);
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\ntitle = \"T\"\n[bindery.limits]\nmax-image-pixels = 1000000\n",
+    )
+    .unwrap();
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for said in [
+        "picture pictures/IMG_0001.HEIC",
+        "over the limit",
+        "max-image-pixels",
+    ] {
+        assert!(run.stderr.contains(said), "{said:?} not in {}", run.stderr);
+    }
+    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+}
