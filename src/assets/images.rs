@@ -21,7 +21,7 @@ use super::metadata::{jpeg_has_end_marker, strip_jpeg_metadata, strip_png_metada
 use super::picture::{header_size, PictureFailure, PictureSettings, Processed};
 use super::svg::{looks_like_svg, process_svg};
 use crate::diag::{Code, Diagnostic};
-use crate::doc::ImageSource;
+use crate::doc::{ImageSource, PictureOrigin};
 
 /// Process every picture; a problem with one is a diagnostic at its first use.
 pub fn process_all(
@@ -119,15 +119,26 @@ fn process_one(
     cache: &PictureCache,
     budget: &DecodeBudget,
 ) -> Result<Vec<Processed>, Diagnostic> {
-    let bytes = std::fs::read(&src.path).map_err(|e| {
+    let cannot_read = |why: String| {
         Diagnostic::warning(format!(
-            "cannot read picture {}: {}; a placeholder is shown",
+            "cannot read picture {}: {why}; a placeholder is shown",
             src.rel_path,
-            crate::book::fs::io_reason(&e)
         ))
         .code(Code::BadPicture)
         .at(src.first_use)
-    })?;
+    };
+    let bytes: std::borrow::Cow<'_, [u8]> = match &src.origin {
+        PictureOrigin::File(path) => std::fs::read(path)
+            .map_err(|e| cannot_read(crate::book::fs::io_reason(&e)))?
+            .into(),
+        PictureOrigin::Web {
+            downloaded: Some(bytes),
+            ..
+        } => bytes.as_ref().into(),
+        // The download stage replaces every picture it could not download by a placeholder.
+        PictureOrigin::Web { .. } => return Err(cannot_read("it was not downloaded".into())),
+        PictureOrigin::Made => return Err(cannot_read("it has no source".into())),
+    };
     let made = cache.get_or_make(&bytes, settings, edges, || {
         let _share = budget.take(decode_memory(&bytes));
         process_variants(&bytes, settings, edges)

@@ -1,9 +1,11 @@
 //! Pictures and fonts: decoding (HEIF in `heif`), orientation, colour profiles (`colour`),
 //! resizing and re-encoding (the `image` crate lives here only), and the fonts bundled in the
-//! binary.
+//! binary; remote pictures downloaded (`remote`, the http client's home) and kept
+//! (`downloads`).
 
 pub mod cache;
 mod colour;
+pub mod downloads;
 pub mod drawing;
 pub mod fonts;
 mod heif;
@@ -12,4 +14,5 @@ mod jpeg;
 mod metadata;
 pub mod picture;
 pub mod qr;
+pub mod remote;
 mod svg;

@@ -8,6 +8,7 @@ pub mod html;
 pub mod include;
 pub mod links;
 pub mod markdown;
+mod pictures;
 pub mod summary;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use crate::doc::{
 use crate::Error;
 use fs::{BookFs, Refused};
 use markdown::{ImageRef, Resolver};
+use pictures::{ImageResolver, PictureIndex};
 use summary::{SummaryChapter, SummaryItem};
 
 /// A loaded book, ready for the document passes.
@@ -97,10 +99,15 @@ pub fn reports_folder_without_config(root: &Path) -> &'static str {
 
 /// Load the book at `root`. Problems in the book go to `diags` (and `None` is returned when nothing
 /// useful can be built); problems of the environment are errors.
+///
+/// `fetch_remote`: the command line asked for remote pictures (`--fetch-remote`); book.toml's
+/// `fetch-remote` asks too. Remote pictures are then registered to be downloaded, not shown as
+/// links.
 pub fn load(
     root: &Path,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
+    fetch_remote: bool,
 ) -> Result<Option<Book>, Error> {
     if !root.is_dir() {
         return Err(Error::NoBook(root.to_path_buf()));
@@ -135,7 +142,8 @@ pub fn load(
         diags,
         config: &config,
         images: Vec::new(),
-        image_index: HashMap::new(),
+        image_index: PictureIndex::default(),
+        fetch_remote: fetch_remote || config.bindery.fetch_remote,
         chapters: Vec::new(),
         seen: HashMap::new(),
         files_read: &mut files_read,
@@ -257,7 +265,9 @@ struct Loader<'a> {
     diags: &'a mut Diagnostics,
     config: &'a Config,
     images: Vec<ImageSource>,
-    image_index: HashMap<PathBuf, ImageId>,
+    image_index: PictureIndex,
+    /// Remote pictures are registered to be downloaded (`--fetch-remote`).
+    fetch_remote: bool,
     chapters: Vec<Chapter>,
     /// Chapter files already listed, with where they were listed first.
     seen: HashMap<PathBuf, Span>,
@@ -517,6 +527,7 @@ impl Loader<'_> {
             images: &mut self.images,
             index: &mut self.image_index,
             max_bytes: self.config.bindery.limits.max_image_file_mib << 20,
+            fetch_remote: self.fetch_remote,
         };
         let options = markdown::ParseOptions {
             max_nesting: self.config.bindery.limits.max_nesting,
@@ -633,6 +644,7 @@ impl Loader<'_> {
             images: &mut self.images,
             index: &mut self.image_index,
             max_bytes: self.config.bindery.limits.max_image_file_mib << 20,
+            fetch_remote: self.fetch_remote,
         };
         // The cover is only set in book.toml, so the file is in the source map.
         let file = self.config_file?;
@@ -642,85 +654,6 @@ impl Loader<'_> {
             ImageRef::Local(id) => Some(id),
             _ => None,
         }
-    }
-}
-
-struct ImageResolver<'a> {
-    fs: &'a BookFs,
-    dir: PathBuf,
-    images: &'a mut Vec<ImageSource>,
-    index: &'a mut HashMap<PathBuf, ImageId>,
-    max_bytes: u64,
-}
-
-impl Resolver for ImageResolver<'_> {
-    fn image(&mut self, dest: &str, span: Span, diags: &mut Diagnostics) -> ImageRef {
-        let dest = dest.trim();
-        if links::has_scheme(dest) || dest.starts_with("//") {
-            diags.push(
-                Diagnostic::warning(format!("remote image {dest} is not downloaded")).code(Code::RemotePicture)
-                    .at(span)
-                    .hint("download the picture into the book's pictures folder and link it by its path"),
-            );
-            return ImageRef::Remote(dest.to_string());
-        }
-        if dest.is_empty() {
-            diags.push(
-                Diagnostic::warning("picture with an empty path; a placeholder is shown")
-                    .at(span)
-                    .code(Code::MissingPicture)
-                    .hint("write ![description](../pictures/name.jpg)"),
-            );
-            return ImageRef::Missing(String::new());
-        }
-        let decoded =
-            crate::text::percent_decode_or_keep(dest.split(['?', '#']).next().unwrap_or(dest));
-        let path = match self.fs.resolve_in(&self.dir, &decoded, &self.fs.root) {
-            Ok(p) => p,
-            Err(Refused::Missing(d) | Refused::Outside(d)) => {
-                let message = format!("{}; a placeholder is shown", d.message);
-                diags.push(
-                    Diagnostic { message, ..d }
-                        .at(span)
-                        .into_warning(Code::MissingPicture),
-                );
-                return ImageRef::Missing(decoded);
-            }
-            Err(Refused::Unsafe(d)) => {
-                diags.push(d.at(span));
-                return ImageRef::Unusable;
-            }
-        };
-        if let Some(id) = self.index.get(&path) {
-            return ImageRef::Local(*id);
-        }
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_file() && m.len() > self.max_bytes => {
-                diags.push(
-                    Diagnostic::error(format!("{dest} is {} MiB, over the limit of {} MiB", m.len() >> 20, self.max_bytes >> 20))
-                        .at(span)
-                        .hint("make the picture smaller, or raise [bindery.limits] max-image-file-mib in book.toml"),
-                );
-                return ImageRef::Unusable;
-            }
-            Ok(m) if !m.is_file() => {
-                diags.push(
-                    Diagnostic::warning(format!("{dest} is not a file; a placeholder is shown"))
-                        .at(span)
-                        .code(Code::MissingPicture),
-                );
-                return ImageRef::Missing(self.fs.relative(&path));
-            }
-            _ => {}
-        }
-        let id = ImageId(self.images.len());
-        self.images.push(ImageSource {
-            rel_path: self.fs.relative(&path),
-            path: path.clone(),
-            first_use: span,
-        });
-        self.index.insert(path, id);
-        ImageRef::Local(id)
     }
 }
 

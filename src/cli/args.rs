@@ -120,6 +120,9 @@ pub(super) enum Command {
         dir: Option<PathBuf>,
         #[arg(long)]
         deny_warnings: bool,
+        /// Download the book's remote pictures to check them (nothing is kept), as `build`.
+        #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "public", value_name = "REACH")]
+        fetch_remote: Option<FetchArg>,
         /// `json`: diagnostics as one JSON object per line on standard output, then a summary.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
@@ -177,6 +180,19 @@ pub(super) struct BookArgs {
     /// (OUT/.bindery-cache).
     #[arg(long)]
     pub(super) no_cache: bool,
+    /// Download the book's http(s) pictures (once: they are kept in OUT/.bindery-cache) from
+    /// public addresses; `--fetch-remote=all` also from this machine and private networks.
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "public", value_name = "REACH")]
+    pub(super) fetch_remote: Option<FetchArg>,
+}
+
+/// How far `--fetch-remote` reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum FetchArg {
+    /// Public addresses only.
+    Public,
+    /// Also this machine and private networks (an intranet server).
+    All,
 }
 
 /// `2026-11-27`: four digits, two, two, a real month and day.

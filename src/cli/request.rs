@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::args::{BookArgs, Cli, Command, FormatArg, MessageFormat};
+use super::args::{BookArgs, Cli, Command, FetchArg, FormatArg, MessageFormat};
 use super::report::Voice;
+use crate::assets::remote::Reach;
 use crate::diag::Paint;
 use crate::pipeline::{Format, HandoutOptions, PdfOverrides, Request};
 
@@ -78,9 +79,13 @@ pub(super) fn job(cli: Cli) -> Result<Job, String> {
         Command::Check {
             dir,
             deny_warnings,
+            fetch_remote,
             message_format,
         } => Job::Run {
-            request: check_request(dir, deny_warnings),
+            request: Request {
+                fetch_remote: fetch_remote.map(Reach::from),
+                ..check_request(dir, deny_warnings)
+            },
             voice: Voice {
                 quiet: false,
                 verbose: false,
@@ -145,6 +150,7 @@ impl BookArgs {
             pdf: PdfOverrides::default(),
             handout: None,
             no_cache: self.no_cache,
+            fetch_remote: self.fetch_remote.map(Reach::from),
         };
         (request, voice)
     }
@@ -195,5 +201,15 @@ fn check_request(dir: Option<PathBuf>, deny_warnings: bool) -> Request {
         pdf: PdfOverrides::default(),
         handout: None,
         no_cache: false,
+        fetch_remote: None,
+    }
+}
+
+impl From<FetchArg> for Reach {
+    fn from(f: FetchArg) -> Reach {
+        match f {
+            FetchArg::Public => Reach::Public,
+            FetchArg::All => Reach::Any,
+        }
     }
 }

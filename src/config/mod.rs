@@ -86,6 +86,9 @@ pub struct BinderySection {
     pub include_root: Option<String>,
     /// Most space the picture cache in the output folder may take, in MiB; `0`: no cache.
     pub cache_mib: u64,
+    /// Download the book's http(s) pictures (from public addresses only; `--fetch-remote=all`
+    /// on the command line also allows this machine and private networks).
+    pub fetch_remote: bool,
 }
 
 impl Default for BinderySection {
@@ -108,6 +111,7 @@ impl Default for BinderySection {
             deny_warnings: false,
             include_root: None,
             cache_mib: 1024,
+            fetch_remote: false,
         }
     }
 }
@@ -379,12 +383,16 @@ pub struct Limits {
     pub max_include_depth: usize,
     /// Largest font file, in MiB.
     pub max_font_file_mib: u64,
+    /// Most remote pictures downloaded in one build (`--fetch-remote`).
+    pub max_remote_pictures: u64,
+    /// Longest one download may take, from the request to its last byte, in seconds.
+    pub fetch_timeout_seconds: u64,
 }
 
 impl Limits {
     /// Every limit with the range the code can honour: a larger value would let deep input
     /// overflow the stack or memory, so it is refused at the key rather than obeyed.
-    fn ranges(&self) -> [(&'static str, u64, u64, u64); 7] {
+    fn ranges(&self) -> [(&'static str, u64, u64, u64); 9] {
         [
             ("max-image-pixels", self.max_image_pixels, 1, 1_000_000_000),
             ("max-image-memory-mib", self.max_image_memory_mib, 1, 16_384),
@@ -393,6 +401,13 @@ impl Limits {
             ("max-nesting", self.max_nesting as u64, 1, 256),
             ("max-include-depth", self.max_include_depth as u64, 1, 64),
             ("max-font-file-mib", self.max_font_file_mib, 1, 1_024),
+            ("max-remote-pictures", self.max_remote_pictures, 0, 100_000),
+            (
+                "fetch-timeout-seconds",
+                self.fetch_timeout_seconds,
+                1,
+                3_600,
+            ),
         ]
     }
 }
@@ -407,6 +422,8 @@ impl Default for Limits {
             max_nesting: 64,
             max_include_depth: 16,
             max_font_file_mib: 64,
+            max_remote_pictures: 1000,
+            fetch_timeout_seconds: 30,
         }
     }
 }

@@ -319,15 +319,41 @@ impl Length {
     }
 }
 
-/// A picture file the book refers to.
+/// A picture the book refers to.
 #[derive(Debug, Clone)]
 pub struct ImageSource {
-    /// Absolute path, already checked to be inside the book folder.
-    pub path: std::path::PathBuf,
-    /// Path relative to the book root with `/`, for messages and output names.
+    /// Where its bytes come from.
+    pub origin: PictureOrigin,
+    /// Path relative to the book root with `/` (a remote picture's address), for messages and
+    /// output names.
     pub rel_path: String,
     /// The first place that uses it: problems with the file are reported there.
     pub first_use: Span,
+}
+
+/// Where a picture's bytes come from.
+#[derive(Debug, Clone)]
+pub enum PictureOrigin {
+    /// A file of the book: its absolute path, already checked to be inside the book folder.
+    File(std::path::PathBuf),
+    /// An http(s) picture (`--fetch-remote`): its address, and its bytes once downloaded or read
+    /// from the download cache (before the pictures stage).
+    Web {
+        url: String,
+        downloaded: Option<std::sync::Arc<[u8]>>,
+    },
+    /// Made by bindery itself (a QR code): nothing to read.
+    Made,
+}
+
+impl ImageSource {
+    /// The file it is read from, when it is a file of the book.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match &self.origin {
+            PictureOrigin::File(path) => Some(path),
+            _ => None,
+        }
+    }
 }
 
 impl Inline {

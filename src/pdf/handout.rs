@@ -4,7 +4,6 @@
 //! document (QR pictures come from `assets::qr`), so the typesetter needs no special cases.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use crate::assets::picture::Processed;
 use crate::diag::Code;
@@ -43,7 +42,7 @@ fn add_picture(
 ) -> ImageId {
     let id = ImageId(doc.images.len());
     doc.images.push(ImageSource {
-        path: PathBuf::new(),
+        origin: crate::doc::PictureOrigin::Made,
         rel_path: name,
         first_use: span,
     });

@@ -469,7 +469,9 @@ mod tests {
         };
         for name in ["a", "b"] {
             doc.images.push(crate::doc::ImageSource {
-                path: format!("/book/pictures/{name}.jpg").into(),
+                origin: crate::doc::PictureOrigin::File(
+                    format!("/book/pictures/{name}.jpg").into(),
+                ),
                 rel_path: format!("pictures/{name}.jpg"),
                 first_use: span,
             });

@@ -70,7 +70,12 @@ pub(super) fn load(req: &Request, run: &mut Run) -> Result<Option<Loaded>, Error
         document: mut doc,
         files_read,
         fs,
-    }) = book::load(&req.root, &mut run.sources, &mut run.diags)?
+    }) = book::load(
+        &req.root,
+        &mut run.sources,
+        &mut run.diags,
+        req.fetch_remote.is_some(),
+    )?
     else {
         return Ok(None);
     };

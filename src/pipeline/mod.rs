@@ -15,6 +15,7 @@ mod load;
 mod make;
 mod out_folder;
 mod pictures;
+mod remote;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -40,6 +41,8 @@ pub struct Request {
     pub handout: Option<HandoutOptions>,
     /// `--no-cache`: make every picture from its source, and keep none.
     pub no_cache: bool,
+    /// `--fetch-remote`: download the book's http(s) pictures, reaching these addresses.
+    pub fetch_remote: Option<crate::assets::remote::Reach>,
 }
 
 impl Request {
@@ -208,16 +211,21 @@ fn build_stages(
     };
     let fonts = load::fonts(&loaded, req, warm, &mut run);
     let out_folder = out_folder::open(req, &loaded, progress)?;
+    let remote = remote::fetch(req, &mut loaded, out_folder.as_ref(), progress, &mut run);
     let pictures = pictures::make(req, &mut loaded, out_folder.as_ref(), progress, &mut run)?;
     let deny_warnings = loaded.deny_warnings;
     if run.diags.has_errors() || !req.write {
         // `bindery check` also says what stores and readers would do badly with the EPUB.
-        let notes = if run.diags.has_errors() || !loaded.wants.epub {
-            Vec::new()
-        } else {
+        let mut notes: Vec<String> = remote.note().into_iter().collect();
+        if !run.diags.has_errors() && loaded.wants.epub {
             let auto_cover = loaded.config.bindery.epub.auto_cover;
-            epub::delivery::notes(&loaded.doc, &pictures.epub, &run.sources, auto_cover)
-        };
+            notes.extend(epub::delivery::notes(
+                &loaded.doc,
+                &pictures.epub,
+                &run.sources,
+                auto_cover,
+            ));
+        }
         return Ok(run.finish(deny_warnings, Vec::new(), notes));
     }
     let Some(out_folder) = out_folder else {
@@ -232,7 +240,8 @@ fn build_stages(
     }
     let written = out_folder::commit(&out_folder, &made.outputs)?;
     run.clock.lap("write");
-    let mut done = run.finish(false, written, made.notes);
+    let notes = remote.note().into_iter().chain(made.notes).collect();
+    let mut done = run.finish(false, written, notes);
     done.pdf_pages = made.pdf_pages;
     if let Some(warm) = warm {
         done.reused = warm.reused(loaded.wants);
@@ -296,6 +305,7 @@ pub fn prepare(root: &Path) -> Result<Option<Prepared>, Error> {
         pdf: PdfOverrides::default(),
         handout: None,
         no_cache: true,
+        fetch_remote: None,
     };
     let mut run = Run::start();
     Ok(load::load(&req, &mut run)?.map(|loaded| Prepared {

@@ -51,7 +51,12 @@ pub(super) fn make(
     }
     let doc = &mut loaded.doc;
     let mut paths: Vec<PathBuf> = loaded.files_read.clone();
-    paths.extend(doc.images.iter().map(|i| i.path.clone()));
+    paths.extend(
+        doc.images
+            .iter()
+            .filter_map(|i| i.file())
+            .map(PathBuf::from),
+    );
     let cache = cache(
         req,
         largest_cache_entry(config, edges.len()),

@@ -487,6 +487,7 @@ fn a_build_tells_its_progress_of_each_stage_and_each_picture() {
         pdf: PdfOverrides::default(),
         handout: None,
         no_cache: true,
+        fetch_remote: None,
     };
     let record = Record::default();
     let outcome = build_with_progress(&req, &record).unwrap();

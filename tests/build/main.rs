@@ -22,3 +22,4 @@ mod phone_photos;
 mod pictures;
 mod properties;
 mod real_books;
+mod remote_pictures;

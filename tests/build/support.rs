@@ -401,6 +401,29 @@ pub fn survives(name: &str, files: &[(&str, Vec<u8>)], expect_ok: Option<bool>, 
     }
 }
 
+/// A small PNG file that claims `side` x `side` pixels: a real header, a tiny IDAT (a zlib
+/// stored block) and IEND, as in a decompression bomb (small file, huge canvas).
+pub fn png_bomb(side: u32) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&side.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let idat = &b"\x78\x01\x01\x01\x00\xfe\xff\x00\x00\x01\x00\x01"[..];
+    for (kind, data) in [
+        (&b"IHDR"[..], &ihdr[4..]),
+        (b"IDAT", idat),
+        (b"IEND", &b""[..]),
+    ] {
+        let mut chunk = kind.to_vec();
+        chunk.extend_from_slice(data);
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    }
+    png
+}
+
 pub fn png_bytes(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 100, 50]));
     let mut out = Vec::new();
