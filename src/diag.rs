@@ -244,7 +244,7 @@ pub enum Code {
     QrCode,
     /// Raw HTML removed (scripts, forms, embedded content).
     RawHtml,
-    /// A picture on the web: a placeholder with its address.
+    /// A picture on the web not downloaded (a link) or whose download failed (a placeholder).
     RemotePicture,
     /// A SUMMARY.md line that is no entry, or an entry listed twice.
     Summary,

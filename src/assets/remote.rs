@@ -119,6 +119,10 @@ impl Fetcher {
                 self.limits.timeout.as_secs()
             )),
             ureq::Error::HostNotFound => FetchFailure::Failed("the host was not found".into()),
+            ureq::Error::ConnectionFailed => {
+                FetchFailure::Failed("the server could not be reached".into())
+            }
+            ureq::Error::Io(e) => FetchFailure::Failed(format!("the network failed ({e})")),
             ureq::Error::Other(e) => match e.downcast::<NotPublic>() {
                 Ok(refused) => FetchFailure::Refused(refused.0),
                 Err(e) => FetchFailure::Failed(e.to_string()),

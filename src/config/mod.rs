@@ -401,7 +401,7 @@ impl Limits {
             ("max-nesting", self.max_nesting as u64, 1, 256),
             ("max-include-depth", self.max_include_depth as u64, 1, 64),
             ("max-font-file-mib", self.max_font_file_mib, 1, 1_024),
-            ("max-remote-pictures", self.max_remote_pictures, 0, 100_000),
+            ("max-remote-pictures", self.max_remote_pictures, 1, 100_000),
             (
                 "fetch-timeout-seconds",
                 self.fetch_timeout_seconds,
