@@ -11,7 +11,10 @@
 //! read, never worse.
 
 use image::{DynamicImage, GrayAlphaImage, GrayImage, RgbImage, RgbaImage};
-use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+use moxcms::{
+    CicpColorPrimaries, CicpProfile, ColorProfile, DataColorSpace, Layout, MatrixCoefficients,
+    TransferCharacteristics, TransformOptions,
+};
 
 /// Test colours across the cube: a profile that maps each to itself within one level is sRGB.
 const PROBES: [[u8; 3]; 8] = [
@@ -50,9 +53,45 @@ pub fn is_srgb(icc: &[u8]) -> bool {
 /// `img` converted from the space `icc` describes to sRGB, 8 bits a channel; `img` as it is when
 /// the profile cannot be used for it.
 pub fn to_srgb(img: DynamicImage, icc: &[u8]) -> DynamicImage {
-    let Ok(source) = ColorProfile::new_from_slice(icc) else {
+    match ColorProfile::new_from_slice(icc) {
+        Ok(source) => convert(img, &source),
+        Err(_) => img,
+    }
+}
+
+/// `img` converted to sRGB from the colour space its file states as H.273 code points (the
+/// `nclx` colour information of HEIF and AVIF): wide-gamut primaries (Display P3, BT.2020) under
+/// an SDR transfer. sRGB and BT.709 primaries, unspecified values, and HDR transfers (PQ, HLG,
+/// which need tone mapping, not a profile) leave the pixels as they are.
+pub fn cicp_to_srgb(img: DynamicImage, primaries: u8, transfer: u8) -> DynamicImage {
+    // 1: BT.709 (sRGB's primaries); 2: unspecified. 16 and 18: PQ and HLG.
+    if matches!(primaries, 1 | 2) || matches!(transfer, 16 | 18) {
+        return img;
+    }
+    // The sRGB curve where the file leaves the transfer unspecified (MIAF's default).
+    let transfer = if transfer == 2 { 13 } else { transfer };
+    let (Ok(color_primaries), Ok(transfer_characteristics)) = (
+        CicpColorPrimaries::try_from(primaries),
+        TransferCharacteristics::try_from(transfer),
+    ) else {
         return img;
     };
+    let source = ColorProfile::new_from_cicp(CicpProfile {
+        color_primaries,
+        transfer_characteristics,
+        matrix_coefficients: MatrixCoefficients::Bt709,
+        full_range: true,
+    });
+    // No curve: moxcms has no colorimetry for these code points (reserved, or no primaries).
+    if source.red_trc.is_none() {
+        return img;
+    }
+    convert(img, &source)
+}
+
+/// `img` converted from `source` to sRGB (grey to grey), 8 bits a channel; `img` as it is when
+/// `source` is not for its colour model.
+fn convert(img: DynamicImage, source: &ColorProfile) -> DynamicImage {
     let (layout, space) = match &img {
         DynamicImage::ImageLuma8(_) | DynamicImage::ImageLuma16(_) => {
             (Layout::Gray, DataColorSpace::Gray)
@@ -165,5 +204,25 @@ mod tests {
             to_srgb(img, b"not a profile").into_rgb8().get_pixel(0, 0).0,
             [200, 60, 40]
         );
+    }
+
+    #[test]
+    fn nclx_code_points_convert_wide_gamut_and_leave_srgb_and_hdr_alone() {
+        let pixel = |img: DynamicImage| img.into_rgb8().get_pixel(0, 0).0;
+        let img = DynamicImage::ImageRgb8(RgbImage::from_pixel(1, 1, image::Rgb([40, 160, 200])));
+        // Display P3 primaries (12), sRGB curve (13): LittleCMS gives (0, 163, 204).
+        let p3 = pixel(cicp_to_srgb(img.clone(), 12, 13));
+        for (got, want) in p3.iter().zip([0u8, 163, 204]) {
+            assert!(got.abs_diff(want) <= 2, "{p3:?}");
+        }
+        // An unspecified curve is read as sRGB's.
+        assert_eq!(pixel(cicp_to_srgb(img.clone(), 12, 2)), p3);
+        // BT.709 primaries, unspecified primaries, PQ and HLG: the pixels as they are.
+        for (primaries, transfer) in [(1, 13), (2, 13), (9, 16), (12, 18), (255, 13)] {
+            assert_eq!(
+                pixel(cicp_to_srgb(img.clone(), primaries, transfer)),
+                [40, 160, 200]
+            );
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! Pictures for the EPUB: each file decoded at most once, under pixel and memory limits, with EXIF
 //! orientation applied, its colours converted to sRGB when it carries another profile
 //! ([`super::colour`]), downscaled to the configured long edge, and stripped of metadata (GPS
-//! positions in phone photos must not ship in a book). A phone's HEIF photo ([`super::heif`])
-//! becomes a JPEG (or a PNG, with transparency): no reader shows HEIF.
+//! positions in phone photos must not ship in a book). A phone's HEIF photo ([`super::heif`]) or
+//! an AVIF ([`super::avif`]) becomes a JPEG (or a PNG, with transparency): no reader shows HEIF or
+//! AVIF.
 //!
 //! A JPEG or PNG that needs no change keeps its compressed image data byte for byte: only metadata
 //! segments (EXIF, XMP, IPTC, comments; PNG text and eXIf chunks) are cut out. Everything else is
@@ -16,10 +17,10 @@ use rayon::prelude::*;
 
 use super::cache::PictureCache;
 use super::colour;
-use super::heif;
 use super::metadata::{jpeg_has_end_marker, strip_jpeg_metadata, strip_png_metadata};
 use super::picture::{header_size, PictureFailure, PictureSettings, Processed};
 use super::svg::{looks_like_svg, process_svg};
+use super::{avif, heif};
 use crate::diag::{Code, Diagnostic};
 use crate::doc::{ImageSource, PictureOrigin};
 
@@ -108,6 +109,7 @@ impl Drop for Share<'_> {
 fn decode_memory(bytes: &[u8]) -> u64 {
     header_size(bytes)
         .or_else(|| heif::size(bytes))
+        .or_else(|| avif::size(bytes))
         .map_or(0, |(w, h)| u64::from(w) * u64::from(h) * 16)
 }
 
@@ -239,30 +241,29 @@ pub fn process_variants(
     Ok(variants)
 }
 
-/// A phone's HEIF photo, decoded in sRGB and encoded for each long edge in `edges`: JPEG, or PNG
-/// when it has transparency (no reader shows HEIF).
+/// A HEIF photo (HEIC or AVIF), decoded in sRGB and encoded for each long edge in `edges`: JPEG, or PNG
+/// when it has transparency (no reader shows HEIF or AVIF).
 fn heif_variants(
     bytes: &[u8],
     kind: heif::HeifKind,
     settings: &PictureSettings,
     edges: &[u32],
 ) -> Result<Vec<Processed>, PictureFailure> {
-    if kind == heif::HeifKind::Av1 {
-        // The one pure-Rust AV1 decoder (rav1d through zenavif) would more than double the
-        // first build's compiling (see ARCHITECTURE.md): said plainly instead of "not a picture".
-        return Err(PictureFailure::damaged(
-            "AVIF pictures cannot be read yet",
-            "convert it to JPEG (or PNG for a drawing), e.g. `avifdec photo.avif photo.jpg`",
-        ));
-    }
-    let (width, height) = heif::size(bytes).ok_or_else(|| {
+    let size = match kind {
+        heif::HeifKind::Hevc => heif::size(bytes),
+        heif::HeifKind::Av1 => avif::size(bytes),
+    };
+    let (width, height) = size.ok_or_else(|| {
         PictureFailure::damaged(
-            "the HEIF photo's container does not parse (or has no picture size)",
+            "the photo's HEIF container does not parse (or has no picture size)",
             "the file may be truncated or damaged; copy or export it again",
         )
     })?;
     check_size(width, height, image::ColorType::Rgba8, settings)?;
-    let img = heif::decode(bytes, settings)?;
+    let img = match kind {
+        heif::HeifKind::Hevc => heif::decode(bytes, settings)?,
+        heif::HeifKind::Av1 => avif::decode(bytes, settings)?,
+    };
     let format = if img.color().has_alpha() {
         ImageFormat::Png
     } else {
