@@ -450,7 +450,52 @@ impl Diagnostics {
         }
         out
     }
+
+    /// As [`render_styled`](Self::render_styled), with at most `per_kind` diagnostics of each
+    /// kind and severity in full: the rest of a kind are one line that counts them, so that a
+    /// book with 1,700 warnings of one kind still shows the others (`-v` and the JSON form show
+    /// every one). Diagnostics without a kind are always shown.
+    pub fn render_limited(&self, sources: &SourceMap, paint: Paint, per_kind: usize) -> String {
+        let mut out = String::new();
+        let mut shown: Vec<((Severity, &'static str), usize)> = Vec::new();
+        for d in &self.items {
+            if let Some(code) = d.code {
+                let key = (d.severity, code);
+                let count = match shown.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n
+                    }
+                    None => {
+                        shown.push((key, 1));
+                        1
+                    }
+                };
+                if count > per_kind {
+                    continue;
+                }
+            }
+            render_one(&mut out, d, sources, paint);
+        }
+        for ((severity, code), count) in shown {
+            if count <= per_kind {
+                continue;
+            }
+            let (label, more) = match severity {
+                Severity::Error => (paint.error("error"), "errors"),
+                Severity::Warning => (paint.warning("warning"), "warnings"),
+            };
+            let rest = count - per_kind;
+            out.push_str(&format!(
+                "{label}: ... and {rest} more {code} {more} like these; -v shows them all\n\n"
+            ));
+        }
+        out
+    }
 }
+
+/// The most diagnostics of one kind a build prints in full (without `-v`).
+pub const SHOWN_PER_KIND: usize = 5;
 
 impl Diagnostics {
     /// Every diagnostic as one JSON object per line (`--message-format json`), for editors and
@@ -675,6 +720,34 @@ mod tests {
         assert_eq!(line_text, "second [x]");
         let (line, col, _) = line_column(text, text.find("first").unwrap());
         assert_eq!((line, col), (1, 1));
+    }
+
+    #[test]
+    fn a_flood_of_one_kind_is_shown_as_the_first_few_and_a_count() {
+        let mut diags = Diagnostics::default();
+        for i in 0..8 {
+            diags.push(Diagnostic::warning(format!("link {i} is broken")).code(Code::BrokenLink));
+        }
+        diags.push(Diagnostic::warning("a picture has no description").code(Code::AltText));
+        diags.push(Diagnostic::error("no kind, always shown"));
+        let text = diags.render_limited(&SourceMap::default(), Paint::plain(), 5);
+        for i in 0..5 {
+            assert!(text.contains(&format!("link {i} is broken")), "{text}");
+        }
+        assert!(!text.contains("link 5 is broken"), "{text}");
+        assert!(text.contains("a picture has no description"));
+        assert!(text.contains("no kind, always shown"));
+        assert!(
+            text.contains(
+                "warning: ... and 3 more broken-link warnings like these; -v shows them all"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("more alt-text"));
+        // Every one, in full, for -v.
+        assert!(diags
+            .render_styled(&SourceMap::default(), Paint::plain())
+            .contains("link 7"));
     }
 
     #[test]

@@ -58,7 +58,14 @@ pub(super) fn run_and_list(
         }
         Ok(outcome) => {
             let inputs = outcome.inputs.clone();
-            let rendered = outcome.diagnostics.render_styled(&outcome.sources, paint);
+            let rendered = if voice.verbose {
+                outcome.diagnostics.render_styled(&outcome.sources, paint)
+            } else {
+                let most = crate::diag::SHOWN_PER_KIND;
+                outcome
+                    .diagnostics
+                    .render_limited(&outcome.sources, paint, most)
+            };
             let _ = write!(stderr, "{rendered}");
             let (errors, warnings) = (
                 outcome.diagnostics.error_count(),

@@ -195,6 +195,54 @@ fn diagnostics_are_all_reported_together() {
 }
 
 #[test]
+fn a_flood_of_one_kind_shows_the_first_five_and_counts_the_rest() {
+    let links: String = (0..12)
+        .map(|i| format!("[gone {i}](gone{i}.md)\n\n"))
+        .collect();
+    let dir = TestBook::new()
+        .chapters(1, |_| format!("# A\n\n{links}\n\n![x](../nope.png)\n"))
+        .write();
+    let (run, _out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("warning[broken-link]").count(),
+        5,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("gone4.md") && !run.stderr.contains("gone5.md"));
+    assert!(
+        run.stderr
+            .contains("... and 7 more broken-link warnings like these; -v shows them all"),
+        "{}",
+        run.stderr
+    );
+    // The other kind is still seen, and the last line counts all.
+    assert!(
+        run.stderr.contains("warning[missing-picture]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("13 warning(s): 12 broken-link, 1 missing-picture"));
+    // -v and JSON give every one.
+    let (verbose, _out) = build_with(dir.path(), &["-v", "--format", "epub"]);
+    assert_eq!(verbose.stderr.matches("warning[broken-link]").count(), 12);
+    let json = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args([
+            "check",
+            dir.path().to_str().unwrap(),
+            "--message-format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&json.stdout);
+    assert_eq!(stdout.matches("\"broken-link\"").count(), 12, "{stdout}");
+}
+
+#[test]
 fn deep_nesting_does_not_overflow() {
     let deep = ">".repeat(100_000) + " deep\n";
     let list: String = (0..3_000)
