@@ -481,13 +481,15 @@ impl Diagnostics {
             if count <= per_kind {
                 continue;
             }
-            let (label, more) = match severity {
-                Severity::Error => (paint.error("error"), "errors"),
-                Severity::Warning => (paint.warning("warning"), "warnings"),
-            };
             let rest = count - per_kind;
+            let (label, more) = match (severity, rest) {
+                (Severity::Error, 1) => (paint.error("error"), "error"),
+                (Severity::Error, _) => (paint.error("error"), "errors"),
+                (Severity::Warning, 1) => (paint.warning("warning"), "warning"),
+                (Severity::Warning, _) => (paint.warning("warning"), "warnings"),
+            };
             out.push_str(&format!(
-                "{label}: ... and {rest} more {code} {more} like these; -v shows them all\n\n"
+                "{label}: ... and {rest} more {code} {more} like these; -v shows all\n\n"
             ));
         }
         out
@@ -738,9 +740,7 @@ mod tests {
         assert!(text.contains("a picture has no description"));
         assert!(text.contains("no kind, always shown"));
         assert!(
-            text.contains(
-                "warning: ... and 3 more broken-link warnings like these; -v shows them all"
-            ),
+            text.contains("warning: ... and 3 more broken-link warnings like these; -v shows all"),
             "{text}"
         );
         assert!(!text.contains("more alt-text"));

@@ -55,9 +55,47 @@ pub fn link_target(dest: &str, span: Span, diags: &mut Diagnostics) -> Option<Li
             );
             return None;
         }
-        return Some(LinkTarget::External(trimmed.to_string()));
+        if scheme == "mailto" {
+            return Some(LinkTarget::External(trimmed.to_string()));
+        }
+        return match web_address(trimmed) {
+            Some(address) => Some(LinkTarget::External(address)),
+            None => {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "link to {trimmed} is not a valid web address; shown as plain text"
+                    ))
+                    .code(Code::BrokenLink)
+                    .at(span)
+                    .hint("write it as a browser shows it in its address bar, e.g. https://example.org/page"),
+                );
+                None
+            }
+        };
     }
     Some(LinkTarget::Unresolved(trimmed.to_string()))
+}
+
+/// An http(s) address as it may be written to either output, or `None` when a browser would not
+/// take it (no host, a space or a forbidden character in the host, a port out of range). It is
+/// parsed as browsers parse it (the WHATWG URL Standard): an address already written in full
+/// (`https://host/...`) is kept as written, so that its readable characters stay readable
+/// (the writers escape what they must); one a browser repairs (`http:golang.org/x`,
+/// `https:/host/x`, `HTTP://Host`) is written repaired (`http://golang.org/x`).
+pub fn web_address(address: &str) -> Option<String> {
+    let parsed = url::Url::parse(address).ok()?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return None;
+    }
+    let (scheme, rest) = address.split_once(':')?;
+    let written_in_full = scheme.eq_ignore_ascii_case(parsed.scheme())
+        && rest.starts_with("//")
+        && !rest[2..].starts_with(['/', '\\']);
+    Some(if written_in_full {
+        address.to_string()
+    } else {
+        parsed.to_string()
+    })
 }
 
 /// The longest link address written to either output. Web servers refuse far shorter ones
@@ -85,6 +123,33 @@ pub fn has_scheme(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_addresses_are_repaired_as_browsers_repair_them_or_refused() {
+        for (written, wanted) in [
+            ("http:golang.org/x/net", "http://golang.org/x/net"),
+            ("https:/gitlab.example/a/b", "https://gitlab.example/a/b"),
+            ("https:///host.example/a", "https://host.example/a"),
+            ("https:\\\\host.example\\a", "https://host.example/a"),
+            // Written in full: kept as written, its letters readable.
+            (
+                "https://vi.wikipedia.org/wiki/Hà_Nội",
+                "https://vi.wikipedia.org/wiki/Hà_Nội",
+            ),
+            ("https://x.org/?a=1&b=2#x#y", "https://x.org/?a=1&b=2#x#y"),
+        ] {
+            assert_eq!(web_address(written).as_deref(), Some(wanted), "{written}");
+        }
+        for refused in [
+            "http://",
+            "https://exa mple.org/",
+            "http://x.org:99999/",
+            "https://[::1/",
+            "http:",
+        ] {
+            assert_eq!(web_address(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn schemes() {

@@ -254,7 +254,16 @@ fn metadata(config: &Config, root: &Path, cover: Option<ImageId>) -> Metadata {
         identifier,
         modified: 0,
         cover,
-        site_url: config.output.html.site_url.clone(),
+        // Only a whole web address makes links that leave the book into web links: mdBook
+        // also takes a path (`/guide/`), which in an e-book would point at files it does not
+        // have.
+        site_url: config
+            .output
+            .html
+            .site_url
+            .as_deref()
+            .and_then(|url| links::web_address(url.trim()))
+            .filter(|url| url.contains("://")),
     }
 }
 

@@ -42,11 +42,13 @@ impl ImageResolver<'_> {
     /// An http(s) picture to download (`--fetch-remote`); `//host/path` is taken as https, as a
     /// browser showing the book over https would.
     fn web_picture(&mut self, dest: &str, span: Span) -> Option<ImageRef> {
-        let url = if dest.starts_with("//") {
+        let written = if dest.starts_with("//") {
             format!("https:{dest}")
         } else {
             dest.to_string()
         };
+        // Not a valid web address: left to the caller's warning (shown as its description).
+        let url = links::web_address(&written)?;
         if !is_web_address(dest) {
             return None;
         }

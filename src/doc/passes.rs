@@ -135,7 +135,7 @@ pub fn resolve_links(doc: &mut Document, anchors: &Anchors, diags: &mut Diagnost
                             Diagnostic::warning(format!("link to {dest} leaves the book; shown as plain text"))
                                 .at(*span)
                                 .code(Code::LinkLeavesBook)
-                                .hint("set [output.html] site-url in book.toml to turn such links into web links"),
+                                .hint("set [output.html] site-url in book.toml to the book's web address (https://..., not a path) to turn such links into web links"),
                         );
                         LinkTarget::None
                     }

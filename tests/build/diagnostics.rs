@@ -213,7 +213,7 @@ fn a_flood_of_one_kind_shows_the_first_five_and_counts_the_rest() {
     assert!(run.stderr.contains("gone4.md") && !run.stderr.contains("gone5.md"));
     assert!(
         run.stderr
-            .contains("... and 7 more broken-link warnings like these; -v shows them all"),
+            .contains("... and 7 more broken-link warnings like these; -v shows all"),
         "{}",
         run.stderr
     );

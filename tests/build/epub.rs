@@ -306,3 +306,50 @@ fn check_writes_nothing_and_init_scaffolds_a_book_that_builds() {
     let again = bindery(&["init", book.to_str().unwrap()], &[]);
     assert_eq!(again.code, 2, "init must not overwrite");
 }
+
+#[test]
+fn every_link_written_is_a_valid_address_or_text() {
+    let (run, out) = build_with(&golden("links"), &["--format", "epub", "-v"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ch = entry(
+        &read_zip(&out.path().join("book.epub")),
+        "OEBPS/text/ch001.xhtml",
+    );
+    // Repaired as a browser repairs them (Markdown and raw HTML alike, and a remote picture's
+    // link), kept as written when already whole.
+    for href in [
+        "href=\"http://golang.org/x/net\"",
+        "href=\"https://gitlab.example/group/project\"",
+        "href=\"http://raw.example/page\"",
+        "href=\"http://badges.example/build.svg\"",
+        "href=\"https://vi.wikipedia.org/wiki/Hà_Nội\"",
+        "href=\"https://example.org/search?q=a+b&amp;lang=vi#result\"",
+    ] {
+        assert!(ch.contains(href), "no {href} in:\n{ch}");
+    }
+    for invalid in [
+        "http:golang",
+        "https:/gitlab",
+        "99999",
+        "exercises.zip",
+        "slides.pdf\"",
+    ] {
+        assert!(
+            !ch.contains(invalid),
+            "{invalid} written as an address:\n{ch}"
+        );
+    }
+    // A port out of range is text, with a warning; so are files that are not chapters when
+    // site-url is only a path (mdBook's form), which names no web copy.
+    assert!(
+        run.stderr
+            .contains("link to http://example.org:99999/ is not a valid web address"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("link to files/exercises.zip leaves the book"));
+    assert!(run.stderr.contains("(https://..., not a path)"));
+    assert!(ch.contains("the exercises") && ch.contains("the slides"));
+}

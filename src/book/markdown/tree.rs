@@ -606,17 +606,17 @@ impl<'a, R: Resolver> Builder<'a, R> {
                 width: None,
                 height: None,
             })],
-            ImageRef::Remote(url)
-                if !(url.starts_with("https://") || url.starts_with("http://")) =>
-            {
-                // `data:`, `javascript:`, `file:`: never a link (the warning was given).
+            ImageRef::Remote(url) if crate::book::links::web_address(&url).is_none() => {
+                // `data:`, `javascript:`, `file:`, or no valid web address: never a link (the
+                // warning was given).
                 vec![Inline::Text(if alt.is_empty() {
                     "[picture]".into()
                 } else {
                     alt
                 })]
             }
-            ImageRef::Remote(url) => {
+            ImageRef::Remote(written) => {
+                let url = crate::book::links::web_address(&written).unwrap_or(written);
                 let text = if alt.is_empty() { url.clone() } else { alt };
                 vec![Inline::Link {
                     target: LinkTarget::External(url),
