@@ -52,7 +52,7 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         for (li, line) in lines.into_iter().enumerate() {
             let coloured = coloured_chars(line, colours.as_ref().and_then(|c| c.get(li)));
-            let pieces = wrap_code_line(&coloured, cols);
+            let pieces = wrap_code_line(&coloured, cols, &self.lang);
             let m = pieces.len();
             for (ci, (indent, range)) in pieces.into_iter().enumerate() {
                 let last_piece = ci + 1 == m;
@@ -126,15 +126,39 @@ impl Ctx<'_> {
     }
 }
 
+/// The columns a character takes in a code line: two for CJK characters (their fallback faces
+/// draw them an em wide, more than the code face's two thirds of an em, so two columns is never
+/// too few), one for the rest.
+fn columns(c: char) -> usize {
+    if super::inline::is_wide(c) {
+        2
+    } else {
+        1
+    }
+}
+
 /// The pieces a code line of `cols` columns at most is set in: each with the columns it is
 /// indented by and the range of characters it shows. A line that is too long breaks after a
-/// space or `, ; ( [ {`, or before `.`, in the second half of the room; only a run with no
-/// such place is cut at the measure. Continuations hang under the line's own indentation,
-/// `HANGING_INDENT` deeper, so they read as one line; the last column is kept for the arrow
-/// that marks a line going on.
-fn wrap_code_line(chars: &[(Color, char)], cols: usize) -> Vec<(usize, std::ops::Range<usize>)> {
+/// space or `, ; ( [ {`, before `.`, or between CJK characters where UAX #14 allows it (no
+/// line starts with `，。）`), in the second half of the room; only a run with no such place is
+/// cut at the measure. Continuations hang under the line's own indentation, `HANGING_INDENT`
+/// deeper, so they read as one line; the last column is kept for the arrow that marks a line
+/// going on. `lang` is the language of the text around the code (CJK breaking rules).
+fn wrap_code_line(
+    chars: &[(Color, char)],
+    cols: usize,
+    lang: &str,
+) -> Vec<(usize, std::ops::Range<usize>)> {
     let room = cols.saturating_sub(1).max(4);
-    if chars.len() <= cols {
+    // The column at which each character starts, and the line's end.
+    let mut at = Vec::with_capacity(chars.len() + 1);
+    let mut col = 0;
+    for (_, c) in chars {
+        at.push(col);
+        col += columns(*c);
+    }
+    at.push(col);
+    if col <= cols {
         return vec![(0, 0..chars.len())];
     }
     let own_indent = chars.iter().take_while(|(_, c)| *c == ' ').count();
@@ -144,16 +168,30 @@ fn wrap_code_line(chars: &[(Color, char)], cols: usize) -> Vec<(usize, std::ops:
     let mut indent = 0;
     while start < chars.len() {
         let fits = room - indent;
-        if chars.len() - start <= fits + usize::from(indent == 0 && pieces.is_empty()) {
+        let first = indent == 0 && pieces.is_empty();
+        if at[chars.len()] - at[start] <= fits + usize::from(first) {
             pieces.push((indent, start..chars.len()));
             break;
         }
-        let limit = start + fits;
-        let good = (start + fits / 2 + 1..=limit).rev().find(|&at| {
-            let before = chars[at - 1].1;
-            let after = chars[at].1;
-            matches!(before, ' ' | ',' | ';' | '(' | '[' | '{') || (after == '.' && before != '.')
-        });
+        // The most characters that fit (at least one, so a line always moves on).
+        let limit = (start + 1..=chars.len())
+            .take_while(|&end| at[end] - at[start] <= fits)
+            .last()
+            .unwrap_or(start + 1);
+        let half = at[start] + fits / 2;
+        let good = (start + 1..=limit)
+            .rev()
+            .take_while(|&end| at[end] > half)
+            .find(|&end| {
+                if end >= chars.len() {
+                    return false;
+                }
+                let before = chars[end - 1].1;
+                let after = chars[end].1;
+                matches!(before, ' ' | ',' | ';' | '(' | '[' | '{')
+                    || (after == '.' && before != '.')
+                    || super::inline::cjk_break_between(before, after, lang).is_some()
+            });
         let end = good.unwrap_or(limit);
         pieces.push((indent, start..end));
         start = end;
@@ -193,8 +231,12 @@ mod tests {
     use super::*;
 
     fn wrapped(line: &str, cols: usize) -> Vec<String> {
+        wrapped_in(line, cols, "en")
+    }
+
+    fn wrapped_in(line: &str, cols: usize, lang: &str) -> Vec<String> {
         let chars: Vec<(Color, char)> = line.chars().map(|c| (model::BLACK, c)).collect();
-        wrap_code_line(&chars, cols)
+        wrap_code_line(&chars, cols, lang)
             .into_iter()
             .map(|(indent, r)| {
                 let text: String = chars[r].iter().map(|(_, c)| c).collect();
@@ -232,5 +274,24 @@ mod tests {
         assert_eq!(pieces[0].len(), 19);
         let joined: String = pieces.iter().map(|p| p.trim_start()).collect();
         assert_eq!(joined, line);
+    }
+
+    #[test]
+    fn cjk_in_code_counts_two_columns_and_breaks_between_characters() {
+        let width = |p: &str| p.chars().map(columns).sum::<usize>();
+        // A Chinese comment with no space to break at: 30 ideographs are 60 columns.
+        let line = "let x = 5; // 你可以使用转义的方式来输出想要的字符，这里我们使用十六进制的值，例如转义";
+        let pieces = wrapped_in(line, 40, "zh");
+        assert!(pieces.len() >= 3, "{pieces:?}");
+        for p in &pieces {
+            assert!(width(p) < 40, "{p} is {} columns", width(p));
+            // UAX #14: no line starts with closing punctuation.
+            assert!(!p.trim_start().starts_with('，'), "{pieces:?}");
+        }
+        let joined: String = pieces.iter().map(|p| p.trim_start()).collect();
+        assert_eq!(joined.replace(' ', ""), line.replace(' ', ""));
+        // A line whose characters fit in columns but not in ideographs' widths is wrapped.
+        assert_eq!(wrapped_in("中文中文中文", 10, "zh").len(), 2);
+        assert_eq!(wrapped_in("中文中文", 10, "zh").len(), 1);
     }
 }

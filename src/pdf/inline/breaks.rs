@@ -13,7 +13,7 @@ use icu_segmenter::LineSegmenter;
 /// What kind of break a cut is: between CJK characters (justified by spacing the characters)
 /// or inside code or a URL (a break of last resort, with no added hyphen).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Cut {
+pub(in crate::pdf) enum Cut {
     Ideographic,
     Soft,
 }
@@ -39,7 +39,7 @@ pub(super) fn opportunities(word: &str, lang: &str, code_like: bool) -> Vec<(usi
 
 /// Whether a line may break between `before` and `after` where two spans of text meet without a
 /// space (`中文**粗体**` or a link inside CJK text).
-pub(super) fn between(before: char, after: char, lang: &str) -> Option<Cut> {
+pub(in crate::pdf) fn between(before: char, after: char, lang: &str) -> Option<Cut> {
     if !is_wide(before) && !is_wide(after) {
         return None;
     }
@@ -93,7 +93,7 @@ fn code_cuts(word: &str) -> Vec<usize> {
 
 /// Characters of scripts written without spaces between words, and their punctuation:
 /// CJK ideographs, kana, Hangul, bopomofo, CJK symbols and full-width forms.
-pub(super) fn is_wide(c: char) -> bool {
+pub(in crate::pdf) fn is_wide(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x11FF
         | 0x2E80..=0x2FDF

@@ -9,6 +9,9 @@ mod line;
 mod prepare;
 mod spans;
 
+/// Where CJK text may break, for code lines too.
+pub(super) use breaks::{between as cjk_break_between, is_wide};
+
 use super::flow::{Ctx, FlowEntry, Style};
 use super::linebreak;
 use super::model::Target;
