@@ -245,6 +245,36 @@ const FLOWER_SRGB_CELLS: [[[u8; 3]; 4]; 2] = [
     [[0, 163, 204], [168, 169, 51], [241, 160, 0], [219, 134, 2]],
 ];
 
+/// The mean colour of each cell of a 4 x 2 grid over `img` is within 7 levels of `cells`: the
+/// JPEG's chroma subsampling moves saturated colours (the reference pixels saved as a JPEG of the
+/// same quality move by up to 5 levels); without the colour conversion the blue of three cells
+/// is 20 or more levels off.
+fn assert_flower_cells(img: &image::RgbImage, cells: &[[[u8; 3]; 4]; 2]) {
+    let (w, h) = img.dimensions();
+    for (j, row) in cells.iter().enumerate() {
+        for (i, want) in row.iter().enumerate() {
+            let (x0, x1) = (i as u32 * w / 4, (i as u32 + 1) * w / 4);
+            let (y0, y1) = (j as u32 * h / 2, (j as u32 + 1) * h / 2);
+            let mut sum = [0u64; 3];
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    for (s, v) in sum.iter_mut().zip(img.get_pixel(x, y).0) {
+                        *s += u64::from(v);
+                    }
+                }
+            }
+            let n = u64::from((x1 - x0) * (y1 - y0));
+            let cell = sum.map(|s| (s / n) as u8);
+            for c in 0..3 {
+                assert!(
+                    cell[c].abs_diff(want[c]) <= 7,
+                    "cell ({i}, {j}): {cell:?}, the reference decoder and colour conversion say {want:?}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn an_avif_is_decoded_and_converted_to_srgb_in_both_outputs() {
     let dir = picture_book_dir("flower.avif", FLOWER_P3_AVIF);
@@ -256,40 +286,33 @@ fn an_avif_is_decoded_and_converted_to_srgb_in_both_outputs() {
     let (name, img) = epub_picture(&files);
     assert!(name.ends_with(".jpg"), "{name}");
     assert_eq!(img.dimensions(), (320, 200));
-    let (w, h) = img.dimensions();
-    for (j, row) in FLOWER_SRGB_CELLS.iter().enumerate() {
-        for (i, want) in row.iter().enumerate() {
-            let mut sum = [0u64; 3];
-            let (x0, x1, y0, y1) = (
-                i as u32 * w / 4,
-                (i as u32 + 1) * w / 4,
-                j as u32 * h / 2,
-                (j as u32 + 1) * h / 2,
-            );
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    for (s, v) in sum.iter_mut().zip(img.get_pixel(x, y).0) {
-                        *s += u64::from(v);
-                    }
-                }
-            }
-            let n = u64::from((x1 - x0) * (y1 - y0));
-            let cell = sum.map(|s| (s / n) as u8);
-            // Within 5 levels (the JPEG's chroma subsampling moves saturated colours); without
-            // the conversion the blue of three cells is 20 or more levels off.
-            for c in 0..3 {
-                assert!(
-                    cell[c].abs_diff(want[c]) <= 5,
-                    "cell ({i}, {j}): {cell:?}, the reference decoder and colour conversion say {want:?}"
-                );
-            }
-        }
-    }
+    assert_flower_cells(&img, &FLOWER_SRGB_CELLS);
     let pdf = std::fs::read(out.path().join("book.pdf")).unwrap();
     assert!(
         pdf.windows(14).any(|w| w == b"/Subtype/Image"),
         "the PDF shows the picture"
     );
+}
+
+/// The flower at 161 x 101 (an odd width, 4:2:0 chroma), with the same Display P3 profile.
+const FLOWER_ODD_AVIF: &[u8] = include_bytes!("../pictures/flower-odd.avif");
+
+/// FLOWER_ODD_AVIF in sRGB by the reference tools, as FLOWER_SRGB_CELLS.
+const FLOWER_ODD_SRGB_CELLS: [[[u8; 3]; 4]; 2] = [
+    [[0, 163, 204], [78, 98, 55], [198, 138, 1], [209, 166, 1]],
+    [[0, 163, 204], [166, 169, 53], [240, 160, 0], [220, 135, 3]],
+];
+
+#[test]
+fn an_avif_of_odd_width_with_subsampled_colour_is_decoded_too() {
+    let dir = picture_book_dir("odd.avif", FLOWER_ODD_AVIF);
+    let (run, out) = build(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let (name, img) = epub_picture(&read_zip(&out.path().join("book.epub")));
+    assert!(name.ends_with(".jpg"), "{name}");
+    assert_eq!(img.dimensions(), (161, 101));
+    assert_flower_cells(&img, &FLOWER_ODD_SRGB_CELLS);
 }
 
 #[test]
