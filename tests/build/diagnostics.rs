@@ -229,16 +229,7 @@ fn a_flood_of_one_kind_shows_the_first_five_and_counts_the_rest() {
     // -v and JSON give every one.
     let (verbose, _out) = build_with(dir.path(), &["-v", "--format", "epub"]);
     assert_eq!(verbose.stderr.matches("warning[broken-link]").count(), 12);
-    let json = Command::new(env!("CARGO_BIN_EXE_bindery"))
-        .args([
-            "check",
-            dir.path().to_str().unwrap(),
-            "--message-format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&json.stdout);
+    let stdout = check_json(dir.path());
     assert_eq!(stdout.matches("\"broken-link\"").count(), 12, "{stdout}");
 }
 
@@ -380,17 +371,7 @@ fn json_diagnostics_carry_the_place_of_a_file_that_is_not_utf8() {
             .unwrap()
             .success());
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
-        .args([
-            "check",
-            dir.path().to_str().unwrap(),
-            "--message-format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
+    let lines: Vec<serde_json::Value> = check_json(dir.path())
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();

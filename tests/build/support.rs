@@ -433,6 +433,15 @@ pub fn png_bytes(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// `bindery check DIR --message-format json`: its standard output.
+pub fn check_json(dir: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(["check", dir.to_str().unwrap(), "--message-format", "json"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Copy the parts of the bundled book a build reads into a new folder.
 pub fn copy_bundled_book() -> tempfile::TempDir {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
