@@ -45,7 +45,7 @@ pub fn parse(
     let mut seen_numbered = false;
     let mut seen_title = false;
     let mut flattened = false;
-    for (line_start, line) in entry_lines(text) {
+    for EntryLine(line_start, line, after_blank) in entry_lines(text) {
         let trimmed = line.trim();
         let span =
             |from: usize, len: usize| Span::new(file, line_start + from..line_start + from + len);
@@ -81,15 +81,15 @@ pub fn parse(
         let (title, path) = (title.clone(), path.clone());
         let entry_span = span(link_col + at, len);
         if !list_marker {
-            // A prefix or suffix chapter: plain links, never nested.
-            if indent > 0 {
-                errors.push(
-                    Diagnostic::error("prefix and suffix chapters cannot be nested")
-                        .at(entry_span)
-                        .hint("start the line with `- ` to make it a numbered chapter"),
-                );
+            // A prefix or suffix chapter: plain links in a paragraph of their own. As Markdown
+            // (and so mdBook) reads it, a line indented under a list item after a blank line,
+            // one that follows a list item directly, or one indented as code is no paragraph
+            // of its own: mdBook makes no chapter of it, and neither does bindery.
+            if indent >= 4 || (!stack.is_empty() && (!after_blank || indent >= 2)) {
+                warnings.push(part_of_the_entry_above(&title, entry_span));
                 continue;
             }
+            stack.clear();
             let kind = if seen_numbered {
                 ChapterKind::Suffix
             } else {
@@ -143,6 +143,16 @@ fn indentation(line: &str) -> (usize, usize) {
     (bytes, columns)
 }
 
+/// The warning for a plain link that Markdown reads as part of the entry above it.
+fn part_of_the_entry_above(title: &str, at: Span) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "{title:?} is not a chapter: in Markdown this line belongs to the entry above (it is indented under it, or follows it without a blank line); skipped, as mdBook skips it"
+    ))
+    .at(at)
+    .code(Code::Summary)
+    .hint("start the line with `- ` to make it a numbered chapter, or leave a blank line before it and start it at the margin to make it a suffix chapter")
+}
+
 /// The warning for a line that is neither an entry, a part title nor a separator.
 fn not_an_entry(trimmed: &str, at: Span) -> Diagnostic {
     Diagnostic::warning(format!(
@@ -187,13 +197,14 @@ fn plain_chapters(
 
 /// The lines of SUMMARY.md that can hold an entry, each with its offset in the file: without a
 /// byte-order mark, line ends, blank lines and HTML comments (which may span lines).
-fn entry_lines(text: &str) -> Vec<(usize, &str)> {
+fn entry_lines(text: &str) -> Vec<EntryLine<'_>> {
     let (mut offset, body) = match text.strip_prefix('\u{feff}') {
         Some(body) => (3, body),
         None => (0, text),
     };
     let mut lines = Vec::new();
     let mut in_comment = false;
+    let mut after_blank = true;
     for raw_line in body.split_inclusive('\n') {
         let line_start = offset;
         offset += raw_line.len();
@@ -206,16 +217,23 @@ fn entry_lines(text: &str) -> Vec<(usize, &str)> {
             continue;
         }
         if trimmed.is_empty() {
+            after_blank = true;
             continue;
         }
         if trimmed.starts_with("<!--") {
             in_comment = !trimmed.contains("-->");
             continue;
         }
-        lines.push((line_start, line));
+        lines.push(EntryLine(line_start, line, after_blank));
+        after_blank = false;
     }
     lines
 }
+
+/// A line of SUMMARY.md that may hold an entry: its byte offset in the file, its text, and
+/// whether a blank line (or the start of the file) comes before it, so that in Markdown it can
+/// start a new paragraph rather than continue the one above.
+struct EntryLine<'a>(usize, &'a str, bool);
 
 #[derive(Debug, PartialEq, Eq)]
 enum Nesting {
@@ -416,6 +434,38 @@ mod tests {
         }
         walk(items, &mut out);
         out
+    }
+
+    #[test]
+    fn a_plain_link_is_a_chapter_only_where_markdown_makes_it_a_paragraph_of_its_own() {
+        let list = "# Summary\n\n [Intro](intro.md)\n\n- [One](one.md)\n";
+        let kinds = |tail: &str| -> (Vec<String>, usize) {
+            let (items, warnings) = parse(&format!("{list}{tail}\n"), FileId(0), 64).unwrap();
+            let titles = chapters(&items).into_iter().map(|c| c.0).collect();
+            (titles, warnings.len())
+        };
+        // After a blank line, at the margin or one space in: a suffix chapter (mdBook 0.5.4).
+        for tail in ["\n[Glossary](g.md)", "\n [Glossary](g.md)"] {
+            assert_eq!(
+                kinds(tail),
+                (vec!["Intro".into(), "One".into(), "Glossary".into()], 0)
+            );
+        }
+        // Indented under the list item, following it directly, or indented as code: part of
+        // the entry above, no chapter (mdBook drops it silently; bindery says so).
+        for tail in [
+            "\n  [Glossary](g.md)",
+            "\n   [Glossary](g.md)",
+            "[Glossary](g.md)",
+            " [Glossary](g.md)",
+            "\n    [Glossary](g.md)",
+        ] {
+            assert_eq!(
+                kinds(tail),
+                (vec!["Intro".into(), "One".into()], 1),
+                "{tail:?}"
+            );
+        }
     }
 
     #[test]
