@@ -1,9 +1,9 @@
 //! Remote pictures, downloaded when the runner asks (`--fetch-remote`): one http(s) client with
 //! the limits a hostile book meets (size, redirects, time) and an address rule.
 //!
-//! A book is untrusted input, and its book.toml can ask for downloads by itself
-//! (`[bindery] fetch-remote = true`). Such a book must not make bindery talk to the machine it
-//! runs on or to the network behind it (a router's page, a cloud's metadata service, a local
+//! A book is untrusted input: bindery goes online only with the runner's `--fetch-remote`
+//! (book.toml's `fetch-remote = true` only says the book wants it). Even then a book must not
+//! make bindery talk to the machine it runs on or to the network behind it (a router's page, a cloud's metadata service, a local
 //! admin port): a request made for the book goes to public addresses only. Every address a name
 //! resolves to is checked before bindery connects to it, at every redirect, so a name that
 //! resolves to `127.0.0.1` is refused as the number itself is. Only the command line can widen

@@ -100,9 +100,9 @@ pub fn reports_folder_without_config(root: &Path) -> &'static str {
 /// Load the book at `root`. Problems in the book go to `diags` (and `None` is returned when nothing
 /// useful can be built); problems of the environment are errors.
 ///
-/// `fetch_remote`: the command line asked for remote pictures (`--fetch-remote`); book.toml's
-/// `fetch-remote` asks too. Remote pictures are then registered to be downloaded, not shown as
-/// links.
+/// `fetch_remote`: the runner asked for remote pictures (`--fetch-remote`); they are then
+/// registered to be downloaded, not shown as links. book.toml alone never makes bindery go
+/// online.
 pub fn load(
     root: &Path,
     sources: &mut SourceMap,
@@ -143,7 +143,7 @@ pub fn load(
         config: &config,
         images: Vec::new(),
         image_index: PictureIndex::default(),
-        fetch_remote: fetch_remote || config.bindery.fetch_remote,
+        fetch_remote,
         chapters: Vec::new(),
         seen: HashMap::new(),
         files_read: &mut files_read,

@@ -82,7 +82,7 @@ impl Resolver for ImageResolver<'_> {
                 Diagnostic::warning(format!("remote image {dest} is not downloaded")).code(Code::RemotePicture)
                     .at(span)
                     .hint(if is_web_address(dest) {
-                        "it is shown as a link; build with --fetch-remote (or set [bindery] fetch-remote = true) to download it, or save it in the book's pictures folder and link it by its path"
+                        "it is shown as a link; build with --fetch-remote to download it, or save it in the book's pictures folder and link it by its path"
                     } else {
                         "download the picture into the book's pictures folder and link it by its path"
                     }),

@@ -86,8 +86,8 @@ pub struct BinderySection {
     pub include_root: Option<String>,
     /// Most space the picture cache in the output folder may take, in MiB; `0`: no cache.
     pub cache_mib: u64,
-    /// Download the book's http(s) pictures (from public addresses only; `--fetch-remote=all`
-    /// on the command line also allows this machine and private networks).
+    /// The book wants its http(s) pictures downloaded; only `--fetch-remote` (the runner's
+    /// consent) makes bindery go online: without it this key gives a warning saying so.
     pub fetch_remote: bool,
 }
 

@@ -80,6 +80,17 @@ pub(super) fn load(req: &Request, run: &mut Run) -> Result<Option<Loaded>, Error
         return Ok(None);
     };
     let deny_warnings = req.deny_warnings || config.bindery.deny_warnings;
+    if config.bindery.fetch_remote && req.fetch_remote.is_none() {
+        // Going online is the runner's decision, never the book's.
+        run.diags.push(
+            Diagnostic::warning(
+                "book.toml asks for its remote pictures to be downloaded (fetch-remote = true); bindery goes online only when the runner says so, so they are shown as links",
+            )
+            .in_file(req.root.join("book.toml"))
+            .code(crate::diag::Code::RemotePicture)
+            .hint("build with --fetch-remote to download them"),
+        );
+    }
     req.pdf.apply(&mut config.bindery.pdf)?;
     if let Some(h) = &req.handout {
         if h.grayscale {

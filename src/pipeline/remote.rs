@@ -1,4 +1,4 @@
-//! The download stage (`--fetch-remote`, or `[bindery] fetch-remote`): every remote picture of
+//! The download stage (`--fetch-remote`, the runner's consent): every remote picture of
 //! the book read from the downloads kept in the output folder, or downloaded (several at a
 //! time) and kept; each that cannot be had becomes a placeholder with its address. The pictures
 //! stage then decodes them like the book's own files.
@@ -85,7 +85,7 @@ pub(super) fn fetch(
                 .hint("remove it; bindery makes its own cache folder in the output folder"),
         );
     }
-    // book.toml's key reaches public addresses only; the command line says how far it goes.
+    // The command line says how far downloads go (the book cannot ask for them at all).
     let reach = req.fetch_remote.unwrap_or(Reach::Public);
     let fetcher = Fetcher::new(
         FetchLimits {
@@ -197,7 +197,7 @@ fn report(loaded: &Loaded, index: usize, failure: FetchFailure, run: &mut Run) {
             src.rel_path
         ))
         .code(Code::RemotePicture)
-        .hint("if you trust the book, --fetch-remote=all also reaches this machine and private networks (book.toml cannot ask for that)"),
+        .hint("if you trust the book, --fetch-remote=all also reaches this machine and private networks (only the command line can allow that)"),
         FetchFailure::Failed(why) => Diagnostic::warning(format!(
             "remote picture {} could not be downloaded: {why}; a placeholder is shown",
             src.rel_path

@@ -168,7 +168,7 @@ fn epub_media(out: &Path) -> Vec<String> {
 }
 
 #[test]
-fn no_request_is_made_without_the_flag_and_book_toml_reaches_public_addresses_only() {
+fn no_request_without_the_runner_s_flag_and_the_flag_reaches_public_addresses_only() {
     let server = Server::start(routes);
     let dir = remote_book(&[format!("![A photo]({})", server.url("/photo.png"))], "");
     let out = tempfile::tempdir().unwrap();
@@ -188,7 +188,7 @@ fn no_request_is_made_without_the_flag_and_book_toml_reaches_public_addresses_on
         chapter.contains(&server.url("/photo.png")),
         "the address is kept as a link"
     );
-    // The book asks by itself: only public addresses, so this machine is not reached.
+    // The book asks by itself: going online is the runner's decision, so nothing is fetched.
     let asks = remote_book(
         &[format!("![A photo]({})", server.url("/photo.png"))],
         "[bindery]\nfetch-remote = true\n",
@@ -196,18 +196,19 @@ fn no_request_is_made_without_the_flag_and_book_toml_reaches_public_addresses_on
     let run = build_into(asks.path(), out.path(), &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("public addresses only"),
+        run.stderr
+            .contains("bindery goes online only when the runner says so"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("--fetch-remote=all"), "{}", run.stderr);
-    // Nor with the plain flag.
+    // The runner's plain flag reaches public addresses only: not this machine.
     let run = build_into(dir.path(), out.path(), &["--fetch-remote"]);
     assert!(
         run.stderr.contains("public addresses only"),
         "{}",
         run.stderr
     );
+    assert!(run.stderr.contains("--fetch-remote=all"), "{}", run.stderr);
     assert_eq!(server.requests(), Vec::<String>::new());
 }
 
