@@ -40,7 +40,7 @@ const FAMILY: &[u8] = b"bindery picture cache ";
 /// The first bytes of an entry; a new layout gets a new number.
 const MAGIC: &[u8] = b"bindery picture cache 2\n";
 /// The keyed hash at the end of an entry.
-const TAG_LEN: usize = 16;
+pub(super) const TAG_LEN: usize = 16;
 
 /// Where the cache lives, and whether this run may add to it.
 #[derive(Debug)]
@@ -296,16 +296,16 @@ fn secret_of(folder: &Folder) -> u128 {
     f.finish()
 }
 
-/// An entry's name: a key, 32 lowercase hex digits.
-fn is_key(name: &str) -> bool {
+/// An entry's name: a key, 32 lowercase hex digits (the download store's too).
+pub(super) fn is_key(name: &str) -> bool {
     name.len() == 32
         && name
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// A temporary of an entry being written: `.KEY.XXXXXXXX.tmp`.
-fn is_temporary(name: &str) -> bool {
+/// A temporary of an entry being written: `.KEY.XXXXXXXX.tmp` (the download store's too).
+pub(super) fn is_temporary(name: &str) -> bool {
     name.strip_prefix('.')
         .and_then(|n| n.strip_suffix(".tmp"))
         .and_then(|n| n.split_once('.'))
@@ -341,8 +341,8 @@ const MEDIA: [(&str, &str); 4] = [
     ("image/webp", "webp"),
 ];
 
-/// The keyed hash of an entry's body.
-fn tag(body: &[u8], secret: u128) -> [u8; TAG_LEN] {
+/// The keyed hash of an entry's body (the download store's too).
+pub(super) fn tag(body: &[u8], secret: u128) -> [u8; TAG_LEN] {
     Fingerprint::keyed(secret)
         .bytes(body)
         .finish()

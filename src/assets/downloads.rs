@@ -15,13 +15,12 @@
 
 use std::collections::HashSet;
 
+use super::cache::{is_key, is_temporary, tag, TAG_LEN};
 use crate::fingerprint::Fingerprint;
 use crate::folder::{Folder, Kind};
 
 /// The first bytes of every entry.
 const MAGIC: &[u8] = b"bindery download 1\n";
-/// The keyed hash at the end of an entry.
-const TAG_LEN: usize = 16;
 /// The longest address stored with its entry (longer ones are not kept).
 const MAX_URL: usize = 8192;
 
@@ -110,12 +109,7 @@ impl Downloads {
             let ours = folder
                 .read_start(name, MAGIC.len())
                 .is_ok_and(|start| start == MAGIC);
-            let stale = (is_key(name) && !kept.contains(name))
-                || name
-                    .strip_prefix('.')
-                    .and_then(|n| n.strip_suffix(".tmp"))
-                    .and_then(|n| n.split_once('.'))
-                    .is_some_and(|(k, _)| is_key(k));
+            let stale = (is_key(name) && !kept.contains(name)) || is_temporary(name);
             if stale && (ours || e.len == 0) {
                 let _ = folder.remove(name);
             }
@@ -123,18 +117,11 @@ impl Downloads {
     }
 }
 
-/// An entry's name: the fingerprint of its address, 32 lowercase hex digits.
+/// An entry's name: the fingerprint of its address, 32 lowercase hex digits (as [`is_key`]).
 fn key(url: &str) -> String {
     let mut h = Fingerprint::new();
     h.bytes(MAGIC).bytes(url.as_bytes());
     format!("{:032x}", h.finish())
-}
-
-fn is_key(name: &str) -> bool {
-    name.len() == 32
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The key of an entries folder's hashes: this very folder.
@@ -145,13 +132,6 @@ fn secret_of(folder: &Folder) -> u128 {
         f.number(n);
     }
     f.finish()
-}
-
-fn tag(body: &[u8], secret: u128) -> [u8; TAG_LEN] {
-    Fingerprint::keyed(secret)
-        .bytes(body)
-        .finish()
-        .to_le_bytes()
 }
 
 /// MAGIC, the address (length and bytes), the picture (length and bytes), the keyed hash.

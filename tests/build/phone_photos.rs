@@ -289,9 +289,9 @@ fn an_avif_of_odd_width_with_subsampled_colour_is_decoded_too() {
     assert_cells(&img, &FLOWER_ODD_SRGB_CELLS, FLOWER_TOLERANCE);
 }
 
-#[test]
-fn an_avif_with_alpha_becomes_a_png_that_keeps_it() {
-    let dir = picture_book_dir("sticker.avif", FLOWER_ALPHA_AVIF);
+/// A book showing one picture with transparency, built: the EPUB's picture, which must be a PNG.
+fn built_sticker(name: &str, bytes: &[u8]) -> image::RgbaImage {
+    let dir = picture_book_dir(name, bytes);
     let (run, out) = build(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let files = read_zip(&out.path().join("book.epub"));
@@ -300,7 +300,12 @@ fn an_avif_with_alpha_becomes_a_png_that_keeps_it() {
         .find(|(n, _)| n.contains("sticker"))
         .expect("the picture is in the EPUB");
     assert!(name.ends_with(".png"), "{name}");
-    let img = image::load_from_memory(bytes).unwrap().into_rgba8();
+    image::load_from_memory(bytes).unwrap().into_rgba8()
+}
+
+#[test]
+fn an_avif_with_alpha_becomes_a_png_that_keeps_it() {
+    let img = built_sticker("sticker.avif", FLOWER_ALPHA_AVIF);
     assert_eq!(img.get_pixel(40, 100).0[3], 255, "the opaque half");
     assert!(
         img.get_pixel(280, 100).0[3].abs_diff(128) <= 2,
@@ -346,16 +351,7 @@ fn a_heif_with_transparency_becomes_a_png_that_keeps_it() {
         })
         .collect();
     let heif = heifer::encode_rgba8(w, h, &rgba, &heifer::EncodeOptions::default()).unwrap();
-    let dir = picture_book_dir("sticker.heic", &heif);
-    let (run, out) = build(dir.path());
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let files = read_zip(&out.path().join("book.epub"));
-    let (name, bytes) = files
-        .iter()
-        .find(|(n, _)| n.contains("sticker"))
-        .expect("the picture is in the EPUB");
-    assert!(name.ends_with(".png"), "{name}");
-    let img = image::load_from_memory(bytes).unwrap().into_rgba8();
+    let img = built_sticker("sticker.heic", &heif);
     assert_eq!(img.get_pixel(2, 8).0[3], 0, "the transparent half");
     let right = img.get_pixel(28, 8).0;
     assert!(
