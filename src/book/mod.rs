@@ -352,8 +352,14 @@ impl Loader<'_> {
                 SummaryItem::Chapter(c) => {
                     let chapter = self.summary_chapter(c, depth, summary);
                     let children = self.toc_items(&c.children, depth + 1, summary);
+                    // A draft has no chapter to carry its number; its title does, as mdBook
+                    // shows it, so that "5.1" under it follows a "5.".
+                    let title = match (chapter, &c.number) {
+                        (None, Some(n)) => format!("{} {}", crate::doc::section_number(n), c.title),
+                        _ => c.title.clone(),
+                    };
                     out.push(TocItem::Entry {
-                        title: c.title.clone(),
+                        title,
                         chapter,
                         children,
                     });

@@ -79,7 +79,10 @@ fn summary_that_cannot_be_read_is_an_error() {
             ("src/s.md", b"# S\n"),
             ("src/b.md", b"# B\n"),
         ],
-        &["a numbered chapter after suffix chapters", "SUMMARY.md:4:3"],
+        &[
+            "a numbered chapter or part after suffix chapters",
+            "SUMMARY.md:4:1",
+        ],
     );
 }
 
