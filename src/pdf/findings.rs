@@ -2,6 +2,8 @@
 //! no font has (at their first place in the chapter's source), the typesetter's own page checks,
 //! and why the PDF could not claim its standard.
 
+use super::model::TypesetBook;
+use super::write::Cause;
 use super::Findings;
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceMap, Span};
 use crate::doc::Document;
@@ -11,6 +13,7 @@ use crate::doc::Document;
 pub(super) fn diagnostics(
     findings: Findings,
     doc: &Document,
+    book: &TypesetBook,
     sources: &SourceMap,
     pdf_a: bool,
 ) -> Diagnostics {
@@ -25,15 +28,56 @@ pub(super) fn diagnostics(
                 .hint("this is a bug in bindery, not in the book; please report it with the book"),
         );
     }
-    if let Some(why) = findings.not_conforming {
-        let standard = if pdf_a { "PDF/A-2b" } else { "PDF/UA-1" };
-        diags.push(
-            Diagnostic::warning(format!("the PDF does not conform to {standard}: {why}"))
-                .code(Code::PdfStandard)
-                .hint("the PDF is still written and tagged; fix the reasons above to get a conforming file"),
-        );
+    let standard = if pdf_a { "PDF/A-2b" } else { "PDF/UA-1" };
+    for cause in findings.not_conforming {
+        diags.push(not_conforming(standard, cause, doc, book, sources));
     }
     diags
+}
+
+/// One reason the PDF does not meet its standard, at the place in the book's source that shows
+/// it when the words drawn there can be found in their chapter.
+fn not_conforming(
+    standard: &str,
+    cause: Cause,
+    doc: &Document,
+    book: &TypesetBook,
+    sources: &SourceMap,
+) -> Diagnostic {
+    let mut message = format!("the PDF does not conform to {standard}: {}", cause.what);
+    let mut span = None;
+    if let Some((page, text)) = &cause.place {
+        let words: String = text.trim().chars().take(40).collect();
+        message.push_str(&format!(" (page {}", page + 1));
+        if !words.is_empty() {
+            message.push_str(&format!(", in {words:?}"));
+        }
+        message.push(')');
+        span = chapter_on_page(book, *page).and_then(|chapter| {
+            let file = doc.chapters.get(chapter)?.file;
+            let at = sources
+                .text(file)
+                .find(words.as_str())
+                .filter(|_| !words.is_empty())?;
+            Some(Span::new(file, at..at + words.len()))
+        });
+    }
+    let mut d = Diagnostic::warning(message)
+        .code(Code::PdfStandard)
+        .hint("the PDF is still written and tagged, without the claim; change or remove these characters, or use a font that has them, to get a conforming file");
+    if let Some(span) = span {
+        d = d.at(span);
+    }
+    d
+}
+
+/// The chapter whose pages include `page`: the last to start on or before it.
+fn chapter_on_page(book: &TypesetBook, page: usize) -> Option<usize> {
+    book.anchors
+        .iter()
+        .filter(|((_, id), &(start, _))| id.is_none() && start <= page)
+        .max_by_key(|((chapter, _), &(start, _))| (start, *chapter))
+        .map(|((chapter, _), _)| *chapter)
 }
 
 /// A character no font has: a warning at its first place in the chapter's source.

@@ -86,7 +86,7 @@ struct Findings {
     /// What the typesetter's own checks found wrong with its pages ([`verify`]): bindery's bugs.
     layout: Vec<String>,
     /// Why the PDF could not be made to conform to its standard (PDF/UA-1 or PDF/A-2b), if so.
-    not_conforming: Option<String>,
+    not_conforming: Vec<write::Cause>,
 }
 
 /// A written PDF and what the author should hear about it.
@@ -99,6 +99,8 @@ pub struct WrittenPdf {
     pub pages: usize,
     /// How long each step took, in order (`-v` prints them).
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// What the build's last lines say about the PDF (SVG text drawn as outlines).
+    pub notes: Vec<String>,
 }
 
 /// Typeset and write the book. The PDF is validated against PDF/UA-1 (or PDF/A-2b); when the
@@ -177,31 +179,69 @@ pub fn write(
     let mut findings = Findings {
         missing,
         layout: layout_findings,
-        not_conforming: drawn_as_boxes,
+        not_conforming: drawn_as_boxes
+            .map(|what| vec![write::Cause { what, place: None }])
+            .unwrap_or_default(),
     };
     let mut timings = vec![("pdf: typeset", typeset), ("pdf: check pages", checked)];
     let start = std::time::Instant::now();
     let pictures = memo.map(|m| &m.pictures);
-    let bytes = match write::write(&book, images, fonts, &info, pictures) {
-        Ok(b) => b,
-        Err(write::Failure::NotConforming(why)) => {
-            findings.not_conforming = Some(why);
-            info.validate = false;
-            match write::write(&book, images, fonts, &info, pictures) {
-                Ok(b) => b,
-                Err(write::Failure::Other(e)) => return Err(e),
-                Err(write::Failure::NotConforming(why)) => return Err(Error::Encode(why)),
-            }
-        }
-        Err(write::Failure::Other(e)) => return Err(e),
-    };
+    let bytes = conforming_or_not(&book, images, fonts, &mut info, pictures, &mut findings)?;
+    let outlined: Vec<&str> = info
+        .outlined_svgs
+        .iter()
+        .filter_map(|&i| doc.images.get(i).map(|p| p.rel_path.as_str()))
+        .collect();
+    let notes = (!outlined.is_empty()).then(|| {
+        format!(
+            "PDF: the text of {} is drawn as outlines, its characters (such as combining marks drawn apart) being ones the standard cannot keep as text there; the picture's description stands for it",
+            outlined.join(", ")
+        )
+    });
     timings.push(("pdf: write", start.elapsed()));
     Ok(WrittenPdf {
+        notes: notes.into_iter().collect(),
         bytes,
-        diagnostics: findings::diagnostics(findings, doc, sources, settings.pdf_a),
+        diagnostics: findings::diagnostics(findings, doc, &book, sources, settings.pdf_a),
         pages: book.pages.len(),
         timings,
     })
+}
+
+/// Write the PDF to its standard when the content allows: SVG pictures whose text cannot keep
+/// its characters get their text drawn as outlines, and the file is written again; when it
+/// still cannot conform, it is written without the claim and the causes go into `findings`.
+fn conforming_or_not(
+    book: &model::TypesetBook,
+    images: &[Processed],
+    fonts: &FontBook,
+    info: &mut write::Info,
+    pictures: Option<&write::PictureMemo>,
+    findings: &mut Findings,
+) -> Result<Vec<u8>, Error> {
+    loop {
+        match write::write(book, images, fonts, info, pictures) {
+            Ok(bytes) => return Ok(bytes),
+            Err(write::Failure::Other(e)) => return Err(e),
+            Err(write::Failure::NotConforming(why)) if !info.validate => {
+                let words: Vec<String> = why.causes.into_iter().map(|c| c.what).collect();
+                return Err(Error::Encode(words.join("; ")));
+            }
+            Err(write::Failure::NotConforming(why)) => {
+                let more: Vec<usize> = why
+                    .outline_svgs
+                    .difference(&info.outlined_svgs)
+                    .copied()
+                    .collect();
+                if more.is_empty() {
+                    findings.not_conforming = why.causes;
+                    info.validate = false;
+                } else {
+                    info.outlined_svgs.extend(more);
+                }
+            }
+        }
+    }
 }
 
 /// Sizes of the pictures for layout; SVG drawings are measured from their own size.
@@ -345,7 +385,13 @@ pub fn write_handout(
     match write::write(&imposed, &images, fonts, &info, None) {
         Ok(b) => Ok((b, diags)),
         Err(write::Failure::Other(e)) => Err(e),
-        Err(write::Failure::NotConforming(why)) => Err(Error::Encode(why)),
+        Err(write::Failure::NotConforming(why)) => Err(Error::Encode(
+            why.causes
+                .into_iter()
+                .map(|c| c.what)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
     }
 }
 

@@ -96,6 +96,7 @@ pub(super) fn make(
             run.clock.record(step, took);
         }
         run.diags.extend(written.diagnostics);
+        made.notes.extend(written.notes);
         made.outputs.push(Output {
             name: format!("{name}.pdf"),
             bytes: written.bytes,

@@ -18,6 +18,7 @@ mod handout;
 mod hostile;
 mod outputs;
 mod pdf;
+mod pdf_standard;
 mod phone_photos;
 mod pictures;
 mod properties;

@@ -104,14 +104,18 @@ impl FontBook {
             let infos = out.glyph_infos();
             let positions = out.glyph_positions();
             glyphs.reserve(infos.len());
-            for (k, (info, pos)) in infos.iter().zip(positions).enumerate() {
+            // A cluster's text ends where the next cluster in the text starts. Glyphs come in
+            // visual order, so in right-to-left text the next cluster in the text is not the
+            // next glyph's: look it up among all cluster starts. (Taking the next glyph's gave
+            // right-to-left glyphs no characters, which PDF/UA forbids.)
+            let mut starts: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
+            starts.sort_unstable();
+            starts.dedup();
+            for (info, pos) in infos.iter().zip(positions) {
                 let start = info.cluster as usize;
-                // The cluster ends where the next different cluster starts (clusters are
-                // monotonic in LTR).
-                let end = infos[k + 1..]
-                    .iter()
-                    .map(|i| i.cluster as usize)
-                    .find(|&c| c != start)
+                let end = starts
+                    .get(starts.partition_point(|&s| s <= start))
+                    .copied()
                     .unwrap_or(text.len())
                     .max(start);
                 let advance = pos.x_advance as f32 / upem;

@@ -1,7 +1,7 @@
 //! Drawing the items of a page (text, pictures, rectangles, rules) on a krilla surface, each
 //! tagged as content or marked as an artifact, and the page's links as annotations.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use krilla::action::{Action, LinkAction};
@@ -34,6 +34,8 @@ pub(super) struct TextRun<'a> {
     color: Color,
     glyphs: &'a [crate::pdf::shape::Glyph],
     text: &'a str,
+    /// Where krilla reports a finding about these glyphs.
+    location: Option<krilla::surface::Location>,
 }
 
 /// What drawing the pages needs across them: the faces and pictures, each turned into
@@ -43,6 +45,10 @@ pub(super) struct Drawer<'a> {
     pub(super) fonts: HashMap<FaceId, Font>,
     pub(super) pictures: KrillaPictures<'a>,
     pub(super) leaves: Vec<Leaves>,
+    /// SVG pictures to draw with their text as outlines.
+    pub(super) outlined_svgs: &'a BTreeSet<usize>,
+    /// The SVG pictures drawn, for finding those whose text fails the standard.
+    pub(super) svgs: BTreeSet<usize>,
 }
 
 impl Drawer<'_> {
@@ -52,7 +58,7 @@ impl Drawer<'_> {
         surface: &mut Surface,
         item: &PageItem,
         page: &Page,
-        page_index: usize,
+        (page_index, item_index): (usize, usize),
     ) -> Result<(), Error> {
         match item {
             PageItem::Text {
@@ -73,6 +79,7 @@ impl Drawer<'_> {
                     color: *c,
                     glyphs,
                     text,
+                    location: super::conformance::location(page_index, item_index),
                 };
                 let header = *y < page.height / 2.0;
                 self.draw_text(surface, &run, (*artifact, header), *tag, page_index)?;
@@ -128,7 +135,7 @@ impl Drawer<'_> {
                     -g.y_offset,
                     0.0,
                     g.range.clone(),
-                    None,
+                    run.location,
                 )
             })
             .collect();
@@ -187,8 +194,14 @@ impl Drawer<'_> {
         match picture {
             Picture::Raster(img) => surface.draw_image(img, size),
             Picture::Vector(tree) => {
-                // SVG stays vector graphics: sharp at any zoom and print size.
-                surface.draw_svg(&tree, size, SvgSettings::default());
+                // SVG stays vector graphics: sharp at any zoom and print size, its text kept
+                // as text unless it cannot keep its characters under the standard.
+                self.svgs.insert(image);
+                let settings = SvgSettings {
+                    embed_text: !self.outlined_svgs.contains(&image),
+                    ..SvgSettings::default()
+                };
+                surface.draw_svg(&tree, size, settings);
             }
         }
         surface.pop();
@@ -249,7 +262,7 @@ pub(super) fn annotate(
     }
 }
 
-fn font_for(
+pub(super) fn font_for(
     fonts: &mut HashMap<FaceId, Font>,
     faces: &FontBook,
     face: FaceId,

@@ -6,15 +6,17 @@
 //! `write` states the order; [`draw`] draws the items of a page, [`tags`] builds the tag
 //! tree, [`pictures`] turns processed pictures into krilla's.
 
+mod conformance;
 mod draw;
 mod pictures;
 mod tags;
 
+pub use conformance::{Cause, Nonconformity};
 use draw::{annotate, Drawer};
 pub use pictures::{svg_size, PictureMemo};
 use tags::{tag_tree, Leaves};
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::num::NonZeroU32;
 
 use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, Validator};
@@ -41,6 +43,9 @@ pub struct Info<'a> {
     pub pdf_a: bool,
     /// Check conformance to the standard (PDF/UA-1 or PDF/A-2b) while writing.
     pub validate: bool,
+    /// SVG pictures (by index) whose text is drawn as outlines: text that cannot keep its
+    /// characters under the standard (see [`Nonconformity::outline_svgs`]).
+    pub outlined_svgs: BTreeSet<usize>,
 }
 
 impl<'a> Info<'a> {
@@ -55,13 +60,14 @@ impl<'a> Info<'a> {
             modified: doc.meta.modified,
             pdf_a,
             validate,
+            outlined_svgs: BTreeSet::new(),
         }
     }
 }
 
 /// Why writing failed: the content does not meet the standard, or something else.
 pub enum Failure {
-    NotConforming(String),
+    NotConforming(Nonconformity),
     Other(Error),
 }
 
@@ -94,6 +100,8 @@ pub fn write(
         fonts: HashMap::new(),
         pictures: pictures::KrillaPictures::new(images, memo),
         leaves: vec![Leaves::default(); book.structure.len()],
+        outlined_svgs: &info.outlined_svgs,
+        svgs: BTreeSet::new(),
     };
     let mut labels = PageLabels::default();
     for (page_index, page) in book.pages.iter().enumerate() {
@@ -104,7 +112,7 @@ pub fn write(
         let mut links = Vec::new();
         {
             let mut surface = kpage.surface();
-            for item in &page.items {
+            for (item_index, item) in page.items.iter().enumerate() {
                 match item {
                     PageItem::Link {
                         x,
@@ -114,7 +122,7 @@ pub fn write(
                         target,
                         tag,
                     } => links.push((*x, *y, *w, *h, target.clone(), *tag)),
-                    _ => drawer.draw(&mut surface, item, page, page_index)?,
+                    _ => drawer.draw(&mut surface, item, page, (page_index, item_index))?,
                 }
             }
             surface.finish();
@@ -129,28 +137,45 @@ pub fn write(
     }
     document.set_outline(outline);
     document.set_metadata(metadata(info));
-    document.finish().map_err(|e| match e {
-        krilla::error::KrillaError::Validation(v) => Failure::NotConforming(
-            v.iter()
-                .map(|(err, _)| format!("{err:?}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        other => Failure::Other(Error::Encode(format!("PDF writing failed: {other:?}"))),
-    })
+    match document.finish() {
+        Ok(bytes) => Ok(bytes),
+        Err(krilla::error::KrillaError::Validation(v)) => {
+            let findings: Vec<_> = v.into_iter().map(|(finding, _)| finding).collect();
+            let mut why = conformance::explain(&findings, book, faces, &drawer.fonts);
+            if why.in_svg_text {
+                let pictures = &mut drawer.pictures;
+                why.outline_svgs = conformance::svgs_with_failing_text(
+                    &drawer.svgs,
+                    &mut |index| match pictures.get(index) {
+                        Some(pictures::Picture::Vector(tree)) => Some(tree),
+                        _ => None,
+                    },
+                    validator(info),
+                );
+            }
+            Err(Failure::NotConforming(why))
+        }
+        Err(other) => Err(Failure::Other(Error::Encode(format!(
+            "PDF writing failed: {other:?}"
+        )))),
+    }
+}
+
+/// The standard the book is written to: PDF/A-2b or PDF/UA-1.
+fn validator(info: &Info) -> Validator {
+    if info.pdf_a {
+        Validator::A(Archival::A2_B)
+    } else {
+        Validator::Ua(Accessibility::UA1)
+    }
 }
 
 /// The standard to validate against (PDF/A-2b or PDF/UA-1, unless validation is off), and
 /// tagging for a book with a structure (an imposed handout has none).
 fn serialize_settings(book: &TypesetBook, info: &Info) -> Result<SerializeSettings, Failure> {
-    let validator = if info.pdf_a {
-        Validator::A(Archival::A2_B)
-    } else {
-        Validator::Ua(Accessibility::UA1)
-    };
     let builder = ConfigurationBuilder::new();
     let builder = if info.validate {
-        builder.set_validator(validator)
+        builder.set_validator(validator(info))
     } else {
         builder
     };
