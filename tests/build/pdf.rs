@@ -1006,6 +1006,33 @@ fn table_header_words_are_never_broken() {
     }
 }
 
+/// Badges written side by side with no space between them (`![a](a.svg)![b](b.svg)`) wrap
+/// inside their table cell, as a browser wraps pictures: a line may break before and after a
+/// picture, so no picture runs out of its column or off the page.
+#[test]
+fn pictures_side_by_side_wrap_inside_their_table_cell() {
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"110\" height=\"20\"><rect width=\"110\" height=\"20\" fill=\"#4c1\"/></svg>";
+    let badges: String = (1..=6).map(|i| format!("![badge {i}](b.svg)")).collect();
+    let md = format!("# Badges\n\n| Crate | Status | Notes |\n|---|---|---|\n| bar | {badges} | ok |\n\nText {badges}text.\n");
+    let book = typeset_chapter(&md, &[("src/b.svg", svg)]);
+    let settings = layout_settings(&bindery::config::PdfSettings::default());
+    let findings = bindery::pdf::verify::verify(&book, &settings);
+    assert!(findings.is_empty(), "{findings:?}");
+    let rows: std::collections::BTreeSet<i32> = book
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            bindery::pdf::model::PageItem::Image { y, .. } => Some(*y as i32),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        rows.len() >= 4,
+        "the badges wrap onto several lines: {rows:?}"
+    );
+}
+
 /// Two-sided: the body starts on a right-hand page whatever the length of the front matter
 /// (a blank, unnumbered page is added when it is odd), so inner margins and running heads
 /// fall on the right sides; and a wrapped contents entry hangs under its title, not its number.

@@ -38,22 +38,32 @@ impl Ctx<'_> {
         let mut pending_space = false;
         // The last character of the text before, while nothing else came between.
         let mut last_char: Option<char> = None;
+        // A picture came last, with nothing after it yet.
+        let mut after_picture = false;
         for span in spans {
             match &span.kind {
                 StyledKind::Break => {
                     out.forced_break();
                     pending_space = false;
+                    after_picture = false;
                     last_char = None;
                 }
                 StyledKind::Anchor(id) => {
                     out.push_box(0.0, Piece::Anchor(id.clone()));
                 }
                 StyledKind::Image(id, alt) => {
-                    last_char = None;
                     if pending_space {
                         out.glue(space_w);
                         pending_space = false;
+                    } else if !out.items.is_empty() && last_char.is_none_or(picture_may_follow) {
+                        // A picture is a box of its own, as in a browser: a line may break
+                        // before it and after it even where no space is written (badges in a
+                        // row, `![a](a.svg)![b](b.svg)`), at a cost, so spaces are preferred,
+                        // and never where Unicode keeps the text together (`(![a](a.svg)).`).
+                        out.cut(Cut::Soft, fs);
                     }
+                    last_char = None;
+                    after_picture = true;
                     let (pw, ph) = self.image_sizes.get(*id).map_or((0, 0), |s| s.pixels());
                     let h = fs * em::INLINE_PICTURE_HEIGHT;
                     let w = if ph > 0 {
@@ -86,6 +96,10 @@ impl Ctx<'_> {
                         }
                         if pending_space && !out.items.is_empty() {
                             out.glue(space_w);
+                        } else if after_picture {
+                            if word.chars().next().is_some_and(may_follow_a_picture) {
+                                out.cut(Cut::Soft, span.style.size);
+                            }
                         } else if let (Some(before), Some(after)) = (last_char, word.chars().next())
                         {
                             // Two spans meeting inside CJK text (`中文**粗体**`).
@@ -94,6 +108,7 @@ impl Ctx<'_> {
                             }
                         }
                         pending_space = false;
+                        after_picture = false;
                         last_char = word.chars().next_back();
                         self.word(word, span, width, hyphenate.then_some(hyphen), &mut out);
                         let _ = words.peek();
@@ -257,5 +272,35 @@ impl Prepared {
             shrink: space * SPACE_SHRINK,
         });
         self.pieces.push(None);
+    }
+}
+
+/// A picture breaks lines as an ideograph does (CSS Text: atomic inlines are class ID in UAX #14).
+const AS_A_PICTURE: char = '\u{4E00}';
+
+/// Whether a line may break between the character `before` and a picture after it.
+fn picture_may_follow(before: char) -> bool {
+    breaks::between(before, AS_A_PICTURE, "").is_some()
+}
+
+/// Whether a line may break between a picture and the character `after` it.
+fn may_follow_a_picture(after: char) -> bool {
+    breaks::between(AS_A_PICTURE, after, "").is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_picture_breaks_as_an_ideograph_does() {
+        // Before a picture: not after an opening bracket; after a word or another picture.
+        assert!(picture_may_follow('a'));
+        assert!(!picture_may_follow('('));
+        // After a picture: before a word, never before closing punctuation.
+        assert!(may_follow_a_picture('a'));
+        for c in ['.', ',', ')', '!', '?', ':', ';'] {
+            assert!(!may_follow_a_picture(c), "{c}");
+        }
     }
 }
