@@ -546,7 +546,12 @@ impl Loader<'_> {
         };
         let options = markdown::ParseOptions {
             max_nesting: self.config.bindery.limits.max_nesting,
-            math: self.config.output.html.mathjax_support,
+            // Maths as the book declares it: MathJax's delimiters under `mathjax-support`,
+            // the KaTeX preprocessor's dollars under `[preprocessor.katex]`.
+            math: markdown::MathSyntax {
+                mathjax: self.config.output.html.mathjax_support,
+                dollars: self.config.has_preprocessor("katex"),
+            },
         };
         let parsed =
             markdown::parse_with(&body, parse_file, base, options, &mut resolver, self.diags);

@@ -19,6 +19,16 @@ pub struct Config {
     pub book: BookSection,
     pub output: OutputSection,
     pub bindery: BinderySection,
+    /// mdBook's preprocessors, by name: bindery runs none of them, but what they declare
+    /// changes how the book reads (`katex`: `$` maths).
+    pub preprocessor: toml::Table,
+}
+
+impl Config {
+    /// Whether book.toml configures mdBook's preprocessor `name` (`[preprocessor.NAME]`).
+    pub fn has_preprocessor(&self, name: &str) -> bool {
+        self.preprocessor.contains_key(name)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -4,14 +4,33 @@
 
 use crate::text::nfc;
 
-/// Byte ranges of TeX in mdBook's MathJax delimiters (`\\(`..`\\)`, `\\[`..`\\]`, `$$`..`$$`,
-/// delimiters included), outside code. A delimiter never closed is text.
-pub(super) fn math_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+/// Which delimiters mark maths in a book: as many as its book.toml declares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MathSyntax {
+    /// mdBook's `mathjax-support`: `\\(`..`\\)`, `\\[`..`\\]` and `$$`..`$$`.
+    pub mathjax: bool,
+    /// The KaTeX preprocessor's `$`..`$` and `$$`..`$$`, with `\$` a dollar sign. A `$` opens
+    /// maths only before a non-space and closes it only after a non-space and not before a digit,
+    /// so prices (`$5 and $10`) stay text.
+    pub dollars: bool,
+}
+
+impl MathSyntax {
+    pub fn any(self) -> bool {
+        self.mathjax || self.dollars
+    }
+}
+
+/// Byte ranges of TeX in the delimiters `syntax` declares (delimiters included), outside code.
+/// A delimiter never closed is text.
+pub(super) fn math_ranges(text: &str, syntax: MathSyntax) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut fence: Option<(u8, usize)> = None;
     let mut line_start = true;
+    // No `$` before this offset closes inline maths (see `inline_dollars`).
+    let mut no_closer_before = 0;
     while i < bytes.len() {
         if line_start {
             // Fenced code blocks: nothing inside is maths.
@@ -69,14 +88,29 @@ pub(super) fn math_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
                     None => i + n,
                 };
             }
+            b'\\' if syntax.dollars && bytes.get(i + 1) == Some(&b'$') => i += 2,
             _ => {
                 let rest = &text[i..];
-                let delimiters = [("\\\\(", "\\\\)"), ("\\\\[", "\\\\]"), ("$$", "$$")];
-                let found = delimiters.iter().find_map(|(open, close)| {
-                    let inner = rest.strip_prefix(open)?;
-                    let e = inner.find(close).filter(|&e| e > 0)?;
-                    Some(open.len() + e + close.len())
-                });
+                let delimiters: &[(&str, &str)] = if syntax.mathjax {
+                    &[("\\\\(", "\\\\)"), ("\\\\[", "\\\\]"), ("$$", "$$")]
+                } else {
+                    &[("$$", "$$")]
+                };
+                let found = delimiters
+                    .iter()
+                    .find_map(|(open, close)| {
+                        let inner = rest.strip_prefix(open)?;
+                        let e = inner.find(close).filter(|&e| e > 0)?;
+                        Some(open.len() + e + close.len())
+                    })
+                    .or_else(|| {
+                        if !syntax.dollars || i < no_closer_before {
+                            return None;
+                        }
+                        inline_dollars(rest)
+                            .map_err(|stop| no_closer_before = i + stop)
+                            .ok()
+                    });
                 match found {
                     Some(len) => {
                         out.push(i..i + len);
@@ -88,6 +122,51 @@ pub(super) fn math_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
         }
     }
     out
+}
+
+/// The length of `$TeX$` at the start of `rest`, by the rule that keeps prices text: the opening
+/// `$` is followed by a non-space, the closing one (not escaped) follows a non-space and is not
+/// followed by a digit, and no blank line or code span comes between.
+///
+/// `Err(n)`: no `$` in the first `n` bytes of `rest` closes maths for any opening `$` there (a
+/// closing `$` qualifies whichever `$` opened), so the caller tries no opening `$` before them
+/// again and a paragraph of unclosed dollars is read once, not once per dollar.
+fn inline_dollars(rest: &str) -> Result<usize, usize> {
+    let Some(inner) = rest.strip_prefix('$') else {
+        return Err(0);
+    };
+    if inner.starts_with('$') || inner.starts_with(char::is_whitespace) {
+        return Err(0);
+    }
+    let bytes = inner.as_bytes();
+    let mut j = 0;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            // Code is never inside inline maths: the code span is read as code.
+            b'`' => return Err(1 + j),
+            b'\n'
+                if inner[j + 1..]
+                    .trim_start_matches([' ', '\t', '\r'])
+                    .starts_with('\n') =>
+            {
+                return Err(1 + j)
+            }
+            b'$' => {
+                let before = inner[..j].chars().next_back();
+                let after = inner[j + 1..].chars().next();
+                if j > 0
+                    && before.is_some_and(|c| !c.is_whitespace())
+                    && !after.is_some_and(|c| c.is_ascii_digit())
+                {
+                    return Ok(1 + j + 1);
+                }
+                j += 1;
+            }
+            _ => j += 1,
+        }
+    }
+    Err(rest.len())
 }
 
 /// `text` with every range replaced by as many plain letters (line breaks kept), so the

@@ -15,6 +15,7 @@ use pulldown_cmark::{Event, Options, Parser};
 use super::html;
 use crate::diag::{Diagnostics, FileId, Span};
 use crate::doc::{Block, Footnote, ImageId};
+pub use math::MathSyntax;
 use math::{mask, math_ranges};
 use tree::Builder;
 
@@ -62,8 +63,8 @@ pub fn options() -> Options {
 #[derive(Debug, Clone, Copy)]
 pub struct ParseOptions {
     pub max_nesting: usize,
-    /// mdBook's `mathjax-support`: TeX between `\\(`..`\\)`, `\\[`..`\\]`, `$$`..`$$` is maths.
-    pub math: bool,
+    /// The delimiters that mark maths (none unless book.toml declares them).
+    pub math: MathSyntax,
 }
 
 /// Parse a report body. `base` is the byte offset of `body` in the file (after front matter), so
@@ -78,7 +79,7 @@ pub fn parse<R: Resolver>(
 ) -> Parsed {
     let options = ParseOptions {
         max_nesting,
-        math: false,
+        math: MathSyntax::default(),
     };
     parse_with(body, file, base, options, resolver, diags)
 }
@@ -96,8 +97,8 @@ pub fn parse_with<R: Resolver>(
     // Maths is found before parsing and masked with letters of the same length, so the parser
     // sees plain text there (no emphasis, links or escapes inside TeX); the original text is
     // put back as one maths node.
-    let math = if options.math {
-        math_ranges(body)
+    let math = if options.math.any() {
+        math_ranges(body, options.math)
     } else {
         Vec::new()
     };

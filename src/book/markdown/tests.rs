@@ -12,7 +12,17 @@ impl Resolver for AnyPicture {
     }
 }
 
-fn tree(text: &str, math: bool) -> (Vec<Block>, Diagnostics) {
+fn tree(text: &str, mathjax: bool) -> (Vec<Block>, Diagnostics) {
+    tree_with(
+        text,
+        MathSyntax {
+            mathjax,
+            dollars: false,
+        },
+    )
+}
+
+fn tree_with(text: &str, math: MathSyntax) -> (Vec<Block>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let options = ParseOptions {
         max_nesting: 64,
@@ -81,8 +91,54 @@ fn maths_is_kept_exactly_with_its_delimiters() {
 fn math_ranges_skip_code() {
     let text =
         "```toml\na = 1\n```\n\nText \\\\(a\\\\) here.\n```\n$$x$$\n```\n`$$y$$` $$z$$ \\\\(open";
-    let r: Vec<&str> = math_ranges(text).into_iter().map(|r| &text[r]).collect();
+    let mathjax = MathSyntax {
+        mathjax: true,
+        dollars: false,
+    };
+    let r: Vec<&str> = math_ranges(text, mathjax)
+        .into_iter()
+        .map(|r| &text[r])
+        .collect();
     assert_eq!(r, ["\\\\(a\\\\)", "$$z$$"]);
+}
+
+/// The KaTeX preprocessor's dollars: `$TeX$` and `$$TeX$$` are maths, kept whole (no emphasis
+/// inside); prices, an escaped `\$`, a `$` before a space or after one, and code stay text.
+#[test]
+fn dollar_maths_leaves_prices_and_code_alone() {
+    let dollars = MathSyntax {
+        mathjax: false,
+        dollars: true,
+    };
+    let text = "Tickets cost $5 and $10, or \\$x\\$.\n\n$a_1*b*c_2$ and $$\\sum_i x_i$$ here.\n\n$ x$ and $x $ and $2$3 and `$c$`.\n\n$a\n\nb$\n\n$$\nx = y\n$$\n";
+    let r: Vec<&str> = math_ranges(text, dollars)
+        .into_iter()
+        .map(|r| &text[r])
+        .collect();
+    assert_eq!(r, ["$a_1*b*c_2$", "$$\\sum_i x_i$$", "$$\nx = y\n$$"]);
+    // Numbers are maths where a closing `$` follows (`$25-$word`, as the orchard book writes),
+    // money where none does.
+    let numbers = "$1$ and $2x$ and a $25-$word but $3.50/month or $5-$10.";
+    let r: Vec<&str> = math_ranges(numbers, dollars)
+        .into_iter()
+        .map(|r| &numbers[r])
+        .collect();
+    assert_eq!(r, ["$1$", "$2x$", "$25-$"]);
+    let (blocks, _) = tree_with(text, dollars);
+    let mut maths = Vec::new();
+    let mut emphasis = false;
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| match i {
+        Inline::Math(t) => maths.push(t.clone()),
+        Inline::Emphasis(_) => emphasis = true,
+        _ => {}
+    });
+    assert_eq!(maths.len(), 3, "{maths:?}");
+    assert!(!emphasis, "no emphasis is read inside maths");
+    assert!(crate::doc::Inline::plain_text(match &blocks[0] {
+        Block::Paragraph(p) => p,
+        other => panic!("{other:?}"),
+    })
+    .starts_with("Tickets cost $5 and $10, or $x$."));
 }
 
 #[test]
