@@ -222,6 +222,8 @@ pub enum Code {
     LinkLeavesBook,
     /// An address over 32 KiB: its text, no link.
     LongLink,
+    /// A formula or a maths macro that cannot be read: shown as its TeX.
+    Maths,
     /// A chapter listed in SUMMARY.md whose file is missing: a draft.
     MissingChapter,
     /// A character no font has: an empty box in the PDF.
@@ -256,7 +258,7 @@ pub enum Code {
 
 impl Code {
     /// Every kind, in the order of their codes.
-    pub const ALL: [Code; 27] = [
+    pub const ALL: [Code; 28] = [
         Code::AltText,
         Code::BadPicture,
         Code::BrokenAnchor,
@@ -269,6 +271,7 @@ impl Code {
         Code::LayoutCheck,
         Code::LinkLeavesBook,
         Code::LongLink,
+        Code::Maths,
         Code::MissingChapter,
         Code::MissingGlyph,
         Code::MissingInclude,
@@ -301,6 +304,7 @@ impl Code {
             Code::LayoutCheck => "layout-check",
             Code::LinkLeavesBook => "link-leaves-book",
             Code::LongLink => "long-link",
+            Code::Maths => "maths",
             Code::MissingChapter => "missing-chapter",
             Code::MissingGlyph => "missing-glyph",
             Code::MissingInclude => "missing-include",

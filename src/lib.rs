@@ -15,6 +15,7 @@ pub mod epub;
 pub mod fingerprint;
 pub mod folder;
 pub mod labels;
+pub mod maths;
 mod memory;
 pub mod new_report;
 pub mod output;

@@ -8,6 +8,7 @@ pub mod html;
 pub mod include;
 pub mod links;
 pub mod markdown;
+mod maths;
 mod pictures;
 pub mod summary;
 
@@ -135,8 +136,16 @@ pub fn load(
         );
         return Ok(None);
     }
+    let book_maths = maths::book_maths(
+        &config,
+        &fs,
+        &display_path(root, "book.toml"),
+        diags,
+        &mut files_read,
+    );
     let mut loader = Loader {
         fs: &fs,
+        maths: book_maths,
         src_dir: src_dir.clone(),
         sources,
         diags,
@@ -283,6 +292,8 @@ struct Loader<'a> {
     files_read: &'a mut Vec<PathBuf>,
     /// book.toml in the source map, so a problem with a file it names points at the key.
     config_file: Option<FileId>,
+    /// The maths the book declares, and the reader of its formulas.
+    maths: maths::BookMaths,
 }
 
 /// One report file to load, with what the chapter list says about it.
@@ -546,15 +557,16 @@ impl Loader<'_> {
         };
         let options = markdown::ParseOptions {
             max_nesting: self.config.bindery.limits.max_nesting,
-            // Maths as the book declares it: MathJax's delimiters under `mathjax-support`,
-            // the KaTeX preprocessor's dollars under `[preprocessor.katex]`.
-            math: markdown::MathSyntax {
-                mathjax: self.config.output.html.mathjax_support,
-                dollars: self.config.has_preprocessor("katex"),
-            },
+            math: self.maths.syntax,
         };
-        let parsed =
+        let mut parsed =
             markdown::parse_with(&body, parse_file, base, options, &mut resolver, self.diags);
+        if let Some(reader) = &self.maths.reader {
+            reader.convert_formulas(&mut parsed.blocks, self.diags);
+            for footnote in &mut parsed.footnotes {
+                reader.convert_formulas(&mut footnote.blocks, self.diags);
+            }
+        }
         warn_undefined_footnotes(&parsed, &body, parse_file, base, self.diags);
         let first_heading = parsed.blocks.iter().find_map(|b| match b {
             Block::Heading { content, .. } => Some(Inline::plain_text(content)),

@@ -194,6 +194,23 @@ pub enum Block {
     },
 }
 
+/// A formula in TeX, found where the book declares maths.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    /// What a reader of the web book sees before MathJax or KaTeX runs, delimiters included
+    /// (`\(x^2\)`, `$x$`): shown where the formula cannot be typeset.
+    pub source: String,
+    /// The TeX inside the delimiters, as the maths engine reads it.
+    pub tex: String,
+    /// Display maths (`$$…$$`, `\[…\]`): set on a line of its own.
+    pub display: bool,
+    /// Presentation MathML (MathML Core, the TeX as its `alttext`): `None` until the book's
+    /// maths is converted, and where it cannot be (a warning says why).
+    pub mathml: Option<String>,
+    /// Where the formula is written, delimiters included.
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub enum Inline {
     Text(String),
@@ -218,9 +235,8 @@ pub enum Inline {
     },
     LineBreak,
     SoftBreak,
-    /// TeX as written between mdBook's MathJax delimiters, with them (`\(x^2\)`, `$$…$$`):
-    /// kept exactly (no emphasis or links inside); typesetting it is later work.
-    Math(String),
+    /// A formula, where the book declares maths (no emphasis or links are read inside).
+    Math(Formula),
     /// A picture that could not be used (missing, unreadable, undecodable): shown as a framed
     /// note with its description and file name, so the reader sees that something is missing.
     MissingPicture {
@@ -378,7 +394,7 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
             | Inline::Run { content: c, .. } => collect_text(c, out),
             Inline::Image(image) => out.push_str(&image.alt),
             Inline::MissingPicture { alt, .. } => out.push_str(alt),
-            Inline::Math(tex) => out.push_str(tex),
+            Inline::Math(formula) => out.push_str(&formula.source),
             Inline::SoftBreak | Inline::LineBreak => out.push(' '),
             Inline::FootnoteRef { .. } => {}
         }

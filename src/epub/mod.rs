@@ -250,8 +250,12 @@ impl Contents {
     /// A page of the reading order: the file, its manifest item and its spine entry (with
     /// `spine_attributes`, such as ` linear="yes"`).
     fn page(&mut self, id: &str, href: &str, text: String, spine_attributes: &str) {
+        // Reading systems look for MathML only where the manifest says a page has it (and
+        // EPUBCheck requires the property exactly there). Text is escaped, so `<math` is only
+        // ever an element.
+        let properties = text.contains("<math").then_some("mathml");
         self.text(href, text);
-        manifest_item(&mut self.manifest, id, href, XHTML, None);
+        manifest_item(&mut self.manifest, id, href, XHTML, properties);
         let _ = writeln!(self.spine, "<itemref idref=\"{id}\"{spine_attributes}/>");
     }
 
@@ -384,7 +388,9 @@ fn usage(doc: &Document) -> Usage {
         visit_inlines(&blocks, &mut |i| match i {
             Inline::Emphasis(_) => u.emphasis = true,
             Inline::Strong(_) => u.strong = true,
-            Inline::Code(_) | Inline::Math(_) => u.code = true,
+            Inline::Code(_) => u.code = true,
+            // A formula shown as its TeX (one that could not be converted) is set in code.
+            Inline::Math(f) if f.mathml.is_none() => u.code = true,
             _ => {}
         });
     }

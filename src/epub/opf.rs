@@ -19,6 +19,8 @@ pub fn w3c_datetime(epoch: i64) -> String {
 /// an accessibility checker (Ace) would.
 struct Access {
     has_images: bool,
+    /// Formulas written as MathML.
+    has_mathml: bool,
     all_alt: bool,
     /// Tables with no header row: their cells cannot be read with their column's name.
     tables_without_header: usize,
@@ -49,6 +51,7 @@ impl Access {
 fn access(doc: &Document) -> Access {
     let mut a = Access {
         has_images: false,
+        has_mathml: false,
         all_alt: true,
         tables_without_header: 0,
         links_without_text: 0,
@@ -73,6 +76,7 @@ fn access(doc: &Document) -> Access {
                 a.has_images = true;
                 a.all_alt &= !crate::doc::alt::is_placeholder_alt(&image.alt);
             }
+            Inline::Math(formula) => a.has_mathml |= formula.mathml.is_some(),
             Inline::Link {
                 target, content, ..
             } if !matches!(target, LinkTarget::Unresolved(_) | LinkTarget::None)
@@ -192,6 +196,11 @@ fn accessibility(doc: &Document, certified_by: Option<&str>) -> String {
     }
     if a.has_images && a.all_alt {
         md.push_str("<meta property=\"schema:accessibilityFeature\">alternativeText</meta>\n");
+    }
+    if a.has_mathml {
+        // Formulas are MathML, each with its TeX as a text alternative (`alttext`).
+        md.push_str("<meta property=\"schema:accessibilityFeature\">MathML</meta>\n");
+        md.push_str("<meta property=\"schema:accessibilityFeature\">describedMath</meta>\n");
     }
     md.push_str("<meta property=\"schema:accessibilityHazard\">none</meta>\n");
     let missing = a.missing();

@@ -512,9 +512,13 @@ impl Writer<'_> {
             Inline::SoftBreak => self.out.push('\n'),
             Inline::LineBreak => self.out.push_str("<br/>\n"),
             Inline::Image(image) => self.image(image, Some("inline")),
-            Inline::Math(tex) => {
-                let _ = write!(self.out, "<span class=\"math\">{}</span>", escape_text(tex));
-            }
+            Inline::Math(formula) => match &formula.mathml {
+                Some(mathml) => self.out.push_str(mathml),
+                None => {
+                    let shown = escape_text(&formula.source);
+                    let _ = write!(self.out, "<span class=\"math\">{shown}</span>");
+                }
+            },
             Inline::MissingPicture { alt, path } => {
                 let _ = write!(
                     self.out,

@@ -16,6 +16,7 @@ mod diagnostics;
 mod epub;
 mod handout;
 mod hostile;
+mod maths;
 mod outputs;
 mod pdf;
 mod pdf_standard;

@@ -2,6 +2,8 @@
 //! it, and masked with letters of the same length, so no emphasis, link or escape is ever found
 //! inside a formula; the builder puts the original text back as one maths node.
 
+use crate::diag::Span;
+use crate::doc::Formula;
 use crate::text::nfc;
 
 /// Which delimiters mark maths in a book: as many as its book.toml declares.
@@ -189,20 +191,51 @@ pub(super) fn mask(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
     out
 }
 
-/// TeX as a book shows it with MathJax: `\\(x\\)` in the Markdown is `\(x\)` on the page.
-pub(super) fn math_text(source: &str) -> String {
-    let tex = if let Some(inner) = source
-        .strip_prefix("\\\\(")
-        .and_then(|s| s.strip_suffix("\\\\)"))
-    {
-        format!("\\({inner}\\)")
-    } else if let Some(inner) = source
-        .strip_prefix("\\\\[")
-        .and_then(|s| s.strip_suffix("\\\\]"))
-    {
-        format!("\\[{inner}\\]")
+/// The formula written at `raw` (delimiters included, at `span`), as the web book's maths engine
+/// reads it. MathJax reads the page Markdown made, so formulas between MathJax's delimiters lose
+/// Markdown's backslash escapes (`\\(x\\)` is `\(x\)`, `\\{` is `\{`); the KaTeX preprocessor
+/// reads the source as written, and its dollars win where a book declares both.
+pub(super) fn formula(raw: &str, span: Span, syntax: MathSyntax) -> Formula {
+    let after_markdown = raw.starts_with("\\\\") || (raw.starts_with("$$") && !syntax.dollars);
+    let source = nfc(&if after_markdown {
+        unescape(raw)
     } else {
-        source.to_string()
+        raw.to_string()
+    });
+    let (delimiter, display) = if source.starts_with("\\(") {
+        (2, false)
+    } else if source.starts_with("\\[") || source.starts_with("$$") {
+        (2, true)
+    } else {
+        (1, false)
     };
-    nfc(&tex)
+    let tex = source
+        .get(delimiter..source.len().saturating_sub(delimiter))
+        .unwrap_or_default()
+        .to_string();
+    Formula {
+        source,
+        tex,
+        display,
+        mathml: None,
+        span,
+    }
+}
+
+/// CommonMark's backslash escapes taken out: a backslash before ASCII punctuation stands for
+/// that character.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(&next) = chars.peek().filter(|n| n.is_ascii_punctuation()) {
+                out.push(next);
+                chars.next();
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }

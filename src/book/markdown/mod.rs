@@ -119,7 +119,7 @@ pub fn parse_with<R: Resolver>(
         if let Some(m) = math.get(next_math) {
             let overlaps = range.start < m.end && range.end > m.start;
             if overlaps && matches!(event, Event::Text(_)) {
-                next_math = b.text_with_math(body, range, &math, next_math);
+                next_math = b.text_with_math(body, range, &math, options.math, next_math);
                 continue;
             }
             // Line breaks inside maths that spans lines belong to the maths node.

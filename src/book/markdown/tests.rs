@@ -60,16 +60,36 @@ fn maths_is_kept_exactly_with_its_delimiters() {
     let (blocks, _) = tree(text, true);
     let mut maths = Vec::new();
     crate::doc::visit::visit_inlines(&blocks, &mut |i| {
-        if let Inline::Math(t) = i {
-            maths.push(t.clone());
+        if let Inline::Math(f) = i {
+            maths.push((
+                f.source.clone(),
+                f.tex.clone(),
+                f.display,
+                &text[f.span.start..f.span.end],
+            ));
         }
     });
     assert_eq!(
         maths,
         [
-            "\\(a*b*c_1\\)",
-            "$$\n\\sum_{i} x_i [a](b)\n$$",
-            "\\[ d^2 \\]"
+            (
+                "\\(a*b*c_1\\)".into(),
+                "a*b*c_1".into(),
+                false,
+                "\\\\(a*b*c_1\\\\)"
+            ),
+            (
+                "$$\n\\sum_{i} x_i [a](b)\n$$".into(),
+                "\n\\sum_{i} x_i [a](b)\n".into(),
+                true,
+                "$$\n\\sum_{i} x_i [a](b)\n$$"
+            ),
+            (
+                "\\[ d^2 \\]".into(),
+                " d^2 ".into(),
+                true,
+                "\\\\[ d^2 \\\\]"
+            ),
         ]
     );
     let Block::Paragraph(first) = &blocks[0] else {
@@ -127,7 +147,7 @@ fn dollar_maths_leaves_prices_and_code_alone() {
     let mut maths = Vec::new();
     let mut emphasis = false;
     crate::doc::visit::visit_inlines(&blocks, &mut |i| match i {
-        Inline::Math(t) => maths.push(t.clone()),
+        Inline::Math(f) => maths.push(f.source.clone()),
         Inline::Emphasis(_) => emphasis = true,
         _ => {}
     });

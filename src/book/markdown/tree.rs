@@ -8,7 +8,7 @@ use super::blocks::{
     trim_inlines, wraps_blocks,
 };
 use super::code::{code_lang, hide_rust_lines};
-use super::math::math_text;
+use super::math::{formula, MathSyntax};
 use super::{ImageRef, Parsed, Resolver};
 use crate::book::html::{self, HtmlSink, InlineTag};
 use crate::book::links::link_target;
@@ -172,6 +172,7 @@ impl<'a, R: Resolver> Builder<'a, R> {
         body: &str,
         range: std::ops::Range<usize>,
         math: &[std::ops::Range<usize>],
+        syntax: MathSyntax,
         mut next: usize,
     ) -> usize {
         let mut at = range.start;
@@ -183,7 +184,9 @@ impl<'a, R: Resolver> Builder<'a, R> {
                 self.push_inline(Inline::Text(nfc(&body[at..m.start])));
             }
             if m.start >= range.start {
-                self.push_inline(Inline::Math(math_text(&body[m.clone()])));
+                let span = Span::new(self.file, self.base + m.start..self.base + m.end);
+                let formula = formula(&body[m.clone()], span, syntax);
+                self.push_inline(Inline::Math(formula));
             }
             if m.end > range.end {
                 // The maths goes on past this event (escapes split the parser's text): the

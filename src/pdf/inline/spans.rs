@@ -62,7 +62,9 @@ pub(super) fn flatten(
                 let st = raised(style, em::SUBSCRIPT_SIZE, em::SUBSCRIPT_RISE);
                 flatten(c, st, link.clone(), out, ctx)
             }
-            Inline::Code(t) | Inline::Math(t) => code(t, style, &link, out, ctx),
+            Inline::Code(t) => code(t, style, &link, out, ctx),
+            // Formulas are shown as their TeX until the typesetter sets maths.
+            Inline::Math(f) => code(&f.source, style, &link, out, ctx),
             Inline::Link {
                 target, content, ..
             } => {
