@@ -28,6 +28,7 @@ pub(super) fn book_maths(
     let syntax = MathSyntax {
         mathjax: config.output.html.mathjax_support,
         dollars: config.has_preprocessor("katex"),
+        github: config.bindery.github_math,
     };
     if !syntax.any() {
         return BookMaths {

@@ -99,6 +99,8 @@ pub struct BinderySection {
     /// The book wants its http(s) pictures downloaded; only `--fetch-remote` (the runner's
     /// consent) makes bindery go online: without it this key gives a warning saying so.
     pub fetch_remote: bool,
+    /// Maths as GitHub shows it: `$`..`$`, `$$`..`$$`, `` $`..`$ `` and ```` ```math ```` blocks.
+    pub github_math: bool,
 }
 
 impl Default for BinderySection {
@@ -122,6 +124,7 @@ impl Default for BinderySection {
             include_root: None,
             cache_mib: 1024,
             fetch_remote: false,
+            github_math: false,
         }
     }
 }

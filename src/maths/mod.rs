@@ -14,8 +14,8 @@ use expand::Macros;
 pub use macros::{read_macros, MacroDefinition};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Span};
-use crate::doc::visit::visit_inlines_mut;
-use crate::doc::{Block, Formula, Inline};
+use crate::doc::visit::{visit_inlines, visit_inlines_mut};
+use crate::doc::{Block, Document, Formula, Inline};
 
 /// TeX to MathML, with the book's own commands.
 pub struct MathsReader {
@@ -117,6 +117,49 @@ impl MathsReader {
         });
         count
     }
+}
+
+/// How the formulas of `doc` fared.
+pub fn count(doc: &Document) -> MathsCount {
+    let mut count = MathsCount::default();
+    for chapter in &doc.chapters {
+        let footnotes = chapter.footnotes.iter().flat_map(|f| f.blocks.iter());
+        let blocks: Vec<&Block> = chapter.blocks.iter().chain(footnotes).collect();
+        for block in blocks {
+            visit_inlines(std::slice::from_ref(block), &mut |inline| {
+                if let Inline::Math(formula) = inline {
+                    count.formulas += 1;
+                    count.shown_as_tex += usize::from(formula.mathml.is_none());
+                }
+            });
+        }
+    }
+    count
+}
+
+/// What a build says about the book's maths: how each output shows it (`kobo`: the EPUB is a
+/// KEPUB). `None` for a book without formulas.
+pub fn note(doc: &Document, kobo: bool) -> Option<String> {
+    let count = count(doc);
+    if count.formulas == 0 {
+        return None;
+    }
+    let as_mathml = count.formulas - count.shown_as_tex;
+    let mut note = format!(
+        "maths: {as_mathml} of {} formulas are MathML in the EPUB",
+        count.formulas
+    );
+    if count.shown_as_tex > 0 {
+        note.push_str(&format!(
+            ", {} shown as TeX (see the warnings)",
+            count.shown_as_tex
+        ));
+    }
+    if kobo {
+        note.push_str("; Kobo readers do not show MathML and give a formula's characters in a row");
+    }
+    note.push_str("; the PDF shows each formula as its TeX until it typesets maths");
+    Some(note)
 }
 
 /// The warning for a formula that cannot be read, at the TeX the problem is about when the

@@ -173,3 +173,31 @@ fn a_tag_in_display_maths_numbers_it_as_katex_does() {
     // Inline maths takes no number.
     assert!(reader().to_mathml(r"x \tag{1}", false).is_err());
 }
+
+#[test]
+fn the_note_says_how_each_output_shows_the_maths() {
+    let mut doc = crate::pipeline::book_from_markdown("# A\n\nNo maths here.\n");
+    assert_eq!(note(&doc, false), None);
+    let formula = |tex: &str, mathml: Option<&str>| {
+        Inline::Math(Formula {
+            source: format!("${tex}$"),
+            tex: tex.into(),
+            display: false,
+            mathml: mathml.map(String::from),
+            span: Span::new(crate::diag::FileId(0), 0..0),
+        })
+    };
+    doc.chapters[0].blocks.push(Block::Paragraph(vec![
+        formula("x", Some("<math/>")),
+        formula("\\nope", None),
+    ]));
+    let said = note(&doc, false).unwrap();
+    assert!(
+        said.starts_with("maths: 1 of 2 formulas are MathML in the EPUB, 1 shown as TeX"),
+        "{said}"
+    );
+    assert!(!said.contains("Kobo"), "{said}");
+    assert!(note(&doc, true)
+        .unwrap()
+        .contains("Kobo readers do not show MathML"));
+}

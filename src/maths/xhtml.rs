@@ -5,7 +5,8 @@
 //! exist), with styles for the engine's class names, which the book's style sheet does not
 //! know; and `displaystyle`/`scriptlevel`, which MathML Core allows on every element and
 //! MathML 3 only on `<mstyle>` (and `displaystyle` on `<mtable>`), moved to an `<mstyle>`
-//! around the element, which means the same in both.
+//! around the element, which means the same in both. A text colour a formula asks for
+//! (`\color{red}`) is darkened, keeping its hue, until it reads on white at WCAG's 4.5:1.
 
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 use quick_xml::{Reader, Writer};
@@ -84,6 +85,11 @@ fn rewrite<'a>(
             b"displaystyle" => name != b"mstyle" && name != b"mtable",
             _ => false,
         };
+        let value = if key == b"style" || key == b"mathcolor" {
+            std::borrow::Cow::Owned(readable_colours(&value))
+        } else {
+            value
+        };
         if moves {
             let s = style.get_or_insert_with(|| BytesStart::new("mstyle"));
             s.push_attribute((std::str::from_utf8(key).ok()?, value.as_ref()));
@@ -101,9 +107,77 @@ fn rewrite<'a>(
     Some((style, element))
 }
 
+/// `value` (a `style` or `mathcolor` value) with every `#RRGGBB` text colour darkened, hue kept,
+/// to a contrast of at least 4.5:1 on white (WCAG 2 AA for text); background colours are kept.
+fn readable_colours(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('#') {
+        let (before, hex) = rest.split_at(at);
+        out.push_str(before);
+        let is_background = before
+            .rsplit(';')
+            .next()
+            .is_some_and(|d| d.trim_start().starts_with("background"));
+        match hex.get(1..7).and_then(parse_rgb) {
+            Some(rgb) if !is_background => {
+                let (r, g, b) = readable_on_white(rgb);
+                out.push_str(&format!("#{r:02X}{g:02X}{b:02X}"));
+                rest = &hex[7..];
+            }
+            _ => {
+                out.push('#');
+                rest = &hex[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn parse_rgb(hex: &str) -> Option<(u8, u8, u8)> {
+    let channel = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    Some((channel(0)?, channel(2)?, channel(4)?))
+}
+
+/// The colour scaled towards black until its contrast with white is at least 4.5:1.
+fn readable_on_white((r, g, b): (u8, u8, u8)) -> (u8, u8, u8) {
+    let linear = |c: f64| {
+        let c = c / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let luminance =
+        |r: f64, g: f64, b: f64| 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+    let (mut fr, mut fg, mut fb) = (f64::from(r), f64::from(g), f64::from(b));
+    // 1.05 / (L + 0.05) >= 4.5; a few steps of 2% suffice for any colour.
+    while 1.05 / (luminance(fr, fg, fb) + 0.05) < 4.5 {
+        fr = (fr * 0.98).floor();
+        fg = (fg * 0.98).floor();
+        fb = (fb * 0.98).floor();
+    }
+    (fr as u8, fg as u8, fb as u8)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_colours_are_darkened_to_read_on_white_and_backgrounds_kept() {
+        assert_eq!(
+            readable_colours("color:#FF0000;background-color:#FFFF00"),
+            "color:#EA0000;background-color:#FFFF00"
+        );
+        // Already readable: unchanged.
+        assert_eq!(readable_colours("color:#0000FF;"), "color:#0000FF;");
+        assert_eq!(readable_colours("color:#12"), "color:#12");
+        let (r, g, b) = readable_on_white((0, 255, 0));
+        assert!(r == 0 && b == 0 && g < 255, "hue kept: {g}");
+    }
 
     #[test]
     fn styles_move_to_mstyle_and_html_gets_its_namespace() {

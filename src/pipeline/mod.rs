@@ -216,7 +216,9 @@ fn build_stages(
     let deny_warnings = loaded.deny_warnings;
     if run.diags.has_errors() || !req.write {
         // `bindery check` also says what stores and readers would do badly with the EPUB.
+        let kobo = matches!(req.format, Format::Kepub);
         let mut notes: Vec<String> = remote.note().into_iter().collect();
+        notes.extend(crate::maths::note(&loaded.doc, kobo));
         if !run.diags.has_errors() && loaded.wants.epub {
             let auto_cover = loaded.config.bindery.epub.auto_cover;
             notes.extend(epub::delivery::notes(
@@ -240,7 +242,13 @@ fn build_stages(
     }
     let written = out_folder::commit(&out_folder, &made.outputs)?;
     run.clock.lap("write");
-    let notes = remote.note().into_iter().chain(made.notes).collect();
+    let maths = crate::maths::note(&loaded.doc, matches!(req.format, Format::Kepub));
+    let notes = remote
+        .note()
+        .into_iter()
+        .chain(maths)
+        .chain(made.notes)
+        .collect();
     let mut done = run.finish(false, written, notes);
     done.pdf_pages = made.pdf_pages;
     if let Some(warm) = warm {

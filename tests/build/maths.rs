@@ -11,6 +11,12 @@ fn the_maths_test_book_is_mathml_with_its_tex_and_metadata() {
     let (run, out) = build(&golden("maths"));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("note: maths: ")
+            && run.stderr.contains("formulas are MathML in the EPUB;"),
+        "{}",
+        run.stderr
+    );
     let files = read_zip(&out.path().join("book.epub"));
     let kinds = entry(&files, "OEBPS/text/ch001.xhtml");
     // Every formula of the chapter is MathML; none is left as TeX.
@@ -144,4 +150,35 @@ fn mathjax_formulas_are_read_after_markdowns_escapes() {
     assert!(ch.contains("<mo stretchy=\"false\">{</mo>"), "{ch}");
     // `\\\\` in the Markdown is the row break `\\` MathJax reads: two rows.
     assert_eq!(ch.matches("<mtr>").count(), 2, "{ch}");
+}
+
+#[test]
+fn github_maths_is_read_when_the_book_asks_for_it() {
+    let report = "# Trip\n\nThe room held $n^2$ people; tea cost $2 and $3.\n\n```math\n\\sum_{i=1}^n i = \\frac{n(n+1)}{2}\n```\n";
+    let on = TestBook::new()
+        .file(
+            "book.toml",
+            "[book]\ntitle = \"T\"\n\n[bindery]\ngithub-math = true\n",
+        )
+        .file("src/a.md", report)
+        .write();
+    let (run, out) = build(on.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ch = entry(
+        &read_zip(&out.path().join("book.epub")),
+        "OEBPS/text/ch001.xhtml",
+    );
+    assert!(ch.contains("<math alttext=\"n^2\""), "{ch}");
+    assert!(ch.contains("tea cost $2 and $3."), "{ch}");
+    assert!(ch.contains("display=\"block\"><munderover>"), "{ch}");
+    // Without the key, the same report is text and code, as mdBook shows it.
+    let off = TestBook::new().file("src/a.md", report).write();
+    let (run, out) = build(off.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ch = entry(
+        &read_zip(&out.path().join("book.epub")),
+        "OEBPS/text/ch001.xhtml",
+    );
+    assert!(!ch.contains("<math"), "{ch}");
+    assert!(ch.contains("$n^2$"), "{ch}");
 }

@@ -15,11 +15,19 @@ pub struct MathSyntax {
     /// maths only before a non-space and closes it only after a non-space and not before a digit,
     /// so prices (`$5 and $10`) stay text.
     pub dollars: bool,
+    /// GitHub's maths (`[bindery] github-math`): the dollars as above, `` $`…`$ `` (dollars
+    /// around a code span), and ```` ```math ```` blocks as display maths.
+    pub github: bool,
 }
 
 impl MathSyntax {
     pub fn any(self) -> bool {
-        self.mathjax || self.dollars
+        self.mathjax || self.dollars || self.github
+    }
+
+    /// `$`..`$` and `$$`..`$$` are maths (the KaTeX preprocessor's, or GitHub's).
+    fn reads_dollars(self) -> bool {
+        self.dollars || self.github
     }
 }
 
@@ -34,35 +42,14 @@ pub(super) fn math_ranges(text: &str, syntax: MathSyntax) -> Vec<std::ops::Range
     // No `$` before this offset closes inline maths (see `inline_dollars`).
     let mut no_closer_before = 0;
     while i < bytes.len() {
-        if line_start {
-            // Fenced code blocks: nothing inside is maths.
-            let indent = bytes[i..].iter().take_while(|&&c| c == b' ').count();
-            let at = i + indent;
-            let run = |c: u8| bytes[at..].iter().take_while(|&&b| b == c).count();
-            let mut fence_line = false;
-            if indent < 4 && at < bytes.len() && matches!(bytes[at], b'`' | b'~') {
-                let (c, n) = (bytes[at], run(bytes[at]));
-                match fence {
-                    None if n >= 3 => {
-                        fence = Some((c, n));
-                        fence_line = true;
-                    }
-                    Some((fc, fn_)) if fc == c && n >= fn_ => {
-                        fence = None;
-                        fence_line = true;
-                    }
-                    _ => {}
+        // A fence line (opening or closing) holds no maths: skip it whole.
+        if line_start && fence_line(&bytes[i..], &mut fence) {
+            match text[i..].find('\n') {
+                Some(n) => {
+                    i += n + 1;
+                    continue;
                 }
-            }
-            // A fence line (opening or closing) holds no maths: skip it whole.
-            if fence_line {
-                match text[i..].find('\n') {
-                    Some(n) => {
-                        i += n + 1;
-                        continue;
-                    }
-                    None => break,
-                }
+                None => break,
             }
         }
         line_start = false;
@@ -90,7 +77,17 @@ pub(super) fn math_ranges(text: &str, syntax: MathSyntax) -> Vec<std::ops::Range
                     None => i + n,
                 };
             }
-            b'\\' if syntax.dollars && bytes.get(i + 1) == Some(&b'$') => i += 2,
+            b'\\' if syntax.reads_dollars() && bytes.get(i + 1) == Some(&b'$') => i += 2,
+            b'$' if syntax.github && bytes.get(i + 1) == Some(&b'`') => {
+                match dollars_around_code(&text[i..]) {
+                    Some(len) => {
+                        out.push(i..i + len);
+                        i += len;
+                    }
+                    // Not GitHub's form: the code span is read as code.
+                    None => i += 1,
+                }
+            }
             _ => {
                 let rest = &text[i..];
                 let delimiters: &[(&str, &str)] = if syntax.mathjax {
@@ -106,7 +103,7 @@ pub(super) fn math_ranges(text: &str, syntax: MathSyntax) -> Vec<std::ops::Range
                         Some(open.len() + e + close.len())
                     })
                     .or_else(|| {
-                        if !syntax.dollars || i < no_closer_before {
+                        if !syntax.reads_dollars() || i < no_closer_before {
                             return None;
                         }
                         inline_dollars(rest)
@@ -124,6 +121,30 @@ pub(super) fn math_ranges(text: &str, syntax: MathSyntax) -> Vec<std::ops::Range
         }
     }
     out
+}
+
+/// Whether the line starting `line` opens or closes a fenced code block (in which nothing is
+/// maths), updating `fence`, the open fence's character and length.
+fn fence_line(line: &[u8], fence: &mut Option<(u8, usize)>) -> bool {
+    let indent = line.iter().take_while(|&&c| c == b' ').count();
+    let Some(&c) = line.get(indent).filter(|c| matches!(c, b'`' | b'~')) else {
+        return false;
+    };
+    if indent >= 4 {
+        return false;
+    }
+    let n = line[indent..].iter().take_while(|&&b| b == c).count();
+    match *fence {
+        None if n >= 3 => {
+            *fence = Some((c, n));
+            true
+        }
+        Some((open, length)) if open == c && n >= length => {
+            *fence = None;
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The length of `$TeX$` at the start of `rest`, by the rule that keeps prices text: the opening
@@ -171,6 +192,28 @@ fn inline_dollars(rest: &str) -> Result<usize, usize> {
     Err(rest.len())
 }
 
+/// The length of GitHub's `` $`TeX`$ `` at the start of `rest`: a dollar, a run of backticks,
+/// the TeX, the same run of backticks and a dollar, with no blank line between.
+fn dollars_around_code(rest: &str) -> Option<usize> {
+    let ticks = rest[1..].bytes().take_while(|&b| b == b'`').count();
+    let inner_start = 1 + ticks;
+    let closer = format!("{}$", "`".repeat(ticks));
+    let mut from = inner_start;
+    while let Some(found) = rest[from..].find(&closer) {
+        let at = from + found;
+        let inner = &rest[inner_start..at];
+        if inner.contains("\n\n") || inner.trim().is_empty() {
+            return None;
+        }
+        // A longer run of backticks is not the closer.
+        if !inner.ends_with('`') {
+            return Some(at + closer.len());
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// `text` with every range replaced by as many plain letters (line breaks kept), so the
 /// Markdown parser reads no syntax there and every byte offset stays where it was.
 pub(super) fn mask(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
@@ -196,13 +239,19 @@ pub(super) fn mask(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
 /// Markdown's backslash escapes (`\\(x\\)` is `\(x\)`, `\\{` is `\{`); the KaTeX preprocessor
 /// reads the source as written, and its dollars win where a book declares both.
 pub(super) fn formula(raw: &str, span: Span, syntax: MathSyntax) -> Formula {
-    let after_markdown = raw.starts_with("\\\\") || (raw.starts_with("$$") && !syntax.dollars);
+    let after_markdown =
+        raw.starts_with("\\\\") || (raw.starts_with("$$") && !syntax.reads_dollars());
     let source = nfc(&if after_markdown {
         unescape(raw)
     } else {
         raw.to_string()
     });
-    let (delimiter, display) = if source.starts_with("\\(") {
+    let ticks = source
+        .strip_prefix('$')
+        .map_or(0, |r| r.bytes().take_while(|&b| b == b'`').count());
+    let (delimiter, display) = if ticks > 0 {
+        (1 + ticks, false)
+    } else if source.starts_with("\\(") {
         (2, false)
     } else if source.starts_with("\\[") || source.starts_with("$$") {
         (2, true)

@@ -110,6 +110,7 @@ pub fn parse_with<R: Resolver>(
         masked.as_str()
     };
     let mut b = Builder::new(file, base, body, resolver, diags, max_nesting);
+    b.math_blocks = options.math.github;
     let mut next_math = 0;
     for (event, range) in Parser::new_ext(parse_text, self::options()).into_offset_iter() {
         let span = Span::new(file, base + range.start..base + range.end);

@@ -18,6 +18,7 @@ fn tree(text: &str, mathjax: bool) -> (Vec<Block>, Diagnostics) {
         MathSyntax {
             mathjax,
             dollars: false,
+            github: false,
         },
     )
 }
@@ -114,6 +115,7 @@ fn math_ranges_skip_code() {
     let mathjax = MathSyntax {
         mathjax: true,
         dollars: false,
+        github: false,
     };
     assert_eq!(found(text, mathjax), ["\\\\(a\\\\)", "$$z$$"]);
 }
@@ -133,6 +135,7 @@ fn dollar_maths_leaves_prices_and_code_alone() {
     let dollars = MathSyntax {
         mathjax: false,
         dollars: true,
+        github: false,
     };
     let text = "Tickets cost $5 and $10, or \\$x\\$.\n\n$a_1*b*c_2$ and $$\\sum_i x_i$$ here.\n\n$ x$ and $x $ and $2$3 and `$c$`.\n\n$a\n\nb$\n\n$$\nx = y\n$$\n";
     assert_eq!(
@@ -434,4 +437,39 @@ fn unknown_schemes_are_text_with_a_warning() {
     });
     assert_eq!(targets, [LinkTarget::External("https://a.org/#x#y".into())]);
     assert_eq!(diags.warning_count(), 3);
+}
+
+/// GitHub's maths: the dollars, dollars around a code span, and ```` ```math ```` blocks as
+/// display maths; other code stays code.
+#[test]
+fn github_maths_takes_its_three_forms() {
+    let github = MathSyntax {
+        mathjax: false,
+        dollars: false,
+        github: true,
+    };
+    let text = "Costs $5 and $10.\n\nThen $x^2$ and $`\\sqrt{2}`$ and `$HOME` and $``a`b``$.\n\n```math\n\\frac{1}{2}\n```\n\n```rust\nlet x = \"$y$\";\n```\n";
+    assert_eq!(found(text, github), ["$x^2$", "$`\\sqrt{2}`$", "$``a`b``$"]);
+    let (blocks, _) = tree_with(text, github);
+    let mut maths = Vec::new();
+    crate::doc::visit::visit_inlines(&blocks, &mut |i| {
+        if let Inline::Math(f) = i {
+            maths.push((f.tex.clone(), f.display));
+        }
+    });
+    assert_eq!(
+        maths,
+        [
+            ("x^2".to_string(), false),
+            ("\\sqrt{2}".to_string(), false),
+            ("a`b".to_string(), false),
+            ("\\frac{1}{2}\n".to_string(), true),
+        ]
+    );
+    assert!(blocks
+        .iter()
+        .any(|b| matches!(b, Block::CodeBlock { lang: Some(l), .. } if l == "rust")));
+    // Without GitHub's maths a ```math block is code.
+    let (blocks, _) = tree_with("```math\nx\n```\n", MathSyntax::default());
+    assert!(matches!(&blocks[0], Block::CodeBlock { lang: Some(l), .. } if l == "math"));
 }

@@ -14,7 +14,7 @@ use crate::book::html::{self, HtmlSink, InlineTag};
 use crate::book::links::link_target;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::doc::{
-    AlertKind, Align, Block, DefinitionItem, Footnote, Image, Inline, LinkTarget, ListItem,
+    AlertKind, Align, Block, DefinitionItem, Footnote, Formula, Image, Inline, LinkTarget, ListItem,
 };
 use crate::text::nfc;
 
@@ -32,6 +32,8 @@ enum Kind {
     List(Option<u64>),
     Item,
     CodeBlock(Option<String>),
+    /// A ```` ```math ```` block under GitHub's maths: display maths, at its span.
+    MathBlock(Span),
     HtmlBlock(usize),
     FootnoteDef(String),
     DefList,
@@ -137,6 +139,8 @@ pub(super) struct Builder<'a, R: Resolver> {
     /// Formatting opened by an HTML block of its own (`<del>` on a line, paragraphs, `</del>`):
     /// it applies to the paragraphs in between, as a browser shows them.
     block_formatting: Vec<String>,
+    /// ```` ```math ```` blocks are display maths (GitHub's maths), not code.
+    pub(super) math_blocks: bool,
 }
 
 impl<'a, R: Resolver> Builder<'a, R> {
@@ -162,6 +166,7 @@ impl<'a, R: Resolver> Builder<'a, R> {
             suppress: None,
             pending_html: None,
             block_formatting: Vec::new(),
+            math_blocks: false,
         }
     }
 
@@ -289,7 +294,7 @@ impl<'a, R: Resolver> Builder<'a, R> {
             }
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
-                if let Some(Kind::CodeBlock(_) | Kind::HtmlBlock(_)) =
+                if let Some(Kind::CodeBlock(_) | Kind::MathBlock(_) | Kind::HtmlBlock(_)) =
                     self.stack.last().map(|f| &f.kind)
                 {
                     self.top().text.push_str(&t);
@@ -405,6 +410,11 @@ impl<'a, R: Resolver> Builder<'a, R> {
                 span,
             },
             Tag::BlockQuote(kind) => Kind::BlockQuote(kind.map(alert_kind)),
+            Tag::CodeBlock(CodeBlockKind::Fenced(info))
+                if self.math_blocks && code_lang(&info).as_deref() == Some("math") =>
+            {
+                Kind::MathBlock(span)
+            }
             Tag::CodeBlock(kind) => Kind::CodeBlock(match kind {
                 CodeBlockKind::Fenced(info) => code_lang(&info),
                 CodeBlockKind::Indented => None,
@@ -685,6 +695,16 @@ fn close_into_parent(kind: Kind, frame: Frame, parent: &mut Frame) {
                 code = hide_rust_lines(&code);
             }
             parent.push_block(Block::CodeBlock { lang, code });
+        }
+        Kind::MathBlock(span) => {
+            let tex = nfc(&frame.text);
+            parent.push_block(Block::Paragraph(vec![Inline::Math(Formula {
+                source: tex.clone(),
+                tex,
+                display: true,
+                mathml: None,
+                span,
+            })]));
         }
         Kind::DefList => parent.push_block(Block::DefinitionList(frame.defs)),
         Kind::DefTitle => parent.defs.push(DefinitionItem {
