@@ -2,13 +2,13 @@
 //! `mathjax-support`, the KaTeX preprocessor) and the KaTeX preprocessor's macros file, read
 //! inside the book like any file it names.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::fs::{BookFs, Refused};
 use super::markdown::MathSyntax;
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::maths::{read_macros, MathsReader};
+use crate::maths::{read_macros, MacroDefinition, MathsReader};
 
 /// The delimiters the book declares, and the reader of its formulas (`None`: no maths).
 pub(super) struct BookMaths {
@@ -54,23 +54,22 @@ pub(super) fn book_maths(
             Vec::new()
         }
     };
-    let definitions: Vec<_> = macros.into_iter().map(|(d, _)| d).collect();
-    let reader = MathsReader::new(&definitions);
+    let reader = MathsReader::new(&macros);
     BookMaths {
         syntax,
         reader: Some(reader),
     }
 }
 
-/// The definitions of the macros file at `rel` (relative to the book root), each with the file
-/// as diagnostics name it; a file that cannot be read is a warning and no definitions.
+/// The definitions of the macros file at `rel` (relative to the book root); a file that cannot
+/// be read is a warning and no definitions.
 fn macros_file(
     fs: &BookFs,
     rel: &str,
     book_toml: &str,
     diags: &mut Diagnostics,
     files_read: &mut Vec<PathBuf>,
-) -> Vec<(crate::maths::MacroDefinition, String)> {
+) -> Vec<MacroDefinition> {
     let hint = "[preprocessor.katex] macros names a file of the book, relative to book.toml; formulas that use its commands are shown as TeX";
     let path = match fs.resolve_in(&fs.root, rel, &fs.root) {
         Ok(path) => path,
@@ -92,7 +91,7 @@ fn macros_file(
             return Vec::new();
         }
     };
-    let shown = fs.display(Path::new(&path));
+    let shown = fs.display(&path);
     let (definitions, other_lines) = read_macros(&text);
     for (line, _) in other_lines {
         diags.push(
@@ -106,7 +105,4 @@ fn macros_file(
         );
     }
     definitions
-        .into_iter()
-        .map(|d| (d, shown.clone()))
-        .collect()
 }
