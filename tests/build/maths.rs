@@ -182,3 +182,28 @@ fn github_maths_is_read_when_the_book_asks_for_it() {
     assert!(!ch.contains("<math"), "{ch}");
     assert!(ch.contains("$n^2$"), "{ch}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_macros_file_linked_out_of_the_book_is_refused_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("m.txt"), "\\RR:{\\mathbb{R}}\n").unwrap();
+    let dir = TestBook::new()
+        .file("book.toml", KATEX_TOML)
+        .file("src/a.md", "# A\n\n$\\RR$\n")
+        .write();
+    std::os::unix::fs::symlink(outside.path().join("m.txt"), dir.path().join("macros.txt"))
+        .unwrap();
+    let (run, _out) = build(dir.path());
+    assert_eq!(
+        run.code, 1,
+        "a link out of the book is an error:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("is a link to a file outside"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.epub.is_none());
+}
